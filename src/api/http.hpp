@@ -1,0 +1,73 @@
+#pragma once
+// What route handlers see of a request (api-private). Handlers throw ducklake::Error; the server
+// turns it into application/problem+json.
+
+#include <httplib.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/server.hpp"
+#include "common/config.hpp"
+#include "common/error.hpp"
+
+namespace ducklake {
+
+class RequestContext {
+ public:
+  RequestContext(const httplib::Request &request, httplib::Response &response, const httplib::ContentReader *reader,
+                 const Config &config)
+      : request(request), response(response), reader_(reader), config_(config) {}
+
+  const httplib::Request &request;
+  httplib::Response &response;
+  std::map<std::string, std::string> params;  // from the route pattern
+  std::string request_id;
+  std::atomic<uint64_t> *bytes_out = nullptr;  // streamed responses add what they send
+
+  const std::string &Param(const std::string &name) const { return params.at(name); }
+  std::optional<std::string> QueryParam(const std::string &name) const;
+  // The body as a JSON object; kInvalidInput if malformed, kTooLarge past the body limit.
+  nlohmann::json JsonBody();
+  // Streams the body to `sink`; kTooLarge past `limit` bytes.
+  void StreamBody(const std::function<void(const char *, size_t)> &sink, uint64_t limit);
+  uint64_t bytes_in() const { return bytes_in_; }
+
+  void SendJson(int status, const nlohmann::json &body);
+  // Streams `produce` (run on its own thread, writing through the given sink) as the response body.
+  // Errors before the first byte become a problem response; later ones cut the stream short.
+  void SendStream(const std::string &content_type, std::function<void(const ByteSink &)> produce);
+
+ private:
+  const httplib::ContentReader *reader_;
+  const Config &config_;
+  uint64_t bytes_in_ = 0;
+};
+
+using Handler = std::function<void(RequestContext &)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/namespaces/{ns}"; "{name...}" matches the rest of the path
+  Handler handler;
+};
+
+int StatusOf(ErrorKind kind);
+void SendProblem(httplib::Response &response, int status, const std::string &detail, const std::string &instance);
+
+// Route tables of each area; the server registers them all, and the OpenAPI test checks them.
+std::vector<Route> TableRoutes(Services &services, const Config &config);
+std::vector<Route> QueryRoutes(Services &services, const Config &config);
+const std::string &OpenApiDocument();
+
+// Parses "json" | "ndjson" | "csv" | "parquet" | "arrow"; and the content type of each.
+ResultFormat ParseResultFormat(const std::string &name);
+const char *ContentTypeOf(ResultFormat format);
+
+}  // namespace ducklake

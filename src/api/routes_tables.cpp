@@ -1,0 +1,248 @@
+// Namespaces and tables: /api/v1/namespaces[/{ns}[/tables[/{table}[/data|/preview]]]].
+
+#include <filesystem>
+#include <fstream>
+
+#include "api/http.hpp"
+#include "common/ids.hpp"
+
+namespace ducklake {
+namespace {
+
+constexpr int64_t kDefaultPreviewRows = 100;
+constexpr int64_t kMaxPreviewRows = 10000;
+
+nlohmann::json ColumnJson(const ColumnDef &column) {
+  nlohmann::json json = {{"id", column.id}, {"name", column.name}, {"type", column.type},
+                         {"nullable", column.nullable}};
+  if (!column.children.empty()) {
+    json["children"] = nlohmann::json::array();
+    for (const auto &child : column.children) json["children"].push_back(ColumnJson(child));
+  }
+  return json;
+}
+
+nlohmann::json TableJson(const TableInfo &table) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto &column : table.columns) columns.push_back(ColumnJson(column));
+  return {{"namespace", table.namespace_name}, {"name", table.name},
+          {"columns", columns},                {"row_count", table.record_count},
+          {"size_bytes", table.file_size_bytes}, {"file_count", table.file_count},
+          {"snapshot_id", table.snapshot_id},  {"created_snapshot", table.created_snapshot},
+          {"uuid", table.uuid}};
+}
+
+nlohmann::json NamespaceJson(const NamespaceInfo &info) {
+  return {{"name", info.name}, {"table_count", info.table_count}, {"created_snapshot", info.created_snapshot}};
+}
+
+std::string RequireString(const nlohmann::json &body, const std::string &field) {
+  auto it = body.find(field);
+  if (it == body.end() || !it->is_string()) {
+    throw MakeError(ErrorKind::kInvalidInput, "field '{}' is required and must be a string", field);
+  }
+  return it->get<std::string>();
+}
+
+void RejectUnknownFields(const nlohmann::json &body, std::initializer_list<const char *> known) {
+  for (const auto &item : body.items()) {
+    bool found = false;
+    for (const char *name : known) found = found || item.key() == name;
+    if (!found) throw MakeError(ErrorKind::kInvalidInput, "unknown field '{}'", item.key());
+  }
+}
+
+CommitInfo CommitOf(const RequestContext &ctx) {
+  CommitInfo commit;
+  commit.author = "anonymous";
+  return commit;
+}
+
+UploadFormat UploadFormatOf(const RequestContext &ctx) {
+  auto format = ctx.QueryParam("format");
+  if (!format) {
+    auto type = ctx.request.get_header_value("Content-Type");
+    if (type.rfind("text/csv", 0) == 0) return UploadFormat::kCsv;
+    if (type.rfind("application/x-ndjson", 0) == 0) return UploadFormat::kNdjson;
+    if (type.rfind("application/json", 0) == 0) return UploadFormat::kJson;
+    if (type.rfind("application/vnd.apache.parquet", 0) == 0) return UploadFormat::kParquet;
+    throw Error(ErrorKind::kInvalidInput, "say the upload's format: ?format=csv|parquet|json|ndjson");
+  }
+  if (*format == "csv") return UploadFormat::kCsv;
+  if (*format == "parquet") return UploadFormat::kParquet;
+  if (*format == "json") return UploadFormat::kJson;
+  if (*format == "ndjson") return UploadFormat::kNdjson;
+  throw MakeError(ErrorKind::kInvalidInput, "unknown format '{}': use csv, parquet, json or ndjson",
+                  format->substr(0, 32));
+}
+
+// An upload spooled to the staging directory; the file is removed when this goes away.
+class StagedUpload {
+ public:
+  StagedUpload(const Config &config) {
+    auto dir = std::filesystem::path(config.data_dir) / "staging";
+    std::filesystem::create_directories(dir);
+    path_ = std::filesystem::canonical(dir).string() + "/" + NewUuid() + ".upload";
+  }
+  ~StagedUpload() { std::filesystem::remove(path_); }
+
+  void Receive(RequestContext &ctx, uint64_t limit) {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(ErrorKind::kUnavailable, "cannot stage the upload");
+    ctx.StreamBody([&out](const char *data, size_t size) { out.write(data, static_cast<std::streamsize>(size)); },
+                   limit);
+    out.close();
+    if (!out) throw Error(ErrorKind::kUnavailable, "cannot stage the upload (disk full?)");
+    if (ctx.bytes_in() == 0) throw Error(ErrorKind::kInvalidInput, "the upload is empty");
+  }
+  const std::string &path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+ResultFormat ParseResultFormat(const std::string &name) {
+  if (name == "json") return ResultFormat::kJson;
+  if (name == "ndjson") return ResultFormat::kNdjson;
+  if (name == "csv") return ResultFormat::kCsv;
+  if (name == "parquet") return ResultFormat::kParquet;
+  if (name == "arrow") return ResultFormat::kArrow;
+  throw MakeError(ErrorKind::kInvalidInput, "unknown format '{}': use json, ndjson, csv, parquet or arrow",
+                  name.substr(0, 32));
+}
+
+const char *ContentTypeOf(ResultFormat format) {
+  switch (format) {
+    case ResultFormat::kJson: return "application/json";
+    case ResultFormat::kNdjson: return "application/x-ndjson";
+    case ResultFormat::kCsv: return "text/csv";
+    case ResultFormat::kParquet: return "application/vnd.apache.parquet";
+    case ResultFormat::kArrow: return "application/vnd.apache.arrow.stream";
+  }
+  return "application/octet-stream";
+}
+
+std::vector<Route> TableRoutes(Services &services, const Config &config) {
+  Lake &lake = services.lake;
+  TableService &tables = services.tables;
+  return {
+      {"GET", "/api/v1/namespaces",
+       [&lake](RequestContext &ctx) {
+         nlohmann::json list = nlohmann::json::array();
+         for (const auto &info : lake.ListNamespaces(lake.LatestSnapshot())) list.push_back(NamespaceJson(info));
+         ctx.SendJson(200, {{"namespaces", list}});
+       }},
+      {"POST", "/api/v1/namespaces",
+       [&lake](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"name"});
+         auto name = RequireString(body, "name");
+         auto result = lake.CreateNamespace(name, CommitOf(ctx));
+         auto info = lake.GetNamespace(name, result.snapshot_id);
+         auto json = NamespaceJson(info);
+         json["snapshot_id"] = result.snapshot_id;
+         ctx.response.set_header("Location", "/api/v1/namespaces/" + info.name);
+         ctx.SendJson(201, json);
+       }},
+      {"GET", "/api/v1/namespaces/{ns}",
+       [&lake](RequestContext &ctx) {
+         ctx.SendJson(200, NamespaceJson(lake.GetNamespace(ctx.Param("ns"), lake.LatestSnapshot())));
+       }},
+      {"DELETE", "/api/v1/namespaces/{ns}",
+       [&lake](RequestContext &ctx) {
+         lake.DropNamespace(ctx.Param("ns"), CommitOf(ctx));
+         ctx.response.status = 204;
+       }},
+      {"GET", "/api/v1/namespaces/{ns}/tables",
+       [&lake](RequestContext &ctx) {
+         nlohmann::json list = nlohmann::json::array();
+         for (const auto &table : lake.ListTables(ctx.Param("ns"), lake.LatestSnapshot())) {
+           list.push_back(TableJson(table));
+         }
+         ctx.SendJson(200, {{"tables", list}});
+       }},
+      {"POST", "/api/v1/namespaces/{ns}/tables",
+       [&lake, &tables](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"name", "columns"});
+         auto name = RequireString(body, "name");
+         auto columns_json = body.find("columns");
+         if (columns_json == body.end() || !columns_json->is_array() || columns_json->empty()) {
+           throw Error(ErrorKind::kInvalidInput, "field 'columns' must be a non-empty array of {name, type}");
+         }
+         std::vector<std::pair<std::string, std::string>> requested;
+         for (const auto &column : *columns_json) {
+           if (!column.is_object()) throw Error(ErrorKind::kInvalidInput, "each column must be an object {name, type}");
+           RejectUnknownFields(column, {"name", "type"});
+           requested.emplace_back(RequireString(column, "name"), RequireString(column, "type"));
+         }
+         auto result = lake.CreateTable(ctx.Param("ns"), name, tables.ParseColumns(requested), CommitOf(ctx));
+         auto table = lake.GetTable(ctx.Param("ns"), name, result.snapshot_id);
+         ctx.response.set_header("Location", "/api/v1/namespaces/" + table.namespace_name + "/tables/" + table.name);
+         ctx.SendJson(201, TableJson(table));
+       }},
+      {"GET", "/api/v1/namespaces/{ns}/tables/{table}",
+       [&lake](RequestContext &ctx) {
+         ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), ctx.Param("table"), lake.LatestSnapshot())));
+       }},
+      {"PATCH", "/api/v1/namespaces/{ns}/tables/{table}",
+       [&lake](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"name"});
+         auto new_name = RequireString(body, "name");
+         auto result = lake.RenameTable(ctx.Param("ns"), ctx.Param("table"), new_name, CommitOf(ctx));
+         ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), new_name, result.snapshot_id)));
+       }},
+      {"DELETE", "/api/v1/namespaces/{ns}/tables/{table}",
+       [&lake](RequestContext &ctx) {
+         lake.DropTable(ctx.Param("ns"), ctx.Param("table"), CommitOf(ctx));
+         ctx.response.status = 204;
+       }},
+      {"POST", "/api/v1/namespaces/{ns}/tables/{table}/data",
+       [&lake, &tables, &config](RequestContext &ctx) {
+         IngestRequest request;
+         request.namespace_name = ctx.Param("ns");
+         request.table_name = ctx.Param("table");
+         request.format = UploadFormatOf(ctx);
+         auto mode = ctx.QueryParam("mode").value_or("append");
+         if (mode != "append" && mode != "overwrite") {
+           throw Error(ErrorKind::kInvalidInput, "mode must be append or overwrite");
+         }
+         request.mode = mode == "append" ? WriteMode::kAppend : WriteMode::kOverwrite;
+         request.commit = CommitOf(ctx);
+         lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());  // fail before reading the body
+         StagedUpload upload(config);
+         upload.Receive(ctx, config.max_upload_bytes);
+         request.upload_path = upload.path();
+         auto result = tables.Ingest(request);
+         ctx.SendJson(result.created_table ? 201 : 200, {{"rows_written", result.rows_written},
+                                                         {"snapshot_id", result.snapshot_id},
+                                                         {"created_table", result.created_table}});
+       }},
+      {"GET", "/api/v1/namespaces/{ns}/tables/{table}/preview",
+       [&tables](RequestContext &ctx) {
+         int64_t limit = kDefaultPreviewRows;
+         if (auto text = ctx.QueryParam("limit")) {
+           try {
+             size_t used = 0;
+             limit = std::stoll(*text, &used);
+             if (used != text->size()) throw std::invalid_argument("trailing");
+           } catch (const std::exception &) {
+             throw Error(ErrorKind::kInvalidInput, "limit must be an integer");
+           }
+           if (limit < 0 || limit > kMaxPreviewRows) {
+             throw MakeError(ErrorKind::kInvalidInput, "limit must be between 0 and {}", kMaxPreviewRows);
+           }
+         }
+         auto ns = ctx.Param("ns");
+         auto table = ctx.Param("table");
+         ctx.SendStream(ContentTypeOf(ResultFormat::kJson), [&tables, ns, table, limit](const ByteSink &sink) {
+           tables.Preview(ns, table, limit, sink);
+         });
+       }},
+  };
+}
+
+}  // namespace ducklake

@@ -1,0 +1,140 @@
+#include "cli/serve_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "api/server.hpp"
+#include "common/config.hpp"
+#include "common/error.hpp"
+#include "common/log.hpp"
+
+namespace ducklake {
+namespace {
+
+constexpr int kUsageError = 2;
+
+void AddServeOptions(CLI::App &serve, Config &config) {
+  serve.add_option("--listen", config.listen, "host:port to listen on")->envname("DUCKLAKE_LISTEN");
+  serve.add_option("--data-dir", config.data_dir, "directory of the embedded lake")->envname("DUCKLAKE_DATA_DIR");
+  serve.add_option("--metadata", config.metadata_url, "metadata database URL (default: sqlite in the data dir)")
+      ->envname("DUCKLAKE_METADATA");
+  serve.add_option("--storage", config.storage_url, "object storage URL (default: the data dir)")
+      ->envname("DUCKLAKE_STORAGE");
+  serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
+  serve.add_option("--memory-limit", config.memory_limit, "DuckDB memory limit, e.g. 1GB")
+      ->envname("DUCKLAKE_MEMORY_LIMIT");
+  serve.add_option("--threads", config.threads, "DuckDB worker threads")
+      ->envname("DUCKLAKE_THREADS")
+      ->check(CLI::Range(1, 1024));
+  serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
+      ->envname("DUCKLAKE_HTTP_THREADS")
+      ->check(CLI::Range(1, 100000));
+  serve.add_option("--log-format", config.log_format, "text or json")
+      ->envname("DUCKLAKE_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
+  serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
+      ->envname("DUCKLAKE_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  serve.add_option("--max-body-bytes", config.max_body_bytes, "largest JSON request body")
+      ->envname("DUCKLAKE_MAX_BODY_BYTES")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  serve.add_option("--max-upload-bytes", config.max_upload_bytes, "largest upload")
+      ->envname("DUCKLAKE_MAX_UPLOAD_BYTES")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50));
+  serve.add_option("--query-timeout-ms", config.default_query_timeout_ms, "default query timeout")
+      ->envname("DUCKLAKE_QUERY_TIMEOUT_MS")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  serve.add_option("--max-result-rows", config.max_result_rows, "cap on rows per result (0: none)")
+      ->envname("DUCKLAKE_MAX_RESULT_ROWS")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 62));
+  serve.add_option("--shutdown-timeout", config.shutdown_timeout_s, "seconds to drain requests on SIGTERM")
+      ->envname("DUCKLAKE_SHUTDOWN_TIMEOUT")
+      ->check(CLI::Range(0, 3600));
+}
+
+void ValidateListen(const std::string &listen) {
+  auto colon = listen.rfind(':');
+  bool valid = colon != std::string::npos && colon > 0 && colon + 1 < listen.size();
+  if (valid) {
+    auto port = listen.substr(colon + 1);
+    valid = port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit) && std::stoi(port) <= 65535;
+  }
+  if (!valid) throw MakeError(ErrorKind::kInvalidInput, "--listen must be host:port, not '{}'", listen);
+}
+
+int Serve(Config config) {
+  ValidateListen(config.listen);
+  InitLogging(config.log_format, config.log_level);
+  std::filesystem::create_directories(config.data_dir);
+  auto data_dir = std::filesystem::canonical(config.data_dir).string();
+  if (config.metadata_url.empty()) config.metadata_url = "sqlite:" + data_dir + "/metadata.sqlite";
+  if (config.storage_url.empty()) config.storage_url = "file://" + data_dir + "/objects";
+  config.data_dir = data_dir;
+
+  auto meta = OpenMetaStore(config.metadata_url);
+  MigrateMetaStore(*meta);
+  auto store = OpenObjectStore(config.storage_url);
+  std::filesystem::create_directories(data_dir + "/staging");
+  EngineOptions engine_options;
+  engine_options.memory_limit = config.memory_limit;
+  engine_options.threads = config.threads;
+  engine_options.staging_dir = data_dir + "/staging";
+  Engine engine(*store, engine_options);
+  Lake lake(*meta);
+  TableService tables(lake, engine, *store);
+  Server server(config, Services{*meta, *store, engine, lake, tables});
+
+  // Signals go to one thread that drains the server; every other thread has them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  server.Bind();
+  std::thread signal_thread([&server, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    Log(LogLevel::kInfo, "shutting down", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server.Shutdown();
+  });
+  server.Run();
+  signal_thread.join();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char **argv) {
+  CLI::App app{"DuckLake: a data lakehouse server", "ducklake"};
+  app.require_subcommand(1);
+  Config config;
+  auto *serve = app.add_subcommand("serve", "run the DuckLake server");
+  AddServeOptions(*serve, config);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp &) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError &error) {
+    std::cerr << "ducklake: " << error.what() << "\n";
+    return kUsageError;
+  }
+  try {
+    return Serve(config);
+  } catch (const Error &error) {
+    std::cerr << "ducklake: " << error.what() << "\n";
+    return error.kind() == ErrorKind::kInvalidInput ? kUsageError : 1;
+  } catch (const std::exception &error) {
+    std::cerr << "ducklake: " << error.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace ducklake

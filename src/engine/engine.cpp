@@ -1,0 +1,787 @@
+// The one translation unit that includes duckdb.hpp (it costs ~9 s to compile): everything that
+// needs DuckDB's full API lives behind Engine's interface here.
+
+#include "engine/engine.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "common/error.hpp"
+#include "common/ids.hpp"
+#include "duckdb.hpp"
+#include "duckdb/common/arrow/arrow_converter.hpp"
+#include "duckdb/function/replacement_scan.hpp"
+#include "duckdb/parser/parsed_data/create_table_info.hpp"
+#include "duckdb/parser/parser.hpp"
+#include "duckdb/parser/statement/create_statement.hpp"
+#include "duckdb/parser/statement/insert_statement.hpp"
+#include "duckdb/parser/statement/select_statement.hpp"
+#include "duckdb/parser/tableref/subqueryref.hpp"
+#include "duckdb/planner/filter/conjunction_filter.hpp"
+#include "duckdb/planner/filter/constant_filter.hpp"
+#include "duckdb/planner/filter/optional_filter.hpp"
+#include "duckdb/planner/operator/logical_get.hpp"
+#include "engine/arrow_ipc_writer.hpp"
+#include "engine/json_result.hpp"
+#include "engine/output_file_system.hpp"
+#include "engine/store_file_system.hpp"
+#include "engine/type_mapping.hpp"
+
+namespace ducklake {
+namespace {
+
+constexpr size_t kOutputBufferBytes = 256 * 1024;
+
+// Table functions user SQL may call. File readers are absent on purpose: lake tables are the only
+// way to read data, so grants and snapshots cannot be bypassed.
+const std::set<std::string> kAllowedTableFunctions = {
+    "range", "generate_series", "unnest", "repeat", "repeat_row", "json_each", "json_tree", "duckdb_functions",
+    "duckdb_types", "duckdb_keywords", "pragma_version", "test_all_types"};
+
+std::string QuoteIdentifier(const std::string &name) { return duckdb::KeywordHelper::WriteQuoted(name, '"'); }
+std::string QuoteLiteral(const std::string &text) { return duckdb::KeywordHelper::WriteQuoted(text, '\''); }
+
+std::string Lower(const std::string &text) { return duckdb::StringUtil::Lower(text); }
+
+// What one request has bound: the lake tables it referenced and the files handed to DuckDB.
+struct RequestState {
+  TableResolver *resolver = nullptr;
+  std::map<std::string, std::optional<TableScan>> tables;           // "schema.table" (lower case)
+  std::unordered_map<std::string, std::string> table_of_location;  // store path -> "schema.table"
+  std::map<std::string, std::set<size_t>> kept_files;              // after pruning; absent = all
+};
+
+std::string TableKey(const std::string &schema, const std::string &table) { return Lower(schema) + "." + Lower(table); }
+
+class Deadline {
+ public:
+  Deadline(duckdb::ClientContext &context, int64_t timeout_ms) {
+    if (timeout_ms <= 0) return;
+    thread_ = std::thread([this, &context, timeout_ms] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return done_; })) {
+        expired_ = true;
+        context.Interrupt();
+      }
+    });
+  }
+  ~Deadline() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool Expired() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return expired_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool expired_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+class Engine::Impl {
+ public:
+  Impl(ObjectStore &store, EngineOptions options) : store_(store), options_(std::move(options)) {
+    duckdb::DBConfig config;
+    config.options.autoinstall_known_extensions = false;
+    config.options.autoload_known_extensions = false;
+    config.replacement_scans.emplace_back(ReplacementScan, duckdb::make_uniq<ScanData>(this));
+    db_ = std::make_unique<duckdb::DuckDB>(nullptr, &config);
+    auto &fs = db_->instance->GetFileSystem();
+    fs.RegisterSubSystem(duckdb::make_uniq<StoreFileSystem>(store_));
+    auto output = duckdb::make_uniq<OutputFileSystem>();
+    output_fs_ = output.get();
+    fs.RegisterSubSystem(std::move(output));
+
+    duckdb::Connection con(*db_);
+    std::string staging = options_.staging_dir.empty() ? "" : ", " + QuoteLiteral(options_.staging_dir + "/");
+    for (const auto &setting : {
+             fmt::format("SET memory_limit = {}", QuoteLiteral(options_.memory_limit)),
+             fmt::format("SET threads = {}", options_.threads),
+             std::string("SET preserve_insertion_order = true"),
+             fmt::format("SET allowed_directories = [{}, {}{}]", QuoteLiteral(StoreFileSystem::kPrefix),
+                         QuoteLiteral(OutputFileSystem::kPrefix), staging),
+             std::string("SET enable_external_access = false"),
+             std::string("SET lock_configuration = true"),
+         }) {
+      auto result = con.Query(setting);
+      if (result->HasError()) {
+        throw MakeError(ErrorKind::kInvalidInput, "engine setting rejected: {}", result->GetError());
+      }
+    }
+  }
+
+  // --- request scoping ---------------------------------------------------------------------------
+
+  class Session {
+   public:
+    Session(Impl &impl, TableResolver *resolver) : impl_(impl), connection_(*impl.db_) {
+      state_.resolver = resolver;
+      std::lock_guard<std::mutex> lock(impl_.states_mutex_);
+      impl_.states_[connection_.context.get()] = &state_;
+      impl_.running_++;
+    }
+    ~Session() {
+      std::lock_guard<std::mutex> lock(impl_.states_mutex_);
+      impl_.states_.erase(connection_.context.get());
+      impl_.running_--;
+    }
+    duckdb::Connection &connection() { return connection_; }
+    duckdb::ClientContext &context() { return *connection_.context; }
+    RequestState &state() { return state_; }
+
+   private:
+    Impl &impl_;
+    duckdb::Connection connection_;
+    RequestState state_;
+  };
+
+  struct ScanData : public duckdb::ReplacementScanData {
+    explicit ScanData(Impl *impl) : impl(impl) {}
+    Impl *impl;
+  };
+
+  static duckdb::unique_ptr<duckdb::TableRef> ReplacementScan(duckdb::ClientContext &context,
+                                                              duckdb::ReplacementScanInput &input,
+                                                              duckdb::optional_ptr<duckdb::ReplacementScanData> data) {
+    auto &impl = *data->Cast<ScanData>().impl;
+    RequestState *state;
+    {
+      std::lock_guard<std::mutex> lock(impl.states_mutex_);
+      auto it = impl.states_.find(&context);
+      if (it == impl.states_.end()) return nullptr;
+      state = it->second;
+    }
+    if (input.schema_name.empty() || !input.catalog_name.empty() || !state->resolver) return nullptr;
+    auto key = TableKey(input.schema_name, input.table_name);
+    auto cached = state->tables.find(key);
+    if (cached == state->tables.end()) {
+      auto scan = state->resolver->Resolve(input.schema_name, input.table_name);
+      cached = state->tables.emplace(key, std::move(scan)).first;
+      if (cached->second) {
+        for (const auto &file : cached->second->files) {
+          state->table_of_location[StoreFileSystem::PathOf(file.key)] = key;
+        }
+      }
+    }
+    if (!cached->second) return nullptr;
+    const auto &scan = *cached->second;
+    auto kept = state->kept_files.find(key);
+    std::string select_list;
+    for (const auto &column : scan.columns) {
+      select_list += (select_list.empty() ? "" : ", ") + QuoteIdentifier(column.name);
+    }
+    std::string files;
+    for (size_t i = 0; i < scan.files.size(); i++) {
+      if (kept != state->kept_files.end() && !kept->second.count(i)) continue;
+      files += (files.empty() ? "" : ", ") + QuoteLiteral(StoreFileSystem::PathOf(scan.files[i].key));
+    }
+    std::string sql;
+    if (files.empty()) {
+      std::string empty_list;
+      for (const auto &column : scan.columns) {
+        empty_list += (empty_list.empty() ? "" : ", ") + fmt::format("CAST(NULL AS {}) AS {}", Engine::SqlType(column),
+                                                                       QuoteIdentifier(column.name));
+      }
+      sql = "SELECT " + empty_list + " LIMIT 0";
+    } else {
+      sql = fmt::format("SELECT {} FROM read_parquet([{}])", select_list, files);
+    }
+    duckdb::Parser parser;
+    parser.ParseQuery(sql);
+    auto select = duckdb::unique_ptr_cast<duckdb::SQLStatement, duckdb::SelectStatement>(
+        std::move(parser.statements[0]));
+    return duckdb::make_uniq<duckdb::SubqueryRef>(std::move(select), input.table_name);
+  }
+
+  // --- errors --------------------------------------------------------------------------------------
+
+  std::string Sanitize(std::string message) const {
+    for (const std::string &secret : {std::string(StoreFileSystem::kPrefix), std::string(OutputFileSystem::kPrefix),
+                                      options_.staging_dir + "/", options_.staging_dir}) {
+      if (secret.empty()) continue;
+      for (size_t pos = message.find(secret); pos != std::string::npos; pos = message.find(secret, pos)) {
+        message.erase(pos, secret.size());
+      }
+    }
+    return message;
+  }
+
+  [[noreturn]] void ThrowDuckDb(const duckdb::ErrorData &error, Deadline *deadline) const {
+    if (deadline && deadline->Expired()) throw Error(ErrorKind::kTimeout, "the query ran past its timeout");
+    auto message = Sanitize(error.Message());
+    switch (error.Type()) {
+      case duckdb::ExceptionType::PERMISSION:
+        throw Error(ErrorKind::kForbidden, message);
+      case duckdb::ExceptionType::INTERRUPT:
+        throw Error(ErrorKind::kTimeout, "the query was interrupted");
+      case duckdb::ExceptionType::OUT_OF_MEMORY:
+        throw Error(ErrorKind::kTooLarge, message);
+      case duckdb::ExceptionType::IO:
+      case duckdb::ExceptionType::INTERNAL:
+      case duckdb::ExceptionType::FATAL:
+        throw Error(ErrorKind::kInternal, message);
+      default:
+        throw Error(ErrorKind::kInvalidInput, message);
+    }
+  }
+
+  template <typename Action>
+  auto Guard(Deadline *deadline, Action &&action) -> decltype(action()) {
+    try {
+      return action();
+    } catch (const Error &) {
+      throw;
+    } catch (const std::exception &exception) {
+      ThrowDuckDb(duckdb::ErrorData(exception), deadline);
+    }
+  }
+
+  std::unique_ptr<duckdb::MaterializedQueryResult> Run(duckdb::Connection &con, const std::string &sql,
+                                                       Deadline *deadline = nullptr) {
+    auto result = Guard(deadline, [&] { return con.Query(sql); });
+    if (result->HasError()) ThrowDuckDb(result->GetErrorObject(), deadline);
+    return result;
+  }
+
+  // --- sandbox and pruning -------------------------------------------------------------------------
+
+  static bool FileMayMatch(const duckdb::TableFilter &filter, const ColumnStats &stats) {
+    switch (filter.filter_type) {
+      case duckdb::TableFilterType::CONSTANT_COMPARISON: {
+        auto &constant_filter = filter.Cast<duckdb::ConstantFilter>();
+        if (!stats.min_value || !stats.max_value) return true;
+        duckdb::Value min_value, max_value;
+        const auto &type = constant_filter.constant.type();
+        std::string error;
+        if (!duckdb::Value(*stats.min_value).DefaultTryCastAs(type, min_value, &error) ||
+            !duckdb::Value(*stats.max_value).DefaultTryCastAs(type, max_value, &error)) {
+          return true;
+        }
+        const auto &c = constant_filter.constant;
+        switch (constant_filter.comparison_type) {
+          case duckdb::ExpressionType::COMPARE_EQUAL: return min_value <= c && c <= max_value;
+          case duckdb::ExpressionType::COMPARE_GREATERTHAN: return max_value > c;
+          case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO: return max_value >= c;
+          case duckdb::ExpressionType::COMPARE_LESSTHAN: return min_value < c;
+          case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO: return min_value <= c;
+          default: return true;
+        }
+      }
+      case duckdb::TableFilterType::CONJUNCTION_AND: {
+        for (const auto &child : filter.Cast<duckdb::ConjunctionAndFilter>().child_filters) {
+          if (!FileMayMatch(*child, stats)) return false;
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  }
+
+  static const ColumnDef *ColumnByName(const std::vector<ColumnDef> &columns, const std::string &name) {
+    for (const auto &column : columns) {
+      if (Lower(column.name) == Lower(name)) return &column;
+    }
+    return nullptr;
+  }
+
+  void CheckGet(duckdb::LogicalGet &get, RequestState &state, std::map<std::string, std::set<size_t>> &kept) {
+    const auto &name = get.function.name;
+    if (name == "read_parquet" || name == "parquet_scan") {
+      // Only the exact file lists this request's lake tables produced may be read.
+      std::string table_key;
+      bool lake_scan = get.parameters.size() == 1 && get.parameters[0].type().id() == duckdb::LogicalTypeId::LIST;
+      if (lake_scan) {
+        for (const auto &file : duckdb::ListValue::GetChildren(get.parameters[0])) {
+          auto it = state.table_of_location.find(file.ToString());
+          if (it == state.table_of_location.end() || (!table_key.empty() && it->second != table_key)) {
+            lake_scan = false;
+            break;
+          }
+          table_key = it->second;
+        }
+      }
+      if (!lake_scan || table_key.empty()) {
+        throw Error(ErrorKind::kForbidden, "reading files directly is not allowed; query lake tables by name");
+      }
+      const auto &scan = *state.tables.at(table_key);
+      std::set<size_t> files;
+      for (size_t i = 0; i < scan.files.size(); i++) {
+        bool may_match = true;
+        for (const auto &entry : get.table_filters.filters) {
+          const auto &column_ids = get.GetColumnIds();
+          if (entry.first >= column_ids.size()) continue;
+          auto primary = column_ids[entry.first].GetPrimaryIndex();
+          if (primary >= get.names.size()) continue;
+          const auto *column = ColumnByName(scan.columns, get.names[primary]);
+          if (!column) continue;
+          for (const auto &stats : scan.files[i].stats) {
+            if (stats.column_id == column->id && !FileMayMatch(*entry.second, stats)) may_match = false;
+          }
+        }
+        if (may_match) files.insert(i);
+      }
+      kept[table_key].insert(files.begin(), files.end());
+      return;
+    }
+    if (!kAllowedTableFunctions.count(name)) {
+      throw MakeError(ErrorKind::kForbidden, "table function '{}' is not allowed", name);
+    }
+  }
+
+  void CheckPlan(duckdb::LogicalOperator &op, RequestState &state, std::map<std::string, std::set<size_t>> &kept) {
+    switch (op.type) {
+      case duckdb::LogicalOperatorType::LOGICAL_GET:
+        CheckGet(op.Cast<duckdb::LogicalGet>(), state, kept);
+        break;
+      case duckdb::LogicalOperatorType::LOGICAL_PROJECTION:
+      case duckdb::LogicalOperatorType::LOGICAL_FILTER:
+      case duckdb::LogicalOperatorType::LOGICAL_AGGREGATE_AND_GROUP_BY:
+      case duckdb::LogicalOperatorType::LOGICAL_WINDOW:
+      case duckdb::LogicalOperatorType::LOGICAL_UNNEST:
+      case duckdb::LogicalOperatorType::LOGICAL_LIMIT:
+      case duckdb::LogicalOperatorType::LOGICAL_ORDER_BY:
+      case duckdb::LogicalOperatorType::LOGICAL_TOP_N:
+      case duckdb::LogicalOperatorType::LOGICAL_COPY_TO_FILE:
+      case duckdb::LogicalOperatorType::LOGICAL_DISTINCT:
+      case duckdb::LogicalOperatorType::LOGICAL_SAMPLE:
+      case duckdb::LogicalOperatorType::LOGICAL_PIVOT:
+      case duckdb::LogicalOperatorType::LOGICAL_CHUNK_GET:
+      case duckdb::LogicalOperatorType::LOGICAL_DELIM_GET:
+      case duckdb::LogicalOperatorType::LOGICAL_EXPRESSION_GET:
+      case duckdb::LogicalOperatorType::LOGICAL_DUMMY_SCAN:
+      case duckdb::LogicalOperatorType::LOGICAL_EMPTY_RESULT:
+      case duckdb::LogicalOperatorType::LOGICAL_CTE_REF:
+      case duckdb::LogicalOperatorType::LOGICAL_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_DELIM_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_COMPARISON_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_ANY_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_CROSS_PRODUCT:
+      case duckdb::LogicalOperatorType::LOGICAL_POSITIONAL_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_ASOF_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_DEPENDENT_JOIN:
+      case duckdb::LogicalOperatorType::LOGICAL_UNION:
+      case duckdb::LogicalOperatorType::LOGICAL_EXCEPT:
+      case duckdb::LogicalOperatorType::LOGICAL_INTERSECT:
+      case duckdb::LogicalOperatorType::LOGICAL_RECURSIVE_CTE:
+      case duckdb::LogicalOperatorType::LOGICAL_MATERIALIZED_CTE:
+        break;
+      default:
+        throw MakeError(ErrorKind::kForbidden, "operation '{}' is not allowed in a query",
+                        duckdb::LogicalOperatorToString(op.type));
+    }
+    for (auto &child : op.children) CheckPlan(*child, state, kept);
+  }
+
+  // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
+  void Prepare(Session &session, const std::string &sql) {
+    RequireSelect(sql);
+    auto plan = Guard(nullptr, [&] { return session.context().ExtractPlan(sql); });
+    std::map<std::string, std::set<size_t>> kept;
+    CheckPlan(*plan, session.state(), kept);
+    session.state().kept_files = std::move(kept);
+  }
+
+  // The names and types of a prepared query's result columns.
+  std::pair<std::vector<std::string>, std::vector<duckdb::LogicalType>> ResultShape(Session &session,
+                                                                                     const std::string &sql) {
+    auto prepared = Guard(nullptr, [&] { return session.connection().Prepare(sql); });
+    if (prepared->HasError()) ThrowDuckDb(prepared->error, nullptr);
+    std::vector<std::string> names(prepared->GetNames().begin(), prepared->GetNames().end());
+    std::vector<duckdb::LogicalType> types(prepared->GetTypes().begin(), prepared->GetTypes().end());
+    return {names, types};
+  }
+
+  // Reads what the lake records about a Parquet file the engine just wrote.
+  WrittenFile DescribeWrittenFile(duckdb::Connection &con, const std::string &key,
+                                  const std::vector<ColumnDef> &target, int64_t rows);
+
+  void RequireSelect(const std::string &sql) {
+    auto statements = ParseStatements(sql);
+    if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
+      throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
+    }
+  }
+
+  std::vector<duckdb::unique_ptr<duckdb::SQLStatement>> ParseStatements(const std::string &sql) {
+    duckdb::Parser parser;
+    Guard(nullptr, [&] {
+      parser.ParseQuery(sql);
+      return 0;
+    });
+    if (parser.statements.empty()) throw Error(ErrorKind::kInvalidInput, "no SQL statement given");
+    if (parser.statements.size() > 1) throw Error(ErrorKind::kInvalidInput, "send one SQL statement per request");
+    return std::move(parser.statements);
+  }
+
+  ObjectStore &store_;
+  EngineOptions options_;
+  std::unique_ptr<duckdb::DuckDB> db_;
+  OutputFileSystem *output_fs_ = nullptr;
+  std::mutex states_mutex_;
+  std::unordered_map<duckdb::ClientContext *, RequestState *> states_;
+  std::atomic<int64_t> running_{0};
+};
+
+Engine::Engine(ObjectStore &store, EngineOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Engine::~Engine() = default;
+
+int64_t Engine::RunningQueries() const { return impl_->running_.load(); }
+
+std::string Engine::SqlType(const ColumnDef &column) { return TypeFromLakeColumn(column).ToString(); }
+
+ColumnDef Engine::ParseColumnType(const std::string &name, const std::string &sql_type) {
+  duckdb::LogicalType type;
+  try {
+    type = duckdb::TransformStringToLogicalType(sql_type);
+  } catch (const std::exception &) {
+    throw MakeError(ErrorKind::kInvalidInput, "column '{}': unknown type '{}'", name, sql_type);
+  }
+  if (type.id() == duckdb::LogicalTypeId::USER || type.id() == duckdb::LogicalTypeId::INVALID) {
+    throw MakeError(ErrorKind::kInvalidInput, "column '{}': unknown type '{}'", name, sql_type);
+  }
+  return LakeColumnFromType(name, type);
+}
+
+Statement Engine::Parse(const std::string &sql) {
+  auto statements = impl_->ParseStatements(sql);
+  auto &parsed = *statements[0];
+  Statement statement;
+  switch (parsed.type) {
+    case duckdb::StatementType::SELECT_STATEMENT:
+      statement.kind = StatementKind::kQuery;
+      statement.query_sql = sql;
+      return statement;
+    case duckdb::StatementType::INSERT_STATEMENT: {
+      auto &insert = parsed.Cast<duckdb::InsertStatement>();
+      if (insert.schema.empty() || !insert.catalog.empty()) {
+        throw Error(ErrorKind::kInvalidInput, "INSERT needs a lake table named as namespace.table");
+      }
+      if (insert.on_conflict_info || !insert.returning_list.empty() || insert.default_values ||
+          !insert.cte_map.map.empty() || !insert.select_statement) {
+        throw Error(ErrorKind::kInvalidInput,
+                    "INSERT into lake tables supports INSERT INTO ns.t [(columns)] SELECT/VALUES only");
+      }
+      statement.kind = StatementKind::kInsert;
+      statement.target_schema = insert.schema;
+      statement.target_table = insert.table;
+      statement.insert_columns = insert.columns;
+      statement.query_sql = insert.select_statement->ToString();
+      return statement;
+    }
+    case duckdb::StatementType::CREATE_STATEMENT: {
+      auto &create = parsed.Cast<duckdb::CreateStatement>();
+      if (create.info->type != duckdb::CatalogType::TABLE_ENTRY) break;
+      auto &info = create.info->Cast<duckdb::CreateTableInfo>();
+      if (info.schema.empty() || !info.catalog.empty() || info.temporary) {
+        throw Error(ErrorKind::kInvalidInput, "CREATE TABLE needs a lake table named as namespace.table");
+      }
+      if (info.on_conflict != duckdb::OnCreateConflict::ERROR_ON_CONFLICT || !info.constraints.empty()) {
+        throw Error(ErrorKind::kInvalidInput,
+                    "CREATE TABLE for lake tables supports neither OR REPLACE/IF NOT EXISTS nor constraints");
+      }
+      statement.target_schema = info.schema;
+      statement.target_table = info.table;
+      if (info.query) {
+        statement.kind = StatementKind::kCreateTableAs;
+        statement.query_sql = info.query->ToString();
+      } else {
+        statement.kind = StatementKind::kCreateTable;
+        for (auto &column : info.columns.Logical()) {
+          statement.columns.push_back(LakeColumnFromType(column.Name(), column.Type()));
+        }
+      }
+      return statement;
+    }
+    default:
+      break;
+  }
+  throw MakeError(ErrorKind::kForbidden, "{} statements are not allowed",
+                  duckdb::StatementTypeToString(parsed.type));
+}
+
+std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolver &resolver) {
+  Impl::Session session(*impl_, &resolver);
+  impl_->Prepare(session, sql);
+  auto [names, types] = impl_->ResultShape(session, sql);
+  std::vector<ColumnDef> columns;
+  for (size_t i = 0; i < names.size(); i++) columns.push_back(LakeColumnFromType(names[i], types[i]));
+  return columns;
+}
+
+void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options,
+                   const ByteSink &sink) {
+  Impl::Session session(*impl_, &resolver);
+  impl_->Prepare(session, sql);
+  std::string final_sql = sql;
+  if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", sql, *options.limit);
+  Deadline deadline(session.context(), options.timeout_ms);
+  auto &con = session.connection();
+
+  if (options.format == ResultFormat::kCsv || options.format == ResultFormat::kParquet ||
+      options.format == ResultFormat::kNdjson) {
+    // DuckDB's own writers produce these; the output file system hands their bytes to the sink.
+    auto path = impl_->output_fs_->Register(sink);
+    struct Unregister {
+      OutputFileSystem *fs;
+      std::string path;
+      ~Unregister() { fs->Unregister(path); }
+    } unregister{impl_->output_fs_, path};
+    const char *copy_options = options.format == ResultFormat::kCsv       ? "FORMAT csv, HEADER true"
+                               : options.format == ResultFormat::kParquet ? "FORMAT parquet"
+                                                                          : "FORMAT json";
+    impl_->Run(con, fmt::format("COPY ({}) TO {} ({})", final_sql, QuoteLiteral(path), copy_options), &deadline);
+    return;
+  }
+
+  auto result = impl_->Guard(&deadline, [&] { return con.SendQuery(final_sql); });
+  if (result->HasError()) impl_->ThrowDuckDb(result->GetErrorObject(), &deadline);
+  auto fetch = [&]() -> duckdb::unique_ptr<duckdb::DataChunk> {
+    auto chunk = impl_->Guard(&deadline, [&] { return result->Fetch(); });
+    if (!chunk && result->HasError()) impl_->ThrowDuckDb(result->GetErrorObject(), &deadline);
+    return chunk;
+  };
+  auto send = [&](const char *data, size_t size) {
+    if (!sink(data, size)) {
+      session.context().Interrupt();
+      throw Error(ErrorKind::kInvalidInput, "the client stopped reading the result");
+    }
+    return true;
+  };
+  auto first = fetch();  // errors at the start of execution surface before any byte is sent
+
+  if (options.format == ResultFormat::kArrow) {
+    auto properties = session.context().GetClientProperties();
+    ArrowIpcWriter writer(send);
+    ArrowSchema schema;
+    duckdb::ArrowConverter::ToArrowSchema(&schema, result->types, result->names, properties);
+    writer.WriteSchema(schema);
+    schema.release(&schema);
+    duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> no_extensions;
+    for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
+      ArrowArray array;
+      duckdb::ArrowConverter::ToArrowArray(*chunk, &array, properties, no_extensions);
+      writer.WriteBatch(array);
+      array.release(&array);
+    }
+    writer.Finish();
+    return;
+  }
+
+  std::string buffer = JsonResultHeader(result->names, result->types);
+  bool first_row = true;
+  for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
+    AppendJsonRows(*chunk, first_row, buffer);
+    if (buffer.size() >= kOutputBufferBytes) {
+      send(buffer.data(), buffer.size());
+      buffer.clear();
+    }
+  }
+  buffer += kJsonResultFooter;
+  send(buffer.data(), buffer.size());
+}
+
+WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, const std::vector<ColumnDef> &target,
+                               const std::vector<std::string> &source_columns, const std::string &key,
+                               int64_t timeout_ms) {
+  Impl::Session session(*impl_, &resolver);
+  impl_->Prepare(session, sql);
+  auto names = impl_->ResultShape(session, sql).first;
+  // Which query output feeds each target column: by position, or through INSERT's column list.
+  std::vector<std::optional<size_t>> source_of(target.size());
+  if (source_columns.empty()) {
+    if (names.size() != target.size()) {
+      throw MakeError(ErrorKind::kInvalidInput, "the table has {} columns but the query produces {}", target.size(),
+                      names.size());
+    }
+    for (size_t i = 0; i < target.size(); i++) source_of[i] = i;
+  } else {
+    if (names.size() != source_columns.size()) {
+      throw MakeError(ErrorKind::kInvalidInput, "{} columns were named but the query produces {}",
+                      source_columns.size(), names.size());
+    }
+    for (size_t i = 0; i < source_columns.size(); i++) {
+      bool found = false;
+      for (size_t t = 0; t < target.size(); t++) {
+        if (Lower(target[t].name) == Lower(source_columns[i])) {
+          if (source_of[t]) throw MakeError(ErrorKind::kInvalidInput, "column '{}' named twice", source_columns[i]);
+          source_of[t] = i;
+          found = true;
+        }
+      }
+      if (!found) throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}'", source_columns[i]);
+    }
+  }
+  std::string positional, projection, field_ids;
+  for (size_t i = 0; i < names.size(); i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
+  for (size_t t = 0; t < target.size(); t++) {
+    std::string value = source_of[t] ? fmt::format("q.c{}", *source_of[t]) : "NULL";
+    projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
+                                                QuoteIdentifier(target[t].name));
+    field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
+  }
+  Deadline deadline(session.context(), timeout_ms);
+  try {
+    auto result = impl_->Run(session.connection(),
+                             fmt::format("COPY (SELECT {} FROM ({}) AS q({})) TO {} (FORMAT parquet, FIELD_IDS {{{}}})",
+                                         projection, sql, positional,
+                                         QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids),
+                             &deadline);
+    auto rows = result->GetValue(0, 0).GetValue<int64_t>();
+    return impl_->DescribeWrittenFile(session.connection(), key, target, rows);
+  } catch (...) {
+    impl_->store_.Delete(key);
+    throw;
+  }
+}
+
+namespace {
+
+std::string UploadReader(const std::string &path, UploadFormat format, const std::string &extra_options) {
+  auto literal = QuoteLiteral(path);
+  switch (format) {
+    case UploadFormat::kCsv:
+      return fmt::format("read_csv({}, header = true, auto_detect = true{})", literal, extra_options);
+    case UploadFormat::kParquet:
+      return fmt::format("read_parquet({})", literal);
+    case UploadFormat::kJson:
+      return fmt::format("read_json({}, format = 'auto'{})", literal, extra_options);
+    case UploadFormat::kNdjson:
+      return fmt::format("read_json({}, format = 'newline_delimited'{})", literal, extra_options);
+  }
+  throw Error(ErrorKind::kInternal, "unknown upload format");
+}
+
+}  // namespace
+
+WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::Connection &con, const std::string &key,
+                                              const std::vector<ColumnDef> &target, int64_t rows) {
+  auto &store = store_;
+  auto &impl = *this;
+  WrittenFile file;
+  file.key = key;
+  file.record_count = rows;
+  auto info = store.Head(key);
+  file.file_size_bytes = static_cast<int64_t>(info.size);
+  if (info.size >= 8) {
+    // The Parquet footer ends with its 4-byte little-endian length and the magic "PAR1".
+    std::string tail;
+    store.Get(key, ByteRange{info.size - 8, 8}, [&](const char *data, size_t size) {
+      tail.append(data, size);
+      return true;
+    });
+    if (tail.size() == 8) {
+      const auto *bytes = reinterpret_cast<const unsigned char *>(tail.data());
+      file.footer_size = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (static_cast<int64_t>(bytes[3]) << 24);
+    }
+  }
+  auto metadata = impl.Run(con, fmt::format("SELECT path_in_schema, stats_min_value, stats_max_value, "
+                                            "stats_null_count, total_compressed_size, num_values "
+                                            "FROM parquet_metadata({})",
+                                            QuoteLiteral(StoreFileSystem::PathOf(key))));
+  for (const auto &column : target) {
+    ColumnStats stats;
+    stats.column_id = column.id;
+    bool nested = !column.children.empty();
+    auto type = TypeFromLakeColumn(column);
+    for (duckdb::idx_t row = 0; row < metadata->RowCount(); row++) {
+      auto path = metadata->GetValue(0, row).ToString();
+      if (path != column.name) {
+        // Nested columns contribute sizes of all their leaves; statistics are kept for leaves only.
+        if (!nested || path.rfind(column.name + ",", 0) != 0) continue;
+      }
+      auto null_count = metadata->GetValue(3, row);
+      stats.null_count += null_count.IsNull() ? 0 : null_count.GetValue<int64_t>();
+      stats.column_size_bytes += metadata->GetValue(4, row).GetValue<int64_t>();
+      stats.value_count += metadata->GetValue(5, row).GetValue<int64_t>();
+      if (nested) continue;
+      for (int bound = 0; bound < 2; bound++) {
+        auto text = metadata->GetValue(1 + bound, row);
+        if (text.IsNull()) continue;
+        duckdb::Value typed;
+        std::string error;
+        if (!text.DefaultTryCastAs(type, typed, &error)) continue;
+        auto &current = bound == 0 ? stats.min_value : stats.max_value;
+        duckdb::Value existing;
+        if (current && duckdb::Value(*current).DefaultTryCastAs(type, existing, &error)) {
+          if (bound == 0 ? !(typed < existing) : !(typed > existing)) continue;
+        }
+        current = typed.ToString();
+      }
+      if (type.id() == duckdb::LogicalTypeId::FLOAT || type.id() == duckdb::LogicalTypeId::DOUBLE) {
+        // Parquet statistics leave NaN out of min/max; without a count, assume it may be present.
+        stats.contains_nan = true;
+      }
+    }
+    file.stats.push_back(std::move(stats));
+  }
+  return file;
+}
+
+std::vector<ColumnDef> Engine::DescribeUpload(const std::string &path, UploadFormat format) {
+  Impl::Session session(*impl_, nullptr);
+  auto result = impl_->Run(session.connection(),
+                           fmt::format("DESCRIBE SELECT * FROM {}", UploadReader(path, format, "")));
+  std::vector<ColumnDef> columns;
+  for (duckdb::idx_t row = 0; row < result->RowCount(); row++) {
+    auto name = result->GetValue(0, row).ToString();
+    columns.push_back(ParseColumnType(name, result->GetValue(1, row).ToString()));
+  }
+  if (columns.empty()) throw Error(ErrorKind::kInvalidInput, "the upload has no columns");
+  return columns;
+}
+
+WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, const std::vector<ColumnDef> &target,
+                                const std::string &key) {
+  Impl::Session session(*impl_, nullptr);
+  auto &con = session.connection();
+  auto uploaded = DescribeUpload(path, format);
+  // Columns of the upload are matched to the table by name; the table's types are enforced while
+  // reading, so a value that does not fit fails with its line and column.
+  std::string types_option, projection, field_ids;
+  for (const auto &column : uploaded) {
+    const auto *match = Impl::ColumnByName(target, column.name);
+    if (!match) throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}' (found in the upload)", column.name);
+    types_option += (types_option.empty() ? "" : ", ") +
+                    fmt::format("{}: {}", QuoteLiteral(column.name), QuoteLiteral(SqlType(*match)));
+  }
+  for (size_t t = 0; t < target.size(); t++) {
+    const auto *present = Impl::ColumnByName(uploaded, target[t].name);
+    std::string value = present ? QuoteIdentifier(present->name) : "NULL";
+    projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
+                                                QuoteIdentifier(target[t].name));
+    field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
+  }
+  std::string reader_options;
+  if (format == UploadFormat::kCsv) reader_options = ", types = {" + types_option + "}";
+  if (format == UploadFormat::kJson || format == UploadFormat::kNdjson) {
+    reader_options = ", columns = {" + types_option + "}";
+  }
+  try {
+    auto result = impl_->Run(con, fmt::format("COPY (SELECT {} FROM {}) TO {} (FORMAT parquet, FIELD_IDS {{{}}})",
+                                              projection, UploadReader(path, format, reader_options),
+                                              QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids));
+    auto rows = result->GetValue(0, 0).GetValue<int64_t>();
+    return impl_->DescribeWrittenFile(con, key, target, rows);
+  } catch (...) {
+    impl_->store_.Delete(key);
+    throw;
+  }
+}
+
+}  // namespace ducklake

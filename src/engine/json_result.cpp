@@ -1,0 +1,130 @@
+#include "engine/json_result.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common/json.hpp"
+#include "duckdb/common/types/value.hpp"
+
+namespace ducklake {
+namespace {
+
+using duckdb::LogicalTypeId;
+using duckdb::Value;
+
+constexpr int64_t kMaxSafeJsonInteger = (int64_t{1} << 53);
+
+void AppendValue(const Value &value, std::string &out) {
+  if (value.IsNull()) {
+    out += "null";
+    return;
+  }
+  const auto &type = value.type();
+  switch (type.id()) {
+    case LogicalTypeId::BOOLEAN:
+      out += value.GetValue<bool>() ? "true" : "false";
+      return;
+    case LogicalTypeId::TINYINT:
+    case LogicalTypeId::SMALLINT:
+    case LogicalTypeId::INTEGER:
+    case LogicalTypeId::UTINYINT:
+    case LogicalTypeId::USMALLINT:
+    case LogicalTypeId::UINTEGER:
+      fmt::format_to(std::back_inserter(out), "{}", value.GetValue<int64_t>());
+      return;
+    case LogicalTypeId::BIGINT: {
+      auto v = value.GetValue<int64_t>();
+      if (v > -kMaxSafeJsonInteger && v < kMaxSafeJsonInteger) {
+        fmt::format_to(std::back_inserter(out), "{}", v);
+      } else {
+        fmt::format_to(std::back_inserter(out), "\"{}\"", v);
+      }
+      return;
+    }
+    case LogicalTypeId::FLOAT:
+    case LogicalTypeId::DOUBLE: {
+      auto v = value.GetValue<double>();
+      if (std::isfinite(v)) {
+        fmt::format_to(std::back_inserter(out), "{}", v);
+      } else {
+        out += "null";
+      }
+      return;
+    }
+    case LogicalTypeId::LIST:
+    case LogicalTypeId::ARRAY: {
+      const auto &children = type.id() == LogicalTypeId::LIST ? duckdb::ListValue::GetChildren(value)
+                                                              : duckdb::ArrayValue::GetChildren(value);
+      out += '[';
+      for (size_t i = 0; i < children.size(); i++) {
+        if (i) out += ',';
+        AppendValue(children[i], out);
+      }
+      out += ']';
+      return;
+    }
+    case LogicalTypeId::STRUCT: {
+      const auto &children = duckdb::StructValue::GetChildren(value);
+      const auto &child_types = duckdb::StructType::GetChildTypes(type);
+      out += '{';
+      for (size_t i = 0; i < children.size(); i++) {
+        if (i) out += ',';
+        AppendJsonString(child_types[i].first, out);
+        out += ':';
+        AppendValue(children[i], out);
+      }
+      out += '}';
+      return;
+    }
+    case LogicalTypeId::MAP: {
+      // Keys of any type: a list of {"key":..,"value":..} keeps them all.
+      const auto &entries = duckdb::ListValue::GetChildren(value);
+      out += '[';
+      for (size_t i = 0; i < entries.size(); i++) {
+        if (i) out += ',';
+        const auto &pair = duckdb::StructValue::GetChildren(entries[i]);
+        out += "{\"key\":";
+        AppendValue(pair[0], out);
+        out += ",\"value\":";
+        AppendValue(pair[1], out);
+        out += '}';
+      }
+      out += ']';
+      return;
+    }
+    default:
+      AppendJsonString(value.ToString(), out);
+  }
+}
+
+}  // namespace
+
+std::string JsonResultHeader(const std::vector<std::string> &names, const std::vector<duckdb::LogicalType> &types) {
+  std::string out = "{\"columns\":[";
+  for (size_t i = 0; i < names.size(); i++) {
+    if (i) out += ',';
+    out += "{\"name\":";
+    AppendJsonString(names[i], out);
+    out += ",\"type\":";
+    AppendJsonString(types[i].ToString(), out);
+    out += '}';
+  }
+  out += "],\"rows\":[";
+  return out;
+}
+
+void AppendJsonRows(duckdb::DataChunk &chunk, bool &first_row, std::string &out) {
+  for (duckdb::idx_t row = 0; row < chunk.size(); row++) {
+    if (!first_row) out += ',';
+    first_row = false;
+    out += '[';
+    for (duckdb::idx_t column = 0; column < chunk.ColumnCount(); column++) {
+      if (column) out += ',';
+      AppendValue(chunk.GetValue(column, row), out);
+    }
+    out += ']';
+  }
+}
+
+}  // namespace ducklake

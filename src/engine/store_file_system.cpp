@@ -1,0 +1,154 @@
+#include "engine/store_file_system.hpp"
+
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace ducklake {
+namespace {
+
+std::string KeyOf(const std::string &path) { return path.substr(std::strlen(StoreFileSystem::kPrefix)); }
+
+// DuckDB reports its own exception types; keep the store's message, which names no server path.
+template <typename Action>
+auto Translate(Action &&action) -> decltype(action()) {
+  try {
+    return action();
+  } catch (const Error &error) {
+    if (error.kind() == ErrorKind::kNotFound) throw duckdb::IOException("No files found that match the pattern");
+    throw duckdb::IOException(error.what());
+  }
+}
+
+class StoreHandle : public duckdb::FileHandle {
+ public:
+  StoreHandle(duckdb::FileSystem &fs, const std::string &path, duckdb::FileOpenFlags flags)
+      : FileHandle(fs, path, flags) {}
+
+  void Close() override {
+    if (writer) {
+      auto committed = std::move(writer);
+      Translate([&] { return committed->Commit(); });
+    }
+  }
+
+  std::string key;
+  ObjectInfo info;                        // for reads
+  std::unique_ptr<ObjectWriter> writer;   // for writes
+  uint64_t position = 0;
+};
+
+}  // namespace
+
+duckdb::unique_ptr<duckdb::FileHandle> StoreFileSystem::OpenFile(const std::string &path, duckdb::FileOpenFlags flags,
+                                                                 duckdb::optional_ptr<duckdb::FileOpener>) {
+  auto handle = duckdb::make_uniq<StoreHandle>(*this, path, flags);
+  handle->key = KeyOf(path);
+  if (flags.OpenForWriting()) {
+    if (flags.OpenForReading()) throw duckdb::IOException("lake objects are opened either to read or to write");
+    handle->writer = Translate([&] { return store_.Put(handle->key); });
+  } else {
+    try {
+      handle->info = store_.Head(handle->key);
+    } catch (const Error &error) {
+      if (error.kind() == ErrorKind::kNotFound && flags.ReturnNullIfNotExists()) return nullptr;
+      Translate([&]() -> int { throw; });
+    }
+  }
+  return std::move(handle);
+}
+
+void StoreFileSystem::Read(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes, duckdb::idx_t location) {
+  auto &store_handle = handle.Cast<StoreHandle>();
+  auto *out = static_cast<char *>(buffer);
+  uint64_t copied = 0;
+  Translate([&] {
+    return store_.Get(store_handle.key, ByteRange{location, static_cast<uint64_t>(nr_bytes)},
+                      [&](const char *data, size_t size) {
+                        std::memcpy(out + copied, data, size);
+                        copied += size;
+                        return true;
+                      });
+  });
+  if (copied != static_cast<uint64_t>(nr_bytes)) {
+    throw duckdb::IOException("short read of a lake object (it changed or was truncated)");
+  }
+}
+
+int64_t StoreFileSystem::Read(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes) {
+  auto &store_handle = handle.Cast<StoreHandle>();
+  auto available = store_handle.info.size - std::min(store_handle.position, store_handle.info.size);
+  auto count = std::min<uint64_t>(available, static_cast<uint64_t>(nr_bytes));
+  if (count == 0) return 0;
+  Read(handle, buffer, static_cast<int64_t>(count), store_handle.position);
+  store_handle.position += count;
+  return static_cast<int64_t>(count);
+}
+
+void StoreFileSystem::Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes, duckdb::idx_t location) {
+  if (location != handle.Cast<StoreHandle>().position) {
+    throw duckdb::IOException("lake objects are written sequentially");
+  }
+  Write(handle, buffer, nr_bytes);
+}
+
+int64_t StoreFileSystem::Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes) {
+  auto &store_handle = handle.Cast<StoreHandle>();
+  if (!store_handle.writer) throw duckdb::IOException("lake object is not open for writing");
+  Translate([&] {
+    store_handle.writer->Append(static_cast<const char *>(buffer), static_cast<size_t>(nr_bytes));
+    return 0;
+  });
+  store_handle.position += static_cast<uint64_t>(nr_bytes);
+  return nr_bytes;
+}
+
+int64_t StoreFileSystem::GetFileSize(duckdb::FileHandle &handle) {
+  auto &store_handle = handle.Cast<StoreHandle>();
+  return static_cast<int64_t>(store_handle.writer ? store_handle.position : store_handle.info.size);
+}
+
+duckdb::timestamp_t StoreFileSystem::GetLastModifiedTime(duckdb::FileHandle &handle) {
+  return duckdb::Timestamp::FromEpochMs(handle.Cast<StoreHandle>().info.modified_unix_ms);
+}
+
+std::string StoreFileSystem::GetVersionTag(duckdb::FileHandle &handle) { return handle.Cast<StoreHandle>().info.etag; }
+
+bool StoreFileSystem::FileExists(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener>) {
+  try {
+    store_.Head(KeyOf(filename));
+    return true;
+  } catch (const Error &error) {
+    if (error.kind() == ErrorKind::kNotFound) return false;
+    throw duckdb::IOException(error.what());
+  }
+}
+
+void StoreFileSystem::RemoveFile(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener>) {
+  Translate([&] {
+    store_.Delete(KeyOf(filename));
+    return 0;
+  });
+}
+
+duckdb::vector<duckdb::OpenFileInfo> StoreFileSystem::Glob(const std::string &path, duckdb::FileOpener *) {
+  // Lake scans name their files exactly; patterns would let SQL enumerate the store.
+  if (path.find_first_of("*?[") != std::string::npos) {
+    throw duckdb::PermissionException("patterns are not allowed in lake object paths");
+  }
+  return {duckdb::OpenFileInfo(path)};
+}
+
+void StoreFileSystem::Seek(duckdb::FileHandle &handle, duckdb::idx_t location) {
+  auto &store_handle = handle.Cast<StoreHandle>();
+  if (store_handle.writer && location != store_handle.position) {
+    throw duckdb::IOException("lake objects are written sequentially");
+  }
+  store_handle.position = location;
+}
+
+duckdb::idx_t StoreFileSystem::SeekPosition(duckdb::FileHandle &handle) {
+  return handle.Cast<StoreHandle>().position;
+}
+
+}  // namespace ducklake

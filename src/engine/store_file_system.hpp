@@ -1,0 +1,47 @@
+#pragma once
+// A DuckDB FileSystem for "ducklake-store://<key>" paths over an ObjectStore: DuckDB reads lake
+// Parquet files with positional (range) reads and writes new ones as streamed, atomic object
+// writes that become visible when DuckDB closes the file. The ETag is the version tag, so DuckDB's
+// caches never serve bytes of an overwritten object. Engine-private; thread-safe.
+
+#include "duckdb/common/file_system.hpp"
+#include "storage/object_store.hpp"
+
+namespace ducklake {
+
+class StoreFileSystem : public duckdb::FileSystem {
+ public:
+  static constexpr const char *kPrefix = "ducklake-store://";
+
+  explicit StoreFileSystem(ObjectStore &store) : store_(store) {}
+
+  static std::string PathOf(const std::string &key) { return kPrefix + key; }
+
+  duckdb::unique_ptr<duckdb::FileHandle> OpenFile(const std::string &path, duckdb::FileOpenFlags flags,
+                                                  duckdb::optional_ptr<duckdb::FileOpener> opener) override;
+  void Read(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes, duckdb::idx_t location) override;
+  int64_t Read(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes) override;
+  void Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes, duckdb::idx_t location) override;
+  int64_t Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes) override;
+  int64_t GetFileSize(duckdb::FileHandle &handle) override;
+  duckdb::timestamp_t GetLastModifiedTime(duckdb::FileHandle &handle) override;
+  std::string GetVersionTag(duckdb::FileHandle &handle) override;
+  void FileSync(duckdb::FileHandle &handle) override {}
+  bool FileExists(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener> opener) override;
+  bool DirectoryExists(const std::string &directory, duckdb::optional_ptr<duckdb::FileOpener> opener) override {
+    return false;
+  }
+  void RemoveFile(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener> opener) override;
+  duckdb::vector<duckdb::OpenFileInfo> Glob(const std::string &path, duckdb::FileOpener *opener) override;
+  void Seek(duckdb::FileHandle &handle, duckdb::idx_t location) override;
+  duckdb::idx_t SeekPosition(duckdb::FileHandle &handle) override;
+  bool CanHandleFile(const std::string &path) override { return path.rfind(kPrefix, 0) == 0; }
+  bool CanSeek() override { return true; }
+  bool OnDiskFile(duckdb::FileHandle &handle) override { return false; }
+  std::string GetName() const override { return "StoreFileSystem"; }
+
+ private:
+  ObjectStore &store_;
+};
+
+}  // namespace ducklake

@@ -1,0 +1,106 @@
+#include "engine/type_mapping.hpp"
+
+#include "common/error.hpp"
+#include "duckdb/common/types/decimal.hpp"
+
+namespace ducklake {
+namespace {
+
+using duckdb::LogicalType;
+using duckdb::LogicalTypeId;
+
+struct SimpleType {
+  LogicalTypeId id;
+  const char *lake_name;
+};
+
+const SimpleType kSimpleTypes[] = {
+    {LogicalTypeId::BOOLEAN, "boolean"},      {LogicalTypeId::TINYINT, "int8"},
+    {LogicalTypeId::SMALLINT, "int16"},       {LogicalTypeId::INTEGER, "int32"},
+    {LogicalTypeId::BIGINT, "int64"},         {LogicalTypeId::HUGEINT, "int128"},
+    {LogicalTypeId::UTINYINT, "uint8"},       {LogicalTypeId::USMALLINT, "uint16"},
+    {LogicalTypeId::UINTEGER, "uint32"},      {LogicalTypeId::UBIGINT, "uint64"},
+    {LogicalTypeId::UHUGEINT, "uint128"},     {LogicalTypeId::FLOAT, "float32"},
+    {LogicalTypeId::DOUBLE, "float64"},       {LogicalTypeId::DATE, "date"},
+    {LogicalTypeId::TIME, "time"},            {LogicalTypeId::TIME_TZ, "timetz"},
+    {LogicalTypeId::TIMESTAMP, "timestamp"},  {LogicalTypeId::TIMESTAMP_TZ, "timestamptz"},
+    {LogicalTypeId::TIMESTAMP_SEC, "timestamp_s"}, {LogicalTypeId::TIMESTAMP_MS, "timestamp_ms"},
+    {LogicalTypeId::TIMESTAMP_NS, "timestamp_ns"}, {LogicalTypeId::INTERVAL, "interval"},
+    {LogicalTypeId::BLOB, "blob"},            {LogicalTypeId::UUID, "uuid"},
+};
+
+}  // namespace
+
+ColumnDef LakeColumnFromType(const std::string &name, const LogicalType &type) {
+  ColumnDef column;
+  column.name = name;
+  if (type.IsJSONType()) {
+    column.type = "json";
+    return column;
+  }
+  switch (type.id()) {
+    case LogicalTypeId::VARCHAR:
+    case LogicalTypeId::ENUM:
+      column.type = "varchar";
+      return column;
+    case LogicalTypeId::DECIMAL:
+      column.type = fmt::format("decimal({},{})", duckdb::DecimalType::GetWidth(type), duckdb::DecimalType::GetScale(type));
+      return column;
+    case LogicalTypeId::STRUCT:
+      column.type = "struct";
+      for (const auto &child : duckdb::StructType::GetChildTypes(type)) {
+        column.children.push_back(LakeColumnFromType(child.first, child.second));
+      }
+      return column;
+    case LogicalTypeId::LIST:
+    case LogicalTypeId::ARRAY:
+      column.type = "list";
+      column.children.push_back(LakeColumnFromType(
+          "element", type.id() == LogicalTypeId::LIST ? duckdb::ListType::GetChildType(type)
+                                                        : duckdb::ArrayType::GetChildType(type)));
+      return column;
+    case LogicalTypeId::MAP:
+      column.type = "map";
+      column.children.push_back(LakeColumnFromType("key", duckdb::MapType::KeyType(type)));
+      column.children.push_back(LakeColumnFromType("value", duckdb::MapType::ValueType(type)));
+      return column;
+    default:
+      break;
+  }
+  for (const auto &simple : kSimpleTypes) {
+    if (simple.id == type.id()) {
+      column.type = simple.lake_name;
+      return column;
+    }
+  }
+  throw MakeError(ErrorKind::kInvalidInput, "column '{}' has type {}, which a lake table cannot store", name,
+                  type.ToString());
+}
+
+LogicalType TypeFromLakeColumn(const ColumnDef &column) {
+  const auto &type = column.type;
+  if (type == "varchar") return LogicalType::VARCHAR;
+  if (type == "json") return LogicalType::JSON();
+  if (type.rfind("decimal(", 0) == 0) {
+    unsigned width = 0, scale = 0;
+    if (sscanf(type.c_str(), "decimal(%u,%u)", &width, &scale) != 2 || width < 1 || width > 38 || scale > width) {
+      throw MakeError(ErrorKind::kInternal, "malformed decimal type '{}' in the catalog", type);
+    }
+    return LogicalType::DECIMAL(static_cast<uint8_t>(width), static_cast<uint8_t>(scale));
+  }
+  if (type == "struct") {
+    duckdb::child_list_t<LogicalType> children;
+    for (const auto &child : column.children) children.emplace_back(child.name, TypeFromLakeColumn(child));
+    return LogicalType::STRUCT(std::move(children));
+  }
+  if (type == "list" && column.children.size() == 1) return LogicalType::LIST(TypeFromLakeColumn(column.children[0]));
+  if (type == "map" && column.children.size() == 2) {
+    return LogicalType::MAP(TypeFromLakeColumn(column.children[0]), TypeFromLakeColumn(column.children[1]));
+  }
+  for (const auto &simple : kSimpleTypes) {
+    if (type == simple.lake_name) return LogicalType(simple.id);
+  }
+  throw MakeError(ErrorKind::kInternal, "unknown column type '{}' in the catalog", type);
+}
+
+}  // namespace ducklake

@@ -1,0 +1,40 @@
+#pragma once
+// The HTTP server: routing, request ids, problem+json errors, metrics, logs, graceful drain.
+// Run() blocks until Shutdown() (safe to call from another thread) has drained in-flight requests
+// (bounded by Config::shutdown_timeout_s) and stopped the listener.
+
+#include <memory>
+
+#include "common/config.hpp"
+#include "engine/engine.hpp"
+#include "lake/lake.hpp"
+#include "lake/table_service.hpp"
+#include "meta/meta_store.hpp"
+#include "storage/object_store.hpp"
+
+namespace ducklake {
+
+struct Services {
+  MetaStore &meta;
+  ObjectStore &store;
+  Engine &engine;
+  Lake &lake;
+  TableService &tables;
+};
+
+class Server {
+ public:
+  Server(const Config &config, Services services);
+  ~Server();
+
+  // Binds the listen address; throws kUnavailable if it cannot. Returns the bound port.
+  int Bind();
+  void Run();
+  void Shutdown();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ducklake

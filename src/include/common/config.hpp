@@ -1,0 +1,28 @@
+#pragma once
+// Server settings. Every field can be set by a `ducklake serve` flag and by a DUCKLAKE_* environment
+// variable (see cli/serve_command.cpp); the defaults give the embedded, zero-configuration lake.
+
+#include <cstdint>
+#include <string>
+
+namespace ducklake {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";   // host:port
+  std::string data_dir = "./ducklake-data"; // embedded metadata and local object store live here
+  std::string metadata_url;                 // empty: sqlite:<data_dir>/metadata.sqlite
+  std::string storage_url;                  // empty: file://<data_dir>/objects
+  std::string instance_name = "default";    // names the lake in lineage (ducklake://<instance>)
+  std::string memory_limit = "1GB";         // DuckDB memory limit for all queries together
+  int threads = 2;                          // DuckDB worker threads
+  int http_threads = 64;                    // concurrent HTTP connections served
+  std::string log_format = "text";          // text | json
+  std::string log_level = "info";
+  uint64_t max_body_bytes = 1 << 20;        // JSON request bodies
+  uint64_t max_upload_bytes = 64ULL << 30;  // ingest uploads
+  int64_t default_query_timeout_ms = 300000;
+  int64_t max_result_rows = 0;              // 0: unlimited
+  int shutdown_timeout_s = 30;              // SIGTERM drain bound
+};
+
+}  // namespace ducklake

@@ -1,0 +1,39 @@
+#pragma once
+// The schema vocabulary shared by the lake (which stores it) and the engine (which maps it to
+// DuckDB types): column definitions of lake tables, in the DuckLake table format's type names ("int32",
+// "varchar", "decimal(18,3)", "struct", "list", "map", ...). Nested types carry children, stored in
+// the catalog with parent_column.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ducklake {
+
+struct ColumnDef {
+  int64_t id = 0;  // column id (the Parquet field id); assigned by the lake
+  std::string name;
+  std::string type;  // DuckLake type name
+  bool nullable = true;
+  std::optional<std::string> default_value;
+  std::vector<ColumnDef> children;  // struct fields, the list element, the map key and value
+};
+
+// Per-column statistics of one data file, as the DuckLake format records them. Min and max are
+// text in the type's canonical form.
+struct ColumnStats {
+  int64_t column_id = 0;
+  std::optional<std::string> min_value;
+  std::optional<std::string> max_value;
+  int64_t null_count = 0;
+  int64_t value_count = 0;
+  int64_t column_size_bytes = 0;
+  bool contains_nan = false;
+};
+
+// Orders two statistics values of the given DuckLake type: <0, 0, >0. Numeric types compare as
+// numbers, everything else as text (the canonical text forms of dates and times sort correctly).
+int CompareStatValues(const std::string &type, const std::string &left, const std::string &right);
+
+}  // namespace ducklake

@@ -1,0 +1,120 @@
+#pragma once
+// Engine: the embedded DuckDB, locked down (DESIGN.md "Engine sandbox"), that runs user SQL over
+// lake tables and writes Parquet for the lake. It knows nothing of the catalog: a TableResolver
+// supplies the files and columns behind each `namespace.table` a statement names. Thread-safe:
+// every call runs on its own DuckDB connection. Errors are ducklake::Error: kInvalidInput (SQL
+// that does not parse or bind, data that does not fit), kForbidden (refused by the sandbox),
+// kTimeout (interrupted at its deadline), kInternal. Messages never contain server paths.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/schema.hpp"
+#include "storage/object_store.hpp"
+
+namespace ducklake {
+
+struct EngineOptions {
+  std::string memory_limit = "1GB";
+  int threads = 2;
+  std::string staging_dir;  // local directory of uploads being ingested (absolute)
+};
+
+// One data file of a lake table as the engine reads it.
+struct ScanFile {
+  std::string key;  // object-store key
+  int64_t record_count = 0;
+  std::vector<ColumnStats> stats;
+};
+
+struct TableScan {
+  std::vector<ColumnDef> columns;
+  std::vector<ScanFile> files;
+};
+
+class TableResolver {
+ public:
+  virtual ~TableResolver() = default;
+  // The table `schema.table` as of the request's snapshot, or nullopt if there is no such table.
+  virtual std::optional<TableScan> Resolve(const std::string &schema, const std::string &table) = 0;
+};
+
+enum class StatementKind {
+  kQuery,          // SELECT ...
+  kInsert,         // INSERT INTO ns.t [(columns)] <query>
+  kCreateTableAs,  // CREATE TABLE ns.t AS <query>
+  kCreateTable,    // CREATE TABLE ns.t (column definitions)
+};
+
+struct Statement {
+  StatementKind kind = StatementKind::kQuery;
+  std::string target_schema;
+  std::string target_table;
+  std::vector<std::string> insert_columns;  // INSERT's column list, empty for all
+  std::vector<ColumnDef> columns;           // CREATE TABLE's column definitions
+  std::string query_sql;                    // the query part, as SQL
+};
+
+enum class ResultFormat { kJson, kNdjson, kCsv, kParquet, kArrow };
+
+struct QueryOptions {
+  ResultFormat format = ResultFormat::kJson;
+  std::optional<int64_t> limit;
+  int64_t timeout_ms = 300000;
+};
+
+enum class UploadFormat { kCsv, kParquet, kJson, kNdjson };
+
+// A Parquet file the engine wrote, with what the lake records about it.
+struct WrittenFile {
+  std::string key;
+  int64_t record_count = 0;
+  int64_t file_size_bytes = 0;
+  int64_t footer_size = 0;
+  std::vector<ColumnStats> stats;  // by column id of the target columns
+};
+
+class Engine {
+ public:
+  Engine(ObjectStore &store, EngineOptions options);
+  ~Engine();
+
+  // Parses one statement and classifies it; anything but the kinds above is kForbidden.
+  Statement Parse(const std::string &sql);
+
+  // Runs a query and streams its result in `options.format` to `sink`. Nothing reaches the sink
+  // before the query has bound and produced its first rows, so errors before that throw cleanly.
+  void Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options, const ByteSink &sink);
+
+  // The result columns of a query, in lake types (for CREATE TABLE AS).
+  std::vector<ColumnDef> DescribeQuery(const std::string &sql, TableResolver &resolver);
+
+  // Runs `sql` and writes its rows, cast to `target` (matched by position, or by name through
+  // `source_columns`), as one Parquet file at `key`.
+  WrittenFile WriteQuery(const std::string &sql, TableResolver &resolver, const std::vector<ColumnDef> &target,
+                         const std::vector<std::string> &source_columns, const std::string &key,
+                         int64_t timeout_ms);
+
+  // The columns of an uploaded file (inferred from its content).
+  std::vector<ColumnDef> DescribeUpload(const std::string &path, UploadFormat format);
+
+  // Reads an uploaded file into one Parquet file at `key`, its columns matched to `target` by
+  // name (missing ones NULL). Rows that do not fit: kInvalidInput naming the line and column.
+  WrittenFile WriteUpload(const std::string &path, UploadFormat format, const std::vector<ColumnDef> &target,
+                          const std::string &key);
+
+  // The DuckDB type of a lake column as SQL text, and the lake column for a DuckDB type name.
+  static std::string SqlType(const ColumnDef &column);
+  ColumnDef ParseColumnType(const std::string &name, const std::string &sql_type);
+
+  int64_t RunningQueries() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ducklake

@@ -1,0 +1,36 @@
+#pragma once
+// SqliteStore: the embedded MetaStore, one SQLite file in WAL mode. Writers are serialised with
+// BEGIN IMMEDIATE (SQLite allows one writer); readers run concurrently on pooled connections.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "meta/meta_store.hpp"
+
+struct sqlite3;
+
+namespace ducklake {
+
+class SqliteStore : public MetaStore {
+ public:
+  explicit SqliteStore(std::string path);
+  ~SqliteStore() override;
+
+  std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) override;
+  void Ping() override;
+  std::string Dialect() const override { return "sqlite"; }
+
+  // Connections return here when their transaction ends.
+  void Release(sqlite3 *connection);
+
+ private:
+  sqlite3 *Acquire();
+
+  std::string path_;
+  std::mutex mutex_;
+  std::vector<sqlite3 *> idle_;
+};
+
+}  // namespace ducklake

@@ -1,0 +1,96 @@
+#pragma once
+// ObjectStore: the flat key/value byte store under both table data (warehouse/...) and files
+// (volumes/...). Keys are validated by ValidateKey before they reach any backend. Implementations
+// are thread-safe; an ObjectWriter belongs to one thread. Writes are atomic: an object appears
+// whole at Commit() or not at all. Failures throw ducklake::Error: kNotFound for a missing key,
+// kInvalidInput for a bad key or range, kUnavailable when the backend cannot be reached.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ducklake {
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;            // changes whenever the content changes
+  int64_t modified_unix_ms = 0;
+};
+
+// Bytes [offset, offset + length) of an object; no length means to the end.
+struct ByteRange {
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+};
+
+// Receives a streamed object; returning false stops the transfer (the consumer went away).
+using ByteSink = std::function<bool(const char *data, size_t size)>;
+
+class ObjectWriter {
+ public:
+  // Destroying a writer that was not committed aborts it: nothing becomes visible.
+  virtual ~ObjectWriter() = default;
+  virtual void Append(const char *data, size_t size) = 0;
+  virtual ObjectInfo Commit() = 0;
+};
+
+struct ListPage {
+  std::vector<ObjectInfo> objects;
+  std::vector<std::string> common_prefixes;  // "folders" when a delimiter was given
+  std::string next_cursor;                    // empty on the last page
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  virtual std::unique_ptr<ObjectWriter> Put(const std::string &key) = 0;
+  // Streams the object (or a range of it) to `sink`. Returns the object's info.
+  virtual ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) = 0;
+  virtual ObjectInfo Head(const std::string &key) = 0;
+  // Keys in byte order after `cursor`, at most `limit` entries (objects plus prefixes).
+  virtual ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
+                        size_t limit) = 0;
+  // Deleting a missing key is not an error.
+  virtual void Delete(const std::string &key) = 0;
+  virtual ObjectInfo Copy(const std::string &from_key, const std::string &to_key) = 0;
+  // Cheap round trip for readiness checks; throws kUnavailable when the backend is unreachable.
+  virtual void Ping() = 0;
+};
+
+// Throws kInvalidInput unless `key` is a safe relative key: 1..1024 bytes of valid UTF-8, no
+// leading '/', no empty, '.' or '..' segments, no control characters or backslashes.
+void ValidateKey(const std::string &key);
+
+// Opens the store named by `url`: "file://<directory>" (embedded). Throws kInvalidInput on an
+// unknown scheme.
+std::unique_ptr<ObjectStore> OpenObjectStore(const std::string &url);
+
+// Forwards every call to another ObjectStore, so a test can override one method to inject faults.
+class ObjectStoreWrapper : public ObjectStore {
+ public:
+  explicit ObjectStoreWrapper(ObjectStore &target) : target_(target) {}
+  std::unique_ptr<ObjectWriter> Put(const std::string &key) override { return target_.Put(key); }
+  ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override {
+    return target_.Get(key, range, sink);
+  }
+  ObjectInfo Head(const std::string &key) override { return target_.Head(key); }
+  ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
+                size_t limit) override {
+    return target_.List(prefix, delimiter, cursor, limit);
+  }
+  void Delete(const std::string &key) override { target_.Delete(key); }
+  ObjectInfo Copy(const std::string &from_key, const std::string &to_key) override {
+    return target_.Copy(from_key, to_key);
+  }
+  void Ping() override { target_.Ping(); }
+
+ private:
+  ObjectStore &target_;
+};
+
+}  // namespace ducklake

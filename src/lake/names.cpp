@@ -1,0 +1,49 @@
+#include "lake/names.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "common/error.hpp"
+
+namespace ducklake {
+namespace {
+
+constexpr size_t kMaxObjectName = 63;
+constexpr size_t kMaxColumnName = 255;
+
+}  // namespace
+
+std::string LowerName(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name;
+}
+
+void ValidateObjectName(const std::string &what, const std::string &name) {
+  static const std::set<std::string> kReserved = {"temp", "main", "information_schema", "pg_catalog", "system"};
+  bool valid = !name.empty() && name.size() <= kMaxObjectName &&
+               (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+               std::all_of(name.begin(), name.end(),
+                           [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+  if (!valid) {
+    throw MakeError(ErrorKind::kInvalidInput,
+                    "invalid {} name '{}': use a letter or '_' followed by letters, digits or '_' (at most {})",
+                    what, name.substr(0, kMaxObjectName + 1), kMaxObjectName);
+  }
+  if (kReserved.count(LowerName(name))) throw MakeError(ErrorKind::kInvalidInput, "{} name '{}' is reserved", what, name);
+}
+
+void ValidateColumns(const std::vector<ColumnDef> &columns) {
+  std::set<std::string> seen;
+  for (const auto &column : columns) {
+    if (column.name.empty() || column.name.size() > kMaxColumnName) {
+      throw MakeError(ErrorKind::kInvalidInput, "column names must have 1 to {} characters", kMaxColumnName);
+    }
+    if (!seen.insert(LowerName(column.name)).second) {
+      throw MakeError(ErrorKind::kInvalidInput, "duplicate column name '{}'", column.name);
+    }
+    ValidateColumns(column.children);
+  }
+}
+
+}  // namespace ducklake

@@ -1,0 +1,3 @@
+#include "cli/serve_command.hpp"
+
+int main(int argc, char **argv) { return ducklake::RunCli(argc, argv); }

@@ -1,0 +1,128 @@
+// Versioned schema migrations of the metadata database. Each migration runs once, in its own
+// write transaction, and is recorded in dl_schema_migrations; a migration is never edited after
+// release, only followed by a new one.
+
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "meta/meta_store.hpp"
+
+namespace ducklake {
+namespace {
+
+struct Migration {
+  int64_t version;
+  std::vector<std::string> statements;
+};
+
+// The DuckLake table format catalog (specification 0.3), plus DuckLake-server bookkeeping.
+// `{TIMESTAMPTZ}` and `{UUID}` are the only dialect-specific types.
+const std::vector<Migration> &Migrations() {
+  static const std::vector<Migration> migrations = {
+      {1,
+       {
+           "CREATE TABLE ducklake_metadata (key VARCHAR NOT NULL, value VARCHAR NOT NULL, scope VARCHAR, "
+           "scope_id BIGINT)",
+           "CREATE TABLE ducklake_snapshot (snapshot_id BIGINT PRIMARY KEY, snapshot_time {TIMESTAMPTZ}, "
+           "schema_version BIGINT, next_catalog_id BIGINT, next_file_id BIGINT)",
+           "CREATE TABLE ducklake_snapshot_changes (snapshot_id BIGINT PRIMARY KEY, changes_made VARCHAR, "
+           "author VARCHAR, commit_message VARCHAR, commit_extra_info VARCHAR)",
+           "CREATE TABLE ducklake_schema (schema_id BIGINT PRIMARY KEY, schema_uuid {UUID}, begin_snapshot BIGINT, "
+           "end_snapshot BIGINT, schema_name VARCHAR, path VARCHAR, path_is_relative BOOLEAN)",
+           "CREATE TABLE ducklake_table (table_id BIGINT, table_uuid {UUID}, begin_snapshot BIGINT, "
+           "end_snapshot BIGINT, schema_id BIGINT, table_name VARCHAR, path VARCHAR, path_is_relative BOOLEAN)",
+           "CREATE TABLE ducklake_view (view_id BIGINT, view_uuid {UUID}, begin_snapshot BIGINT, end_snapshot "
+           "BIGINT, schema_id BIGINT, view_name VARCHAR, dialect VARCHAR, sql VARCHAR, column_aliases VARCHAR)",
+           "CREATE TABLE ducklake_tag (object_id BIGINT, begin_snapshot BIGINT, end_snapshot BIGINT, key VARCHAR, "
+           "value VARCHAR)",
+           "CREATE TABLE ducklake_column_tag (table_id BIGINT, column_id BIGINT, begin_snapshot BIGINT, "
+           "end_snapshot BIGINT, key VARCHAR, value VARCHAR)",
+           "CREATE TABLE ducklake_data_file (data_file_id BIGINT PRIMARY KEY, table_id BIGINT, begin_snapshot "
+           "BIGINT, end_snapshot BIGINT, file_order BIGINT, path VARCHAR, path_is_relative BOOLEAN, file_format "
+           "VARCHAR, record_count BIGINT, file_size_bytes BIGINT, footer_size BIGINT, row_id_start BIGINT, "
+           "partition_id BIGINT, encryption_key VARCHAR, partial_file_info VARCHAR, mapping_id BIGINT)",
+           "CREATE TABLE ducklake_file_column_stats (data_file_id BIGINT, table_id BIGINT, column_id BIGINT, "
+           "column_size_bytes BIGINT, value_count BIGINT, null_count BIGINT, min_value VARCHAR, max_value "
+           "VARCHAR, contains_nan BOOLEAN, extra_stats VARCHAR)",
+           "CREATE TABLE ducklake_delete_file (delete_file_id BIGINT PRIMARY KEY, table_id BIGINT, "
+           "begin_snapshot BIGINT, end_snapshot BIGINT, data_file_id BIGINT, path VARCHAR, path_is_relative "
+           "BOOLEAN, format VARCHAR, delete_count BIGINT, file_size_bytes BIGINT, footer_size BIGINT, "
+           "encryption_key VARCHAR)",
+           "CREATE TABLE ducklake_column (column_id BIGINT, begin_snapshot BIGINT, end_snapshot BIGINT, table_id "
+           "BIGINT, column_order BIGINT, column_name VARCHAR, column_type VARCHAR, initial_default VARCHAR, "
+           "default_value VARCHAR, nulls_allowed BOOLEAN, parent_column BIGINT)",
+           "CREATE TABLE ducklake_table_stats (table_id BIGINT, record_count BIGINT, next_row_id BIGINT, "
+           "file_size_bytes BIGINT)",
+           "CREATE TABLE ducklake_table_column_stats (table_id BIGINT, column_id BIGINT, contains_null BOOLEAN, "
+           "contains_nan BOOLEAN, min_value VARCHAR, max_value VARCHAR, extra_stats VARCHAR)",
+           "CREATE TABLE ducklake_partition_info (partition_id BIGINT, table_id BIGINT, begin_snapshot BIGINT, "
+           "end_snapshot BIGINT)",
+           "CREATE TABLE ducklake_partition_column (partition_id BIGINT, table_id BIGINT, partition_key_index "
+           "BIGINT, column_id BIGINT, transform VARCHAR)",
+           "CREATE TABLE ducklake_file_partition_value (data_file_id BIGINT, table_id BIGINT, partition_key_index "
+           "BIGINT, partition_value VARCHAR)",
+           "CREATE TABLE ducklake_files_scheduled_for_deletion (data_file_id BIGINT, path VARCHAR, "
+           "path_is_relative BOOLEAN, schedule_start {TIMESTAMPTZ})",
+           "CREATE TABLE ducklake_inlined_data_tables (table_id BIGINT, table_name VARCHAR, schema_version BIGINT)",
+           "CREATE TABLE ducklake_column_mapping (mapping_id BIGINT, table_id BIGINT, type VARCHAR)",
+           "CREATE TABLE ducklake_name_mapping (mapping_id BIGINT, column_id BIGINT, source_name VARCHAR, "
+           "target_field_id BIGINT, parent_column BIGINT, is_partition BOOLEAN)",
+           "CREATE TABLE ducklake_schema_versions (begin_snapshot BIGINT, schema_version BIGINT)",
+           // Lookups the server does on every request.
+           "CREATE INDEX ducklake_table_by_schema ON ducklake_table (schema_id, table_name)",
+           "CREATE INDEX ducklake_column_by_table ON ducklake_column (table_id)",
+           "CREATE INDEX ducklake_data_file_by_table ON ducklake_data_file (table_id)",
+           "CREATE INDEX ducklake_file_column_stats_by_file ON ducklake_file_column_stats (data_file_id)",
+           "CREATE UNIQUE INDEX ducklake_table_stats_by_table ON ducklake_table_stats (table_id)",
+           "CREATE UNIQUE INDEX ducklake_table_column_stats_by_column ON ducklake_table_column_stats "
+           "(table_id, column_id)",
+           // The first snapshot: an empty lake at schema version 0.
+           "INSERT INTO ducklake_metadata (key, value) VALUES ('version', '0.3'), ('created_by', 'DuckLake "
+           "server'), ('data_path', 'warehouse/'), ('encrypted', 'false')",
+           "INSERT INTO ducklake_snapshot VALUES (0, {NOW}, 0, 1, 0)",
+           "INSERT INTO ducklake_snapshot_changes VALUES (0, 'created_schema:\"main\"', NULL, NULL, NULL)",
+           "INSERT INTO ducklake_schema VALUES (0, '00000000-0000-4000-8000-000000000000', 0, NULL, 'main', "
+           "'main/', TRUE)",
+           "INSERT INTO ducklake_schema_versions VALUES (0, 0)",
+       }},
+  };
+  return migrations;
+}
+
+std::string ForDialect(std::string sql, const std::string &dialect) {
+  auto replace = [&sql](const std::string &from, const std::string &to) {
+    for (size_t pos = sql.find(from); pos != std::string::npos; pos = sql.find(from, pos + to.size())) {
+      sql.replace(pos, from.size(), to);
+    }
+  };
+  bool postgres = dialect == "postgresql";
+  replace("{TIMESTAMPTZ}", postgres ? "TIMESTAMPTZ" : "VARCHAR");
+  replace("{UUID}", postgres ? "UUID" : "VARCHAR");
+  replace("{NOW}", postgres ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+  return sql;
+}
+
+}  // namespace
+
+void MigrateMetaStore(MetaStore &store) {
+  {
+    auto txn = store.Begin(TransactionMode::kWrite);
+    txn->Execute(
+        "CREATE TABLE IF NOT EXISTS dl_schema_migrations (version BIGINT PRIMARY KEY, applied_at VARCHAR NOT "
+        "NULL)");
+    txn->Commit();
+  }
+  for (const auto &migration : Migrations()) {
+    auto txn = store.Begin(TransactionMode::kWrite);
+    // Checked inside the write transaction so two servers starting together apply it once.
+    auto applied = txn->Query("SELECT 1 FROM dl_schema_migrations WHERE version = ?", {migration.version});
+    if (!applied.empty()) continue;
+    for (const auto &statement : migration.statements) txn->Execute(ForDialect(statement, store.Dialect()));
+    txn->Execute(ForDialect("INSERT INTO dl_schema_migrations VALUES (?, {NOW})", store.Dialect()),
+                 {migration.version});
+    txn->Commit();
+  }
+}
+
+}  // namespace ducklake
