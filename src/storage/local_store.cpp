@@ -160,7 +160,7 @@ ListPage LocalStore::List(const std::string &prefix, const std::string &delimite
   fs::path base = fs::path(root_) / base_key;
   std::vector<std::string> keys;
   std::error_code ec;
-  if (fs::is_directory(base, ec)) {
+  if (fs::is_directory(base)) {
     for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
       auto relative = fs::relative(it->path(), root_).string();

@@ -1,0 +1,340 @@
+"""Shared helpers of the HTTP suite: running `ducklake serve`, talking to it, checking answers.
+
+Nothing here is mocked: every helper starts or talks to the real binary over loopback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("DUCKLAKE_BIN", str(REPO_ROOT / "build" / "ducklake")))
+
+STARTUP_TIMEOUT_S = 30.0  # from exec to a healthy /healthz
+EXIT_TIMEOUT_S = 30.0  # from SIGTERM (idle server) to process exit
+HTTP_TIMEOUT_S = 120.0  # any single HTTP request
+POLL_INTERVAL_S = 0.02  # pause between polls of a condition with a deadline
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance"}
+
+
+def unique_name(prefix: str = "t") -> str:
+    """A fresh lake object name (letters, digits, '_'; well under 63 characters)."""
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def poll_until(condition, timeout_s: float, what: str):
+    """Calls `condition` until it returns something truthy or `timeout_s` passes; returns that value."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+        time.sleep(POLL_INTERVAL_S)
+
+
+# --- HTTP -----------------------------------------------------------------------------------------
+
+
+def assert_problem(response: requests.Response, status: int) -> dict:
+    """Checks `response` is an application/problem+json answer with `status`; returns its body."""
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: expected {status}, "
+        f"got {response.status_code}: {response.text[:2000]}"
+    )
+    content_type = response.headers.get("Content-Type", "")
+    assert content_type.startswith("application/problem+json"), f"Content-Type is {content_type!r}"
+    body = response.json()
+    assert PROBLEM_FIELDS <= set(body), f"problem lacks {PROBLEM_FIELDS - set(body)}: {body}"
+    assert body["status"] == status
+    assert isinstance(body["detail"], str) and body["detail"], body
+    return body
+
+
+def assert_refused(response: requests.Response) -> dict:
+    """A request the server must refuse as the client's fault: 400 or 403, as a problem."""
+    assert response.status_code in (400, 403), (
+        f"expected 400 or 403, got {response.status_code}: {response.text[:2000]}"
+    )
+    return assert_problem(response, response.status_code)
+
+
+def expect_status(response: requests.Response, status: int) -> requests.Response:
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: expected {status}, "
+        f"got {response.status_code}: {response.text[:2000]}"
+    )
+    return response
+
+
+class Api:
+    """A client of one server: plain requests plus asserting shortcuts for test set-up."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.http = requests.Session()
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", HTTP_TIMEOUT_S)
+        return self.http.request(method, self.url(path), **kwargs)
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    # --- SQL ---
+
+    def sql(self, sql: str, **fields) -> requests.Response:
+        """POST /api/v1/query with `sql` and any other request fields."""
+        return self.post("/api/v1/query", json={"sql": sql, **fields})
+
+    def query(self, sql: str, **fields) -> dict:
+        """The JSON result {columns, rows} of a query that must succeed."""
+        return expect_status(self.sql(sql, **fields), 200).json()
+
+    def rows(self, sql: str, **fields) -> list:
+        return self.query(sql, **fields)["rows"]
+
+    def write(self, sql: str, **fields) -> dict:
+        """Runs a write statement that must succeed; returns its one-row result as a dict."""
+        result = self.query(sql, **fields)
+        names = [column["name"] for column in result["columns"]]
+        assert names == ["rows_written", "snapshot_id"], result
+        assert len(result["rows"]) == 1, result
+        return dict(zip(names, result["rows"][0]))
+
+    # --- catalog ---
+
+    def create_namespace(self, name: str) -> dict:
+        return expect_status(self.post("/api/v1/namespaces", json={"name": name}), 201).json()
+
+    def create_table_request(self, ns: str, name: str, columns: Iterable[tuple[str, str]]) -> requests.Response:
+        body = {"name": name, "columns": [{"name": n, "type": t} for n, t in columns]}
+        return self.post(f"/api/v1/namespaces/{ns}/tables", json=body)
+
+    def create_table(self, ns: str, name: str, columns: Iterable[tuple[str, str]]) -> dict:
+        return expect_status(self.create_table_request(ns, name, columns), 201).json()
+
+    def describe(self, ns: str, table: str) -> dict:
+        return expect_status(self.get(f"/api/v1/namespaces/{ns}/tables/{table}"), 200).json()
+
+    def table_exists(self, ns: str, table: str) -> bool:
+        response = self.get(f"/api/v1/namespaces/{ns}/tables/{table}")
+        assert response.status_code in (200, 404), response.text
+        return response.status_code == 200
+
+    # --- ingest ---
+
+    def upload_request(self, ns: str, table: str, body, fmt: str | None = "csv", mode: str | None = None,
+                       headers: dict | None = None) -> requests.Response:
+        params = {}
+        if fmt is not None:
+            params["format"] = fmt
+        if mode is not None:
+            params["mode"] = mode
+        return self.post(f"/api/v1/namespaces/{ns}/tables/{table}/data", params=params, data=body,
+                         headers=headers or {})
+
+    def upload(self, ns: str, table: str, body, fmt: str = "csv", mode: str | None = None) -> dict:
+        response = self.upload_request(ns, table, body, fmt, mode)
+        assert response.status_code in (200, 201), f"upload failed: {response.status_code} {response.text[:2000]}"
+        return response.json()
+
+
+def column_types(describe: dict) -> list[tuple[str, str]]:
+    return [(column["name"], column["type"]) for column in describe["columns"]]
+
+
+# --- files of the lake -------------------------------------------------------------------------
+
+
+def table_files(data_dir: Path, ns: str, table: str) -> list[str]:
+    """Names of the files under <data-dir>/objects/warehouse/<ns>/<table>/ (empty if none)."""
+    directory = data_dir / "objects" / "warehouse" / ns / table
+    return sorted(path.name for path in directory.iterdir()) if directory.is_dir() else []
+
+
+def tree(directory: Path, exclude: Iterable[str] = ()) -> set[str]:
+    """Relative paths of every file and directory under `directory`, minus top-level `exclude`."""
+    excluded = set(exclude)
+    return {
+        str(path.relative_to(directory))
+        for path in directory.rglob("*")
+        if path.relative_to(directory).parts[0] not in excluded
+    }
+
+
+# --- Prometheus text ---------------------------------------------------------------------------
+
+_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$")
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(text: str) -> list[tuple[str, dict, float]]:
+    """Samples of a Prometheus text exposition as (name, labels, value)."""
+    samples = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = _SAMPLE.match(line)
+        assert match, f"not a Prometheus sample line: {line!r}"
+        name, labels, value = match.groups()
+        samples.append((name, dict(_LABEL.findall(labels or "")), float(value)))
+    return samples
+
+
+def metric_value(samples, name: str, **labels) -> float | None:
+    for sample_name, sample_labels, value in samples:
+        if sample_name == name and all(sample_labels.get(k) == v for k, v in labels.items()):
+            return value
+    return None
+
+
+# --- the server process ------------------------------------------------------------------------
+
+
+def run_ducklake(args: list[str], cwd: Path, env: dict | None = None, timeout_s: float = EXIT_TIMEOUT_S):
+    """Runs the binary to completion (for invocations that must exit by themselves)."""
+    return subprocess.run([str(BINARY), *args], cwd=cwd, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=timeout_s)
+
+
+class ServerProcess:
+    """One `ducklake serve` process. Its stderr (the server log) goes to `log_path`."""
+
+    live: list["ServerProcess"] = []  # every server not yet stopped, for failure reports
+
+    def __init__(self, root: Path, args: list[str], env: dict | None, port: int, name: str):
+        self.root = root
+        self.name = name
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.workdir = root / "cwd"  # the server's working directory: relative paths land here
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = root / "server.log"
+        self.args = [str(BINARY), *args]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(self.args, cwd=self.workdir, env={**os.environ, **(env or {})},
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        ServerProcess.live.append(self)
+        self.api = Api(self.base_url)
+
+    @classmethod
+    def launch(cls, root: Path, *extra_args: str, env: dict | None = None, listen_flag: bool = True,
+               data_dir_flag: bool = True, name: str = "server") -> "ServerProcess":
+        """Starts `ducklake serve` on a free port with its data dir at <root>/data (both may be left
+        to the environment instead of flags). Does not wait for it to come up."""
+        root.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        args = ["serve"]
+        if listen_flag:
+            args += ["--listen", f"127.0.0.1:{port}"]
+        if data_dir_flag:
+            args += ["--data-dir", str(root / "data")]
+        server = cls(root, [*args, *extra_args], env, port, name)
+        server.data_dir = root / "data"
+        return server
+
+    def log_text(self, start: int = 0) -> str:
+        with open(self.log_path, "rb") as log:
+            log.seek(start)
+            return log.read().decode("utf-8", "replace")
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+    def describe_failure(self, message: str) -> str:
+        return f"{message}\n--- {self.name} log ({self.log_path}) ---\n{self.log_text()[-20000:]}"
+
+    def wait_healthy(self, timeout_s: float = STARTUP_TIMEOUT_S) -> "ServerProcess":
+        def healthy():
+            code = self.process.poll()
+            assert code is None, self.describe_failure(f"server exited with {code} during startup")
+            try:
+                return requests.get(self.base_url + "/healthz", timeout=2).status_code == 200
+            except requests.ConnectionError:
+                return False
+
+        poll_until(healthy, timeout_s, f"{self.base_url}/healthz")
+        return self
+
+    def signal(self, signum: int = signal.SIGTERM) -> None:
+        self.process.send_signal(signum)
+
+    def wait_exit(self, timeout_s: float = EXIT_TIMEOUT_S) -> int:
+        try:
+            return self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(self.describe_failure(f"server did not exit within {timeout_s:.0f}s"))
+
+    def stop(self, timeout_s: float = EXIT_TIMEOUT_S) -> int:
+        """SIGTERM, then the exit code (killing the process if it outlives `timeout_s`)."""
+        try:
+            if self.process.poll() is None:
+                self.signal(signal.SIGTERM)
+            try:
+                return self.process.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout_s)
+                raise AssertionError(self.describe_failure(f"server ignored SIGTERM for {timeout_s:.0f}s; killed"))
+        finally:
+            if self in ServerProcess.live:
+                ServerProcess.live.remove(self)
+            self.api.http.close()
+
+    def stop_cleanly(self) -> None:
+        code = self.stop()
+        assert code == 0, self.describe_failure(f"server exited with {code} after SIGTERM, expected 0")
+
+
+@contextlib.contextmanager
+def serving(root: Path, *extra_args: str, env: dict | None = None, name: str = "server") -> Iterator[ServerProcess]:
+    """A healthy server for the duration of the block; stopped with SIGTERM, exit code 0 required."""
+    server = ServerProcess.launch(root, *extra_args, env=env, name=name)
+    try:
+        server.wait_healthy()
+    except BaseException:
+        server.stop()
+        raise
+    try:
+        yield server
+    except BaseException:
+        server.stop()
+        raise
+    server.stop_cleanly()
+
+
+def parse_json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]

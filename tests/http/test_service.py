@@ -1,0 +1,113 @@
+"""Service endpoints: /healthz, /readyz, /metrics and the OpenAPI document."""
+
+import pytest
+import requests
+
+from httpsupport import HTTP_TIMEOUT_S, expect_status, metric_value, parse_metrics, poll_until
+
+# Every route of the REST API as (method, templated path). The OpenAPI test fails when the
+# document misses one; add new routes here when they are implemented.
+API_ROUTES = [
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/namespaces"),
+    ("POST", "/api/v1/namespaces"),
+    ("GET", "/api/v1/namespaces/{ns}"),
+    ("DELETE", "/api/v1/namespaces/{ns}"),
+    ("GET", "/api/v1/namespaces/{ns}/tables"),
+    ("POST", "/api/v1/namespaces/{ns}/tables"),
+    ("GET", "/api/v1/namespaces/{ns}/tables/{table}"),
+    ("PATCH", "/api/v1/namespaces/{ns}/tables/{table}"),
+    ("DELETE", "/api/v1/namespaces/{ns}/tables/{table}"),
+    ("POST", "/api/v1/namespaces/{ns}/tables/{table}/data"),
+    ("GET", "/api/v1/namespaces/{ns}/tables/{table}/preview"),
+    ("POST", "/api/v1/query"),
+]
+
+
+def metrics(api):
+    response = expect_status(api.get("/metrics"), 200)
+    assert response.headers["Content-Type"].startswith("text/plain"), response.headers["Content-Type"]
+    return parse_metrics(response.text)
+
+
+def test_healthz_reports_ok(api):
+    response = expect_status(api.get("/healthz"), 200)
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_reports_metadata_and_storage_ok(api):
+    response = expect_status(api.get("/readyz"), 200)
+    assert response.json() == {"status": "ready", "checks": {"metadata": "ok", "storage": "ok"}}
+
+
+def test_metrics_exposes_every_documented_family(api):
+    expect_status(api.get("/healthz"), 200)
+    names = {name for name, _, _ in metrics(api)}
+    for family in ("ducklake_http_requests_total", "ducklake_http_request_duration_seconds_bucket",
+                   "ducklake_http_request_bytes_total", "ducklake_http_response_bytes_total",
+                   "ducklake_queries_running"):
+        assert family in names, f"{family} missing from /metrics"
+
+
+def test_request_counter_is_labelled_by_route_template(api, ns):
+    labels = {"route": "/api/v1/namespaces/{ns}", "method": "GET", "status": "200"}
+    before = metric_value(metrics(api), "ducklake_http_requests_total", **labels) or 0
+    for _ in range(2):
+        expect_status(api.get(f"/api/v1/namespaces/{ns}"), 200)
+    samples = metrics(api)
+    assert metric_value(samples, "ducklake_http_requests_total", **labels) == before + 2
+    leaked = [labels for _, labels, _ in samples if any(ns in value for value in labels.values())]
+    assert not leaked, f"concrete path segments in metric labels: {leaked}"
+
+
+def test_duration_histogram_is_cumulative_per_route(api):
+    expect_status(api.get("/healthz"), 200)
+    buckets = [(labels["le"], value) for name, labels, value in metrics(api)
+               if name == "ducklake_http_request_duration_seconds_bucket" and labels.get("route") == "/healthz"]
+    assert buckets, "no duration buckets for route /healthz"
+    assert buckets[-1][0] == "+Inf"
+    bounds = [float(le) for le, _ in buckets]
+    assert bounds == sorted(bounds), f"buckets out of order: {buckets}"
+    counts = [value for _, value in buckets]
+    assert counts == sorted(counts), f"bucket counts are not cumulative: {buckets}"
+    assert counts[-1] >= 1
+
+
+def test_byte_counters_include_request_and_streamed_response_bodies(api):
+    before = metrics(api)
+    response = api.sql("SELECT repeat('x', 100000) AS s")
+    expect_status(response, 200)
+    after = metrics(api)
+    sent = len(response.request.body)
+    received = len(response.content)
+
+    def grew(name):
+        return metric_value(after, name) - metric_value(before, name)
+
+    assert grew("ducklake_http_request_bytes_total") >= sent
+    assert grew("ducklake_http_response_bytes_total") >= received
+
+
+def test_queries_running_gauge_follows_a_streaming_query(api):
+    assert metric_value(metrics(api), "ducklake_queries_running") == 0
+    with requests.post(api.url("/api/v1/query"), json={"sql": "SELECT * FROM range(50000000)"},
+                       stream=True, timeout=HTTP_TIMEOUT_S) as response:
+        expect_status(response, 200)
+        next(response.iter_content(65536))
+        assert metric_value(metrics(api), "ducklake_queries_running") >= 1
+    # The client hung up: the query must be cancelled, not run to its end.
+    poll_until(lambda: metric_value(metrics(api), "ducklake_queries_running") == 0, 30,
+               "ducklake_queries_running to return to 0 after the client disconnected")
+
+
+def test_openapi_document_lists_every_route(api):
+    response = expect_status(api.get("/api/v1/openapi.json"), 200)
+    assert response.headers["Content-Type"].startswith("application/json")
+    document = response.json()
+    assert str(document.get("openapi", "")).startswith("3.1"), document.get("openapi")
+    paths = document.get("paths") or {}
+    missing = [f"{method} {path}" for method, path in API_ROUTES if method.lower() not in paths.get(path, {})]
+    assert not missing, f"routes missing from the OpenAPI document: {missing}"

@@ -1,0 +1,279 @@
+#include <map>
+#include <mutex>
+
+#include "engine/engine.hpp"
+#include "storage/local_store.hpp"
+#include "test_support.hpp"
+
+namespace ducklake {
+namespace {
+
+using testing::TempDir;
+
+// Counts how often each key is opened or read, and can be told to fail the next commit: fault
+// injection in one method.
+class ObservedStore : public ObjectStoreWrapper {
+ public:
+  using ObjectStoreWrapper::ObjectStoreWrapper;
+
+  ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override {
+    Touch(key);
+    return ObjectStoreWrapper::Get(key, range, sink);
+  }
+
+  // DuckDB opens a file (a Head) even when its bytes come from its own cache.
+  ObjectInfo Head(const std::string &key) override {
+    Touch(key);
+    return ObjectStoreWrapper::Head(key);
+  }
+
+  std::unique_ptr<ObjectWriter> Put(const std::string &key) override {
+    auto writer = ObjectStoreWrapper::Put(key);
+    if (!fail_next_commit_.exchange(false)) return writer;
+    class Failing : public ObjectWriter {
+     public:
+      explicit Failing(std::unique_ptr<ObjectWriter> inner) : inner_(std::move(inner)) {}
+      void Append(const char *data, size_t size) override { inner_->Append(data, size); }
+      ObjectInfo Commit() override { throw Error(ErrorKind::kUnavailable, "injected: storage went away"); }
+
+     private:
+      std::unique_ptr<ObjectWriter> inner_;
+    };
+    return std::make_unique<Failing>(std::move(writer));
+  }
+
+  void Touch(const std::string &key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reads_[key]++;
+  }
+
+  int Reads(const std::string &key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return reads_[key];
+  }
+  void ResetReads() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reads_.clear();
+  }
+  std::atomic<bool> fail_next_commit_{false};
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, int> reads_;
+};
+
+class MapResolver : public TableResolver {
+ public:
+  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table) override {
+    auto it = tables.find(schema + "." + table);
+    if (it == tables.end()) return std::nullopt;
+    return it->second;
+  }
+  std::map<std::string, TableScan> tables;
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest()
+      : local_(dir_.path() + "/objects"), store_(local_), engine_(store_, EngineOptions{"512MB", 2, ""}) {}
+
+  std::vector<ColumnDef> Columns() {
+    return {engine_.ParseColumnType("id", "BIGINT"), engine_.ParseColumnType("name", "VARCHAR")};
+  }
+
+  std::vector<ColumnDef> WithIds(std::vector<ColumnDef> columns) {
+    for (size_t i = 0; i < columns.size(); i++) columns[i].id = static_cast<int64_t>(i + 1);
+    return columns;
+  }
+
+  // Writes rows [from, to) as one file of table sales.orders.
+  WrittenFile WriteRange(int from, int to, const std::string &key) {
+    return engine_.WriteQuery(fmt::format("SELECT range, 'n' || range FROM range({}, {})", from, to), resolver_,
+                              WithIds(Columns()), {}, key, 10000);
+  }
+
+  void AddFile(const WrittenFile &file) {
+    auto &table = resolver_.tables["sales.orders"];
+    table.columns = WithIds(Columns());
+    table.files.push_back({file.key, file.record_count, file.stats});
+  }
+
+  std::string Run(const std::string &sql, ResultFormat format = ResultFormat::kJson, int64_t timeout_ms = 10000) {
+    std::string out;
+    QueryOptions options;
+    options.format = format;
+    options.timeout_ms = timeout_ms;
+    engine_.Query(sql, resolver_, options, [&out](const char *data, size_t size) {
+      out.append(data, size);
+      return true;
+    });
+    return out;
+  }
+
+  bool StoreHasObjects() { return !local_.List("warehouse/", "", "", 10).objects.empty(); }
+
+  TempDir dir_;
+  LocalStore local_;
+  ObservedStore store_;
+  Engine engine_;
+  MapResolver resolver_;
+};
+
+TEST_F(EngineTest, ParseClassifiesAllowedStatements) {
+  EXPECT_EQ(engine_.Parse("SELECT 1").kind, StatementKind::kQuery);
+  auto insert = engine_.Parse("INSERT INTO sales.orders (id, name) SELECT 1, 'a'");
+  EXPECT_EQ(insert.kind, StatementKind::kInsert);
+  EXPECT_EQ(insert.target_schema, "sales");
+  EXPECT_EQ(insert.target_table, "orders");
+  EXPECT_EQ(insert.insert_columns, (std::vector<std::string>{"id", "name"}));
+  auto ctas = engine_.Parse("CREATE TABLE sales.copy AS SELECT * FROM sales.orders");
+  EXPECT_EQ(ctas.kind, StatementKind::kCreateTableAs);
+  EXPECT_NE(ctas.query_sql.find("sales.orders"), std::string::npos);
+  auto create = engine_.Parse("CREATE TABLE sales.t (a INTEGER, b DECIMAL(10,2), c VARCHAR[])");
+  EXPECT_EQ(create.kind, StatementKind::kCreateTable);
+  ASSERT_EQ(create.columns.size(), 3u);
+  EXPECT_EQ(create.columns[0].type, "int32");
+  EXPECT_EQ(create.columns[1].type, "decimal(10,2)");
+  EXPECT_EQ(create.columns[2].type, "list");
+}
+
+TEST_F(EngineTest, ParseRefusesEverythingElse) {
+  for (const char *sql : {"COPY (SELECT 1) TO '/tmp/x.csv'", "ATTACH 'x.db'", "INSTALL httpfs", "LOAD httpfs",
+                          "SET threads = 1", "PRAGMA threads = 1", "CREATE VIEW v AS SELECT 1",
+                          "CREATE MACRO m(x) AS x", "EXPORT DATABASE '/tmp/x'", "DETACH x", "CHECKPOINT",
+                          "CREATE SECRET s (TYPE s3)", "CALL pragma_version()"}) {
+    EXPECT_ERROR_KIND(engine_.Parse(sql), ErrorKind::kForbidden);
+  }
+  EXPECT_ERROR_KIND(engine_.Parse("CREATE TABLE local AS SELECT 1"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(engine_.Parse("CREATE TEMP TABLE t AS SELECT 1"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(engine_.Parse("SELECT 1; SELECT 2"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(engine_.Parse("SELEKT"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(engine_.Parse(""), ErrorKind::kInvalidInput);
+}
+
+TEST_F(EngineTest, SandboxRefusesFileAccessInQueries) {
+  auto file = WriteRange(0, 10, "warehouse/sales/orders/a.parquet");
+  AddFile(file);
+  for (const std::string sql : std::vector<std::string>{
+           "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM glob('/*')", "SELECT * FROM read_parquet('ducklake-store://warehouse/sales/orders/a.parquet')",
+        "SELECT * FROM parquet_metadata('ducklake-store://warehouse/sales/orders/a.parquet')",
+        "SELECT * FROM query('SELECT * FROM read_csv(''/etc/passwd'')')", "SELECT * FROM duckdb_settings()",
+        "SELECT * FROM read_blob('ducklake-store://warehouse/sales/orders/a.parquet')"}) {
+    try {
+      Run(sql);
+      ADD_FAILURE() << "not refused: " << sql;
+    } catch (const Error &error) {
+      EXPECT_TRUE(error.kind() == ErrorKind::kForbidden || error.kind() == ErrorKind::kInvalidInput)
+          << sql << ": " << error.what();
+      EXPECT_EQ(std::string(error.what()).find("ducklake-store://"), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST_F(EngineTest, WritesAndReadsLakeTablesInEveryFormat) {
+  auto file = WriteRange(0, 1000, "warehouse/sales/orders/a.parquet");
+  EXPECT_EQ(file.record_count, 1000);
+  EXPECT_GT(file.file_size_bytes, 0);
+  EXPECT_GT(file.footer_size, 0);
+  ASSERT_EQ(file.stats.size(), 2u);
+  EXPECT_EQ(file.stats[0].min_value, "0");
+  EXPECT_EQ(file.stats[0].max_value, "999");
+  EXPECT_EQ(file.stats[1].min_value, "n0");
+  AddFile(file);
+  EXPECT_EQ(Run("SELECT count(*), sum(id) FROM sales.orders"),
+            R"json({"columns":[{"name":"count_star()","type":"BIGINT"},{"name":"sum(id)","type":"HUGEINT"}],)json"
+            R"json("rows":[[1000,"499500"]]})json");
+  EXPECT_EQ(Run("SELECT id, name FROM sales.orders WHERE id < 2 ORDER BY id", ResultFormat::kCsv), "id,name\n0,n0\n1,n1\n");
+  EXPECT_EQ(Run("SELECT id FROM sales.orders WHERE id = 7", ResultFormat::kNdjson), "{\"id\":7}\n");
+  auto parquet = Run("SELECT * FROM sales.orders", ResultFormat::kParquet);
+  EXPECT_EQ(parquet.substr(0, 4), "PAR1");
+  EXPECT_EQ(parquet.substr(parquet.size() - 4), "PAR1");
+  auto arrow = Run("SELECT * FROM sales.orders", ResultFormat::kArrow);
+  EXPECT_EQ(arrow.substr(0, 4), "\xff\xff\xff\xff");
+  EXPECT_ERROR_KIND(Run("SELECT * FROM sales.missing"), ErrorKind::kInvalidInput);
+}
+
+TEST_F(EngineTest, StatisticsPruneFilesBeforeTheyAreOpened) {
+  const char *keys[] = {"warehouse/sales/orders/0.parquet", "warehouse/sales/orders/1.parquet",
+                        "warehouse/sales/orders/2.parquet"};
+  for (int i = 0; i < 3; i++) AddFile(WriteRange(i * 100, i * 100 + 100, keys[i]));
+  // Binding read_parquet opens the first listed file for its schema; that probe is the only
+  // touch a pruned first file may get. Every other pruned file must not be opened at all.
+  store_.ResetReads();
+  EXPECT_EQ(Run("SELECT name FROM sales.orders WHERE id = 150", ResultFormat::kCsv), "name\nn150\n");
+  EXPECT_LE(store_.Reads(keys[0]), 1);
+  EXPECT_GT(store_.Reads(keys[1]), 0);
+  EXPECT_EQ(store_.Reads(keys[2]), 0);
+  store_.ResetReads();
+  EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE id >= 200", ResultFormat::kCsv), "count_star()\n100\n");
+  EXPECT_LE(store_.Reads(keys[0]), 1);
+  EXPECT_EQ(store_.Reads(keys[1]), 0);
+  EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE id > 1000", ResultFormat::kCsv), "count_star()\n0\n");
+  // Without a filter, or with one on another column, every file is read and the answer is whole.
+  EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE name <> 'x'", ResultFormat::kCsv), "count_star()\n300\n");
+}
+
+TEST_F(EngineTest, FailedWritesLeaveNoObject) {
+  EXPECT_ERROR_KIND(engine_.WriteQuery("SELECT 'abc', 'x'", resolver_, WithIds(Columns()), {},
+                                       "warehouse/sales/orders/bad.parquet", 10000),
+                    ErrorKind::kInvalidInput);
+  EXPECT_FALSE(StoreHasObjects());
+  store_.fail_next_commit_ = true;
+  try {
+    WriteRange(0, 10, "warehouse/sales/orders/unlucky.parquet");
+    ADD_FAILURE() << "the injected commit failure was swallowed";
+  } catch (const Error &) {
+  }
+  EXPECT_FALSE(StoreHasObjects());
+  EXPECT_ERROR_KIND(engine_.WriteQuery("SELECT 1", resolver_, WithIds(Columns()), {},
+                                       "warehouse/sales/orders/short.parquet", 10000),
+                    ErrorKind::kInvalidInput);
+  EXPECT_FALSE(StoreHasObjects());
+}
+
+TEST_F(EngineTest, TimeoutsInterruptAndWriteNothing) {
+  EXPECT_ERROR_KIND(Run("SELECT count(*) FROM range(1000000000000) a, range(1000) b", ResultFormat::kJson, 200),
+                    ErrorKind::kTimeout);
+  EXPECT_ERROR_KIND(engine_.WriteQuery("SELECT a.range, 'x' FROM range(1000000000) a, range(1000000) b", resolver_,
+                                       WithIds(Columns()), {}, "warehouse/sales/orders/slow.parquet", 200),
+                    ErrorKind::kTimeout);
+  EXPECT_FALSE(StoreHasObjects());
+}
+
+TEST_F(EngineTest, AConsumerThatGoesAwayStopsTheQuery) {
+  QueryOptions options;
+  size_t received = 0;
+  EXPECT_ANY_THROW(engine_.Query("SELECT * FROM range(100000000)", resolver_, options,
+                                 [&received](const char *, size_t size) {
+                                   received += size;
+                                   return false;
+                                 }));
+  EXPECT_LT(received, 10u << 20);
+  EXPECT_EQ(engine_.RunningQueries(), 0);
+}
+
+TEST_F(EngineTest, TypesMapBothWays) {
+  struct Case {
+    const char *sql;
+    const char *lake;
+    const char *back;
+  } cases[] = {{"BIGINT", "int64", "BIGINT"},          {"INTEGER", "int32", "INTEGER"},
+               {"DOUBLE", "float64", "DOUBLE"},         {"VARCHAR", "varchar", "VARCHAR"},
+               {"TIMESTAMP", "timestamp", "TIMESTAMP"}, {"TIMESTAMPTZ", "timestamptz", "TIMESTAMP WITH TIME ZONE"},
+               {"DECIMAL(18,3)", "decimal(18,3)", "DECIMAL(18,3)"}, {"BOOLEAN", "boolean", "BOOLEAN"},
+               {"DATE", "date", "DATE"},                {"BLOB", "blob", "BLOB"},
+               {"UUID", "uuid", "UUID"},                {"INTEGER[]", "list", "INTEGER[]"},
+               {"STRUCT(a INTEGER, b VARCHAR)", "struct", "STRUCT(a INTEGER, b VARCHAR)"},
+               {"MAP(VARCHAR, DOUBLE)", "map", "MAP(VARCHAR, DOUBLE)"}};
+  for (const auto &c : cases) {
+    auto column = engine_.ParseColumnType("c", c.sql);
+    EXPECT_EQ(column.type, c.lake) << c.sql;
+    EXPECT_EQ(Engine::SqlType(column), c.back) << c.sql;
+  }
+  EXPECT_ERROR_KIND(engine_.ParseColumnType("c", "NOT_A_TYPE"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(engine_.ParseColumnType("c", "UNION(a INTEGER, b VARCHAR)"), ErrorKind::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace ducklake

@@ -1,0 +1,191 @@
+#include <thread>
+
+#include "lake/lake.hpp"
+#include "test_support.hpp"
+
+namespace ducklake {
+namespace {
+
+using testing::TempDir;
+
+class LakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    meta_ = OpenMetaStore("sqlite:" + dir_.path() + "/meta.sqlite");
+    MigrateMetaStore(*meta_);
+    lake_ = std::make_unique<Lake>(*meta_);
+  }
+
+  static std::vector<ColumnDef> Columns() {
+    ColumnDef id{0, "id", "int64"};
+    ColumnDef tags{0, "tags", "list"};
+    tags.children.push_back(ColumnDef{0, "element", "varchar"});
+    ColumnDef amount{0, "amount", "decimal(18,2)"};
+    return {id, tags, amount};
+  }
+
+  NewDataFile File(const std::string &key, int64_t rows, const std::string &min_id, const std::string &max_id) {
+    ColumnStats stats;
+    stats.column_id = 1;
+    stats.min_value = min_id;
+    stats.max_value = max_id;
+    stats.value_count = rows;
+    return NewDataFile{key, rows, 1000, 100, {stats}};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<MetaStore> meta_;
+  std::unique_ptr<Lake> lake_;
+  CommitInfo commit_;
+};
+
+TEST_F(LakeTest, EveryChangeIsOneNewSnapshot) {
+  EXPECT_EQ(lake_->LatestSnapshot(), 0);
+  EXPECT_EQ(lake_->CreateNamespace("sales", commit_).snapshot_id, 1);
+  EXPECT_EQ(lake_->CreateTable("sales", "orders", Columns(), commit_).snapshot_id, 2);
+  EXPECT_EQ(lake_->LatestSnapshot(), 2);
+  auto snapshot = lake_->GetSnapshot(2);
+  EXPECT_EQ(snapshot.schema_version, 2);
+  EXPECT_EQ(snapshot.changes, "created_table:\"sales\".\"orders\"");
+  EXPECT_EQ(snapshot.author, "anonymous");
+  EXPECT_ERROR_KIND(lake_->GetSnapshot(99), ErrorKind::kNotFound);
+}
+
+TEST_F(LakeTest, ColumnsGetIdsDepthFirstAndNestedChildren) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  ASSERT_EQ(table.columns.size(), 3u);
+  EXPECT_EQ(table.columns[0].id, 1);
+  EXPECT_EQ(table.columns[1].id, 2);
+  ASSERT_EQ(table.columns[1].children.size(), 1u);
+  EXPECT_EQ(table.columns[1].children[0].id, 3);
+  EXPECT_EQ(table.columns[1].children[0].type, "varchar");
+  EXPECT_EQ(table.columns[2].id, 4);
+  EXPECT_EQ(table.columns[2].type, "decimal(18,2)");
+  EXPECT_EQ(table.key_prefix, "warehouse/sales/orders/");
+}
+
+TEST_F(LakeTest, NamesAreValidatedAndUnique) {
+  EXPECT_ERROR_KIND(lake_->CreateNamespace("1bad", commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(lake_->CreateNamespace("a-b", commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(lake_->CreateNamespace("main", commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(lake_->CreateNamespace(std::string(64, 'a'), commit_), ErrorKind::kInvalidInput);
+  lake_->CreateNamespace("sales", commit_);
+  EXPECT_ERROR_KIND(lake_->CreateNamespace("SALES", commit_), ErrorKind::kConflict);
+  auto duplicate = Columns();
+  duplicate[1].name = "ID";
+  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "t", duplicate, commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "t", {}, commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(lake_->CreateTable("nope", "t", Columns(), commit_), ErrorKind::kNotFound);
+  lake_->CreateTable("sales", "t", Columns(), commit_);
+  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "T", Columns(), commit_), ErrorKind::kConflict);
+  auto before = lake_->LatestSnapshot();
+  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "t", Columns(), commit_), ErrorKind::kConflict);
+  EXPECT_EQ(lake_->LatestSnapshot(), before) << "a refused change must not create a snapshot";
+}
+
+TEST_F(LakeTest, DropNamespaceRequiresItEmpty) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  EXPECT_ERROR_KIND(lake_->DropNamespace("sales", commit_), ErrorKind::kConflict);
+  lake_->DropTable("sales", "orders", commit_);
+  lake_->DropNamespace("sales", commit_);
+  EXPECT_ERROR_KIND(lake_->GetNamespace("sales", lake_->LatestSnapshot()), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(lake_->DropNamespace("sales", commit_), ErrorKind::kNotFound);
+}
+
+TEST_F(LakeTest, OldSnapshotsStillSeeWhatWasThere) {
+  lake_->CreateNamespace("sales", commit_);
+  auto created = lake_->CreateTable("sales", "orders", Columns(), commit_).snapshot_id;
+  auto renamed = lake_->RenameTable("sales", "orders", "orders_v2", commit_).snapshot_id;
+  auto dropped = lake_->DropTable("sales", "orders_v2", commit_).snapshot_id;
+  EXPECT_TRUE(lake_->FindTable("sales", "orders", created));
+  EXPECT_FALSE(lake_->FindTable("sales", "orders", renamed));
+  auto renamed_table = lake_->GetTable("sales", "orders_v2", renamed);
+  EXPECT_EQ(renamed_table.columns.size(), 3u) << "rename keeps the columns";
+  EXPECT_EQ(renamed_table.key_prefix, "warehouse/sales/orders/") << "rename does not move files";
+  EXPECT_FALSE(lake_->FindTable("sales", "orders_v2", dropped));
+  EXPECT_EQ(lake_->ListTables("sales", renamed).size(), 1u);
+  EXPECT_EQ(lake_->ListTables("sales", dropped).size(), 0u);
+}
+
+TEST_F(LakeTest, WritesAddFilesWithStatisticsAndOverwriteReplacesThem) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  TableWrite write{"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
+                   {File("warehouse/sales/orders/a.parquet", 10, "1", "10"),
+                    File("warehouse/sales/orders/b.parquet", 5, "11", "15")}};
+  auto appended = lake_->CommitWrite(write, commit_);
+  EXPECT_EQ(appended.rows_written, 15);
+  auto files = lake_->TableFiles(table.id, appended.snapshot_id);
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].key, "warehouse/sales/orders/a.parquet");
+  EXPECT_EQ(files[1].row_id_start, 10);
+  ASSERT_EQ(files[1].stats.size(), 1u);
+  EXPECT_EQ(files[1].stats[0].min_value, "11");
+  auto described = lake_->GetTable("sales", "orders", appended.snapshot_id);
+  EXPECT_EQ(described.record_count, 15);
+  EXPECT_EQ(described.file_count, 2);
+  EXPECT_EQ(described.file_size_bytes, 2000);
+
+  auto txn = meta_->Begin(TransactionMode::kRead);
+  auto stats = txn->Query("SELECT min_value, max_value FROM ducklake_table_column_stats WHERE column_id = 1");
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].String(0), "1") << "numeric stats merge as numbers, not text";
+  EXPECT_EQ(stats[0].String(1), "15");
+  txn.reset();
+
+  write.mode = WriteMode::kOverwrite;
+  write.files = {File("warehouse/sales/orders/c.parquet", 3, "100", "102")};
+  auto replaced = lake_->CommitWrite(write, commit_);
+  EXPECT_EQ(lake_->TableFiles(table.id, replaced.snapshot_id).size(), 1u);
+  EXPECT_EQ(lake_->TableFiles(table.id, appended.snapshot_id).size(), 2u) << "time travel keeps old files";
+  EXPECT_EQ(lake_->GetTable("sales", "orders", replaced.snapshot_id).record_count, 3);
+}
+
+TEST_F(LakeTest, WritesCanCreateTheirTableAndDetectReplacement) {
+  lake_->CreateNamespace("sales", commit_);
+  TableWrite create{"sales", "fresh", Columns(), WriteMode::kAppend, std::nullopt,
+                    {File("warehouse/sales/fresh/a.parquet", 2, "1", "2")}};
+  auto result = lake_->CommitWrite(create, commit_);
+  EXPECT_TRUE(result.created_table);
+  EXPECT_EQ(lake_->GetTable("sales", "fresh", result.snapshot_id).record_count, 2);
+  // A second "create" of the same table lost the race: it must not append silently.
+  EXPECT_ERROR_KIND(lake_->CommitWrite(create, commit_), ErrorKind::kConflict);
+  TableWrite stale{"sales", "fresh", std::nullopt, WriteMode::kAppend, int64_t{12345},
+                   {File("warehouse/sales/fresh/b.parquet", 1, "3", "3")}};
+  EXPECT_ERROR_KIND(lake_->CommitWrite(stale, commit_), ErrorKind::kConflict);
+  TableWrite outside{"sales", "fresh", std::nullopt, WriteMode::kAppend, std::nullopt,
+                     {File("warehouse/other/x.parquet", 1, "3", "3")}};
+  EXPECT_ERROR_KIND(lake_->CommitWrite(outside, commit_), ErrorKind::kInternal);
+  EXPECT_EQ(lake_->GetTable("sales", "fresh", lake_->LatestSnapshot()).record_count, 2);
+}
+
+TEST_F(LakeTest, ConcurrentCommitsAllLand) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; w++) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < 10; i++) {
+        TableWrite write{"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+                         {File(fmt::format("warehouse/sales/orders/{}-{}.parquet", w, i), 1, "1", "1")}};
+        lake_->CommitWrite(write, commit_);
+      }
+    });
+  }
+  for (auto &writer : writers) writer.join();
+  auto latest = lake_->LatestSnapshot();
+  EXPECT_EQ(latest, 2 + 80);
+  EXPECT_EQ(lake_->GetTable("sales", "orders", latest).record_count, 80);
+  auto files = lake_->TableFiles(table_id, latest);
+  std::set<int64_t> row_starts;
+  for (const auto &file : files) row_starts.insert(file.row_id_start);
+  EXPECT_EQ(row_starts.size(), 80u) << "row ids must never be handed out twice";
+}
+
+}  // namespace
+}  // namespace ducklake
