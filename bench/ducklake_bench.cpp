@@ -1,0 +1,227 @@
+// DuckLake benchmarks: each measures an API path and, in the same run, the in-process DuckDB
+// baseline doing the same work, and prints the ratio (baseline time / API time: 1.0 = as fast as
+// embedded DuckDB). Usage: ducklake_bench <server URL> <server data dir> <server pid> <scratch dir>
+// [scale]. bench/run.sh starts the servers and calls this.
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "duckdb.hpp"
+#include "duckdb/common/arrow/arrow_converter.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+[[noreturn]] void Fail(const std::string &message) {
+  std::cerr << "bench: " << message << "\n";
+  std::exit(1);
+}
+
+std::string JsonString(const std::string &text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+struct Api {
+  explicit Api(const std::string &url) : client(url) {
+    client.set_read_timeout(3600, 0);
+    client.set_write_timeout(3600, 0);
+    client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);
+  }
+
+  // Runs a query and discards the streamed result; returns the bytes received.
+  uint64_t Query(const std::string &sql, const std::string &format) {
+    uint64_t bytes = 0;
+    std::string body = "{\"sql\":" + JsonString(sql) + ",\"format\":\"" + format + "\"}";
+    httplib::Request request;
+    request.method = "POST";
+    request.path = "/api/v1/query";
+    request.body = body;
+    request.set_header("Content-Type", "application/json");
+    request.content_receiver = [&bytes](const char *, size_t size, uint64_t, uint64_t) {
+      bytes += size;
+      return true;
+    };
+    auto result = client.send(request);
+    if (!result || result->status != 200) {
+      Fail("query failed: " + sql + " -> " + (result ? std::to_string(result->status) : "no response"));
+    }
+    return bytes;
+  }
+
+  httplib::Client client;
+};
+
+std::vector<std::string> TableFiles(const std::string &data_dir, const std::string &ns, const std::string &table) {
+  std::vector<std::string> files;
+  for (const auto &entry : std::filesystem::directory_iterator(data_dir + "/objects/warehouse/" + ns + "/" + table)) {
+    files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string FileList(const std::vector<std::string> &files) {
+  std::string list = "[";
+  for (const auto &file : files) list += (list.size() > 1 ? ", '" : "'") + file + "'";
+  return list + "]";
+}
+
+void Check(duckdb::unique_ptr<duckdb::MaterializedQueryResult> result) {
+  if (result->HasError()) Fail(result->GetError());
+}
+
+uint64_t PeakRssKb(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6));
+  }
+  return 0;
+}
+
+void QueryStreaming(Api &api, duckdb::Connection &con, const std::string &data_dir, const std::string &scratch,
+                    int64_t rows) {
+  std::cout << "\n## Query streaming: SELECT * of " << rows << " rows (int, double, varchar, timestamp)\n";
+  auto files = FileList(TableFiles(data_dir, "bench", "wide"));
+  std::cout << "format   api_s  inproc_s  ratio  api_MB\n";
+  for (const std::string format : {"csv", "parquet", "arrow", "ndjson", "json"}) {
+    auto start = Clock::now();
+    auto bytes = api.Query("SELECT * FROM bench.wide", format);
+    double api_seconds = Seconds(start);
+
+    start = Clock::now();
+    auto source = "SELECT * FROM read_parquet(" + files + ")";
+    if (format == "arrow") {
+      // Embedded DuckDB producing Arrow: its own converter over every chunk.
+      auto result = con.SendQuery(source);
+      auto properties = con.context->GetClientProperties();
+      duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> none;
+      while (auto chunk = result->Fetch()) {
+        if (chunk->size() == 0) break;
+        ArrowArray array;
+        duckdb::ArrowConverter::ToArrowArray(*chunk, &array, properties, none);
+        array.release(&array);
+      }
+    } else {
+      std::string options = format == "csv"       ? "FORMAT csv, HEADER true"
+                            : format == "parquet" ? "FORMAT parquet"
+                            : format == "ndjson"  ? "FORMAT json"
+                                                  : "FORMAT json, ARRAY true";
+      Check(con.Query("COPY (" + source + ") TO '" + scratch + "/out." + format + "' (" + options + ")"));
+    }
+    double inproc_seconds = Seconds(start);
+    printf("%-8s %6.2f %8.2f %6.2f %7.1f\n", format.c_str(), api_seconds, inproc_seconds, inproc_seconds / api_seconds,
+           bytes / 1e6);
+    std::filesystem::remove(scratch + "/out." + format);
+  }
+}
+
+void SmallQueryLatency(Api &api, duckdb::Connection &con, const std::string &data_dir, int iterations) {
+  std::cout << "\n## Point query latency over keep-alive HTTP (" << iterations << " queries)\n";
+  auto files = FileList(TableFiles(data_dir, "bench", "wide"));
+  auto measure = [iterations](const std::function<void(int)> &run) {
+    std::vector<double> samples;
+    for (int i = 0; i < iterations; i++) {
+      auto start = Clock::now();
+      run(i);
+      samples.push_back(Seconds(start) * 1000);
+    }
+    std::sort(samples.begin(), samples.end());
+    return std::make_pair(samples[samples.size() / 2], samples[samples.size() * 99 / 100]);
+  };
+  auto via_api = measure([&](int i) { api.Query("SELECT * FROM bench.wide WHERE i = " + std::to_string(i * 7919), "json"); });
+  auto inproc = measure([&](int i) {
+    Check(con.Query("SELECT * FROM read_parquet(" + files + ") WHERE i = " + std::to_string(i * 7919)));
+  });
+  printf("api      p50 %.2f ms  p99 %.2f ms\ninproc   p50 %.2f ms  p99 %.2f ms\nratio p50 %.2f\n", via_api.first,
+         via_api.second, inproc.first, inproc.second, inproc.first / via_api.first);
+}
+
+void Ingest(const std::string &url, int server_pid, duckdb::Connection &con, const std::string &csv,
+            const std::string &scratch) {
+  auto size = std::filesystem::file_size(csv);
+  std::cout << "\n## Ingest of a " << size / 1000000 << " MB CSV\n";
+  httplib::Client client(url);
+  client.set_write_timeout(3600, 0);
+  client.set_read_timeout(3600, 0);
+  Api(url).Query("SELECT 1", "json");
+  uint64_t rss_before = PeakRssKb(server_pid);
+  auto start = Clock::now();
+  std::ifstream in(csv, std::ios::binary);
+  std::vector<char> buffer(1 << 20);
+  auto result = client.Post(
+      "/api/v1/namespaces/bench/tables/ingested/data?format=csv", size,
+      [&](size_t offset, size_t length, httplib::DataSink &sink) {
+        in.read(buffer.data(), static_cast<std::streamsize>(std::min(length, buffer.size())));
+        sink.write(buffer.data(), static_cast<size_t>(in.gcount()));
+        return true;
+      },
+      "text/csv");
+  double api_seconds = Seconds(start);
+  if (!result || (result->status != 201 && result->status != 200)) {
+    Fail("ingest failed: " + (result ? std::to_string(result->status) + " " + result->body : "no response"));
+  }
+  uint64_t rss_peak = PeakRssKb(server_pid);
+  start = Clock::now();
+  Check(con.Query("COPY (SELECT * FROM read_csv('" + csv + "', header = true)) TO '" + scratch +
+                  "/ingest.parquet' (FORMAT parquet)"));
+  double inproc_seconds = Seconds(start);
+  std::filesystem::remove(scratch + "/ingest.parquet");
+  printf("api %.2f s (%.0f MB/s)  inproc COPY %.2f s  ratio %.2f\n", api_seconds, size / 1e6 / api_seconds,
+         inproc_seconds, inproc_seconds / api_seconds);
+  printf("server peak RSS: %.0f MB during the upload (%.0f MB before it)\n", rss_peak / 1024.0, rss_before / 1024.0);
+  std::cout << "server answer: " << result->body << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 6) Fail("usage: ducklake_bench query|ingest <url> <data dir> <server pid> <scratch dir> [rows]");
+  std::string mode = argv[1], url = argv[2], data_dir = argv[3], scratch = argv[5];
+  int pid = std::stoi(argv[4]);
+  int64_t rows = argc > 6 ? std::stoll(argv[6]) : 10000000;
+  duckdb::DBConfig config;
+  config.options.maximum_threads = 2;
+  duckdb::DuckDB db(nullptr, &config);
+  duckdb::Connection con(db);
+  Check(con.Query("SET memory_limit = '1GB'"));
+  Api api(url);
+  if (mode == "query") {
+    auto body = "{\"name\":\"bench\"}";
+    api.client.Post("/api/v1/namespaces", body, "application/json");
+    auto start = Clock::now();
+    api.Query("CREATE TABLE bench.wide AS SELECT range AS i, random() * 1000 AS d, 'customer-' || (range % 100000) "
+              "AS s, TIMESTAMP '2024-01-01' + to_seconds(range) AS ts FROM range(" +
+                  std::to_string(rows) + ")",
+              "json");
+    std::cout << "created bench.wide in " << Seconds(start) << " s\n";
+    QueryStreaming(api, con, data_dir, scratch, rows);
+    SmallQueryLatency(api, con, data_dir, 1000);
+  } else {
+    std::string csv = scratch + "/ingest.csv";
+    if (!std::filesystem::exists(csv)) {
+      Check(con.Query("COPY (SELECT range AS id, random() * 1000 AS amount, 'customer-' || (range % 100000) AS "
+                      "name, TIMESTAMP '2024-01-01' + to_seconds(range) AS ts, 'note ' || md5(range::VARCHAR) AS "
+                      "note FROM range(" + std::to_string(rows) + ")) TO '" + csv + "' (HEADER true)"));
+    }
+    api.client.Post("/api/v1/namespaces", "{\"name\":\"bench\"}", "application/json");
+    Ingest(url, pid, con, csv, scratch);
+  }
+  return 0;
+}
