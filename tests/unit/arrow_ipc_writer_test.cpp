@@ -625,14 +625,18 @@ TEST(ArrowIpcWriter, RejectsDictionariesAndMalformedInput) {
 TEST(ArrowIpcWriter, RejectsViewsOutsideTheirDataBuffers) {
   TestSchema schema("+s", "", {TestSchema("vu", "text")});
   TestArray column = Views({"short", "longer than twelve bytes", std::nullopt});
-  const auto set_buffer_index = [&](int slot, int32_t buffer_index) {
+  // Points the view of `slot` at 100 bytes of data buffer 7, while only buffers 0 and 1 exist.
+  const auto point_outside = [&](int slot) {
+    const int32_t size = 100;
+    const int32_t buffer_index = 7;
+    std::memcpy(column.buffers[1]->data() + slot * 16, &size, 4);
     std::memcpy(column.buffers[1]->data() + slot * 16 + 8, &buffer_index, 4);
   };
-  set_buffer_index(2, 7);  // a null slot's view is never read, so garbage there is accepted
+  point_outside(2);  // a null slot's view is never read, so garbage there is accepted
   TestArray valid_batch = Nested({true, true, true}, {column});
   EXPECT_EQ(ParseStream(WriteStream(schema, {&valid_batch}).bytes).size(), 2u);
 
-  set_buffer_index(1, 7);  // only data buffers 0 and 1 exist
+  point_outside(1);
   TestArray invalid_batch = Nested({true, true, true}, {column});
   ArrowIpcWriter writer([](const char *, size_t) { return true; });
   writer.WriteSchema(schema.Get());
