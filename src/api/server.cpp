@@ -1,5 +1,6 @@
 #include "api/server.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -120,6 +121,14 @@ std::optional<std::string> RequestContext::QueryParam(const std::string &name) c
 }
 
 void RequestContext::StreamBody(const std::function<void(const char *, size_t)> &sink, uint64_t limit) {
+  if (request.has_header("Content-Length")) {
+    uint64_t declared = 0;
+    auto text = request.get_header_value("Content-Length");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), declared);
+    if (error == std::errc() && end == text.data() + text.size() && declared > limit) {
+      throw MakeError(ErrorKind::kTooLarge, "request body is larger than {} bytes", limit);
+    }
+  }
   auto consume = [&](const char *data, size_t size) {
     bytes_in_ += size;
     if (bytes_in_ > limit) throw MakeError(ErrorKind::kTooLarge, "request body is larger than {} bytes", limit);
@@ -200,7 +209,8 @@ class Server::Impl {
     server_.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
     server_.set_tcp_nodelay(true);
     server_.set_keep_alive_max_count(1000);
-    server_.set_payload_max_length(std::max(config_.max_upload_bytes, config_.max_body_bytes));
+    // One byte over our own limits, so handlers see the overflow and answer 413 themselves.
+    server_.set_payload_max_length(std::max(config_.max_upload_bytes, config_.max_body_bytes) + 1);
     server_.set_read_timeout(60, 0);
     server_.set_write_timeout(60, 0);
 
@@ -322,13 +332,18 @@ class Server::Impl {
         };
       }
     } catch (const Error &error) {
+      // The body may be unread; the connection cannot carry another request after it.
+      if (reader) response.set_header("Connection", "close");
       int status = StatusOf(error.kind());
       if (status >= 500) {
-        Log(LogLevel::kError, "request failed", {{"request_id", request_id_}, {"error", error.what()}});
+        // Timeouts and unavailable backends are operational, not bugs.
+        Log(status == 500 ? LogLevel::kError : LogLevel::kWarn, "request failed",
+            {{"request_id", request_id_}, {"error", error.what()}});
       }
       SendProblem(response, status, status == 500 ? "internal error; see the server log" : error.what(),
                   request.path);
     } catch (const std::exception &error) {
+      if (reader) response.set_header("Connection", "close");
       Log(LogLevel::kError, "request failed", {{"request_id", request_id_}, {"error", error.what()}});
       SendProblem(response, 500, "internal error; see the server log", request.path);
     }

@@ -66,6 +66,13 @@ void ValidateListen(const std::string &listen) {
 }
 
 int Serve(Config config) {
+  // Signals go to one thread that drains the server. Blocked before any thread starts (DuckDB,
+  // logging, HTTP workers inherit the mask), so none of them is killed by SIGTERM.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ValidateListen(config.listen);
   InitLogging(config.log_format, config.log_level);
   std::filesystem::create_directories(config.data_dir);
@@ -87,12 +94,6 @@ int Serve(Config config) {
   TableService tables(lake, engine, *store);
   Server server(config, Services{*meta, *store, engine, lake, tables});
 
-  // Signals go to one thread that drains the server; every other thread has them blocked.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   server.Bind();
   std::thread signal_thread([&server, signals] {
     int received = 0;

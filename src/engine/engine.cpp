@@ -113,6 +113,8 @@ class Engine::Impl {
              fmt::format("SET memory_limit = {}", QuoteLiteral(options_.memory_limit)),
              fmt::format("SET threads = {}", options_.threads),
              std::string("SET preserve_insertion_order = true"),
+             // Lake data files are immutable (new name per write), so their footers can be cached.
+             std::string("SET parquet_metadata_cache = true"),
              fmt::format("SET allowed_directories = [{}, {}{}]", QuoteLiteral(StoreFileSystem::kPrefix),
                          QuoteLiteral(OutputFileSystem::kPrefix), staging),
              std::string("SET enable_external_access = false"),

@@ -7,24 +7,28 @@
 namespace ducklake {
 namespace {
 
-// Exposes the lake's tables as of one snapshot to the engine.
+// Exposes the lake's tables as of one snapshot to the engine, through the scan cache.
 class SnapshotResolver : public TableResolver {
  public:
-  SnapshotResolver(Lake &lake, int64_t snapshot_id) : lake_(lake), snapshot_id_(snapshot_id) {}
+  SnapshotResolver(Lake &lake, ScanCache &cache, int64_t snapshot_id)
+      : lake_(lake), cache_(cache), snapshot_id_(snapshot_id) {}
 
   std::optional<TableScan> Resolve(const std::string &schema, const std::string &table) override {
-    auto info = lake_.FindTable(schema, table, snapshot_id_);
-    if (!info) return std::nullopt;
-    TableScan scan;
-    scan.columns = info->columns;
-    for (auto &file : lake_.TableFiles(info->id, snapshot_id_)) {
-      scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats)});
-    }
-    return scan;
+    return cache_.Get(snapshot_id_, LowerName(schema) + "." + LowerName(table), [&]() -> std::optional<TableScan> {
+      auto info = lake_.FindTable(schema, table, snapshot_id_);
+      if (!info) return std::nullopt;
+      TableScan scan;
+      scan.columns = info->columns;
+      for (auto &file : lake_.TableFiles(info->id, snapshot_id_)) {
+        scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats)});
+      }
+      return scan;
+    });
   }
 
  private:
   Lake &lake_;
+  ScanCache &cache_;
   int64_t snapshot_id_;
 };
 
@@ -40,6 +44,22 @@ int64_t AssignColumnIds(std::vector<ColumnDef> &columns, int64_t next_id = 1) {
 std::string NewDataFileKey(const std::string &prefix) { return prefix + "ducklake-" + NewUuid() + ".parquet"; }
 
 }  // namespace
+
+std::optional<TableScan> ScanCache::Get(int64_t snapshot_id, const std::string &table,
+                                        const std::function<std::optional<TableScan>()> &load) {
+  auto key = std::make_pair(snapshot_id, table);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return it->second;
+  }
+  auto scan = load();
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Snapshots never change, so entries never go stale; the bound only caps memory.
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.emplace(key, scan);
+  return scan;
+}
 
 CommitResult TableService::CommitOrDiscard(const TableWrite &write, const CommitInfo &commit) {
   bool nothing_to_add = write.mode == WriteMode::kAppend && !write.create_columns;
@@ -72,7 +92,7 @@ std::vector<ColumnDef> TableService::ParseColumns(const std::vector<std::pair<st
 }
 
 void TableService::SendWriteResult(const CommitResult &result, const QueryOptions &options, const ByteSink &sink) {
-  SnapshotResolver no_tables(lake_, result.snapshot_id);
+  SnapshotResolver no_tables(lake_, scans_, result.snapshot_id);
   QueryOptions result_options = options;
   result_options.limit.reset();
   engine_.Query(fmt::format("SELECT CAST({} AS BIGINT) AS rows_written, CAST({} AS BIGINT) AS snapshot_id",
@@ -85,7 +105,7 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
   if (statement.kind == StatementKind::kQuery) {
     int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : lake_.LatestSnapshot();
     if (request.snapshot_id) lake_.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
-    SnapshotResolver resolver(lake_, snapshot_id);
+    SnapshotResolver resolver(lake_, scans_, snapshot_id);
     engine_.Query(statement.query_sql, resolver, request.options, sink);
     return;
   }
@@ -95,7 +115,7 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
     result = lake_.CreateTable(statement.target_schema, statement.target_table, statement.columns, request.commit);
   } else {
     int64_t snapshot_id = lake_.LatestSnapshot();
-    SnapshotResolver resolver(lake_, snapshot_id);
+    SnapshotResolver resolver(lake_, scans_, snapshot_id);
     TableWrite write;
     write.namespace_name = statement.target_schema;
     write.table_name = statement.target_table;
@@ -157,7 +177,7 @@ void TableService::Preview(const std::string &namespace_name, const std::string 
                            const ByteSink &sink) {
   int64_t snapshot_id = lake_.LatestSnapshot();
   auto table = lake_.GetTable(namespace_name, table_name, snapshot_id);
-  SnapshotResolver resolver(lake_, snapshot_id);
+  SnapshotResolver resolver(lake_, scans_, snapshot_id);
   QueryOptions options;
   options.limit = limit;
   // Names come from the catalog and were validated on creation; quoting keeps them literal.

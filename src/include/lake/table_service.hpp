@@ -4,6 +4,9 @@
 // into Parquet files plus one snapshot commit. A failed write leaves neither a snapshot nor a data
 // file behind. Thread-safe. Errors are ducklake::Error from the lake and the engine.
 
+#include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +30,18 @@ struct IngestRequest {
   UploadFormat format = UploadFormat::kCsv;
   WriteMode mode = WriteMode::kAppend;
   CommitInfo commit;
+};
+
+// Table scans (columns and files with statistics) by snapshot id and table. Thread-safe.
+class ScanCache {
+ public:
+  static constexpr size_t kMaxEntries = 4096;
+  std::optional<TableScan> Get(int64_t snapshot_id, const std::string &table,
+                               const std::function<std::optional<TableScan>()> &load);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::pair<int64_t, std::string>, std::optional<TableScan>> entries_;
 };
 
 class TableService {
@@ -53,6 +68,7 @@ class TableService {
   Lake &lake_;
   Engine &engine_;
   ObjectStore &store_;
+  ScanCache scans_;
 };
 
 }  // namespace ducklake
