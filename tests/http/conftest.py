@@ -30,7 +30,8 @@ def pytest_runtest_makereport(item, call):
         offsets = item.stash.get(_LOG_OFFSETS, {})
         for server in ServerProcess.live:
             text = server.log_text(offsets.get(id(server), 0))
-            report.sections.append((f"{server.name} stderr ({server.log_path})", text[-20000:] or "(empty)"))
+            if text:
+                report.sections.append((f"{server.name} stderr ({server.log_path})", text[-20000:]))
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,9 @@ POLL_INTERVAL_S = 0.02  # pause between polls of a condition with a deadline
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance"}
 
+# A query that runs for hours unless interrupted, and sends nothing before it ends.
+SLOW_SELECT = "SELECT CAST(max(hash(a.range + b.range)) % 1000 AS BIGINT) AS h FROM range(1000000) a, range(1000000) b"
+
 
 def unique_name(prefix: str = "t") -> str:
     """A fresh lake object name (letters, digits, '_'; well under 63 characters)."""
@@ -77,6 +80,14 @@ def assert_refused(response: requests.Response) -> dict:
         f"expected 400 or 403, got {response.status_code}: {response.text[:2000]}"
     )
     return assert_problem(response, response.status_code)
+
+
+def query_body_of_size(size: int) -> bytes:
+    """A valid /api/v1/query JSON body of exactly `size` bytes."""
+    empty = json.dumps({"sql": "SELECT '' AS s"}).encode()
+    body = json.dumps({"sql": "SELECT '" + "x" * (size - len(empty)) + "' AS s"}).encode()
+    assert len(body) == size
+    return body
 
 
 def expect_status(response: requests.Response, status: int) -> requests.Response:
@@ -185,6 +196,13 @@ def table_files(data_dir: Path, ns: str, table: str) -> list[str]:
     return sorted(path.name for path in directory.iterdir()) if directory.is_dir() else []
 
 
+def table_state(api: Api, server: "ServerProcess", ns: str, table: str) -> tuple[dict, list[str]]:
+    """What a failed write must leave untouched: the table's counters and its data files."""
+    describe = api.describe(ns, table)
+    counters = {key: describe[key] for key in ("row_count", "file_count", "size_bytes", "snapshot_id")}
+    return counters, table_files(server.data_dir, ns, table)
+
+
 def tree(directory: Path, exclude: Iterable[str] = ()) -> set[str]:
     """Relative paths of every file and directory under `directory`, minus top-level `exclude`."""
     excluded = set(exclude)
@@ -235,10 +253,10 @@ class ServerProcess:
 
     live: list["ServerProcess"] = []  # every server not yet stopped, for failure reports
 
-    def __init__(self, root: Path, args: list[str], env: dict | None, port: int, name: str):
-        self.root = root
+    def __init__(self, root: Path, args: list[str], env: dict | None, port: int, data_dir: Path, name: str):
         self.name = name
         self.port = port
+        self.data_dir = data_dir
         self.base_url = f"http://127.0.0.1:{port}"
         self.workdir = root / "cwd"  # the server's working directory: relative paths land here
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -253,18 +271,22 @@ class ServerProcess:
     @classmethod
     def launch(cls, root: Path, *extra_args: str, env: dict | None = None, listen_flag: bool = True,
                data_dir_flag: bool = True, name: str = "server") -> "ServerProcess":
-        """Starts `ducklake serve` on a free port with its data dir at <root>/data (both may be left
-        to the environment instead of flags). Does not wait for it to come up."""
+        """Starts `ducklake serve` on a free port with its data dir at <root>/data. Without the flag,
+        each comes from `env` (DUCKLAKE_LISTEN, DUCKLAKE_DATA_DIR). Does not wait for it to come up."""
         root.mkdir(parents=True, exist_ok=True)
-        port = free_port()
+        env = env or {}
         args = ["serve"]
         if listen_flag:
+            port = free_port()
             args += ["--listen", f"127.0.0.1:{port}"]
+        else:
+            port = int(env["DUCKLAKE_LISTEN"].rsplit(":", 1)[1])
         if data_dir_flag:
-            args += ["--data-dir", str(root / "data")]
-        server = cls(root, [*args, *extra_args], env, port, name)
-        server.data_dir = root / "data"
-        return server
+            data_dir = root / "data"
+            args += ["--data-dir", str(data_dir)]
+        else:
+            data_dir = Path(env["DUCKLAKE_DATA_DIR"])
+        return cls(root, [*args, *extra_args], env, port, data_dir, name)
 
     def log_text(self, start: int = 0) -> str:
         with open(self.log_path, "rb") as log:
@@ -300,6 +322,7 @@ class ServerProcess:
 
     def stop(self, timeout_s: float = EXIT_TIMEOUT_S) -> int:
         """SIGTERM, then the exit code (killing the process if it outlives `timeout_s`)."""
+        self.api.http.close()  # idle keep-alive connections would hold up the server's exit
         try:
             if self.process.poll() is None:
                 self.signal(signal.SIGTERM)
@@ -312,7 +335,6 @@ class ServerProcess:
         finally:
             if self in ServerProcess.live:
                 ServerProcess.live.remove(self)
-            self.api.http.close()
 
     def stop_cleanly(self) -> None:
         code = self.stop()

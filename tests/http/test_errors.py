@@ -4,17 +4,9 @@ import json
 
 import pytest
 
-from httpsupport import assert_problem, expect_status, unique_name
+from httpsupport import assert_problem, expect_status, query_body_of_size, unique_name
 
 DEFAULT_MAX_BODY_BYTES = 1 << 20
-
-
-def query_body_of_size(size: int) -> bytes:
-    """A valid /api/v1/query JSON body of exactly `size` bytes."""
-    empty = json.dumps({"sql": "SELECT '' AS s"}).encode()
-    body = json.dumps({"sql": "SELECT '" + "x" * (size - len(empty)) + "' AS s"}).encode()
-    assert len(body) == size
-    return body
 
 
 def test_unknown_route_is_404_problem(api):

@@ -1,6 +1,5 @@
 """Service endpoints: /healthz, /readyz, /metrics and the OpenAPI document."""
 
-import pytest
 import requests
 
 from httpsupport import HTTP_TIMEOUT_S, expect_status, metric_value, parse_metrics, poll_until

@@ -1,0 +1,170 @@
+"""POST /api/v1/namespaces/{ns}/tables/{table}/data: uploads of CSV, JSON, NDJSON and Parquet."""
+
+import re
+
+import pytest
+
+from httpsupport import assert_problem, column_types, expect_status, table_files, table_state, unique_name
+
+# The same two rows in each text format, with the Content-Type that names the format.
+UPLOADS = {
+    "csv": ("text/csv", b"id,name\n1,a\n2,b\n"),
+    "ndjson": ("application/x-ndjson", b'{"id":1,"name":"a"}\n{"id":2,"name":"b"}\n'),
+    "json": ("application/json", b'[{"id":1,"name":"a"},{"id":2,"name":"b"}]'),
+}
+UPLOADED_ROWS = [[1, "a"], [2, "b"]]
+
+
+def assert_created(response, rows_written):
+    body = expect_status(response, 201).json()
+    assert set(body) == {"rows_written", "snapshot_id", "created_table"}, body
+    assert body["rows_written"] == rows_written and body["created_table"] is True
+    assert isinstance(body["snapshot_id"], int)
+    return body
+
+
+@pytest.mark.parametrize("fmt", UPLOADS)
+def test_upload_creates_table_with_inferred_schema(api, ns, fmt):
+    _, body = UPLOADS[fmt]
+    assert_created(api.upload_request(ns, "t", body, fmt=fmt), 2)
+    described = api.describe(ns, "t")
+    assert column_types(described) == [("id", "int64"), ("name", "varchar")]
+    assert described["row_count"] == 2
+    assert api.rows(f"SELECT id, name FROM {ns}.t ORDER BY id") == UPLOADED_ROWS
+
+
+@pytest.mark.parametrize("fmt", UPLOADS)
+def test_content_type_gives_the_upload_format(api, ns, fmt):
+    content_type, body = UPLOADS[fmt]
+    assert_created(api.upload_request(ns, "t", body, fmt=None, headers={"Content-Type": content_type}), 2)
+    assert api.rows(f"SELECT id, name FROM {ns}.t ORDER BY id") == UPLOADED_ROWS
+
+
+def test_append_to_existing_table_returns_200(api, ns):
+    first = assert_created(api.upload_request(ns, "t", "id,name\n1,a\n"), 1)
+    response = expect_status(api.upload_request(ns, "t", "id,name\n2,b\n3,c\n"), 200)
+    body = response.json()
+    assert body["rows_written"] == 2 and body["created_table"] is False
+    assert body["snapshot_id"] > first["snapshot_id"]
+    assert api.describe(ns, "t")["row_count"] == 3
+    assert api.rows(f"SELECT id, name FROM {ns}.t ORDER BY id") == [[1, "a"], [2, "b"], [3, "c"]]
+
+
+def test_append_matches_columns_by_name_and_casts_to_table_types(api, ns):
+    api.create_table(ns, "t", [("id", "BIGINT"), ("amount", "DECIMAL(18,2)"), ("note", "VARCHAR")])
+    expect_status(api.upload_request(ns, "t", "amount,id\n1.5,1\n"), 200)
+    assert column_types(api.describe(ns, "t")) == [("id", "int64"), ("amount", "decimal(18,2)"), ("note", "varchar")]
+    assert api.rows(f"SELECT id, CAST(amount AS VARCHAR), note FROM {ns}.t") == [[1, "1.50", None]]
+
+
+def test_overwrite_replaces_all_rows(api, ns):
+    api.upload(ns, "t", "id\n1\n2\n")
+    api.upload(ns, "t", "id\n3\n")
+    body = expect_status(api.upload_request(ns, "t", "id\n9\n", mode="overwrite"), 200).json()
+    assert body["rows_written"] == 1 and body["created_table"] is False
+    assert api.describe(ns, "t")["row_count"] == 1
+    assert api.rows(f"SELECT id FROM {ns}.t") == [[9]]
+
+
+def test_overwrite_of_missing_table_creates_it(api, ns):
+    assert_created(api.upload_request(ns, "t", "id\n5\n", mode="overwrite"), 1)
+    assert api.rows(f"SELECT id FROM {ns}.t") == [[5]]
+
+
+@pytest.mark.parametrize("good_rows", [1, 5000], ids=["bad-line-3", "bad-line-5002"])
+def test_csv_value_that_does_not_fit_is_400_and_changes_nothing(api, server, ns, good_rows):
+    api.create_table(ns, "t", [("id", "BIGINT"), ("name", "VARCHAR")])
+    api.upload(ns, "t", "id,name\n1,a\n2,b\n")
+    before = table_state(api, server, ns, "t")
+    bad_line = good_rows + 2  # after the header and the good rows
+    body = "id,name\n" + "".join(f"{i},n{i}\n" for i in range(good_rows)) + "abc,x\n7,y\n"
+
+    detail = assert_problem(api.upload_request(ns, "t", body), 400)["detail"]
+
+    assert re.search(rf"\bline\D{{0,3}}{bad_line}\b", detail, re.I), f"detail does not name line {bad_line}: {detail}"
+    assert re.search(r'\bcolumn\W{1,3}id\b', detail, re.I), f"detail does not name column id: {detail}"
+    assert table_state(api, server, ns, "t") == before
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[2]]
+
+
+def test_failed_upload_to_new_table_creates_nothing(api, server, ns):
+    # Inferred as BIGINT from the sample, then a later value does not fit.
+    body = "id\n" + "".join(f"{i}\n" for i in range(30000)) + "not-a-number\n"
+    response = api.upload_request(ns, "t", body)
+    assert_problem(response, 400)
+    assert not api.table_exists(ns, "t")
+    assert table_files(server.data_dir, ns, "t") == []
+
+
+@pytest.mark.parametrize(
+    "params, body, headers, status",
+    [
+        ({"format": "xml"}, b"id\n1\n", {}, 400),
+        ({"format": "csv", "mode": "upsert"}, b"id\n1\n", {}, 400),
+        ({"format": "csv"}, b"", {}, 400),
+        ({}, b"id\n1\n", {"Content-Type": "application/octet-stream"}, 400),
+        ({"format": "parquet"}, b"id\n1\n", {}, 400),
+        ({"format": "json"}, b"{not json", {}, 400),
+    ],
+    ids=["unknown-format", "bad-mode", "empty-body", "no-format", "csv-as-parquet", "broken-json"],
+)
+def test_bad_upload_is_rejected_and_creates_no_table(api, server, ns, params, body, headers, status):
+    response = api.post(f"/api/v1/namespaces/{ns}/tables/t/data", params=params, data=body, headers=headers)
+    assert_problem(response, status)
+    assert not api.table_exists(ns, "t")
+    assert table_files(server.data_dir, ns, "t") == []
+
+
+def test_upload_to_missing_namespace_is_404(api):
+    assert_problem(api.upload_request(unique_name("missing"), "t", "id\n1\n"), 404)
+
+
+def test_upload_with_invalid_table_name_is_400(api, ns):
+    assert_problem(api.upload_request(ns, "bad-name", "id\n1\n"), 400)
+    assert expect_status(api.get(f"/api/v1/namespaces/{ns}/tables"), 200).json() == {"tables": []}
+
+
+def test_large_csv_streamed_in_chunks(api, ns):
+    rows = 200_000
+    sent = {"bytes": 0}
+
+    def csv_chunks():
+        yield b"id,name,amount\n"
+        for start in range(0, rows, 10_000):
+            chunk = "".join(f"{i},name_{i},{i % 1000}.{i % 100:02d}\n" for i in range(start, start + 10_000)).encode()
+            sent["bytes"] += len(chunk)
+            yield chunk
+
+    response = api.upload_request(ns, "big", csv_chunks())
+    assert response.request.headers.get("Transfer-Encoding") == "chunked"
+    assert_created(response, rows)
+    assert sent["bytes"] > 4 << 20
+    assert api.rows(f"SELECT count(*), CAST(sum(id) AS BIGINT), count(DISTINCT name), max(amount) FROM {ns}.big") == [
+        [rows, rows * (rows - 1) // 2, rows, 999.99]
+    ]
+    assert api.describe(ns, "big")["row_count"] == rows
+
+
+def test_parquet_result_reuploads_into_an_equal_table(api, ns):
+    api.write(f"CREATE TABLE {ns}.src AS SELECT range AS id, 'n' || range AS name, range * 1.5 AS x, "
+              f"[range, range + 1] AS l, {{'a': range, 'b': 'v' || range}} AS s, "
+              f"DATE '2024-01-01' + CAST(range AS INTEGER) AS d, CAST(range AS DECIMAL(18,2)) / 4 AS m "
+              f"FROM range(1000)")
+    response = expect_status(api.sql(f"SELECT * FROM {ns}.src", format="parquet"), 200)
+    assert response.headers["Content-Type"].startswith("application/vnd.apache.parquet")
+    parquet = response.content
+    assert parquet[:4] == b"PAR1" and parquet[-4:] == b"PAR1"
+
+    assert_created(api.upload_request(ns, "copy", parquet, fmt="parquet"), 1000)
+
+    assert column_types(api.describe(ns, "copy")) == column_types(api.describe(ns, "src"))
+    assert api.query(f"SELECT * FROM {ns}.copy ORDER BY id") == api.query(f"SELECT * FROM {ns}.src ORDER BY id")
+
+
+def test_parquet_content_type_appends(api, ns):
+    api.upload(ns, "t", "id,name\n1,a\n")
+    parquet = expect_status(api.sql("SELECT 2 AS id, 'b' AS name", format="parquet"), 200).content
+    response = api.upload_request(ns, "t", parquet, fmt=None,
+                                  headers={"Content-Type": "application/vnd.apache.parquet"})
+    assert expect_status(response, 200).json()["created_table"] is False
+    assert api.rows(f"SELECT id, name FROM {ns}.t ORDER BY id") == [[1, "a"], [2, "b"]]
