@@ -72,5 +72,7 @@ def test_json_log_lines_are_json_objects_with_request_ids(start_server):
 
     # A request is logged just after its response is sent.
     poll_until(logged_request_ids, 10, "request log lines with the client's request ids")
+    request_lines = [record for record in records() if "path" in record]
+    assert all(record.get("request_id") for record in request_lines), request_lines
     server.stop()
     records()  # the shutdown lines too

@@ -118,8 +118,8 @@ def test_get_missing_table_is_404(api, ns):
 def test_rename_table_keeps_its_data(api, ns):
     api.upload(ns, "old", "id,name\n1,a\n2,b\n")
     before = api.describe(ns, "old")
-    response = expect_status(api.patch(table_path(ns, "old"), json={"name": "new"}), 200)
-    assert response.json()["name"] == "new"
+    renamed = expect_status(api.patch(table_path(ns, "old"), json={"name": "new"}), 200).json()
+    assert set(renamed) == DESCRIBE_FIELDS and (renamed["namespace"], renamed["name"]) == (ns, "new")
     assert_problem(api.get(table_path(ns, "old")), 404)
     after = api.describe(ns, "new")
     assert (after["uuid"], after["row_count"]) == (before["uuid"], 2)
