@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "common/ids.hpp"
 #include "duckdb.hpp"
+#include "duckdb/common/arrow/arrow_appender.hpp"
 #include "duckdb/common/arrow/arrow_converter.hpp"
 #include "duckdb/function/replacement_scan.hpp"
 #include "duckdb/parser/parsed_data/create_table_info.hpp"
@@ -36,6 +37,7 @@ namespace ducklake {
 namespace {
 
 constexpr size_t kOutputBufferBytes = 256 * 1024;
+constexpr duckdb::idx_t kArrowBatchRows = 65536;
 
 // Table functions user SQL may call. File readers are absent on purpose: lake tables are the only
 // way to read data, so grants and snapshots cannot be bypassed.
@@ -568,19 +570,31 @@ void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryO
   auto first = fetch();  // errors at the start of execution surface before any byte is sent
 
   if (options.format == ResultFormat::kArrow) {
+    // Chunks are gathered into record batches of kArrowBatchRows: fewer, larger IPC messages.
     auto properties = session.context().GetClientProperties();
+    duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> no_extensions;
     ArrowIpcWriter writer(send);
     ArrowSchema schema;
     duckdb::ArrowConverter::ToArrowSchema(&schema, result->types, result->names, properties);
     writer.WriteSchema(schema);
     schema.release(&schema);
-    duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> no_extensions;
-    for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
-      ArrowArray array;
-      duckdb::ArrowConverter::ToArrowArray(*chunk, &array, properties, no_extensions);
+    auto new_batch = [&] {
+      return duckdb::make_uniq<duckdb::ArrowAppender>(result->types, kArrowBatchRows, properties, no_extensions);
+    };
+    auto flush = [&writer](duckdb::ArrowAppender &appender) {
+      auto array = appender.Finalize();
       writer.WriteBatch(array);
       array.release(&array);
+    };
+    auto batch = new_batch();
+    for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
+      batch->Append(*chunk, 0, chunk->size(), chunk->size());
+      if (batch->RowCount() >= kArrowBatchRows) {
+        flush(*batch);
+        batch = new_batch();
+      }
     }
+    if (batch->RowCount() > 0) flush(*batch);
     writer.Finish();
     return;
   }
