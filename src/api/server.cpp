@@ -244,6 +244,8 @@ class Server::Impl {
                   request.path);
     });
     server_.set_logger([this](const httplib::Request &request, const httplib::Response &response) {
+      // httplib reports a connection it could not parse a request from with an empty method.
+      if (request.method.empty()) return;
       auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start_).count();
       uint64_t out = response.body.size();
       metrics_.Record(current_route, request.method, response.status, elapsed, request.body.size() + body_in_, out);

@@ -154,6 +154,9 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
   write.namespace_name = request.namespace_name;
   write.table_name = request.table_name;
   write.mode = request.mode;
+  // Described from the sample when the upload is a stream, which can be read only once.
+  auto described = engine_.DescribeUpload(request.sample_path.empty() ? request.upload_path : request.sample_path,
+                                          request.format);
   std::vector<ColumnDef> target;
   std::string key;
   if (auto table = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id)) {
@@ -162,13 +165,13 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
     key = NewDataFileKey(table->key_prefix);
   } else {
     ValidateObjectName("table", request.table_name);
-    target = engine_.DescribeUpload(request.upload_path, request.format);
+    target = described;
     ValidateColumns(target);
     AssignColumnIds(target);
     write.create_columns = target;
     key = NewDataFileKey(Lake::DataKeyPrefix(LowerName(request.namespace_name), request.table_name));
   }
-  auto file = engine_.WriteUpload(request.upload_path, request.format, target, key);
+  auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
   write.files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});
   return CommitOrDiscard(write, request.commit);
 }

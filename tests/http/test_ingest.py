@@ -168,3 +168,67 @@ def test_parquet_content_type_appends(api, ns):
                                   headers={"Content-Type": "application/vnd.apache.parquet"})
     assert expect_status(response, 200).json()["created_table"] is False
     assert api.rows(f"SELECT id, name FROM {ns}.t ORDER BY id") == [[1, "a"], [2, "b"]]
+
+
+# Uploads past the 4 MiB inference sample stream into the engine while they arrive.
+STREAMED_ROWS = 400_000
+
+
+def numbered_csv(rows: int, bad_at: int | None = None) -> bytes:
+    lines = ["id,name"] + [f"{i},name_{i}" for i in range(rows)]
+    if bad_at is not None:
+        lines[bad_at] = "oops,bad"
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_streamed_csv_past_the_sample_keeps_every_row(api, ns):
+    body = numbered_csv(STREAMED_ROWS)
+    assert len(body) > 4 << 20
+    assert_created(api.upload_request(ns, "t", body), STREAMED_ROWS)
+    assert api.rows(f"SELECT count(*), count(DISTINCT id), CAST(sum(id) AS BIGINT) FROM {ns}.t") == [
+        [STREAMED_ROWS, STREAMED_ROWS, STREAMED_ROWS * (STREAMED_ROWS - 1) // 2]
+    ]
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["existing-table", "new-table"])
+def test_streamed_csv_with_a_bad_row_after_the_sample_changes_nothing(api, server, ns, existing):
+    if existing:
+        api.create_table(ns, "t", [("id", "BIGINT"), ("name", "VARCHAR")])
+    before = table_state(api, server, ns, "t") if existing else None
+    bad_line = STREAMED_ROWS - 5  # the header is line 1, so list index == line - 1 + 1
+    detail = assert_problem(api.upload_request(ns, "t", numbered_csv(STREAMED_ROWS, bad_at=bad_line)), 400)["detail"]
+    assert re.search(rf"\bline\D{{0,3}}{bad_line + 1}\b", detail, re.I), detail
+    if existing:
+        assert table_state(api, server, ns, "t") == before
+    else:
+        assert not api.table_exists(ns, "t")
+        assert table_files(server.data_dir, ns, "t") == []
+
+
+def test_streamed_ndjson_past_the_sample(api, ns):
+    rows = 150_000
+    body = "".join(f'{{"id":{i},"name":"name_{i}","score":{i % 97}.5}}\n' for i in range(rows)).encode()
+    assert len(body) > 4 << 20
+    assert_created(api.upload_request(ns, "t", body, fmt="ndjson"), rows)
+    assert api.rows(f"SELECT count(*), max(id), CAST(sum(score) AS BIGINT) FROM {ns}.t")[0][:2] == [rows, rows - 1]
+
+
+def test_upload_cut_off_midway_leaves_nothing(api, server, ns):
+    import socket
+    from urllib.parse import urlparse
+
+    body = numbered_csv(STREAMED_ROWS)
+    url = urlparse(api.url(f"/api/v1/namespaces/{ns}/tables/t/data?format=csv"))
+    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+        head = (f"POST {url.path}?{url.query} HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: text/csv\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        sock.sendall(head + body[: len(body) * 2 // 3])
+        sock.shutdown(socket.SHUT_WR)
+        try:
+            while sock.recv(65536):
+                pass
+        except OSError:
+            pass
+    assert expect_status(api.get("/healthz"), 200)
+    assert not api.table_exists(ns, "t")
+    assert table_files(server.data_dir, ns, "t") == []

@@ -7,6 +7,7 @@
 // kTimeout (interrupted at its deadline), kInternal. Messages never contain server paths.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,10 @@ struct QueryOptions {
 
 enum class UploadFormat { kCsv, kParquet, kJson, kNdjson };
 
+// Supplies a streamed upload: fills up to `size` bytes and returns how many, 0 at the end; throws
+// if the upload failed.
+using ByteSource = std::function<size_t(char *data, size_t size)>;
+
 // A Parquet file the engine wrote, with what the lake records about it.
 struct WrittenFile {
   std::string key;
@@ -98,13 +103,19 @@ class Engine {
                          const std::vector<std::string> &source_columns, const std::string &key,
                          int64_t timeout_ms);
 
+  // Makes a streamed upload readable, once, at the returned path (for WriteUpload) until
+  // UnregisterInput. CSV and NDJSON can be read this way; other formats need a staged file.
+  std::string RegisterInput(const ByteSource &source);
+  void UnregisterInput(const std::string &path);
+
   // The columns of an uploaded file (inferred from its content).
   std::vector<ColumnDef> DescribeUpload(const std::string &path, UploadFormat format);
 
   // Reads an uploaded file into one Parquet file at `key`, its columns matched to `target` by
   // name (missing ones NULL). Rows that do not fit: kInvalidInput naming the line and column.
+  // `described` is DescribeUpload's answer if the caller has it (saves a second sniffing pass).
   WrittenFile WriteUpload(const std::string &path, UploadFormat format, const std::vector<ColumnDef> &target,
-                          const std::string &key);
+                          const std::string &key, const std::vector<ColumnDef> &described = {});
 
   // The DuckDB type of a lake column as SQL text, and the lake column for a DuckDB type name.
   static std::string SqlType(const ColumnDef &column);

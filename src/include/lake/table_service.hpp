@@ -26,7 +26,8 @@ struct SqlRequest {
 struct IngestRequest {
   std::string namespace_name;
   std::string table_name;
-  std::string upload_path;  // a local file in the engine's staging directory
+  std::string upload_path;  // a staged local file, or a stream registered with Engine::RegisterInput
+  std::string sample_path;  // for a stream: a staged file with its first bytes, to infer columns from
   UploadFormat format = UploadFormat::kCsv;
   WriteMode mode = WriteMode::kAppend;
   CommitInfo commit;

@@ -1,0 +1,652 @@
+#include "storage/s3_store.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "common/error.hpp"
+
+namespace ducklake {
+namespace {
+
+// --- small XML reader for S3's flat answers --------------------------------------------------
+
+std::string XmlUnescape(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); i++) {
+    if (text[i] != '&') {
+      out += text[i];
+      continue;
+    }
+    static const std::pair<std::string_view, char> kEntities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    bool matched = false;
+    for (const auto &[entity, c] : kEntities) {
+      if (text.substr(i, entity.size()) == entity) {
+        out += c;
+        i += entity.size() - 1;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched && text.substr(i, 2) == "&#") {
+      auto end = text.find(';', i);
+      if (end != std::string_view::npos) {
+        bool hex = text.size() > i + 2 && (text[i + 2] == 'x' || text[i + 2] == 'X');
+        auto digits = std::string(text.substr(i + (hex ? 3 : 2), end - i - (hex ? 3 : 2)));
+        unsigned long code = std::strtoul(digits.c_str(), nullptr, hex ? 16 : 10);
+        if (code < 0x80) {
+          out += static_cast<char>(code);
+        } else if (code < 0x800) {
+          out += static_cast<char>(0xc0 | (code >> 6));
+          out += static_cast<char>(0x80 | (code & 0x3f));
+        } else if (code < 0x10000) {
+          out += static_cast<char>(0xe0 | (code >> 12));
+          out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+          out += static_cast<char>(0x80 | (code & 0x3f));
+        } else {
+          out += static_cast<char>(0xf0 | (code >> 18));
+          out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
+          out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+          out += static_cast<char>(0x80 | (code & 0x3f));
+        }
+        i = end;
+        matched = true;
+      }
+    }
+    if (!matched) out += '&';
+  }
+  return out;
+}
+
+// The raw contents of every <tag>...</tag> in `xml`, in order.
+std::vector<std::string_view> XmlElements(std::string_view xml, std::string_view tag) {
+  std::vector<std::string_view> elements;
+  std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  size_t pos = 0;
+  while ((pos = xml.find(open, pos)) != std::string_view::npos) {
+    auto start = pos + open.size();
+    auto end = xml.find(close, start);
+    if (end == std::string_view::npos) break;
+    elements.push_back(xml.substr(start, end - start));
+    pos = end + close.size();
+  }
+  return elements;
+}
+
+std::string XmlValue(std::string_view xml, std::string_view tag) {
+  auto elements = XmlElements(xml, tag);
+  return elements.empty() ? "" : XmlUnescape(elements[0]);
+}
+
+std::string XmlEscape(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string StripQuotes(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
+int64_t ParseIsoMs(const std::string &text) {
+  std::tm tm{};
+  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  auto dot = text.find('.');
+  if (dot != std::string::npos) ms += std::atoi(text.substr(dot + 1, 3).c_str());
+  return ms;
+}
+
+int64_t ParseHttpDateMs(const std::string &text) {
+  std::tm tm{};
+  if (!strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) return 0;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+std::string AmzDate(std::time_t now) {
+  char buffer[32];
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(buffer, sizeof(buffer), "%Y%m%dT%H%M%SZ", &tm);
+  return buffer;
+}
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+}  // namespace
+
+// --- requests -----------------------------------------------------------------------------------
+
+class S3Store::Impl {
+ public:
+  struct Request {
+    std::string method;
+    std::string key;  // store-relative; empty for the bucket itself
+    std::vector<std::pair<std::string, std::string>> query;
+    std::map<std::string, std::string> headers;  // lower-case names
+    const std::string *body = nullptr;
+    const ByteSink *sink = nullptr;              // streams a 2xx body instead of keeping it
+  };
+
+  struct Response {
+    long status = 0;
+    std::map<std::string, std::string> headers;
+    std::string body;
+    bool stopped_by_sink = false;
+  };
+
+  explicit Impl(S3Options options) : options_(std::move(options)) {
+    static CurlGlobal global;
+    if (options_.endpoint.empty()) options_.endpoint = "https://s3." + options_.region + ".amazonaws.com";
+    while (!options_.endpoint.empty() && options_.endpoint.back() == '/') options_.endpoint.pop_back();
+    auto scheme_end = options_.endpoint.find("://");
+    if (scheme_end == std::string::npos) throw Error(ErrorKind::kInvalidInput, "S3 endpoint must be scheme://host[:port]");
+    scheme_ = options_.endpoint.substr(0, scheme_end);
+    host_ = options_.endpoint.substr(scheme_end + 3);
+    if (!options_.path_style) host_ = options_.bucket + "." + host_;
+  }
+
+  ~Impl() {
+    for (auto *handle : idle_) curl_easy_cleanup(handle);
+  }
+
+  const S3Options &options() const { return options_; }
+
+  std::string Path(const std::string &key) const {
+    std::string object = key.empty() ? "" : options_.prefix + key;
+    std::string path = options_.path_style ? "/" + options_.bucket + "/" : "/";
+    if (options_.path_style && object.empty()) path.pop_back();
+    return path + UriEncode(object, false);
+  }
+
+  std::string FullKey(const std::string &key) const { return options_.prefix + key; }
+
+  std::string PresignUrl(const std::string &method, const std::string &key, std::chrono::seconds expires_in) {
+    SigV4Request request;
+    request.method = method;
+    request.path = Path(key);
+    request.headers["host"] = host_;
+    auto query = PresignQuery(request, options_.credentials, Scope(), AmzDate(std::time(nullptr)),
+                              static_cast<int>(expires_in.count()));
+    return scheme_ + "://" + host_ + request.path + "?" + query;
+  }
+
+  // Sends with retries. Returns any answer the service gave (callers interpret 4xx); throws
+  // kUnavailable when it cannot be reached or keeps failing.
+  Response Send(const Request &request) {
+    std::string last_problem;
+    for (int attempt = 1; attempt <= options_.max_attempts; attempt++) {
+      Response response;
+      bool delivered = false;
+      CURLcode code = Perform(request, response, delivered);
+      bool retryable = code != CURLE_OK ? code != CURLE_WRITE_ERROR : (response.status >= 500 || response.status == 429);
+      if (code == CURLE_WRITE_ERROR && response.stopped_by_sink) return response;
+      if (!retryable) return response;
+      last_problem = code != CURLE_OK ? curl_easy_strerror(code) : "HTTP " + std::to_string(response.status);
+      // A stream that already reached the caller cannot be replayed.
+      if (delivered || attempt == options_.max_attempts) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50 << std::min(attempt, 6)));
+    }
+    throw MakeError(ErrorKind::kUnavailable, "object store unavailable ({})", last_problem);
+  }
+
+  [[noreturn]] void ThrowFor(const Response &response, const std::string &key) const {
+    auto code = XmlValue(response.body, "Code");
+    switch (response.status) {
+      case 404: throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
+      case 416: throw MakeError(ErrorKind::kInvalidInput, "range not satisfiable for '{}'", key);
+      case 409: throw MakeError(ErrorKind::kConflict, "object store conflict on '{}' ({})", key, code);
+      case 401:
+      case 403: throw MakeError(ErrorKind::kUnavailable, "object store refused access ({})", code.empty() ? "403" : code);
+      default:
+        throw MakeError(ErrorKind::kInternal, "object store answered {} {} for '{}'", response.status, code, key);
+    }
+  }
+
+ private:
+  SigV4Scope Scope() const { return SigV4Scope{options_.region, "s3"}; }
+
+  CURL *AcquireHandle() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      auto *handle = idle_.back();
+      idle_.pop_back();
+      curl_easy_reset(handle);
+      return handle;
+    }
+    return curl_easy_init();
+  }
+
+  void ReleaseHandle(CURL *handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_.size() < 64) {
+      idle_.push_back(handle);
+    } else {
+      curl_easy_cleanup(handle);
+    }
+  }
+
+  struct Transfer {
+    const Request *request;
+    Response *response;
+    CURL *handle;
+    bool *delivered;
+  };
+
+  static size_t OnHeader(char *data, size_t size, size_t count, void *user) {
+    auto &transfer = *static_cast<Transfer *>(user);
+    std::string line(data, size * count);
+    if (line.rfind("HTTP/", 0) == 0) transfer.response->headers.clear();
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      auto value = line.substr(colon + 1);
+      auto first = value.find_first_not_of(" \t");
+      auto last = value.find_last_not_of(" \t\r\n");
+      transfer.response->headers[name] = first == std::string::npos ? "" : value.substr(first, last - first + 1);
+    }
+    return size * count;
+  }
+
+  static size_t OnBody(char *data, size_t size, size_t count, void *user) {
+    auto &transfer = *static_cast<Transfer *>(user);
+    size_t bytes = size * count;
+    long status = 0;
+    curl_easy_getinfo(transfer.handle, CURLINFO_RESPONSE_CODE, &status);
+    if (transfer.request->sink && status >= 200 && status < 300) {
+      *transfer.delivered = true;
+      try {
+        if (!(*transfer.request->sink)(data, bytes)) {
+          transfer.response->stopped_by_sink = true;
+          return 0;
+        }
+      } catch (...) {
+        transfer.response->stopped_by_sink = true;
+        return 0;
+      }
+      return bytes;
+    }
+    transfer.response->body.append(data, bytes);
+    return bytes;
+  }
+
+  CURLcode Perform(const Request &request, Response &response, bool &delivered) {
+    SigV4Request signing;
+    signing.method = request.method;
+    signing.path = Path(request.key);
+    signing.query = request.query;
+    signing.headers = request.headers;
+    signing.headers["host"] = host_;
+    signing.payload_hash = Sha256Hex(request.body ? *request.body : std::string());
+    signing.headers["x-amz-content-sha256"] = signing.payload_hash;
+    signing.headers["x-amz-date"] = AmzDate(std::time(nullptr));
+    if (!options_.credentials.session_token.empty()) {
+      signing.headers["x-amz-security-token"] = options_.credentials.session_token;
+    }
+    auto authorization = AuthorizationHeader(signing, options_.credentials, Scope(), signing.headers["x-amz-date"]);
+
+    std::string url = scheme_ + "://" + host_ + signing.path;
+    std::string query;
+    for (const auto &[name, value] : request.query) {
+      query += (query.empty() ? "?" : "&") + UriEncode(name, true) + (value.empty() && name != "prefix" ? "" : "=" + UriEncode(value, true));
+    }
+    url += query;
+
+    CURL *handle = AcquireHandle();
+    curl_slist *headers = nullptr;
+    for (const auto &[name, value] : signing.headers) {
+      if (name == "host") continue;
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    headers = curl_slist_append(headers, ("Authorization: " + authorization).c_str());
+    headers = curl_slist_append(headers, "Expect:");
+    if (request.body && !signing.headers.count("content-type")) {
+      headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+    }
+    Transfer transfer{&request, &response, handle, &delivered};
+    curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+    // Downloads may be long; a stalled transfer (under 1 byte/s for 60 s) is what fails.
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(handle, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    if (!options_.ca_bundle.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    if (request.method == "HEAD") {
+      curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (request.body) {
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body->data());
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    } else if (request.method == "PUT" || request.method == "POST") {
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, "");
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
+    }
+    CURLcode code = curl_easy_perform(handle);
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_slist_free_all(headers);
+    if (code == CURLE_OK) {
+      ReleaseHandle(handle);
+    } else {
+      curl_easy_cleanup(handle);  // its connection may be broken
+    }
+    return code;
+  }
+
+  S3Options options_;
+  std::string scheme_;
+  std::string host_;
+  std::mutex mutex_;
+  std::vector<CURL *> idle_;
+};
+
+namespace {
+
+ObjectInfo InfoFromHeaders(const std::string &key, const std::map<std::string, std::string> &headers) {
+  ObjectInfo info;
+  info.key = key;
+  auto length = headers.find("content-length");
+  if (length != headers.end()) info.size = std::stoull(length->second);
+  auto range = headers.find("content-range");  // "bytes a-b/total" on ranged answers
+  if (range != headers.end()) {
+    auto slash = range->second.rfind('/');
+    if (slash != std::string::npos && range->second.substr(slash + 1) != "*") {
+      info.size = std::stoull(range->second.substr(slash + 1));
+    }
+  }
+  auto etag = headers.find("etag");
+  if (etag != headers.end()) info.etag = StripQuotes(etag->second);
+  auto modified = headers.find("last-modified");
+  if (modified != headers.end()) info.modified_unix_ms = ParseHttpDateMs(modified->second);
+  return info;
+}
+
+class S3Writer : public ObjectWriter {
+ public:
+  S3Writer(S3Store &store, S3Store::Impl &impl, std::string key) : store_(store), impl_(impl), key_(std::move(key)) {
+    buffer_.reserve(std::min<size_t>(impl_.options().part_size, 1 << 20));
+  }
+
+  ~S3Writer() override {
+    if (committed_) return;
+    for (auto &part : pending_) {
+      try {
+        part.wait();
+      } catch (...) {
+      }
+    }
+    if (!upload_id_.empty()) {
+      try {
+        S3Store::Impl::Request request{"DELETE", key_, {{"uploadId", upload_id_}}};
+        impl_.Send(request);
+      } catch (const Error &) {
+        // The store's lifecycle rules reclaim parts of uploads that were never completed.
+      }
+    }
+  }
+
+  void Append(const char *data, size_t size) override {
+    const size_t part_size = impl_.options().part_size;
+    while (size > 0) {
+      size_t take = std::min(size, part_size - buffer_.size());
+      buffer_.append(data, take);
+      data += take;
+      size -= take;
+      if (buffer_.size() == part_size) SubmitPart();
+    }
+  }
+
+  ObjectInfo Commit() override {
+    if (upload_id_.empty()) {
+      S3Store::Impl::Request request{"PUT", key_};
+      request.body = &buffer_;
+      auto response = impl_.Send(request);
+      if (response.status != 200) impl_.ThrowFor(response, key_);
+    } else {
+      if (!buffer_.empty()) SubmitPart();
+      std::string body = "<CompleteMultipartUpload>";
+      for (auto &part : pending_) {
+        auto [number, etag] = part.get();
+        etags_[number] = etag;
+      }
+      pending_.clear();
+      for (const auto &[number, etag] : etags_) {
+        body += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>\"" + XmlEscape(etag) +
+                "\"</ETag></Part>";
+      }
+      body += "</CompleteMultipartUpload>";
+      S3Store::Impl::Request request{"POST", key_, {{"uploadId", upload_id_}}};
+      request.body = &body;
+      auto response = impl_.Send(request);
+      // S3 may answer 200 and still report an error in the body.
+      if (response.status != 200 || !XmlElements(response.body, "Error").empty()) {
+        if (response.status == 200) response.status = 500;
+        impl_.ThrowFor(response, key_);
+      }
+    }
+    committed_ = true;
+    return store_.Head(key_);
+  }
+
+ private:
+  void SubmitPart() {
+    if (upload_id_.empty()) {
+      S3Store::Impl::Request request{"POST", key_, {{"uploads", ""}}};
+      auto response = impl_.Send(request);
+      if (response.status != 200) impl_.ThrowFor(response, key_);
+      upload_id_ = XmlValue(response.body, "UploadId");
+      if (upload_id_.empty()) throw Error(ErrorKind::kInternal, "object store did not start a multipart upload");
+    }
+    auto part = std::make_shared<std::string>(std::move(buffer_));
+    buffer_ = std::string();
+    buffer_.reserve(std::min<size_t>(impl_.options().part_size, 1 << 20));
+    int number = ++part_count_;
+    pending_.push_back(std::async(std::launch::async, [this, part, number] {
+      S3Store::Impl::Request request{"PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}};
+      request.body = part.get();
+      auto response = impl_.Send(request);
+      if (response.status != 200) impl_.ThrowFor(response, key_);
+      return std::make_pair(number, StripQuotes(response.headers["etag"]));
+    }));
+    // Bounded memory: at most parallel_parts parts in flight.
+    while (pending_.size() >= static_cast<size_t>(impl_.options().parallel_parts)) {
+      auto [done_number, etag] = pending_.front().get();
+      etags_[done_number] = etag;
+      pending_.pop_front();
+    }
+  }
+
+  S3Store &store_;
+  S3Store::Impl &impl_;
+  std::string key_;
+  std::string buffer_;
+  std::string upload_id_;
+  int part_count_ = 0;
+  std::deque<std::future<std::pair<int, std::string>>> pending_;
+  std::map<int, std::string> etags_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+S3Store::S3Store(S3Options options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  if (impl_->options().bucket.empty()) throw Error(ErrorKind::kInvalidInput, "S3 bucket name is empty");
+  Impl::Request head{"HEAD", ""};
+  auto response = impl_->Send(head);
+  if (response.status == 404) {
+    Impl::Request create{"PUT", ""};
+    response = impl_->Send(create);
+    if (response.status != 200) impl_->ThrowFor(response, impl_->options().bucket);
+  } else if (response.status != 200) {
+    impl_->ThrowFor(response, impl_->options().bucket);
+  }
+}
+
+S3Store::~S3Store() = default;
+
+std::unique_ptr<ObjectWriter> S3Store::Put(const std::string &key) {
+  ValidateKey(key);
+  if (key.back() == '/') throw Error(ErrorKind::kInvalidInput, "object key must not end with '/'");
+  return std::make_unique<S3Writer>(*this, *impl_, key);
+}
+
+ObjectInfo S3Store::Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) {
+  ValidateKey(key);
+  Impl::Request request{"GET", key};
+  request.sink = &sink;
+  if (range) {
+    if (range->length && *range->length == 0) {
+      auto info = Head(key);
+      if (range->offset > info.size) throw MakeError(ErrorKind::kInvalidInput, "range starts past the end of '{}'", key);
+      return info;
+    }
+    request.headers["range"] = "bytes=" + std::to_string(range->offset) + "-" +
+                               (range->length ? std::to_string(range->offset + *range->length - 1) : "");
+  }
+  auto response = impl_->Send(request);
+  if (response.status == 416) {
+    // Past the end is an error; exactly at the end is an empty read, as on every backend.
+    auto info = Head(key);
+    if (range && range->offset == info.size) return info;
+    throw MakeError(ErrorKind::kInvalidInput, "range starts past the end of '{}'", key);
+  }
+  if (response.status != 200 && response.status != 206 && !response.stopped_by_sink) impl_->ThrowFor(response, key);
+  return InfoFromHeaders(key, response.headers);
+}
+
+ObjectInfo S3Store::Head(const std::string &key) {
+  ValidateKey(key);
+  Impl::Request request{"HEAD", key};
+  auto response = impl_->Send(request);
+  if (response.status != 200) impl_->ThrowFor(response, key);
+  return InfoFromHeaders(key, response.headers);
+}
+
+ListPage S3Store::List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
+                       size_t limit) {
+  if (!prefix.empty()) ValidateKey(prefix.back() == '/' ? prefix + "x" : prefix);
+  const auto &store_prefix = impl_->options().prefix;
+  Impl::Request request{"GET", ""};
+  request.query = {{"list-type", "2"}, {"prefix", store_prefix + prefix}, {"max-keys", std::to_string(limit)}};
+  if (!delimiter.empty()) request.query.emplace_back("delimiter", delimiter);
+  if (!cursor.empty()) {
+    // After a folder, skip everything inside it: U+10FFFF sorts after any key under it.
+    bool folder = !delimiter.empty() && cursor.size() >= delimiter.size() &&
+                  cursor.compare(cursor.size() - delimiter.size(), delimiter.size(), delimiter) == 0;
+    request.query.emplace_back("start-after", store_prefix + cursor + (folder ? "\xf4\x8f\xbf\xbf" : ""));
+  }
+  auto response = impl_->Send(request);
+  if (response.status != 200) impl_->ThrowFor(response, prefix);
+  ListPage page;
+  auto strip = [&store_prefix](std::string key) { return key.substr(std::min(store_prefix.size(), key.size())); };
+  std::string last;
+  for (auto contents : XmlElements(response.body, "Contents")) {
+    ObjectInfo info;
+    info.key = strip(XmlValue(contents, "Key"));
+    info.size = std::stoull(XmlValue(contents, "Size"));
+    info.etag = StripQuotes(XmlValue(contents, "ETag"));
+    info.modified_unix_ms = ParseIsoMs(XmlValue(contents, "LastModified"));
+    last = std::max(last, info.key);
+    page.objects.push_back(std::move(info));
+  }
+  for (auto common : XmlElements(response.body, "CommonPrefixes")) {
+    auto folder = strip(XmlValue(common, "Prefix"));
+    last = std::max(last, folder);
+    page.common_prefixes.push_back(std::move(folder));
+  }
+  if (XmlValue(response.body, "IsTruncated") == "true") page.next_cursor = last;
+  return page;
+}
+
+void S3Store::Delete(const std::string &key) {
+  ValidateKey(key);
+  Impl::Request request{"DELETE", key};
+  auto response = impl_->Send(request);
+  if (response.status != 204 && response.status != 200 && response.status != 404) impl_->ThrowFor(response, key);
+}
+
+ObjectInfo S3Store::Copy(const std::string &from_key, const std::string &to_key) {
+  ValidateKey(from_key);
+  ValidateKey(to_key);
+  Impl::Request request{"PUT", to_key};
+  request.headers["x-amz-copy-source"] = "/" + impl_->options().bucket + "/" + UriEncode(impl_->FullKey(from_key), false);
+  auto response = impl_->Send(request);
+  if (response.status == 404) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", from_key);
+  if (response.status != 200 || !XmlElements(response.body, "Error").empty()) {
+    if (response.status == 200) response.status = 500;
+    impl_->ThrowFor(response, to_key);
+  }
+  return Head(to_key);
+}
+
+void S3Store::Ping() {
+  Impl::Request request{"HEAD", ""};
+  auto response = impl_->Send(request);
+  if (response.status != 200) impl_->ThrowFor(response, impl_->options().bucket);
+}
+
+std::string S3Store::PresignUrl(const std::string &method, const std::string &key, std::chrono::seconds expires_in) {
+  ValidateKey(key);
+  return impl_->PresignUrl(method, key, expires_in);
+}
+
+S3Options S3OptionsFromUrl(const std::string &url) {
+  const std::string scheme = "s3://";
+  if (url.rfind(scheme, 0) != 0) throw Error(ErrorKind::kInvalidInput, "S3 storage URL must be s3://bucket[/prefix]");
+  auto rest = url.substr(scheme.size());
+  auto slash = rest.find('/');
+  S3Options options;
+  options.bucket = rest.substr(0, slash);
+  if (slash != std::string::npos) {
+    options.prefix = rest.substr(slash + 1);
+    if (!options.prefix.empty() && options.prefix.back() != '/') options.prefix += '/';
+  }
+  if (options.bucket.empty()) throw Error(ErrorKind::kInvalidInput, "S3 storage URL has no bucket");
+  auto env = [](const char *name) -> std::string {
+    const char *value = std::getenv(name);
+    return value ? value : "";
+  };
+  if (auto endpoint = env("DUCKLAKE_S3_ENDPOINT"); !endpoint.empty()) options.endpoint = endpoint;
+  if (auto region = env("DUCKLAKE_S3_REGION"); !region.empty()) {
+    options.region = region;
+  } else if (auto aws_region = env("AWS_REGION"); !aws_region.empty()) {
+    options.region = aws_region;
+  }
+  options.credentials.access_key = env("AWS_ACCESS_KEY_ID");
+  options.credentials.secret_key = env("AWS_SECRET_ACCESS_KEY");
+  options.credentials.session_token = env("AWS_SESSION_TOKEN");
+  if (auto path_style = env("DUCKLAKE_S3_PATH_STYLE"); !path_style.empty()) {
+    options.path_style = path_style == "1" || path_style == "true";
+  }
+  options.ca_bundle = env("DUCKLAKE_S3_CA_BUNDLE");
+  return options;
+}
+
+}  // namespace ducklake
