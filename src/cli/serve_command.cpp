@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "common/config.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "storage/s3_store.hpp"
 
 namespace ducklake {
 namespace {
@@ -21,8 +23,20 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--data-dir", config.data_dir, "directory of the embedded lake")->envname("DUCKLAKE_DATA_DIR");
   serve.add_option("--metadata", config.metadata_url, "metadata database URL (default: sqlite in the data dir)")
       ->envname("DUCKLAKE_METADATA");
-  serve.add_option("--storage", config.storage_url, "object storage URL (default: the data dir)")
+  serve.add_option("--metadata-password-file", config.metadata_password_file,
+                   "file holding the metadata database password (DUCKLAKE_METADATA_PASSWORD also works)")
+      ->envname("DUCKLAKE_METADATA_PASSWORD_FILE");
+  serve.add_option("--storage", config.storage_url, "object storage URL: file://dir or s3://bucket/prefix")
       ->envname("DUCKLAKE_STORAGE");
+  serve.add_option("--s3-endpoint", config.s3_endpoint, "S3 endpoint, e.g. http://127.0.0.1:9000")
+      ->envname("DUCKLAKE_S3_ENDPOINT");
+  serve.add_option("--s3-region", config.s3_region, "S3 region (default AWS_REGION or us-east-1)");
+  serve.add_option("--s3-access-key-id", config.s3_access_key_id, "S3 access key id (default AWS_ACCESS_KEY_ID)");
+  serve.add_option("--s3-secret-access-key-file", config.s3_secret_access_key_file,
+                   "file holding the S3 secret key (default AWS_SECRET_ACCESS_KEY)")
+      ->envname("DUCKLAKE_S3_SECRET_ACCESS_KEY_FILE");
+  serve.add_option("--s3-ca-bundle", config.s3_ca_bundle, "PEM CA bundle for HTTPS endpoints")
+      ->envname("DUCKLAKE_S3_CA_BUNDLE");
   serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
   serve.add_option("--memory-limit", config.memory_limit, "DuckDB memory limit, e.g. 1GB")
       ->envname("DUCKLAKE_MEMORY_LIMIT");
@@ -65,6 +79,37 @@ void ValidateListen(const std::string &listen) {
   if (!valid) throw MakeError(ErrorKind::kInvalidInput, "--listen must be host:port, not '{}'", listen);
 }
 
+std::string ReadSecretFile(const std::string &path, const char *what) {
+  std::ifstream in(path);
+  if (!in) throw MakeError(ErrorKind::kInvalidInput, "cannot read the {} file", what);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
+}
+
+std::string MetadataPassword(const Config &config) {
+  if (!config.metadata_password_file.empty()) return ReadSecretFile(config.metadata_password_file, "metadata password");
+  const char *password = std::getenv("DUCKLAKE_METADATA_PASSWORD");
+  return password ? password : "";
+}
+
+std::unique_ptr<ObjectStore> OpenStore(const Config &config) {
+  if (config.storage_url.rfind("s3://", 0) != 0) return OpenObjectStore(config.storage_url);
+  auto options = S3OptionsFromUrl(config.storage_url);
+  if (!config.s3_endpoint.empty()) options.endpoint = config.s3_endpoint;
+  if (!config.s3_region.empty()) options.region = config.s3_region;
+  if (!config.s3_access_key_id.empty()) options.credentials.access_key = config.s3_access_key_id;
+  if (!config.s3_secret_access_key_file.empty()) {
+    options.credentials.secret_key = ReadSecretFile(config.s3_secret_access_key_file, "S3 secret key");
+  }
+  if (!config.s3_ca_bundle.empty()) options.ca_bundle = config.s3_ca_bundle;
+  if (options.credentials.access_key.empty() || options.credentials.secret_key.empty()) {
+    throw Error(ErrorKind::kInvalidInput,
+                "S3 storage needs credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the --s3-* flags");
+  }
+  return std::make_unique<S3Store>(std::move(options));
+}
+
 int Serve(Config config) {
   // Signals go to one thread that drains the server. Blocked before any thread starts (DuckDB,
   // logging, HTTP workers inherit the mask), so none of them is killed by SIGTERM.
@@ -81,9 +126,9 @@ int Serve(Config config) {
   if (config.storage_url.empty()) config.storage_url = "file://" + data_dir + "/objects";
   config.data_dir = data_dir;
 
-  auto meta = OpenMetaStore(config.metadata_url);
+  auto meta = OpenMetaStore(config.metadata_url, MetadataPassword(config));
   MigrateMetaStore(*meta);
-  auto store = OpenObjectStore(config.storage_url);
+  auto store = OpenStore(config);
   std::filesystem::create_directories(data_dir + "/staging");
   EngineOptions engine_options;
   engine_options.memory_limit = config.memory_limit;

@@ -184,10 +184,4 @@ std::unique_ptr<MetaTransaction> SqliteStore::Begin(TransactionMode mode) {
 
 void SqliteStore::Ping() { Begin(TransactionMode::kRead)->Query("SELECT 1"); }
 
-std::unique_ptr<MetaStore> OpenMetaStore(const std::string &url) {
-  const std::string sqlite_prefix = "sqlite:";
-  if (url.rfind(sqlite_prefix, 0) == 0) return std::make_unique<SqliteStore>(url.substr(sqlite_prefix.size()));
-  throw MakeError(ErrorKind::kInvalidInput, "unsupported metadata URL scheme (expected sqlite:<path>)");
-}
-
 }  // namespace ducklake

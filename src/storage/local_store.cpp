@@ -229,10 +229,4 @@ void LocalStore::Ping() {
   }
 }
 
-std::unique_ptr<ObjectStore> OpenObjectStore(const std::string &url) {
-  const std::string file_prefix = "file://";
-  if (url.rfind(file_prefix, 0) == 0) return std::make_unique<LocalStore>(url.substr(file_prefix.size()));
-  throw MakeError(ErrorKind::kInvalidInput, "unsupported storage URL scheme (expected file://<directory>)");
-}
-
 }  // namespace ducklake

@@ -11,7 +11,13 @@ struct Config {
   std::string listen = "127.0.0.1:8080";   // host:port
   std::string data_dir = "./ducklake-data"; // embedded metadata and local object store live here
   std::string metadata_url;                 // empty: sqlite:<data_dir>/metadata.sqlite
+  std::string metadata_password_file;       // password for metadata_url, read from this file
   std::string storage_url;                  // empty: file://<data_dir>/objects
+  std::string s3_endpoint;                  // for s3:// storage; defaults come from S3OptionsFromUrl
+  std::string s3_region;
+  std::string s3_access_key_id;
+  std::string s3_secret_access_key_file;
+  std::string s3_ca_bundle;
   std::string instance_name = "default";    // names the lake in lineage (ducklake://<instance>)
   std::string memory_limit = "1GB";         // DuckDB memory limit for all queries together
   int threads = 2;                          // DuckDB worker threads

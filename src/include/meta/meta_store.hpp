@@ -52,9 +52,10 @@ class MetaStore {
   virtual std::string Dialect() const = 0;
 };
 
-// Opens the store named by `url`: "sqlite:<path>" (embedded). Throws kInvalidInput on an unknown
-// scheme.
-std::unique_ptr<MetaStore> OpenMetaStore(const std::string &url);
+// Opens the store named by `url`: "sqlite:<path>" (embedded) or "postgresql://user@host:port/db"
+// (`password`, when given, overrides the URL's). Throws kInvalidInput on an unknown scheme,
+// kUnavailable when the database cannot be reached.
+std::unique_ptr<MetaStore> OpenMetaStore(const std::string &url, const std::string &password = "");
 
 // Applies the versioned schema migrations that are not yet applied, each in its own transaction.
 void MigrateMetaStore(MetaStore &store);

@@ -66,8 +66,8 @@ class ObjectStore {
 // leading '/', no empty, '.' or '..' segments, no control characters or backslashes.
 void ValidateKey(const std::string &key);
 
-// Opens the store named by `url`: "file://<directory>" (embedded). Throws kInvalidInput on an
-// unknown scheme.
+// Opens the store named by `url`: "file://<directory>" (embedded) or "s3://bucket/prefix"
+// (configured as S3OptionsFromUrl says). Throws kInvalidInput on an unknown scheme.
 std::unique_ptr<ObjectStore> OpenObjectStore(const std::string &url);
 
 // Forwards every call to another ObjectStore, so a test can override one method to inject faults.
