@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all setup build run test unit-test http-test bench clean
+.PHONY: all setup build run test unit-test http-test http-test-postgres-s3 bench clean
 
 all: build
 
@@ -22,17 +22,23 @@ build: setup $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/ducklake serve
 
+# Builds once, starts PostgreSQL and S3 (Swift s3api) on 127.0.0.1, then runs the unit tests
+# (every backend) and the HTTP suite twice: on the embedded default and on PostgreSQL + S3.
 test: setup $(BUILD_DIR)/CMakeCache.txt
-	scripts/setup.sh --test
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
-	$(MAKE) unit-test http-test
+	scripts/test-services.sh start
+	. $(BUILD_DIR)/test-services.env && $(MAKE) --no-print-directory unit-test http-test http-test-postgres-s3
 
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 http-test:
 	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
+
+http-test-postgres-s3:
+	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
+	  $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
 
 bench: build
 	bench/run.sh

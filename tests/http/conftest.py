@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from httpsupport import BINARY, Api, ServerProcess, serving, unique_name
+from httpsupport import BACKEND, BINARY, Api, ServerProcess, serving, unique_name
 
 _LOG_OFFSETS = pytest.StashKey[dict]()
 
@@ -62,10 +62,10 @@ def start_server(tmp_path):
     started: list[ServerProcess] = []
 
     def start(*flags: str, env: dict | None = None, wait: bool = True, listen_flag: bool = True,
-              data_dir_flag: bool = True) -> ServerProcess:
+              data_dir_flag: bool = True, backend: str = BACKEND) -> ServerProcess:
         process = ServerProcess.launch(tmp_path / f"server{len(started)}", *flags, env=env,
                                        listen_flag=listen_flag, data_dir_flag=data_dir_flag,
-                                       name=f"extra server {len(started)}")
+                                       name=f"extra server {len(started)}", backend=backend)
         started.append(process)
         if wait:
             process.wait_healthy()

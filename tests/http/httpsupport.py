@@ -190,8 +190,12 @@ def column_types(describe: dict) -> list[tuple[str, str]]:
 # --- files of the lake -------------------------------------------------------------------------
 
 
-def table_files(data_dir: Path, ns: str, table: str) -> list[str]:
-    """Names of the files under <data-dir>/objects/warehouse/<ns>/<table>/ (empty if none)."""
+def table_files(where: "Path | ServerProcess", ns: str, table: str) -> list[str]:
+    """Names of the data files of a table (empty if none): under <data-dir>/objects/warehouse/<ns>/
+    <table>/ for an embedded lake (`where` a data dir or server), or the same keys on S3."""
+    if isinstance(where, ServerProcess) and where.s3_prefix:
+        return s3_keys(where.s3_prefix + f"warehouse/{ns}/{table}/")
+    data_dir = where.data_dir if isinstance(where, ServerProcess) else where
     directory = data_dir / "objects" / "warehouse" / ns / table
     return sorted(path.name for path in directory.iterdir()) if directory.is_dir() else []
 
@@ -200,7 +204,57 @@ def table_state(api: Api, server: "ServerProcess", ns: str, table: str) -> tuple
     """What a failed write must leave untouched: the table's counters and its data files."""
     describe = api.describe(ns, table)
     counters = {key: describe[key] for key in ("row_count", "file_count", "size_bytes", "snapshot_id")}
-    return counters, table_files(server.data_dir, ns, table)
+    return counters, table_files(server, ns, table)
+
+
+# --- backends ----------------------------------------------------------------------------------
+
+# "embedded" (SQLite + local directory, the default) or "postgres-s3" (the services that
+# scripts/test-services.sh starts; their settings come from its environment file).
+BACKEND = os.environ.get("DUCKLAKE_TEST_BACKEND", "embedded")
+S3_BUCKET = "ducklake-http-tests"
+
+
+def _s3_client():
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3", endpoint_url=os.environ["DUCKLAKE_TEST_S3_ENDPOINT"], region_name="us-east-1",
+        aws_access_key_id=os.environ["DUCKLAKE_TEST_S3_ACCESS_KEY"],
+        aws_secret_access_key=os.environ["DUCKLAKE_TEST_S3_SECRET_KEY"],
+        config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+
+
+def s3_keys(url_prefix: str) -> list[str]:
+    """Base names of the objects under s3://bucket/prefix/."""
+    bucket, _, prefix = url_prefix.removeprefix("s3://").partition("/")
+    client = _s3_client()
+    names = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        names += [item["Key"].rsplit("/", 1)[-1] for item in page.get("Contents", [])]
+    return sorted(names)
+
+
+def fresh_postgres_database() -> str:
+    """A new, empty database on the test PostgreSQL; returns its URL."""
+    base = os.environ["DUCKLAKE_TEST_POSTGRES"]
+    name = "lake_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", base, "-c", f'CREATE DATABASE "{name}"'],
+                   check=True, capture_output=True, timeout=60)
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def backend_settings(backend: str) -> tuple[list[str], dict, str | None]:
+    """Flags, environment and S3 prefix that put a new server on `backend`."""
+    if backend == "embedded":
+        return [], {}, None
+    assert backend == "postgres-s3", f"unknown DUCKLAKE_TEST_BACKEND {backend!r}"
+    prefix = f"s3://{S3_BUCKET}/{uuid.uuid4().hex[:12]}/"
+    env = {"AWS_ACCESS_KEY_ID": os.environ["DUCKLAKE_TEST_S3_ACCESS_KEY"],
+           "AWS_SECRET_ACCESS_KEY": os.environ["DUCKLAKE_TEST_S3_SECRET_KEY"],
+           "DUCKLAKE_S3_ENDPOINT": os.environ["DUCKLAKE_TEST_S3_ENDPOINT"]}
+    return ["--metadata", fresh_postgres_database(), "--storage", prefix.rstrip("/")], env, prefix
 
 
 def tree(directory: Path, exclude: Iterable[str] = ()) -> set[str]:
@@ -253,8 +307,10 @@ class ServerProcess:
 
     live: list["ServerProcess"] = []  # every server not yet stopped, for failure reports
 
-    def __init__(self, root: Path, args: list[str], env: dict | None, port: int, data_dir: Path, name: str):
+    def __init__(self, root: Path, args: list[str], env: dict | None, port: int, data_dir: Path, name: str,
+                 s3_prefix: str | None = None):
         self.name = name
+        self.s3_prefix = s3_prefix
         self.port = port
         self.data_dir = data_dir
         self.base_url = f"http://127.0.0.1:{port}"
@@ -270,11 +326,13 @@ class ServerProcess:
 
     @classmethod
     def launch(cls, root: Path, *extra_args: str, env: dict | None = None, listen_flag: bool = True,
-               data_dir_flag: bool = True, name: str = "server") -> "ServerProcess":
-        """Starts `ducklake serve` on a free port with its data dir at <root>/data. Without the flag,
-        each comes from `env` (DUCKLAKE_LISTEN, DUCKLAKE_DATA_DIR). Does not wait for it to come up."""
+               data_dir_flag: bool = True, name: str = "server", backend: str = BACKEND) -> "ServerProcess":
+        """Starts `ducklake serve` on a free port with its data dir at <root>/data, on `backend`.
+        Without the flag, each comes from `env` (DUCKLAKE_LISTEN, DUCKLAKE_DATA_DIR). Does not wait
+        for it to come up."""
         root.mkdir(parents=True, exist_ok=True)
-        env = env or {}
+        backend_args, backend_env, s3_prefix = backend_settings(backend)
+        env = {**backend_env, **(env or {})}
         args = ["serve"]
         if listen_flag:
             port = free_port()
@@ -286,7 +344,7 @@ class ServerProcess:
             args += ["--data-dir", str(data_dir)]
         else:
             data_dir = Path(env["DUCKLAKE_DATA_DIR"])
-        return cls(root, [*args, *extra_args], env, port, data_dir, name)
+        return cls(root, [*args, *backend_args, *extra_args], env, port, data_dir, name, s3_prefix)
 
     def log_text(self, start: int = 0) -> str:
         with open(self.log_path, "rb") as log:

@@ -93,7 +93,7 @@ def test_failed_upload_to_new_table_creates_nothing(api, server, ns):
     response = api.upload_request(ns, "t", body)
     assert_problem(response, 400)
     assert not api.table_exists(ns, "t")
-    assert table_files(server.data_dir, ns, "t") == []
+    assert table_files(server, ns, "t") == []
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_bad_upload_is_rejected_and_creates_no_table(api, server, ns, params, bo
     response = api.post(f"/api/v1/namespaces/{ns}/tables/t/data", params=params, data=body, headers=headers)
     assert_problem(response, status)
     assert not api.table_exists(ns, "t")
-    assert table_files(server.data_dir, ns, "t") == []
+    assert table_files(server, ns, "t") == []
 
 
 def test_upload_to_missing_namespace_is_404(api):
@@ -202,7 +202,7 @@ def test_streamed_csv_with_a_bad_row_after_the_sample_changes_nothing(api, serve
         assert table_state(api, server, ns, "t") == before
     else:
         assert not api.table_exists(ns, "t")
-        assert table_files(server.data_dir, ns, "t") == []
+        assert table_files(server, ns, "t") == []
 
 
 def test_streamed_ndjson_past_the_sample(api, ns):
@@ -231,4 +231,4 @@ def test_upload_cut_off_midway_leaves_nothing(api, server, ns):
             pass
     assert expect_status(api.get("/healthz"), 200)
     assert not api.table_exists(ns, "t")
-    assert table_files(server.data_dir, ns, "t") == []
+    assert table_files(server, ns, "t") == []

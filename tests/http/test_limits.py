@@ -56,7 +56,7 @@ def test_upload_over_max_upload_bytes_is_413_and_creates_nothing(limited, chunke
     response = api.upload_request(ns, "big", iter([body[:500], body[500:]]) if chunked else body)
     assert_problem(response, 413)
     assert not api.table_exists(ns, "big")
-    assert table_files(limited.data_dir, ns, "big") == []
+    assert table_files(limited, ns, "big") == []
 
 
 def test_results_are_capped_at_max_result_rows(limited):

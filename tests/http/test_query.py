@@ -274,7 +274,7 @@ def test_timed_out_write_leaves_nothing(api, server, ns, kind):
     assert_problem(api.sql(sql, timeout_ms=300), 504)
     assert not api.table_exists(ns, "slow")
     assert table_state(api, server, ns, "t") == before
-    assert table_files(server.data_dir, ns, "slow") == []
+    assert table_files(server, ns, "slow") == []
 
 
 # --- pruning by statistics -------------------------------------------------------------------------

@@ -39,7 +39,8 @@ def test_unknown_subcommand_exits_2(tmp_path):
 
 def test_listen_address_and_data_dir_from_environment(start_server, tmp_path):
     data_dir = tmp_path / "from-env"
-    server = start_server(listen_flag=False, data_dir_flag=False,
+    # The embedded default is the point here, whatever backend the suite runs on.
+    server = start_server(listen_flag=False, data_dir_flag=False, backend="embedded",
                           env={"DUCKLAKE_LISTEN": f"127.0.0.1:{free_port()}", "DUCKLAKE_DATA_DIR": str(data_dir)})
     api = server.api
     api.create_namespace("envns")
