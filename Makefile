@@ -28,7 +28,8 @@ test: setup $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
 	scripts/test-services.sh start
-	. $(BUILD_DIR)/test-services.env && $(MAKE) --no-print-directory unit-test http-test http-test-postgres-s3
+	. $(BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 \
+	  $(MAKE) --no-print-directory unit-test http-test http-test-postgres-s3
 
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -1,17 +1,19 @@
 #include <thread>
 
+#include "backends.hpp"
 #include "lake/lake.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
 namespace {
 
+using testing::MetaBackend;
 using testing::TempDir;
 
-class LakeTest : public ::testing::Test {
+class LakeTest : public ::testing::TestWithParam<MetaBackend> {
  protected:
   void SetUp() override {
-    meta_ = OpenMetaStore("sqlite:" + dir_.path() + "/meta.sqlite");
+    meta_ = GetParam().open(dir_.path());
     MigrateMetaStore(*meta_);
     lake_ = std::make_unique<Lake>(*meta_);
   }
@@ -39,7 +41,7 @@ class LakeTest : public ::testing::Test {
   CommitInfo commit_;
 };
 
-TEST_F(LakeTest, EveryChangeIsOneNewSnapshot) {
+TEST_P(LakeTest, EveryChangeIsOneNewSnapshot) {
   EXPECT_EQ(lake_->LatestSnapshot(), 0);
   EXPECT_EQ(lake_->CreateNamespace("sales", commit_).snapshot_id, 1);
   EXPECT_EQ(lake_->CreateTable("sales", "orders", Columns(), commit_).snapshot_id, 2);
@@ -51,7 +53,7 @@ TEST_F(LakeTest, EveryChangeIsOneNewSnapshot) {
   EXPECT_ERROR_KIND(lake_->GetSnapshot(99), ErrorKind::kNotFound);
 }
 
-TEST_F(LakeTest, ColumnsGetIdsDepthFirstAndNestedChildren) {
+TEST_P(LakeTest, ColumnsGetIdsDepthFirstAndNestedChildren) {
   lake_->CreateNamespace("sales", commit_);
   lake_->CreateTable("sales", "orders", Columns(), commit_);
   auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
@@ -66,7 +68,7 @@ TEST_F(LakeTest, ColumnsGetIdsDepthFirstAndNestedChildren) {
   EXPECT_EQ(table.key_prefix, "warehouse/sales/orders/");
 }
 
-TEST_F(LakeTest, NamesAreValidatedAndUnique) {
+TEST_P(LakeTest, NamesAreValidatedAndUnique) {
   EXPECT_ERROR_KIND(lake_->CreateNamespace("1bad", commit_), ErrorKind::kInvalidInput);
   EXPECT_ERROR_KIND(lake_->CreateNamespace("a-b", commit_), ErrorKind::kInvalidInput);
   EXPECT_ERROR_KIND(lake_->CreateNamespace("main", commit_), ErrorKind::kInvalidInput);
@@ -85,7 +87,7 @@ TEST_F(LakeTest, NamesAreValidatedAndUnique) {
   EXPECT_EQ(lake_->LatestSnapshot(), before) << "a refused change must not create a snapshot";
 }
 
-TEST_F(LakeTest, DropNamespaceRequiresItEmpty) {
+TEST_P(LakeTest, DropNamespaceRequiresItEmpty) {
   lake_->CreateNamespace("sales", commit_);
   lake_->CreateTable("sales", "orders", Columns(), commit_);
   EXPECT_ERROR_KIND(lake_->DropNamespace("sales", commit_), ErrorKind::kConflict);
@@ -95,7 +97,7 @@ TEST_F(LakeTest, DropNamespaceRequiresItEmpty) {
   EXPECT_ERROR_KIND(lake_->DropNamespace("sales", commit_), ErrorKind::kNotFound);
 }
 
-TEST_F(LakeTest, OldSnapshotsStillSeeWhatWasThere) {
+TEST_P(LakeTest, OldSnapshotsStillSeeWhatWasThere) {
   lake_->CreateNamespace("sales", commit_);
   auto created = lake_->CreateTable("sales", "orders", Columns(), commit_).snapshot_id;
   auto renamed = lake_->RenameTable("sales", "orders", "orders_v2", commit_).snapshot_id;
@@ -110,7 +112,7 @@ TEST_F(LakeTest, OldSnapshotsStillSeeWhatWasThere) {
   EXPECT_EQ(lake_->ListTables("sales", dropped).size(), 0u);
 }
 
-TEST_F(LakeTest, WritesAddFilesWithStatisticsAndOverwriteReplacesThem) {
+TEST_P(LakeTest, WritesAddFilesWithStatisticsAndOverwriteReplacesThem) {
   lake_->CreateNamespace("sales", commit_);
   lake_->CreateTable("sales", "orders", Columns(), commit_);
   auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
@@ -145,7 +147,7 @@ TEST_F(LakeTest, WritesAddFilesWithStatisticsAndOverwriteReplacesThem) {
   EXPECT_EQ(lake_->GetTable("sales", "orders", replaced.snapshot_id).record_count, 3);
 }
 
-TEST_F(LakeTest, WritesCanCreateTheirTableAndDetectReplacement) {
+TEST_P(LakeTest, WritesCanCreateTheirTableAndDetectReplacement) {
   lake_->CreateNamespace("sales", commit_);
   TableWrite create{"sales", "fresh", Columns(), WriteMode::kAppend, std::nullopt,
                     {File("warehouse/sales/fresh/a.parquet", 2, "1", "2")}};
@@ -163,7 +165,7 @@ TEST_F(LakeTest, WritesCanCreateTheirTableAndDetectReplacement) {
   EXPECT_EQ(lake_->GetTable("sales", "fresh", lake_->LatestSnapshot()).record_count, 2);
 }
 
-TEST_F(LakeTest, ConcurrentCommitsAllLand) {
+TEST_P(LakeTest, ConcurrentCommitsAllLand) {
   lake_->CreateNamespace("sales", commit_);
   lake_->CreateTable("sales", "orders", Columns(), commit_);
   auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
@@ -186,6 +188,9 @@ TEST_F(LakeTest, ConcurrentCommitsAllLand) {
   for (const auto &file : files) row_starts.insert(file.row_id_start);
   EXPECT_EQ(row_starts.size(), 80u) << "row ids must never be handed out twice";
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LakeTest, ::testing::ValuesIn(testing::MetaBackends()),
+                         [](const ::testing::TestParamInfo<MetaBackend> &info) { return info.param.name; });
 
 }  // namespace
 }  // namespace ducklake

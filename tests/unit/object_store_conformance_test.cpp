@@ -1,27 +1,19 @@
 // The ObjectStore conformance suite: every implementation must pass every test here. Add a
-// backend by adding a factory to kBackends.
+// backend to testing::StoreBackends().
 
 #include <atomic>
 #include <thread>
 
-#include "storage/local_store.hpp"
+#include "backends.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
 namespace {
 
+using testing::StoreBackend;
 using testing::TempDir;
 
-struct Backend {
-  const char *name;
-  std::function<std::unique_ptr<ObjectStore>(const std::string &scratch_dir)> open;
-};
-
-const Backend kBackends[] = {
-    {"local", [](const std::string &dir) { return std::make_unique<LocalStore>(dir + "/objects"); }},
-};
-
-class ObjectStoreConformance : public ::testing::TestWithParam<Backend> {
+class ObjectStoreConformance : public ::testing::TestWithParam<StoreBackend> {
  protected:
   void SetUp() override { store_ = GetParam().open(dir_.path()); }
 
@@ -201,8 +193,8 @@ TEST_P(ObjectStoreConformance, ConcurrentWritersLeaveOneWholeVersion) {
 
 TEST_P(ObjectStoreConformance, PingSucceeds) { store_->Ping(); }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ObjectStoreConformance, ::testing::ValuesIn(kBackends),
-                         [](const ::testing::TestParamInfo<Backend> &info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Backends, ObjectStoreConformance, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const ::testing::TestParamInfo<StoreBackend> &info) { return info.param.name; });
 
 }  // namespace
 }  // namespace ducklake

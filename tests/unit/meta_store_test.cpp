@@ -1,26 +1,27 @@
 #include <thread>
 
-#include "meta/sqlite_store.hpp"
+#include "backends.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
 namespace {
 
+using testing::MetaBackend;
 using testing::TempDir;
 
-class SqliteStoreTest : public ::testing::Test {
+class MetaStoreTest : public ::testing::TestWithParam<MetaBackend> {
  protected:
   void SetUp() override {
-    store_ = OpenMetaStore("sqlite:" + dir_.path() + "/meta.sqlite");
+    store_ = GetParam().open(dir_.path());
     auto txn = store_->Begin(TransactionMode::kWrite);
-    txn->Execute("CREATE TABLE t (id BIGINT PRIMARY KEY, name VARCHAR, score DOUBLE)");
+    txn->Execute("CREATE TABLE t (id BIGINT PRIMARY KEY, name VARCHAR, score DOUBLE PRECISION)");
     txn->Commit();
   }
   TempDir dir_;
   std::unique_ptr<MetaStore> store_;
 };
 
-TEST_F(SqliteStoreTest, ParametersRoundTripEveryType) {
+TEST_P(MetaStoreTest, ParametersRoundTripEveryType) {
   auto txn = store_->Begin(TransactionMode::kWrite);
   EXPECT_EQ(txn->Execute("INSERT INTO t VALUES (?, ?, ?)", {int64_t{1}, std::string("it's"), 2.5}), 1);
   EXPECT_EQ(txn->Execute("INSERT INTO t VALUES (?, ?, ?)", {int64_t{2}, SqlValue(), SqlValue()}), 1);
@@ -34,7 +35,7 @@ TEST_F(SqliteStoreTest, ParametersRoundTripEveryType) {
   EXPECT_EQ(rows[1].OptionalString(1), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, UncommittedTransactionsRollBack) {
+TEST_P(MetaStoreTest, UncommittedTransactionsRollBack) {
   {
     auto txn = store_->Begin(TransactionMode::kWrite);
     txn->Execute("INSERT INTO t VALUES (1, 'a', 0)");
@@ -42,18 +43,18 @@ TEST_F(SqliteStoreTest, UncommittedTransactionsRollBack) {
   EXPECT_TRUE(store_->Begin(TransactionMode::kRead)->Query("SELECT * FROM t").empty());
 }
 
-TEST_F(SqliteStoreTest, UniqueViolationsAreConflicts) {
+TEST_P(MetaStoreTest, UniqueViolationsAreConflicts) {
   auto txn = store_->Begin(TransactionMode::kWrite);
   txn->Execute("INSERT INTO t VALUES (1, 'a', 0)");
   EXPECT_ERROR_KIND(txn->Execute("INSERT INTO t VALUES (1, 'b', 0)"), ErrorKind::kConflict);
 }
 
-TEST_F(SqliteStoreTest, MalformedSqlIsInternal) {
+TEST_P(MetaStoreTest, MalformedSqlIsInternal) {
   auto txn = store_->Begin(TransactionMode::kRead);
   EXPECT_ERROR_KIND(txn->Query("SELEC nonsense"), ErrorKind::kInternal);
 }
 
-TEST_F(SqliteStoreTest, WritersAreSerialised) {
+TEST_P(MetaStoreTest, WritersAreSerialised) {
   // Each writer reads the maximum and inserts max + 1: lost updates would collide on the key.
   std::vector<std::thread> writers;
   std::atomic<int> failures{0};
@@ -76,12 +77,10 @@ TEST_F(SqliteStoreTest, WritersAreSerialised) {
   EXPECT_EQ(store_->Begin(TransactionMode::kRead)->Query("SELECT count(*) FROM t")[0].Int(0), 200);
 }
 
-TEST(Migrations, ApplyOnceAndCreateTheCatalog) {
-  TempDir dir;
-  auto store = OpenMetaStore("sqlite:" + dir.path() + "/m.sqlite");
-  MigrateMetaStore(*store);
-  MigrateMetaStore(*store);  // a second start must be a no-op
-  auto txn = store->Begin(TransactionMode::kRead);
+TEST_P(MetaStoreTest, MigrationsApplyOnceAndCreateTheCatalog) {
+  MigrateMetaStore(*store_);
+  MigrateMetaStore(*store_);  // a second start must be a no-op
+  auto txn = store_->Begin(TransactionMode::kRead);
   EXPECT_EQ(txn->Query("SELECT count(*) FROM dl_schema_migrations")[0].Int(0), 1);
   for (const char *table :
        {"ducklake_metadata", "ducklake_snapshot", "ducklake_snapshot_changes", "ducklake_schema", "ducklake_table",
@@ -92,6 +91,9 @@ TEST(Migrations, ApplyOnceAndCreateTheCatalog) {
   EXPECT_EQ(txn->Query("SELECT snapshot_id FROM ducklake_snapshot")[0].Int(0), 0);
   EXPECT_EQ(txn->Query("SELECT value FROM ducklake_metadata WHERE key = 'version'")[0].String(0), "0.3");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, MetaStoreTest, ::testing::ValuesIn(testing::MetaBackends()),
+                         [](const ::testing::TestParamInfo<MetaBackend> &info) { return info.param.name; });
 
 TEST(OpenMetaStore, RejectsUnknownSchemes) {
   EXPECT_ERROR_KIND(OpenMetaStore("mysql://x"), ErrorKind::kInvalidInput);
