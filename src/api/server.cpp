@@ -237,8 +237,9 @@ class Server::Impl {
     server_.Post(".*", streamed);
     server_.Put(".*", streamed);
     server_.Patch(".*", streamed);
+    // httplib calls this for every status >= 400; only its own errors (no body yet) need a problem.
     server_.set_error_handler([](const httplib::Request &request, httplib::Response &response) {
-      if (response.get_header_value("Content-Type") == "application/problem+json") return;
+      if (!response.body.empty() || response.content_provider_) return;
       SendProblem(response, response.status,
                   response.status == 413 ? "request body too large" : "the request could not be served",
                   request.path);
