@@ -15,6 +15,7 @@
 
 #include "duckdb.hpp"
 #include "duckdb/common/arrow/arrow_appender.hpp"
+#include "storage/s3_store.hpp"
 
 namespace {
 
@@ -80,6 +81,11 @@ std::string FileList(const std::vector<std::string> &files) {
   std::string list = "[";
   for (const auto &file : files) list += (list.size() > 1 ? ", '" : "'") + file + "'";
   return list + "]";
+}
+
+std::string fmt_column(int c) {
+  return (c ? ", " : "") + std::string("(range * ") + std::to_string(c + 1) + " + random())::DOUBLE AS c" +
+         std::to_string(c);
 }
 
 void Check(duckdb::unique_ptr<duckdb::MaterializedQueryResult> result) {
@@ -211,6 +217,97 @@ void Ingest(const std::string &url, int server_pid, duckdb::Connection &con, con
   std::cout << "server answer: " << result->body << "\n";
 }
 
+double MetricValue(Api &api, const std::string &name) {
+  auto result = api.client.Get("/metrics");
+  if (!result) Fail("no /metrics");
+  auto pos = result->body.find("\n" + name + " ");
+  if (pos == std::string::npos) Fail("metric " + name + " missing");
+  return std::stod(result->body.substr(pos + name.size() + 2));
+}
+
+std::string PostJson(Api &api, const std::string &path, const std::string &body) {
+  auto result = api.client.Post(path, body, "application/json");
+  if (!result || result->status >= 300) Fail("POST " + path + " failed: " + (result ? result->body : "no response"));
+  return result->body;
+}
+
+// The table's files on S3, downloaded to `dir` so the baseline reads the very same Parquet.
+std::vector<std::string> DownloadTable(ducklake::S3Store &store, const std::string &prefix, const std::string &dir) {
+  std::vector<std::string> local;
+  std::filesystem::create_directories(dir);
+  for (const auto &object : store.List(prefix, "", "", 10000).objects) {
+    auto path = dir + "/" + object.key.substr(object.key.rfind('/') + 1);
+    std::ofstream out(path, std::ios::binary);
+    store.Get(object.key, std::nullopt, [&out](const char *data, size_t size) {
+      out.write(data, static_cast<std::streamsize>(size));
+      return true;
+    });
+    local.push_back(path);
+  }
+  return local;
+}
+
+// Production backends: a scan on S3 vs local disk, range reads, and small commits on PostgreSQL.
+void ProductionBackends(Api &api, duckdb::Connection &con, const std::string &scratch, int64_t rows) {
+  const char *prefix_env = std::getenv("BENCH_S3_PREFIX");
+  if (!prefix_env) Fail("BENCH_S3_PREFIX (the server's s3://bucket/prefix) is not set");
+  std::string url = prefix_env;
+  auto options = ducklake::S3OptionsFromUrl(url);
+  ducklake::S3Store store(options);
+  PostJson(api, "/api/v1/namespaces", "{\"name\":\"bench\"}");
+  api.Query("CREATE TABLE bench.wide AS SELECT range AS i, random() * 1000 AS d, 'customer-' || (range % 100000) "
+            "AS s, TIMESTAMP '2024-01-01' + to_seconds(range) AS ts FROM range(" + std::to_string(rows) + ")",
+            "json");
+
+  std::cout << "\n## Scan of " << rows << " rows on S3 through the API vs the same Parquet files on local disk\n";
+  auto files = FileList(DownloadTable(store, "warehouse/bench/wide/", scratch + "/wide"));
+  const std::string aggregate = "SELECT count(*), sum(i), sum(d), max(s), max(ts) FROM ";
+  auto median_of_three = [](const std::function<void()> &run) {
+    std::vector<double> samples;
+    for (int i = 0; i < 3; i++) {
+      auto start = Clock::now();
+      run();
+      samples.push_back(Seconds(start));
+    }
+    std::sort(samples.begin(), samples.end());
+    return samples[1];
+  };
+  double api_seconds = median_of_three([&] { api.Query(aggregate + "bench.wide", "json"); });
+  double local_seconds = median_of_three([&] { Check(con.Query(aggregate + "read_parquet(" + files + ")")); });
+  double stream_api = median_of_three([&] { api.Query("SELECT * FROM bench.wide", "arrow"); });
+  printf("full-scan aggregate: api on S3 %.2f s, embedded on local disk %.2f s, ratio %.2f\n", api_seconds,
+         local_seconds, local_seconds / api_seconds);
+  printf("SELECT * as arrow from S3 through the API: %.2f s\n", stream_api);
+
+  std::cout << "\n## Bytes fetched from S3 for a query touching one column of ten\n";
+  std::string columns;
+  for (int c = 0; c < 10; c++) columns += fmt_column(c);
+  api.Query("CREATE TABLE bench.ten AS SELECT " + columns + " FROM range(" + std::to_string(rows / 5) + ")", "json");
+  auto describe = api.client.Get("/api/v1/namespaces/bench/tables/ten");
+  auto size_pos = describe->body.find("\"size_bytes\":");
+  double table_bytes = std::stod(describe->body.substr(size_pos + 13));
+  api.Query("SELECT 1", "json");
+  double before = MetricValue(api, "ducklake_object_store_read_bytes_total");
+  api.Query("SELECT sum(c3) FROM bench.ten", "json");
+  double fetched = MetricValue(api, "ducklake_object_store_read_bytes_total") - before;
+  printf("table on S3: %.1f MB; fetched for SELECT sum(c3): %.2f MB (%.1f%% of the table)\n", table_bytes / 1e6,
+         fetched / 1e6, 100 * fetched / table_bytes);
+
+  std::cout << "\n## Small commits on PostgreSQL: 1,000 single-row INSERTs, one client\n";
+  PostJson(api, "/api/v1/namespaces/bench/tables", "{\"name\":\"commits\",\"columns\":[{\"name\":\"id\",\"type\":\"BIGINT\"}]}");
+  std::vector<double> latencies;
+  auto start = Clock::now();
+  for (int i = 0; i < 1000; i++) {
+    auto one = Clock::now();
+    api.Query("INSERT INTO bench.commits VALUES (" + std::to_string(i) + ")", "json");
+    latencies.push_back(Seconds(one) * 1000);
+  }
+  double total = Seconds(start);
+  std::sort(latencies.begin(), latencies.end());
+  printf("%.0f commits/s, p50 %.2f ms, p99 %.2f ms (DuckLake's published figure: ~12.5 ms per small commit)\n",
+         1000 / total, latencies[500], latencies[990]);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -224,7 +321,9 @@ int main(int argc, char **argv) {
   duckdb::Connection con(db);
   Check(con.Query("SET memory_limit = '1GB'"));
   Api api(url);
-  if (mode == "query") {
+  if (mode == "backends") {
+    ProductionBackends(api, con, scratch, rows);
+  } else if (mode == "query") {
     auto body = "{\"name\":\"bench\"}";
     api.client.Post("/api/v1/namespaces", body, "application/json");
     auto start = Clock::now();

@@ -34,7 +34,7 @@ void Metrics::Record(const std::string &route, const std::string &method, int st
   bytes_out_ += bytes_out;
 }
 
-std::string Metrics::Render(int64_t queries_running) {
+std::string Metrics::Render(int64_t queries_running, const StoreCounters *store) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
   auto add = [&out]<typename... Args>(fmt::format_string<Args...> format, Args &&...args) {
@@ -66,6 +66,17 @@ std::string Metrics::Render(int64_t queries_running) {
   add("# HELP ducklake_queries_running Queries executing now.\n# TYPE ducklake_queries_running gauge\n"
       "ducklake_queries_running {}\n",
       queries_running);
+  if (store) {
+    add("# HELP ducklake_object_store_get_requests_total Reads from the object store (ranged reads count each).\n"
+        "# TYPE ducklake_object_store_get_requests_total counter\nducklake_object_store_get_requests_total {}\n",
+        store->get_requests.load());
+    add("# HELP ducklake_object_store_read_bytes_total Bytes read from the object store.\n"
+        "# TYPE ducklake_object_store_read_bytes_total counter\nducklake_object_store_read_bytes_total {}\n",
+        store->bytes_read.load());
+    add("# HELP ducklake_object_store_written_bytes_total Bytes written to the object store.\n"
+        "# TYPE ducklake_object_store_written_bytes_total counter\nducklake_object_store_written_bytes_total {}\n",
+        store->bytes_written.load());
+  }
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <tuple>
 
+#include "storage/metered_store.hpp"
+
 namespace ducklake {
 
 class Metrics {
@@ -19,7 +21,7 @@ class Metrics {
 
   void Record(const std::string &route, const std::string &method, int status, double seconds, uint64_t bytes_in,
               uint64_t bytes_out);
-  std::string Render(int64_t queries_running);
+  std::string Render(int64_t queries_running, const StoreCounters *store);
 
   std::atomic<uint64_t> streamed_bytes_out{0};
 

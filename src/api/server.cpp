@@ -377,7 +377,7 @@ class Server::Impl {
          }},
         {"GET", "/metrics",
          [this](RequestContext &ctx) {
-           ctx.response.set_content(metrics_.Render(services_.engine.RunningQueries()),
+           ctx.response.set_content(metrics_.Render(services_.engine.RunningQueries(), services_.store_counters),
                                     "text/plain; version=0.0.4");
          }},
         {"GET", "/api/v1/openapi.json",

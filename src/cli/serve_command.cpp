@@ -11,6 +11,7 @@
 #include "common/config.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "storage/metered_store.hpp"
 #include "storage/s3_store.hpp"
 
 namespace ducklake {
@@ -128,7 +129,8 @@ int Serve(Config config) {
 
   auto meta = OpenMetaStore(config.metadata_url, MetadataPassword(config));
   MigrateMetaStore(*meta);
-  auto store = OpenStore(config);
+  auto backend_store = OpenStore(config);
+  auto store = std::make_unique<MeteredStore>(*backend_store);
   std::filesystem::create_directories(data_dir + "/staging");
   EngineOptions engine_options;
   engine_options.memory_limit = config.memory_limit;
@@ -137,7 +139,7 @@ int Serve(Config config) {
   Engine engine(*store, engine_options);
   Lake lake(*meta);
   TableService tables(lake, engine, *store);
-  Server server(config, Services{*meta, *store, engine, lake, tables});
+  Server server(config, Services{*meta, *store, engine, lake, tables, &store->counters()});
 
   server.Bind();
   std::thread signal_thread([&server, signals] {

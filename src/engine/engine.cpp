@@ -419,9 +419,10 @@ class Engine::Impl {
     return {names, types};
   }
 
-  // Reads what the lake records about a Parquet file the engine just wrote.
-  WrittenFile DescribeWrittenFile(duckdb::Connection &con, const std::string &key,
-                                  const std::vector<ColumnDef> &target, int64_t rows);
+  // What the lake records about a Parquet file, from the answer of the COPY (RETURN_STATS) that
+  // wrote it: no second look at the object store.
+  WrittenFile DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
+                                  const std::vector<ColumnDef> &target);
 
   void RequireSelect(const std::string &sql) {
     auto statements = ParseStatements(sql);
@@ -663,12 +664,11 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
   Deadline deadline(session.context(), timeout_ms);
   try {
     auto result = impl_->Run(session.connection(),
-                             fmt::format("COPY (SELECT {} FROM ({}) AS q({})) TO {} (FORMAT parquet, PRESERVE_ORDER false, FIELD_IDS {{{}}})",
+                             fmt::format("COPY (SELECT {} FROM ({}) AS q({})) TO {} (FORMAT parquet, PRESERVE_ORDER false, RETURN_STATS true, FIELD_IDS {{{}}})",
                                          projection, sql, positional,
                                          QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids),
                              &deadline);
-    auto rows = result->GetValue(0, 0).GetValue<int64_t>();
-    return impl_->DescribeWrittenFile(session.connection(), key, target, rows);
+    return impl_->DescribeWrittenFile(*result, key, target);
   } catch (...) {
     impl_->store_.Delete(key);
     throw;
@@ -694,65 +694,51 @@ std::string UploadReader(const std::string &path, UploadFormat format, const std
 
 }  // namespace
 
-WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::Connection &con, const std::string &key,
-                                              const std::vector<ColumnDef> &target, int64_t rows) {
-  auto &store = store_;
-  auto &impl = *this;
+WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
+                                              const std::vector<ColumnDef> &target) {
+  if (copy_result.RowCount() != 1) throw Error(ErrorKind::kInternal, "the Parquet writer reported no file");
   WrittenFile file;
   file.key = key;
-  file.record_count = rows;
-  auto info = store.Head(key);
-  file.file_size_bytes = static_cast<int64_t>(info.size);
-  if (info.size >= 8) {
-    // The Parquet footer ends with its 4-byte little-endian length and the magic "PAR1".
-    std::string tail;
-    store.Get(key, ByteRange{info.size - 8, 8}, [&](const char *data, size_t size) {
-      tail.append(data, size);
-      return true;
-    });
-    if (tail.size() == 8) {
-      const auto *bytes = reinterpret_cast<const unsigned char *>(tail.data());
-      file.footer_size = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (static_cast<int64_t>(bytes[3]) << 24);
+  file.record_count = copy_result.GetValue(1, 0).GetValue<int64_t>();
+  file.file_size_bytes = copy_result.GetValue(2, 0).GetValue<int64_t>();
+  file.footer_size = copy_result.GetValue(3, 0).GetValue<int64_t>();
+  // column_statistics: MAP(column path -> MAP(statistic -> value)); paths are quoted identifiers,
+  // nested leaves joined with '.'.
+  std::map<std::string, std::map<std::string, std::string>> by_path;
+  auto statistics = copy_result.GetValue(4, 0);
+  if (!statistics.IsNull()) {
+    for (const auto &entry : duckdb::ListValue::GetChildren(statistics)) {
+      const auto &pair = duckdb::StructValue::GetChildren(entry);
+      auto &values = by_path[pair[0].ToString()];
+      for (const auto &inner : duckdb::ListValue::GetChildren(pair[1])) {
+        const auto &stat = duckdb::StructValue::GetChildren(inner);
+        if (!stat[1].IsNull()) values[stat[0].ToString()] = stat[1].ToString();
+      }
     }
   }
-  auto metadata = impl.Run(con, fmt::format("SELECT path_in_schema, stats_min_value, stats_max_value, "
-                                            "stats_null_count, total_compressed_size, num_values "
-                                            "FROM parquet_metadata({})",
-                                            QuoteLiteral(StoreFileSystem::PathOf(key))));
+  auto number = [](const std::map<std::string, std::string> &values, const char *name) -> int64_t {
+    auto it = values.find(name);
+    return it == values.end() ? 0 : std::stoll(it->second);
+  };
   for (const auto &column : target) {
     ColumnStats stats;
     stats.column_id = column.id;
-    bool nested = !column.children.empty();
-    auto type = TypeFromLakeColumn(column);
-    for (duckdb::idx_t row = 0; row < metadata->RowCount(); row++) {
-      auto path = metadata->GetValue(0, row).ToString();
-      if (path != column.name) {
-        // Nested columns contribute sizes of all their leaves; statistics are kept for leaves only.
-        if (!nested || path.rfind(column.name + ",", 0) != 0) continue;
+    auto path = QuoteIdentifier(column.name);
+    if (!column.children.empty()) {
+      // Nested columns contribute the sizes of their leaves; bounds are kept for leaves only.
+      for (const auto &[leaf, values] : by_path) {
+        if (leaf.rfind(path + ".", 0) == 0) stats.column_size_bytes += number(values, "column_size_bytes");
       }
-      auto null_count = metadata->GetValue(3, row);
-      stats.null_count += null_count.IsNull() ? 0 : null_count.GetValue<int64_t>();
-      stats.column_size_bytes += metadata->GetValue(4, row).GetValue<int64_t>();
-      stats.value_count += metadata->GetValue(5, row).GetValue<int64_t>();
-      if (nested) continue;
-      for (int bound = 0; bound < 2; bound++) {
-        auto text = metadata->GetValue(1 + bound, row);
-        if (text.IsNull()) continue;
-        duckdb::Value typed;
-        std::string error;
-        if (!text.DefaultTryCastAs(type, typed, &error)) continue;
-        auto &current = bound == 0 ? stats.min_value : stats.max_value;
-        duckdb::Value existing;
-        if (current && duckdb::Value(*current).DefaultTryCastAs(type, existing, &error)) {
-          if (bound == 0 ? !(typed < existing) : !(typed > existing)) continue;
-        }
-        current = typed.ToString();
-      }
-      if (type.id() == duckdb::LogicalTypeId::FLOAT || type.id() == duckdb::LogicalTypeId::DOUBLE) {
-        // Parquet statistics leave NaN out of min/max; without a count, assume it may be present.
-        stats.contains_nan = true;
-      }
+    } else if (auto it = by_path.find(path); it != by_path.end()) {
+      const auto &values = it->second;
+      stats.column_size_bytes = number(values, "column_size_bytes");
+      stats.null_count = number(values, "null_count");
+      if (values.count("min")) stats.min_value = values.at("min");
+      if (values.count("max")) stats.max_value = values.at("max");
+      // Without a NaN count from the writer, floating-point columns may hold NaN.
+      stats.contains_nan = column.type == "float32" || column.type == "float64";
     }
+    stats.value_count = file.record_count - stats.null_count;
     file.stats.push_back(std::move(stats));
   }
   return file;
@@ -802,11 +788,10 @@ WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, co
     reader_options = ", columns = {" + types_option + "}";
   }
   try {
-    auto result = impl_->Run(con, fmt::format("COPY (SELECT {} FROM {}) TO {} (FORMAT parquet, PRESERVE_ORDER false, FIELD_IDS {{{}}})",
+    auto result = impl_->Run(con, fmt::format("COPY (SELECT {} FROM {}) TO {} (FORMAT parquet, PRESERVE_ORDER false, RETURN_STATS true, FIELD_IDS {{{}}})",
                                               projection, UploadReader(path, format, reader_options),
                                               QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids));
-    auto rows = result->GetValue(0, 0).GetValue<int64_t>();
-    return impl_->DescribeWrittenFile(con, key, target, rows);
+    return impl_->DescribeWrittenFile(*result, key, target);
   } catch (...) {
     impl_->store_.Delete(key);
     throw;

@@ -414,6 +414,7 @@ class S3Writer : public ObjectWriter {
 
   void Append(const char *data, size_t size) override {
     const size_t part_size = impl_.options().part_size;
+    size_ += size;
     while (size > 0) {
       size_t take = std::min(size, part_size - buffer_.size());
       buffer_.append(data, take);
@@ -424,11 +425,13 @@ class S3Writer : public ObjectWriter {
   }
 
   ObjectInfo Commit() override {
+    std::string etag;
     if (upload_id_.empty()) {
       S3Store::Impl::Request request{"PUT", key_};
       request.body = &buffer_;
       auto response = impl_.Send(request);
       if (response.status != 200) impl_.ThrowFor(response, key_);
+      etag = StripQuotes(response.headers["etag"]);
     } else {
       if (!buffer_.empty()) SubmitPart();
       std::string body = "<CompleteMultipartUpload>";
@@ -450,9 +453,16 @@ class S3Writer : public ObjectWriter {
         if (response.status == 200) response.status = 500;
         impl_.ThrowFor(response, key_);
       }
+      etag = StripQuotes(XmlValue(response.body, "ETag"));
     }
     committed_ = true;
-    return store_.Head(key_);
+    if (etag.empty()) return store_.Head(key_);  // a service that did not say
+    ObjectInfo info;
+    info.key = key_;
+    info.size = size_;
+    info.etag = etag;
+    info.modified_unix_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+    return info;
   }
 
  private:
@@ -489,6 +499,7 @@ class S3Writer : public ObjectWriter {
   std::string buffer_;
   std::string upload_id_;
   int part_count_ = 0;
+  uint64_t size_ = 0;
   std::deque<std::future<std::pair<int, std::string>>> pending_;
   std::map<int, std::string> etags_;
   bool committed_ = false;

@@ -198,16 +198,16 @@ TEST_F(EngineTest, StatisticsPruneFilesBeforeTheyAreOpened) {
   const char *keys[] = {"warehouse/sales/orders/0.parquet", "warehouse/sales/orders/1.parquet",
                         "warehouse/sales/orders/2.parquet"};
   for (int i = 0; i < 3; i++) AddFile(WriteRange(i * 100, i * 100 + 100, keys[i]));
-  // Binding read_parquet opens the first listed file for its schema; that probe is the only
-  // touch a pruned first file may get. Every other pruned file must not be opened at all.
+  // Binding read_parquet opens the first listed file and reads its footer for the schema; that
+  // probe (open + footer) is all a pruned first file may get. Other pruned files are never opened.
   store_.ResetReads();
   EXPECT_EQ(Run("SELECT name FROM sales.orders WHERE id = 150", ResultFormat::kCsv), "name\nn150\n");
-  EXPECT_LE(store_.Reads(keys[0]), 1);
+  EXPECT_LE(store_.Reads(keys[0]), 2);
   EXPECT_GT(store_.Reads(keys[1]), 0);
   EXPECT_EQ(store_.Reads(keys[2]), 0);
   store_.ResetReads();
   EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE id >= 200", ResultFormat::kCsv), "count_star()\n100\n");
-  EXPECT_LE(store_.Reads(keys[0]), 1);
+  EXPECT_LE(store_.Reads(keys[0]), 2);
   EXPECT_EQ(store_.Reads(keys[1]), 0);
   EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE id > 1000", ResultFormat::kCsv), "count_star()\n0\n");
   // Without a filter, or with one on another column, every file is read and the answer is whole.

@@ -10,6 +10,7 @@
 #include "lake/lake.hpp"
 #include "lake/table_service.hpp"
 #include "meta/meta_store.hpp"
+#include "storage/metered_store.hpp"
 #include "storage/object_store.hpp"
 
 namespace ducklake {
@@ -20,6 +21,7 @@ struct Services {
   Engine &engine;
   Lake &lake;
   TableService &tables;
+  const StoreCounters *store_counters = nullptr;  // object-store traffic for /metrics, if metered
 };
 
 class Server {

@@ -1,0 +1,33 @@
+#pragma once
+// MeteredStore: forwards to another ObjectStore and counts requests and bytes moved, for
+// /metrics and for benchmarks that must show range reads (bytes read far below object sizes).
+// Thread-safe; counters only grow.
+
+#include <atomic>
+#include <cstdint>
+
+#include "storage/object_store.hpp"
+
+namespace ducklake {
+
+struct StoreCounters {
+  std::atomic<uint64_t> get_requests{0};
+  std::atomic<uint64_t> bytes_read{0};
+  std::atomic<uint64_t> bytes_written{0};
+  std::atomic<uint64_t> put_requests{0};
+};
+
+class MeteredStore : public ObjectStoreWrapper {
+ public:
+  explicit MeteredStore(ObjectStore &target) : ObjectStoreWrapper(target) {}
+
+  std::unique_ptr<ObjectWriter> Put(const std::string &key) override;
+  ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override;
+
+  const StoreCounters &counters() const { return counters_; }
+
+ private:
+  StoreCounters counters_;
+};
+
+}  // namespace ducklake

@@ -1,0 +1,36 @@
+#include "storage/metered_store.hpp"
+
+namespace ducklake {
+namespace {
+
+class MeteredWriter : public ObjectWriter {
+ public:
+  MeteredWriter(std::unique_ptr<ObjectWriter> inner, StoreCounters &counters)
+      : inner_(std::move(inner)), counters_(counters) {}
+  void Append(const char *data, size_t size) override {
+    inner_->Append(data, size);
+    counters_.bytes_written += size;
+  }
+  ObjectInfo Commit() override { return inner_->Commit(); }
+
+ private:
+  std::unique_ptr<ObjectWriter> inner_;
+  StoreCounters &counters_;
+};
+
+}  // namespace
+
+std::unique_ptr<ObjectWriter> MeteredStore::Put(const std::string &key) {
+  counters_.put_requests++;
+  return std::make_unique<MeteredWriter>(ObjectStoreWrapper::Put(key), counters_);
+}
+
+ObjectInfo MeteredStore::Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) {
+  counters_.get_requests++;
+  return ObjectStoreWrapper::Get(key, range, [this, &sink](const char *data, size_t size) {
+    counters_.bytes_read += size;
+    return sink(data, size);
+  });
+}
+
+}  // namespace ducklake
