@@ -95,6 +95,8 @@ def test_postgres_outage_answers_503_and_recovers_without_a_restart(start_server
         return response.status_code == 200 and response.json()["rows"] == [[42]]
 
     poll_until(recovered, 30, "queries to work again after PostgreSQL came back")
+    password = os.environ["DUCKLAKE_TEST_POSTGRES"].split(":")[2].split("@")[0]
+    assert password not in server.log_text(), "the metadata password leaked into the log"
     expect_status(server.api.get("/readyz"), 200)
     server.api.write(f"INSERT INTO {ns}.t VALUES (43)")
     assert server.api.rows(f"SELECT count(*) FROM {ns}.t") == [[2]]

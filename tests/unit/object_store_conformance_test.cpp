@@ -106,6 +106,17 @@ TEST_P(ObjectStoreConformance, UncommittedWritesLeaveNothing) {
   EXPECT_TRUE(store_->List("", "", "", 100).objects.empty());
 }
 
+TEST_P(ObjectStoreConformance, UncommittedLargeWritesLeaveNothing) {
+  // Past one multipart part on S3: the abandoned upload must be aborted, not half-visible.
+  {
+    auto writer = store_->Put("large-never.bin");
+    std::string piece(1 << 20, 'q');
+    for (int i = 0; i < 12; i++) writer->Append(piece.data(), piece.size());
+  }
+  EXPECT_ERROR_KIND(store_->Head("large-never.bin"), ErrorKind::kNotFound);
+  EXPECT_TRUE(store_->List("", "", "", 100).objects.empty());
+}
+
 TEST_P(ObjectStoreConformance, UncommittedOverwriteKeepsTheOldObject) {
   PutString("keep.txt", "old");
   {
