@@ -64,21 +64,21 @@ std::optional<TableScan> ScanCache::Get(int64_t snapshot_id, const std::string &
 CommitResult TableService::CommitOrDiscard(const TableWrite &write, const CommitInfo &commit) {
   bool nothing_to_add = write.mode == WriteMode::kAppend && !write.create_columns;
   for (const auto &file : write.files) nothing_to_add = nothing_to_add && file.record_count == 0;
+  std::vector<std::string> keys;
+  for (const auto &file : write.files) keys.push_back(file.key);
   if (nothing_to_add) {
     // An empty append changes nothing: no snapshot, no file.
-    for (const auto &file : write.files) store_.Delete(file.key);
+    store_.DeleteMany(keys);
     return CommitResult{lake_.LatestSnapshot(), 0, false};
   }
   try {
     return lake_.CommitWrite(write, commit);
   } catch (...) {
     // The files are not referenced by any snapshot: remove them now rather than leave orphans.
-    for (const auto &file : write.files) {
-      try {
-        store_.Delete(file.key);
-      } catch (const Error &) {
-        // A later cleanup finds unreferenced files; the original error matters more.
-      }
+    try {
+      store_.DeleteMany(keys);
+    } catch (const Error &) {
+      // A later cleanup finds unreferenced files; the original error matters more.
     }
     throw;
   }

@@ -213,6 +213,11 @@ void LocalStore::Delete(const std::string &key) {
   }
 }
 
+void LocalStore::DeleteMany(const std::vector<std::string> &keys) {
+  for (const auto &key : keys) ValidateKey(key);
+  for (const auto &key : keys) Delete(key);
+}
+
 ObjectInfo LocalStore::Copy(const std::string &from_key, const std::string &to_key) {
   auto writer = Put(to_key);
   Get(from_key, std::nullopt, [&writer](const char *data, size_t size) {

@@ -1,6 +1,7 @@
 #include "storage/s3_store.hpp"
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -126,6 +127,15 @@ std::string AmzDate(std::time_t now) {
   gmtime_r(&now, &tm);
   std::strftime(buffer, sizeof(buffer), "%Y%m%dT%H%M%SZ", &tm);
   return buffer;
+}
+
+std::string Md5Base64(const std::string &data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
+  unsigned char encoded[64];
+  int size = EVP_EncodeBlock(encoded, digest, static_cast<int>(length));
+  return std::string(reinterpret_cast<char *>(encoded), static_cast<size_t>(size));
 }
 
 struct CurlGlobal {
@@ -601,6 +611,30 @@ void S3Store::Delete(const std::string &key) {
   Impl::Request request{"DELETE", key};
   auto response = impl_->Send(request);
   if (response.status != 204 && response.status != 200 && response.status != 404) impl_->ThrowFor(response, key);
+}
+
+void S3Store::DeleteMany(const std::vector<std::string> &keys) {
+  constexpr size_t kKeysPerRequest = 1000;  // S3's limit for one DeleteObjects call
+  for (const auto &key : keys) ValidateKey(key);
+  for (size_t start = 0; start < keys.size(); start += kKeysPerRequest) {
+    std::string body = "<Delete><Quiet>true</Quiet>";
+    for (size_t i = start; i < std::min(keys.size(), start + kKeysPerRequest); i++) {
+      body += "<Object><Key>" + XmlEscape(impl_->FullKey(keys[i])) + "</Key></Object>";
+    }
+    body += "</Delete>";
+    Impl::Request request{"POST", "", {{"delete", ""}}};
+    request.headers["content-md5"] = Md5Base64(body);
+    request.headers["content-type"] = "application/xml";
+    request.body = &body;
+    auto response = impl_->Send(request);
+    if (response.status != 200) impl_->ThrowFor(response, keys[start]);
+    // Quiet mode lists only the keys that failed.
+    auto errors = XmlElements(response.body, "Error");
+    if (!errors.empty()) {
+      throw MakeError(ErrorKind::kUnavailable, "object store could not delete '{}': {}", XmlValue(errors[0], "Key"),
+                      XmlValue(errors[0], "Code"));
+    }
+  }
 }
 
 ObjectInfo S3Store::Copy(const std::string &from_key, const std::string &to_key) {

@@ -134,6 +134,17 @@ TEST_P(ObjectStoreConformance, DeleteIsIdempotent) {
   EXPECT_TRUE(store_->List("d/", "", "", 10).objects.empty());
 }
 
+TEST_P(ObjectStoreConformance, DeleteManyRemovesExactlyTheGivenKeys) {
+  for (int i = 0; i < 5; i++) PutString(fmt::format("many/k{}", i), "v");
+  store_->DeleteMany({"many/k0", "many/k2", "many/k4", "many/never-existed"});
+  std::vector<std::string> left;
+  for (const auto &object : store_->List("many/", "", "", 100).objects) left.push_back(object.key);
+  EXPECT_EQ(left, (std::vector<std::string>{"many/k1", "many/k3"}));
+  store_->DeleteMany({});
+  EXPECT_ERROR_KIND(store_->DeleteMany({"many/k1", "../escape"}), ErrorKind::kInvalidInput);
+  EXPECT_NO_THROW(store_->Head("many/k1")) << "a batch with a bad key must delete nothing";
+}
+
 TEST_P(ObjectStoreConformance, CopyDuplicatesContent) {
   PutString("src.txt", "copy me");
   auto info = store_->Copy("src.txt", "dst/copy.txt");

@@ -1,9 +1,12 @@
 // S3Store beyond the shared conformance suite: presigned URLs, checked by a real HTTP client
-// against the test S3 server (which verifies signatures and expiry itself).
+// against the test S3 server (which verifies signatures itself), and retries, checked against a
+// fault-injecting endpoint.
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 
 #include "storage/s3_store.hpp"
 #include "test_support.hpp"
@@ -72,6 +75,109 @@ TEST_F(S3StoreTest, TamperedPresignedUrlsAreRefused) {
   result = Fetch(forged);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 403);
+}
+
+}  // namespace
+}  // namespace ducklake
+
+namespace ducklake {
+namespace {
+
+// Fault injection: an endpoint that fails the first `failures` requests with `status`, then
+// answers like S3 would for a tiny object. No signature checking: what is under test is the
+// client's retry behaviour, not S3.
+class FlakyEndpoint {
+ public:
+  FlakyEndpoint(int failures, int status) : failures_(failures), status_(status) {
+    auto head_or_get = [this](const httplib::Request &request, httplib::Response &response) {
+      Answer(response, request.method == "HEAD" ? "" : "flaky");
+    };
+    server_.Get(".*", head_or_get);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~FlakyEndpoint() {
+    server_.stop();
+    thread_.join();
+  }
+
+  S3Options Options() const {
+    S3Options options;
+    options.endpoint = "http://127.0.0.1:" + std::to_string(port_);
+    options.bucket = "flaky";
+    options.credentials = {"key", "secret", ""};
+    options.max_attempts = 4;
+    return options;
+  }
+  int requests() const { return requests_.load(); }
+  // The bucket check at construction is not part of what a test counts.
+  void Reset(int failures) {
+    requests_ = 0;
+    failures_ = failures;
+  }
+
+ private:
+  void Answer(httplib::Response &response, const std::string &body) {
+    if (requests_++ < failures_.load()) {
+      response.status = status_;
+      response.set_content("<Error><Code>SlowDown</Code></Error>", "application/xml");
+      return;
+    }
+    response.status = 200;
+    response.set_header("ETag", "\"abc\"");
+    response.set_content(body, "text/plain");
+  }
+
+  std::atomic<int> failures_;
+  int status_;
+  std::atomic<int> requests_{0};
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+std::string ReadAll(S3Store &store, const std::string &key) {
+  std::string out;
+  store.Get(key, std::nullopt, [&out](const char *data, size_t size) {
+    out.append(data, size);
+    return true;
+  });
+  return out;
+}
+
+TEST(S3StoreRetries, TransientFailuresAreRetried) {
+  for (int status : {500, 503, 429}) {
+    FlakyEndpoint endpoint(0, status);
+    S3Store store(endpoint.Options());
+    endpoint.Reset(2);
+    EXPECT_EQ(ReadAll(store, "object"), "flaky") << status;
+    EXPECT_EQ(endpoint.requests(), 3) << status;
+  }
+}
+
+TEST(S3StoreRetries, PersistentFailuresBecomeUnavailableAfterTheLastAttempt) {
+  FlakyEndpoint endpoint(0, 503);
+  S3Store store(endpoint.Options());
+  endpoint.Reset(1000);
+  EXPECT_ERROR_KIND(ReadAll(store, "object"), ErrorKind::kUnavailable);
+  EXPECT_EQ(endpoint.requests(), 4);
+}
+
+TEST(S3StoreRetries, ClientErrorsAreNotRetried) {
+  FlakyEndpoint endpoint(0, 404);
+  S3Store store(endpoint.Options());
+  endpoint.Reset(1000);
+  EXPECT_ERROR_KIND(ReadAll(store, "object"), ErrorKind::kNotFound);
+  EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(S3StoreRetries, UnreachableEndpointsAreUnavailable) {
+  S3Options options;
+  options.endpoint = "http://127.0.0.1:1";  // nothing listens on port 1
+  options.bucket = "none";
+  options.credentials = {"key", "secret", ""};
+  options.max_attempts = 2;
+  EXPECT_ERROR_KIND(S3Store store(options), ErrorKind::kUnavailable);
 }
 
 }  // namespace

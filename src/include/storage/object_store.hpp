@@ -57,6 +57,8 @@ class ObjectStore {
                         size_t limit) = 0;
   // Deleting a missing key is not an error.
   virtual void Delete(const std::string &key) = 0;
+  // Deletes every key, in as few requests as the backend allows; missing keys are not an error.
+  virtual void DeleteMany(const std::vector<std::string> &keys) = 0;
   virtual ObjectInfo Copy(const std::string &from_key, const std::string &to_key) = 0;
   // Cheap round trip for readiness checks; throws kUnavailable when the backend is unreachable.
   virtual void Ping() = 0;
@@ -84,6 +86,7 @@ class ObjectStoreWrapper : public ObjectStore {
     return target_.List(prefix, delimiter, cursor, limit);
   }
   void Delete(const std::string &key) override { target_.Delete(key); }
+  void DeleteMany(const std::vector<std::string> &keys) override { target_.DeleteMany(keys); }
   ObjectInfo Copy(const std::string &from_key, const std::string &to_key) override {
     return target_.Copy(from_key, to_key);
   }

@@ -41,6 +41,7 @@ class S3Store : public ObjectStore {
   ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
                 size_t limit) override;
   void Delete(const std::string &key) override;
+  void DeleteMany(const std::vector<std::string> &keys) override;
   ObjectInfo Copy(const std::string &from_key, const std::string &to_key) override;
   void Ping() override;
 
