@@ -5,6 +5,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <mutex>
+#include <tuple>
 #include <cstdlib>
 #include <thread>
 
@@ -88,22 +90,36 @@ namespace {
 // client's retry behaviour, not S3.
 class FlakyEndpoint {
  public:
-  FlakyEndpoint(int failures, int status) : failures_(failures), status_(status) {
+  // With a certificate and key, the endpoint speaks HTTPS.
+  FlakyEndpoint(int failures, int status, const std::string &cert = "", const std::string &key = "")
+      : failures_(failures), status_(status), tls_(!cert.empty()) {
+    server_ = tls_ ? std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str())
+                   : std::make_unique<httplib::Server>();
     auto head_or_get = [this](const httplib::Request &request, httplib::Response &response) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        last_host_ = request.get_header_value("Host");
+        last_path_ = request.path;
+      }
       Answer(response, request.method == "HEAD" ? "" : "flaky");
     };
-    server_.Get(".*", head_or_get);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    server_->Get(".*", head_or_get);
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
   }
   ~FlakyEndpoint() {
-    server_.stop();
+    server_->stop();
     thread_.join();
+  }
+
+  std::pair<std::string, std::string> LastHostAndPath() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return {last_host_, last_path_};
   }
 
   S3Options Options() const {
     S3Options options;
-    options.endpoint = "http://127.0.0.1:" + std::to_string(port_);
+    options.endpoint = std::string(tls_ ? "https" : "http") + "://localhost:" + std::to_string(port_);
     options.bucket = "flaky";
     options.credentials = {"key", "secret", ""};
     options.max_attempts = 4;
@@ -130,10 +146,13 @@ class FlakyEndpoint {
 
   std::atomic<int> failures_;
   int status_;
+  bool tls_;
   std::atomic<int> requests_{0};
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   std::thread thread_;
+  std::mutex mutex_;
+  std::string last_host_, last_path_;
 };
 
 std::string ReadAll(S3Store &store, const std::string &key) {
@@ -169,6 +188,39 @@ TEST(S3StoreRetries, ClientErrorsAreNotRetried) {
   endpoint.Reset(1000);
   EXPECT_ERROR_KIND(ReadAll(store, "object"), ErrorKind::kNotFound);
   EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(S3StoreAddressing, PathStyleAndVirtualHostStyle) {
+  FlakyEndpoint endpoint(0, 503);
+  auto options = endpoint.Options();
+  options.prefix = "lake/";
+  S3Store path_style(options);
+  ReadAll(path_style, "dir/my object");
+  auto [host, path] = endpoint.LastHostAndPath();
+  EXPECT_EQ(path, "/flaky/lake/dir/my object");
+  EXPECT_EQ(host.rfind("localhost:", 0), 0u) << host;
+  // curl resolves every *.localhost name to loopback, so the bucket can be a host name here.
+  options.path_style = false;
+  S3Store virtual_host(options);
+  ReadAll(virtual_host, "dir/my object");
+  std::tie(host, path) = endpoint.LastHostAndPath();
+  EXPECT_EQ(path, "/lake/dir/my object");
+  EXPECT_EQ(host.rfind("flaky.localhost:", 0), 0u) << host;
+}
+
+TEST(S3StoreTls, HttpsNeedsTheRightCaBundle) {
+  testing::TempDir dir;
+  auto cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+  auto command = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
+                 " -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a test certificate";
+  FlakyEndpoint endpoint(0, 503, cert, key);
+  auto options = endpoint.Options();
+  options.max_attempts = 1;
+  EXPECT_ERROR_KIND(S3Store untrusted(options), ErrorKind::kUnavailable);
+  options.ca_bundle = cert;
+  S3Store trusted(options);
+  EXPECT_EQ(ReadAll(trusted, "object"), "flaky");
 }
 
 TEST(S3StoreRetries, UnreachableEndpointsAreUnavailable) {
