@@ -15,26 +15,20 @@ export DUCKLAKE_S3_ENDPOINT=$DUCKLAKE_TEST_S3_ENDPOINT
 scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
 trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
-start_server() { # port, S3 prefix
+. bench/common.sh
+
+start_lake_server() { # port, S3 prefix: a server on a fresh PostgreSQL database and that prefix
   local db="bench_$(date +%s%N | tail -c 9)"
   psql -X -q "$DUCKLAKE_TEST_POSTGRES" -c "CREATE DATABASE $db"
-  "$BUILD_DIR"/ducklake serve --listen "127.0.0.1:$1" --data-dir "$scratch/data-$1" --log-level warn \
-    --metadata "${DUCKLAKE_TEST_POSTGRES%/*}/$db" --storage "$2" &
-  server=$!
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0
-    kill -0 $server 2>/dev/null || { echo "server died" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "server did not start" >&2; exit 1
+  start_server "$1" --data-dir "$scratch/data-$1" --metadata "${DUCKLAKE_TEST_POSTGRES%/*}/$db" --storage "$2"
 }
 
 echo "# DuckLake on PostgreSQL + S3, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 prefix="s3://ducklake-bench/$(date +%s)"
-start_server 18941 "$prefix-scan"
+start_lake_server 18941 "$prefix-scan"
 BENCH_S3_PREFIX="$prefix-scan" "$BUILD_DIR"/bench/ducklake_bench backends http://127.0.0.1:18941 "$scratch" $server "$scratch" "$ROWS"
 kill $server; wait $server || true
 
-start_server 18942 "$prefix-ingest"
+start_lake_server 18942 "$prefix-ingest"
 "$BUILD_DIR"/bench/ducklake_bench ingest http://127.0.0.1:18942 "$scratch" $server "$scratch" "$INGEST_ROWS"
 kill $server; wait $server || true

@@ -11,23 +11,14 @@ INGEST_ROWS=${2:-11000000}
 scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
 trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
-start_server() { # data dir, port
-  "$BUILD_DIR"/ducklake serve --listen "127.0.0.1:$2" --data-dir "$1" --log-level warn &
-  server=$!
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return 0
-    kill -0 $server 2>/dev/null || { echo "server died" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "server did not start" >&2; exit 1
-}
+. bench/common.sh
 
 echo "# DuckLake benchmarks $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores"
-start_server "$scratch/query-lake" 18931
+start_server 18931 --data-dir "$scratch/query-lake"
 "$BUILD_DIR"/bench/ducklake_bench query http://127.0.0.1:18931 "$scratch/query-lake" $server "$scratch" "$QUERY_ROWS"
 kill $server; wait $server || true
 
 # A fresh server, so its peak RSS is the upload's alone.
-start_server "$scratch/ingest-lake" 18932
+start_server 18932 --data-dir "$scratch/ingest-lake"
 "$BUILD_DIR"/bench/ducklake_bench ingest http://127.0.0.1:18932 "$scratch/ingest-lake" $server "$scratch" "$INGEST_ROWS"
 kill $server; wait $server || true
