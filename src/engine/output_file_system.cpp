@@ -3,13 +3,30 @@
 namespace ducklake {
 namespace {
 
+// DuckDB's writers make many small writes; they reach the sink in pieces of kFlushBytes.
+constexpr size_t kFlushBytes = 1 << 20;
+
 class OutputHandle : public duckdb::FileHandle {
  public:
   OutputHandle(duckdb::FileSystem &fs, const std::string &path, duckdb::FileOpenFlags flags, const ByteSink &sink)
       : FileHandle(fs, path, flags), sink(sink) {}
-  void Close() override {}
+  void Close() override { Flush(); }
+
+  void Append(const char *data, size_t size) {
+    buffer.append(data, size);
+    written += static_cast<int64_t>(size);
+    if (buffer.size() >= kFlushBytes) Flush();
+  }
+
+  void Flush() {
+    if (buffer.empty()) return;
+    bool open = sink(buffer.data(), buffer.size());
+    buffer.clear();
+    if (!open) throw duckdb::IOException("the client stopped reading the result");
+  }
 
   const ByteSink &sink;
+  std::string buffer;
   int64_t written = 0;
 };
 
@@ -47,13 +64,11 @@ void OutputFileSystem::Write(duckdb::FileHandle &handle, void *buffer, int64_t n
 }
 
 int64_t OutputFileSystem::Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes) {
-  auto &output = handle.Cast<OutputHandle>();
-  if (!output.sink(static_cast<const char *>(buffer), static_cast<size_t>(nr_bytes))) {
-    throw duckdb::IOException("the client stopped reading the result");
-  }
-  output.written += nr_bytes;
+  handle.Cast<OutputHandle>().Append(static_cast<const char *>(buffer), static_cast<size_t>(nr_bytes));
   return nr_bytes;
 }
+
+void OutputFileSystem::FileSync(duckdb::FileHandle &handle) { handle.Cast<OutputHandle>().Flush(); }
 
 int64_t OutputFileSystem::GetFileSize(duckdb::FileHandle &handle) { return handle.Cast<OutputHandle>().written; }
 

@@ -25,7 +25,7 @@ class OutputFileSystem : public duckdb::FileSystem {
   void Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes, duckdb::idx_t location) override;
   int64_t Write(duckdb::FileHandle &handle, void *buffer, int64_t nr_bytes) override;
   int64_t GetFileSize(duckdb::FileHandle &handle) override;
-  void FileSync(duckdb::FileHandle &handle) override {}
+  void FileSync(duckdb::FileHandle &handle) override;
   bool FileExists(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener> opener) override {
     return false;
   }
