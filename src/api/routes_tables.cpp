@@ -1,5 +1,6 @@
 // Namespaces and tables: /api/v1/namespaces[/{ns}[/tables[/{table}[/data|/preview]]]].
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +17,8 @@ namespace {
 
 constexpr int64_t kDefaultPreviewRows = 100;
 constexpr int64_t kMaxPreviewRows = 10000;
+constexpr int64_t kDefaultSnapshotPage = 100;
+constexpr int64_t kMaxSnapshotPage = 1000;
 constexpr size_t kStagingWriteBytes = 1 << 20;
 constexpr size_t kSampleBytes = 4 << 20;
 
@@ -37,6 +40,27 @@ nlohmann::json TableJson(const TableInfo &table) {
           {"size_bytes", table.file_size_bytes}, {"file_count", table.file_count},
           {"snapshot_id", table.snapshot_id},  {"created_snapshot", table.created_snapshot},
           {"uuid", table.uuid}};
+}
+
+nlohmann::json SnapshotJson(const SnapshotInfo &snapshot) {
+  return {{"snapshot_id", snapshot.id},
+          {"time", snapshot.time},
+          {"schema_version", snapshot.schema_version},
+          {"changes", snapshot.changes},
+          {"author", snapshot.author ? nlohmann::json(*snapshot.author) : nlohmann::json()},
+          {"message", snapshot.message ? nlohmann::json(*snapshot.message) : nlohmann::json()}};
+}
+
+int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum,
+                     int64_t maximum) {
+  auto text = ctx.QueryParam(name);
+  if (!text) return fallback;
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || value < minimum || value > maximum) {
+    throw MakeError(ErrorKind::kInvalidInput, "{} must be an integer between {} and {}", name, minimum, maximum);
+  }
+  return value;
 }
 
 nlohmann::json NamespaceJson(const NamespaceInfo &info) {
@@ -348,21 +372,35 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
                                                          {"snapshot_id", result.snapshot_id},
                                                          {"created_table", result.created_table}});
        }},
+      {"GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots",
+       [&lake](RequestContext &ctx) {
+         nlohmann::json list = nlohmann::json::array();
+         for (const auto &entry : lake.TableHistory(ctx.Param("ns"), ctx.Param("table"))) {
+           auto json = SnapshotJson(entry.snapshot);
+           json["operation"] = entry.operation;
+           json["rows_added"] = entry.rows_added;
+           json["rows_deleted"] = entry.rows_deleted;
+           list.push_back(std::move(json));
+         }
+         ctx.SendJson(200, {{"snapshots", list}});
+       }},
+      {"GET", "/api/v1/snapshots",
+       [&lake](RequestContext &ctx) {
+         auto limit = IntegerParam(ctx, "limit", kDefaultSnapshotPage, 1, kMaxSnapshotPage);
+         std::optional<int64_t> before;
+         if (ctx.QueryParam("before")) before = IntegerParam(ctx, "before", 0, 0, INT64_MAX);
+         auto snapshots = lake.ListSnapshots(static_cast<size_t>(limit), before);
+         nlohmann::json list = nlohmann::json::array();
+         for (const auto &snapshot : snapshots) list.push_back(SnapshotJson(snapshot));
+         // The next page starts below the oldest snapshot of this one; none after snapshot 0.
+         nlohmann::json next = snapshots.size() == static_cast<size_t>(limit) && snapshots.back().id > 0
+                                   ? nlohmann::json(snapshots.back().id)
+                                   : nlohmann::json();
+         ctx.SendJson(200, {{"snapshots", list}, {"next_before", next}});
+       }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}/preview",
        [&tables](RequestContext &ctx) {
-         int64_t limit = kDefaultPreviewRows;
-         if (auto text = ctx.QueryParam("limit")) {
-           try {
-             size_t used = 0;
-             limit = std::stoll(*text, &used);
-             if (used != text->size()) throw std::invalid_argument("trailing");
-           } catch (const std::exception &) {
-             throw Error(ErrorKind::kInvalidInput, "limit must be an integer");
-           }
-           if (limit < 0 || limit > kMaxPreviewRows) {
-             throw MakeError(ErrorKind::kInvalidInput, "limit must be between 0 and {}", kMaxPreviewRows);
-           }
-         }
+         int64_t limit = IntegerParam(ctx, "limit", kDefaultPreviewRows, 0, kMaxPreviewRows);
          auto ns = ctx.Param("ns");
          auto table = ctx.Param("table");
          ctx.SendStream(ContentTypeOf(ResultFormat::kJson), [&tables, ns, table, limit](const ByteSink &sink) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <map>
 
 #include "common/error.hpp"
@@ -144,7 +145,9 @@ class Catalog {
     info.namespace_name = schema.name;
     info.name = table.name;
     info.columns = Columns(table.id);
-    info.created_snapshot = table.begin_snapshot;
+    // A rename starts a new version of the table row; the table was created with its first one.
+    info.created_snapshot =
+        txn_.Query("SELECT min(begin_snapshot) FROM ducklake_table WHERE table_id = ?", {table.id})[0].Int(0);
     info.snapshot_id = snapshot_;
     info.key_prefix = DataPath() + schema.path + table.path;
     auto totals = txn_.Query(fmt::format("SELECT count(*), coalesce(sum(record_count), 0), "
@@ -301,15 +304,100 @@ int64_t Lake::LatestSnapshot() {
   return rows.at(0).Int(0);
 }
 
+namespace {
+
+// Snapshot times as canonical UTC text ("2026-11-25T10:00:00.123Z") in both dialects: SQLite
+// stores that text, PostgreSQL a timestamptz.
+std::string SnapshotTimeColumn(const std::string &dialect) {
+  return dialect == "postgresql" ? "to_char(s.snapshot_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+                                 : "s.snapshot_time";
+}
+
+std::string SnapshotSelect(const std::string &dialect) {
+  return "SELECT s.snapshot_id, " + SnapshotTimeColumn(dialect) +
+         ", s.schema_version, c.changes_made, c.author, c.commit_message FROM ducklake_snapshot s "
+         "LEFT JOIN ducklake_snapshot_changes c ON c.snapshot_id = s.snapshot_id ";
+}
+
+SnapshotInfo SnapshotFromRow(const SqlRow &row) {
+  return {row.Int(0), row.String(1), row.Int(2), row.String(3), row.OptionalString(4), row.OptionalString(5)};
+}
+
+std::string CanonicalTime(int64_t unix_ms) {
+  auto seconds = static_cast<std::time_t>(unix_ms / 1000);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(seconds), unix_ms % 1000);
+}
+
+}  // namespace
+
 SnapshotInfo Lake::GetSnapshot(int64_t snapshot_id) {
   auto rows = meta_.Begin(TransactionMode::kRead)
-                  ->Query("SELECT s.snapshot_id, s.snapshot_time, s.schema_version, c.changes_made, c.author, "
-                          "c.commit_message FROM ducklake_snapshot s LEFT JOIN ducklake_snapshot_changes c "
-                          "ON c.snapshot_id = s.snapshot_id WHERE s.snapshot_id = ?",
-                          {snapshot_id});
+                  ->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id = ?", {snapshot_id});
   if (rows.empty()) throw MakeError(ErrorKind::kNotFound, "snapshot {} not found", snapshot_id);
-  const auto &row = rows[0];
-  return {row.Int(0), row.String(1), row.Int(2), row.String(3), row.OptionalString(4), row.OptionalString(5)};
+  return SnapshotFromRow(rows[0]);
+}
+
+std::vector<SnapshotInfo> Lake::ListSnapshots(size_t limit, std::optional<int64_t> before) {
+  auto rows = meta_.Begin(TransactionMode::kRead)
+                  ->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id < ? ORDER BY s.snapshot_id DESC LIMIT ?",
+                          {before.value_or(std::numeric_limits<int64_t>::max()), static_cast<int64_t>(limit)});
+  std::vector<SnapshotInfo> snapshots;
+  for (const auto &row : rows) snapshots.push_back(SnapshotFromRow(row));
+  return snapshots;
+}
+
+int64_t Lake::SnapshotAt(int64_t unix_ms) {
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  if (unix_ms > now_ms) throw Error(ErrorKind::kInvalidInput, "as_of is in the future");
+  bool postgres = meta_.Dialect() == "postgresql";
+  auto rows = meta_.Begin(TransactionMode::kRead)
+                  ->Query(std::string("SELECT max(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time <= ") +
+                              (postgres ? "CAST(? AS TIMESTAMPTZ)" : "?"),
+                          {CanonicalTime(unix_ms)});
+  if (rows.empty() || rows[0].IsNull(0)) throw Error(ErrorKind::kInvalidInput, "as_of is before the first snapshot");
+  return rows[0].Int(0);
+}
+
+std::vector<TableSnapshot> Lake::TableHistory(const std::string &namespace_name, const std::string &table_name) {
+  auto table = GetTable(namespace_name, table_name, LatestSnapshot());
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  auto id = std::to_string(table.id);
+  // Every snapshot that began or ended a version of the table row or one of its data files.
+  auto rows = txn->Query(
+      SnapshotSelect(meta_.Dialect()) +
+          "WHERE s.snapshot_id IN (SELECT begin_snapshot FROM ducklake_table WHERE table_id = ? UNION "
+          "SELECT end_snapshot FROM ducklake_table WHERE table_id = ? UNION "
+          "SELECT begin_snapshot FROM ducklake_data_file WHERE table_id = ? UNION "
+          "SELECT end_snapshot FROM ducklake_data_file WHERE table_id = ?) ORDER BY s.snapshot_id DESC",
+      {table.id, table.id, table.id, table.id});
+  std::vector<TableSnapshot> history;
+  for (const auto &row : rows) {
+    TableSnapshot entry;
+    entry.snapshot = SnapshotFromRow(row);
+    auto snapshot_id = entry.snapshot.id;
+    auto counts = txn->Query(
+        "SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND "
+        "begin_snapshot = ?), (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? "
+        "AND end_snapshot = ?)",
+        {table.id, snapshot_id, table.id, snapshot_id});
+    entry.rows_added = counts[0].Int(0);
+    entry.rows_deleted = counts[0].Int(1);
+    const auto &changes = entry.snapshot.changes;
+    if (changes.find("created_table:") != std::string::npos && snapshot_id == table.created_snapshot) {
+      entry.operation = "create";
+    } else if (changes.find("dropped_table:" + id) != std::string::npos) {
+      entry.operation = "drop";
+    } else if (changes.find("deleted_from_table:" + id) != std::string::npos) {
+      entry.operation = "overwrite";
+    } else if (changes.find("inserted_into_table:" + id) != std::string::npos) {
+      entry.operation = "insert";
+    } else {
+      entry.operation = "rename";
+    }
+    history.push_back(std::move(entry));
+  }
+  return history;
 }
 
 std::vector<NamespaceInfo> Lake::ListNamespaces(int64_t snapshot_id) {

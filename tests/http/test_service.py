@@ -22,6 +22,8 @@ API_ROUTES = [
     ("DELETE", "/api/v1/namespaces/{ns}/tables/{table}"),
     ("POST", "/api/v1/namespaces/{ns}/tables/{table}/data"),
     ("GET", "/api/v1/namespaces/{ns}/tables/{table}/preview"),
+    ("GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots"),
+    ("GET", "/api/v1/snapshots"),
     ("POST", "/api/v1/query"),
 ]
 

@@ -64,6 +64,14 @@ struct SnapshotInfo {
   std::optional<std::string> message;
 };
 
+// One snapshot as seen from one table: what it did there.
+struct TableSnapshot {
+  SnapshotInfo snapshot;
+  std::string operation;  // create, insert, overwrite, rename, drop
+  int64_t rows_added = 0;
+  int64_t rows_deleted = 0;
+};
+
 enum class WriteMode { kAppend, kOverwrite };
 
 struct TableWrite {
@@ -94,6 +102,13 @@ class Lake {
 
   int64_t LatestSnapshot();
   SnapshotInfo GetSnapshot(int64_t snapshot_id);
+  // Newest first, at most `limit`, only ids below `before` when given.
+  std::vector<SnapshotInfo> ListSnapshots(size_t limit, std::optional<int64_t> before);
+  // The snapshot current at `unix_ms`: kInvalidInput if that is before the first snapshot or in
+  // the future.
+  int64_t SnapshotAt(int64_t unix_ms);
+  // The snapshots that changed a table (as it is named now), newest first.
+  std::vector<TableSnapshot> TableHistory(const std::string &namespace_name, const std::string &table_name);
 
   std::vector<NamespaceInfo> ListNamespaces(int64_t snapshot_id);
   NamespaceInfo GetNamespace(const std::string &name, int64_t snapshot_id);

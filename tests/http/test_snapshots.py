@@ -1,0 +1,60 @@
+"""Snapshots: the lake's history, a table's history, and reading as of a time."""
+
+from datetime import datetime, timedelta, timezone
+
+from httpsupport import assert_problem, expect_status
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def test_lake_snapshots_are_listed_newest_first_with_pages(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT 1 AS id", message="first load")
+    page = expect_status(api.get("/api/v1/snapshots", params={"limit": 2}), 200).json()
+    assert len(page["snapshots"]) == 2
+    newest, older = page["snapshots"]
+    assert newest["snapshot_id"] > older["snapshot_id"]
+    assert newest["message"] == "first load" and newest["author"] == "anonymous"
+    assert newest["time"].endswith("Z") and "T" in newest["time"]
+    assert f'"{ns}"."t"' in newest["changes"]
+    following = expect_status(api.get("/api/v1/snapshots", params={"limit": 2, "before": page["next_before"]}), 200)
+    assert all(s["snapshot_id"] < older["snapshot_id"] for s in following.json()["snapshots"])
+    assert_problem(api.get("/api/v1/snapshots", params={"limit": 0}), 400)
+    assert_problem(api.get("/api/v1/snapshots", params={"before": "x"}), 400)
+
+
+def test_table_history_names_operations_and_row_counts(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(5)")
+    api.write(f"INSERT INTO {ns}.t SELECT range FROM range(3)")
+    api.upload(ns, "t", "id\n7\n8\n", mode="overwrite")
+    expect_status(api.patch(f"/api/v1/namespaces/{ns}/tables/t", json={"name": "t2"}), 200)
+    history = expect_status(api.get(f"/api/v1/namespaces/{ns}/tables/t2/snapshots"), 200).json()["snapshots"]
+    summary = [(s["operation"], s["rows_added"], s["rows_deleted"]) for s in history]
+    assert summary == [("rename", 0, 0), ("overwrite", 2, 8), ("insert", 3, 0), ("create", 5, 0)]
+    assert [s["snapshot_id"] for s in history] == sorted((s["snapshot_id"] for s in history), reverse=True)
+    assert api.describe(ns, "t2")["created_snapshot"] == history[-1]["snapshot_id"]
+    assert_problem(api.get(f"/api/v1/namespaces/{ns}/tables/nope/snapshots"), 404)
+
+
+def test_as_of_reads_the_lake_as_it_was(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT 1 AS id")
+    first = api.describe(ns, "t")["snapshot_id"]
+    between = iso(datetime.now(timezone.utc))
+    api.write(f"INSERT INTO {ns}.t VALUES (2)")
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[2]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t", as_of=between) == [[1]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t", snapshot=first) == [[1]]
+    # The same instant written with a +02:00 offset.
+    now_plus_two = datetime.now(timezone.utc).astimezone(timezone(timedelta(hours=2)))
+    assert api.rows(f"SELECT count(*) FROM {ns}.t", as_of=now_plus_two.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+02:00") == [[2]]
+
+
+def test_bad_as_of_is_400(api, ns):
+    future = iso(datetime.now(timezone.utc) + timedelta(days=1))
+    for as_of in (future, "2000-01-01T00:00:00Z", "yesterday", "2026-11-25 10:00:00", "2026-11-25T10:00:00",
+                  "2026-11-25T10:00:00+25:00"):
+        assert_problem(api.sql("SELECT 1", as_of=as_of), 400)
+    assert_problem(api.sql("SELECT 1", as_of=5), 400)
+    assert_problem(api.sql("SELECT 1", as_of=iso(datetime.now(timezone.utc)), snapshot=1), 400)
+    assert_problem(api.sql("SELECT 1", snapshot=10**12), 404)
