@@ -295,8 +295,11 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
 
 }  // namespace
 
-std::string Lake::DataKeyPrefix(const std::string &namespace_name, const std::string &table_name) {
-  return "warehouse/" + namespace_name + "/" + table_name + "/";
+std::string Lake::NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  Catalog catalog(*txn, std::numeric_limits<int64_t>::max());
+  // The same path CreateTableRows gives the table: namespace path as stored, table name as given.
+  return catalog.DataPath() + catalog.GetSchema(namespace_name).path + table_name + "/";
 }
 
 int64_t Lake::LatestSnapshot() {

@@ -137,7 +137,7 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
       ValidateColumns(target);
       AssignColumnIds(target);
       write.create_columns = target;
-      key = NewDataFileKey(Lake::DataKeyPrefix(LowerName(statement.target_schema), statement.target_table));
+      key = NewDataFileKey(lake_.NewTableKeyPrefix(statement.target_schema, statement.target_table));
     }
     auto file = engine_.WriteQuery(statement.query_sql, resolver, target, statement.insert_columns, key,
                                    request.options.timeout_ms);
@@ -169,7 +169,7 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
     ValidateColumns(target);
     AssignColumnIds(target);
     write.create_columns = target;
-    key = NewDataFileKey(Lake::DataKeyPrefix(LowerName(request.namespace_name), request.table_name));
+    key = NewDataFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
   }
   auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
   write.files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});

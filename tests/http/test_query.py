@@ -316,3 +316,13 @@ def four_file_table(api, ns):
 def test_filters_are_correct_when_files_are_pruned(api, four_file_table, where):
     rows = api.rows(f"SELECT id, v FROM {four_file_table} WHERE {where} ORDER BY id")
     assert rows == [[i, f"v{i}"] for i in PRUNED_IDS if FILTERS[where](i)]
+
+
+def test_new_tables_in_a_mixed_case_namespace_are_written_where_the_catalog_expects(api):
+    # Names match case-insensitively; the files must still land under the namespace's stored path.
+    ns = unique_name("Mixed")
+    api.create_namespace(ns)
+    api.write(f"CREATE TABLE {ns.lower()}.ctas AS SELECT 1 AS x")
+    api.upload(ns.lower(), "uploaded", "a\n1\n")
+    assert api.rows(f"SELECT x FROM {ns}.ctas") == [[1]]
+    assert api.rows(f"SELECT a FROM {ns.upper()}.uploaded") == [[1]]

@@ -132,8 +132,9 @@ class Lake {
   // Appends files to a table or replaces its contents, creating it first if asked to.
   CommitResult CommitWrite(const TableWrite &write, const CommitInfo &commit);
 
-  // The object-store prefix new data files of a table go under ("warehouse/<ns>/<table>/").
-  static std::string DataKeyPrefix(const std::string &namespace_name, const std::string &table_name);
+  // Where the data files of a table about to be created in `namespace_name` will go: the lake's
+  // data path, the namespace's path and the table name ("warehouse/<ns>/<table>/").
+  std::string NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name);
 
  private:
   MetaStore &meta_;
