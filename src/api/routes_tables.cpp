@@ -1,7 +1,6 @@
 // Namespaces and tables: /api/v1/namespaces[/{ns}[/tables[/{table}[/data|/preview]]]].
 
 #include <charconv>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -10,7 +9,6 @@
 #include "api/http.hpp"
 #include "api/stream_pipe.hpp"
 #include "common/ids.hpp"
-#include "common/log.hpp"
 
 namespace ducklake {
 namespace {
@@ -350,24 +348,15 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          request.mode = mode == "append" ? WriteMode::kAppend : WriteMode::kOverwrite;
          request.commit = CommitOf(ctx);
          lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());  // fail before reading the body
+         CommitResult result;
          if (request.format == UploadFormat::kCsv || request.format == UploadFormat::kNdjson) {
-           auto result = IngestStreaming(ctx, tables, engine, config, request);
-           ctx.SendJson(result.created_table ? 201 : 200, {{"rows_written", result.rows_written},
-                                                           {"snapshot_id", result.snapshot_id},
-                                                           {"created_table", result.created_table}});
-           return;
+           result = IngestStreaming(ctx, tables, engine, config, request);
+         } else {
+           StagedUpload upload(config);
+           upload.Receive(ctx, config.max_upload_bytes);
+           request.upload_path = upload.path();
+           result = tables.Ingest(request);
          }
-         StagedUpload upload(config);
-         auto receive_start = std::chrono::steady_clock::now();
-         upload.Receive(ctx, config.max_upload_bytes);
-         Log(LogLevel::kDebug, "upload staged",
-             {{"request_id", ctx.request_id},
-              {"bytes", std::to_string(ctx.bytes_in())},
-              {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now() - receive_start)
-                                        .count())}});
-         request.upload_path = upload.path();
-         auto result = tables.Ingest(request);
          ctx.SendJson(result.created_table ? 201 : 200, {{"rows_written", result.rows_written},
                                                          {"snapshot_id", result.snapshot_id},
                                                          {"created_table", result.created_table}});

@@ -8,14 +8,10 @@
 #include "common/ids.hpp"
 #include "storage/local_store.hpp"
 #include "storage/s3_store.hpp"
+#include "test_support.hpp"
 
 namespace ducklake::testing {
 namespace {
-
-std::string Env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
 
 bool RequireAll() { return Env("DUCKLAKE_TEST_REQUIRE_BACKENDS") == "1"; }
 

@@ -16,10 +16,7 @@
 namespace ducklake {
 namespace {
 
-std::string Env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
+using testing::Env;
 
 class S3StoreTest : public ::testing::Test {
  protected:

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -10,6 +11,12 @@
 #include "common/ids.hpp"
 
 namespace ducklake::testing {
+
+// The value of an environment variable, or "" when it is not set.
+inline std::string Env(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
 
 // A fresh directory under the system temp dir, removed with its contents at scope exit.
 class TempDir {
