@@ -401,12 +401,14 @@ class Engine::Impl {
   }
 
   // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
-  void Prepare(Session &session, const std::string &sql) {
+  // Returns the number of result columns.
+  size_t Prepare(Session &session, const std::string &sql) {
     RequireSelect(sql);
     auto plan = Guard(nullptr, [&] { return session.context().ExtractPlan(sql); });
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
     session.state().kept_files = std::move(kept);
+    return plan->types.size();
   }
 
   // The names and types of a prepared query's result columns.
@@ -626,20 +628,20 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
                                const std::vector<std::string> &source_columns, const std::string &key,
                                int64_t timeout_ms) {
   Impl::Session session(*impl_, &resolver);
-  impl_->Prepare(session, sql);
-  auto names = impl_->ResultShape(session, sql).first;
+  // Binding is the expensive part of a small write: the column count comes from the checked plan.
+  auto column_count = impl_->Prepare(session, sql);
   // Which query output feeds each target column: by position, or through INSERT's column list.
   std::vector<std::optional<size_t>> source_of(target.size());
   if (source_columns.empty()) {
-    if (names.size() != target.size()) {
+    if (column_count != target.size()) {
       throw MakeError(ErrorKind::kInvalidInput, "the table has {} columns but the query produces {}", target.size(),
-                      names.size());
+                      column_count);
     }
     for (size_t i = 0; i < target.size(); i++) source_of[i] = i;
   } else {
-    if (names.size() != source_columns.size()) {
+    if (column_count != source_columns.size()) {
       throw MakeError(ErrorKind::kInvalidInput, "{} columns were named but the query produces {}",
-                      source_columns.size(), names.size());
+                      source_columns.size(), column_count);
     }
     for (size_t i = 0; i < source_columns.size(); i++) {
       bool found = false;
@@ -654,7 +656,7 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
     }
   }
   std::string positional, projection, field_ids;
-  for (size_t i = 0; i < names.size(); i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
+  for (size_t i = 0; i < column_count; i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
   for (size_t t = 0; t < target.size(); t++) {
     std::string value = source_of[t] ? fmt::format("q.c{}", *source_of[t]) : "NULL";
     projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
