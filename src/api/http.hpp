@@ -16,6 +16,7 @@
 #include "api/server.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"
+#include "common/time.hpp"
 
 namespace ducklake {
 
@@ -65,6 +66,16 @@ void SendProblem(httplib::Response &response, int status, const std::string &det
 std::vector<Route> TableRoutes(Services &services, const Config &config);
 std::vector<Route> QueryRoutes(Services &services, const Config &config);
 const std::string &OpenApiDocument();
+
+std::vector<Route> MaintenanceRoutes(Services &services, const Config &config);
+
+// Request fields; each throws kInvalidInput naming the field when it is malformed or out of range.
+int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum, int64_t maximum);
+int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum);
+bool BoolField(const nlohmann::json &value, const char *field);
+void RejectUnknownFields(const nlohmann::json &body, std::initializer_list<const char *> known);
+// Who commits, and with what message, for a request that changes the lake.
+CommitInfo CommitOf(const RequestContext &ctx);
 
 // Parses "json" | "ndjson" | "csv" | "parquet" | "arrow"; and the content type of each.
 ResultFormat ParseResultFormat(const std::string &name);

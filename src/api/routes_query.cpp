@@ -7,40 +7,14 @@
 namespace ducklake {
 namespace {
 
-int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum) {
-  if (!value.is_number_integer()) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be an integer", field);
-  auto number = value.get<int64_t>();
-  if (number < minimum) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be at least {}", field, minimum);
-  return number;
-}
-
-// RFC 3339 ("2026-11-25T10:00:00Z", "2026-11-25T10:00:00.5+01:00") to Unix milliseconds.
-int64_t ParseTimestampMs(const std::string &text) {
-  std::tm tm{};
-  const char *rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  auto bad = [&text]() {
-    return MakeError(ErrorKind::kInvalidInput, "as_of '{}' is not an RFC 3339 timestamp (2026-11-25T10:00:00Z)",
-                     text.substr(0, 64));
-  };
-  if (!rest) throw bad();
-  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
-  if (*rest == '.') {
-    int64_t scale = 100;
-    for (rest++; std::isdigit(static_cast<unsigned char>(*rest)); rest++, scale /= 10) ms += (*rest - '0') * scale;
+std::vector<std::string> StatementsField(const nlohmann::json &value) {
+  if (!value.is_array()) throw Error(ErrorKind::kInvalidInput, "field 'statements' must be an array of SQL strings");
+  std::vector<std::string> statements;
+  for (const auto &item : value) {
+    if (!item.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'statements' must be an array of SQL strings");
+    statements.push_back(item.get<std::string>());
   }
-  if (*rest == 'Z' || *rest == 'z') {
-    rest++;
-  } else if (*rest == '+' || *rest == '-') {
-    int hours = 0, minutes = 0;
-    if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2 || hours > 23 || minutes > 59) throw bad();
-    int64_t offset_ms = (hours * 60 + minutes) * 60000LL;
-    ms += *rest == '+' ? -offset_ms : offset_ms;
-    rest += 6;
-  } else {
-    throw bad();
-  }
-  if (*rest != '\0') throw bad();
-  return ms;
+  return statements;
 }
 
 }  // namespace
@@ -52,9 +26,30 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
       {"POST", "/api/v1/query",
        [&tables, &lake, &config](RequestContext &ctx) {
          auto body = ctx.JsonBody();
+         if (body.contains("statements")) {
+           // A transaction: every statement commits in one snapshot, or none does.
+           RejectUnknownFields(body, {"statements", "timeout_ms", "message"});
+           TransactionRequest request;
+           request.statements = StatementsField(body["statements"]);
+           request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1)
+                                                            : config.default_query_timeout_ms;
+           request.commit = CommitOf(ctx);
+           if (body.contains("message")) {
+             if (!body["message"].is_string()) throw Error(ErrorKind::kInvalidInput, "field 'message' must be a string");
+             request.commit.message = body["message"].get<std::string>();
+           }
+           auto result = tables.RunTransaction(request);
+           nlohmann::json statements = nlohmann::json::array();
+           for (const auto &outcome : result.statements) statements.push_back({{outcome.count_name, outcome.count}});
+           ctx.SendJson(200, {{"snapshot_id", result.commit.snapshot_id},
+                              {"rows_written", result.commit.rows_written},
+                              {"rows_deleted", result.commit.rows_deleted},
+                              {"statements", statements}});
+           return;
+         }
          SqlRequest request;
          request.options.timeout_ms = config.default_query_timeout_ms;
-         request.commit.author = "anonymous";
+         request.commit = CommitOf(ctx);
          for (const auto &item : body.items()) {
            const auto &key = item.key();
            const auto &value = item.value();
@@ -73,7 +68,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
              request.snapshot_id = IntegerField(value, "snapshot", 0);
            } else if (key == "as_of") {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'as_of' must be a timestamp string");
-             request.snapshot_id = lake.SnapshotAt(ParseTimestampMs(value.get<std::string>()));
+             request.snapshot_id = lake.SnapshotAt(ParseRfc3339Ms(value.get<std::string>(), "as_of"));
            } else if (key == "message") {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'message' must be a string");
              request.commit.message = value.get<std::string>();

@@ -49,18 +49,6 @@ nlohmann::json SnapshotJson(const SnapshotInfo &snapshot) {
           {"message", snapshot.message ? nlohmann::json(*snapshot.message) : nlohmann::json()}};
 }
 
-int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum,
-                     int64_t maximum) {
-  auto text = ctx.QueryParam(name);
-  if (!text) return fallback;
-  int64_t value = 0;
-  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (error != std::errc() || end != text->data() + text->size() || value < minimum || value > maximum) {
-    throw MakeError(ErrorKind::kInvalidInput, "{} must be an integer between {} and {}", name, minimum, maximum);
-  }
-  return value;
-}
-
 nlohmann::json NamespaceJson(const NamespaceInfo &info) {
   return {{"name", info.name}, {"table_count", info.table_count}, {"created_snapshot", info.created_snapshot}};
 }
@@ -71,20 +59,6 @@ std::string RequireString(const nlohmann::json &body, const std::string &field) 
     throw MakeError(ErrorKind::kInvalidInput, "field '{}' is required and must be a string", field);
   }
   return it->get<std::string>();
-}
-
-void RejectUnknownFields(const nlohmann::json &body, std::initializer_list<const char *> known) {
-  for (const auto &item : body.items()) {
-    bool found = false;
-    for (const char *name : known) found = found || item.key() == name;
-    if (!found) throw MakeError(ErrorKind::kInvalidInput, "unknown field '{}'", item.key());
-  }
-}
-
-CommitInfo CommitOf(const RequestContext &ctx) {
-  CommitInfo commit;
-  commit.author = "anonymous";
-  return commit;
 }
 
 UploadFormat UploadFormatOf(const RequestContext &ctx) {
@@ -372,6 +346,18 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
            list.push_back(std::move(json));
          }
          ctx.SendJson(200, {{"snapshots", list}});
+       }},
+      {"GET", "/api/v1/namespaces/{ns}/tables/{table}/changes",
+       [&tables](RequestContext &ctx) {
+         ChangesRequest request;
+         request.namespace_name = ctx.Param("ns");
+         request.table_name = ctx.Param("table");
+         if (ctx.QueryParam("from")) request.from_snapshot = IntegerParam(ctx, "from", 0, 0, INT64_MAX);
+         if (ctx.QueryParam("to")) request.to_snapshot = IntegerParam(ctx, "to", 0, 0, INT64_MAX);
+         if (auto format = ctx.QueryParam("format")) request.options.format = ParseResultFormat(*format);
+         if (ctx.QueryParam("limit")) request.options.limit = IntegerParam(ctx, "limit", 0, 0, INT64_MAX);
+         ctx.SendStream(ContentTypeOf(request.options.format),
+                        [&tables, request](const ByteSink &sink) { tables.Changes(request, sink); });
        }},
       {"GET", "/api/v1/snapshots",
        [&lake](RequestContext &ctx) {

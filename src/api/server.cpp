@@ -203,7 +203,8 @@ void RequestContext::SendStream(const std::string &content_type, std::function<v
 class Server::Impl {
  public:
   Impl(const Config &config, Services services) : config_(config), services_(services) {
-    for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_), ServerRoutes()}) {
+    for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_),
+                        MaintenanceRoutes(services_, config_), ServerRoutes()}) {
       for (auto &route : routes) routes_.push_back(std::move(route));
     }
     server_.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };

@@ -5,12 +5,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
+#include "api/maintenance_report.hpp"
 #include "api/server.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/time.hpp"
 #include "storage/metered_store.hpp"
 #include "storage/s3_store.hpp"
 
@@ -19,8 +22,8 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-void AddServeOptions(CLI::App &serve, Config &config) {
-  serve.add_option("--listen", config.listen, "host:port to listen on")->envname("DUCKLAKE_LISTEN");
+// Where the lake is and how DuckDB may use the machine: for `serve` and `maintenance` alike.
+void AddLakeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--data-dir", config.data_dir, "directory of the embedded lake")->envname("DUCKLAKE_DATA_DIR");
   serve.add_option("--metadata", config.metadata_url, "metadata database URL (default: sqlite in the data dir)")
       ->envname("DUCKLAKE_METADATA");
@@ -38,21 +41,26 @@ void AddServeOptions(CLI::App &serve, Config &config) {
       ->envname("DUCKLAKE_S3_SECRET_ACCESS_KEY_FILE");
   serve.add_option("--s3-ca-bundle", config.s3_ca_bundle, "PEM CA bundle for HTTPS endpoints")
       ->envname("DUCKLAKE_S3_CA_BUNDLE");
-  serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
   serve.add_option("--memory-limit", config.memory_limit, "DuckDB memory limit, e.g. 1GB")
       ->envname("DUCKLAKE_MEMORY_LIMIT");
   serve.add_option("--threads", config.threads, "DuckDB worker threads")
       ->envname("DUCKLAKE_THREADS")
       ->check(CLI::Range(1, 1024));
-  serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
-      ->envname("DUCKLAKE_HTTP_THREADS")
-      ->check(CLI::Range(1, 100000));
   serve.add_option("--log-format", config.log_format, "text or json")
       ->envname("DUCKLAKE_LOG_FORMAT")
       ->check(CLI::IsMember({"text", "json"}));
   serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("DUCKLAKE_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+}
+
+void AddServeOptions(CLI::App &serve, Config &config) {
+  AddLakeOptions(serve, config);
+  serve.add_option("--listen", config.listen, "host:port to listen on")->envname("DUCKLAKE_LISTEN");
+  serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
+  serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
+      ->envname("DUCKLAKE_HTTP_THREADS")
+      ->check(CLI::Range(1, 100000));
   serve.add_option("--max-body-bytes", config.max_body_bytes, "largest JSON request body")
       ->envname("DUCKLAKE_MAX_BODY_BYTES")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
@@ -68,6 +76,14 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--shutdown-timeout", config.shutdown_timeout_s, "seconds to drain requests on SIGTERM")
       ->envname("DUCKLAKE_SHUTDOWN_TIMEOUT")
       ->check(CLI::Range(0, 3600));
+  serve.add_option("--maintenance-interval", config.maintenance_interval_s,
+                   "seconds between background maintenance runs (compact, expire, cleanup); 0: off")
+      ->envname("DUCKLAKE_MAINTENANCE_INTERVAL")
+      ->check(CLI::Range(0, 365 * 86400));
+  serve.add_option("--snapshot-retention", config.snapshot_retention_s,
+                   "background maintenance expires snapshots older than this many seconds")
+      ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
+      ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
 }
 
 void ValidateListen(const std::string &listen) {
@@ -111,6 +127,38 @@ std::unique_ptr<ObjectStore> OpenStore(const Config &config) {
   return std::make_unique<S3Store>(std::move(options));
 }
 
+// The lake's parts, opened from the configuration, in dependency order.
+struct LakeRuntime {
+  explicit LakeRuntime(Config &config) {
+    std::filesystem::create_directories(config.data_dir);
+    auto data_dir = std::filesystem::canonical(config.data_dir).string();
+    if (config.metadata_url.empty()) config.metadata_url = "sqlite:" + data_dir + "/metadata.sqlite";
+    if (config.storage_url.empty()) config.storage_url = "file://" + data_dir + "/objects";
+    config.data_dir = data_dir;
+    meta = OpenMetaStore(config.metadata_url, MetadataPassword(config));
+    MigrateMetaStore(*meta);
+    backend_store = OpenStore(config);
+    store = std::make_unique<MeteredStore>(*backend_store);
+    std::filesystem::create_directories(data_dir + "/staging");
+    EngineOptions engine_options;
+    engine_options.memory_limit = config.memory_limit;
+    engine_options.threads = config.threads;
+    engine_options.staging_dir = data_dir + "/staging";
+    engine = std::make_unique<Engine>(*store, engine_options);
+    lake = std::make_unique<Lake>(*meta);
+    tables = std::make_unique<TableService>(*lake, *engine, *store);
+    maintenance = std::make_unique<Maintenance>(*tables, *store);
+  }
+
+  std::unique_ptr<MetaStore> meta;
+  std::unique_ptr<ObjectStore> backend_store;
+  std::unique_ptr<MeteredStore> store;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Lake> lake;
+  std::unique_ptr<TableService> tables;
+  std::unique_ptr<Maintenance> maintenance;
+};
+
 int Serve(Config config) {
   // Signals go to one thread that drains the server. Blocked before any thread starts (DuckDB,
   // logging, HTTP workers inherit the mask), so none of them is killed by SIGTERM.
@@ -121,25 +169,16 @@ int Serve(Config config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ValidateListen(config.listen);
   InitLogging(config.log_format, config.log_level);
-  std::filesystem::create_directories(config.data_dir);
-  auto data_dir = std::filesystem::canonical(config.data_dir).string();
-  if (config.metadata_url.empty()) config.metadata_url = "sqlite:" + data_dir + "/metadata.sqlite";
-  if (config.storage_url.empty()) config.storage_url = "file://" + data_dir + "/objects";
-  config.data_dir = data_dir;
-
-  auto meta = OpenMetaStore(config.metadata_url, MetadataPassword(config));
-  MigrateMetaStore(*meta);
-  auto backend_store = OpenStore(config);
-  auto store = std::make_unique<MeteredStore>(*backend_store);
-  std::filesystem::create_directories(data_dir + "/staging");
-  EngineOptions engine_options;
-  engine_options.memory_limit = config.memory_limit;
-  engine_options.threads = config.threads;
-  engine_options.staging_dir = data_dir + "/staging";
-  Engine engine(*store, engine_options);
-  Lake lake(*meta);
-  TableService tables(lake, engine, *store);
-  Server server(config, Services{*meta, *store, engine, lake, tables, &store->counters()});
+  LakeRuntime lake(config);
+  Server server(config, Services{*lake.meta, *lake.store, *lake.engine, *lake.lake, *lake.tables, *lake.maintenance,
+                                 &lake.store->counters()});
+  std::optional<MaintenanceScheduler> scheduler;
+  if (config.maintenance_interval_s > 0) {
+    MaintenancePolicy policy;
+    policy.interval_ms = int64_t{config.maintenance_interval_s} * 1000;
+    policy.snapshot_retention_ms = config.snapshot_retention_s * 1000;
+    scheduler.emplace(*lake.maintenance, policy);
+  }
 
   server.Bind();
   std::thread signal_thread([&server, signals] {
@@ -150,7 +189,78 @@ int Serve(Config config) {
   });
   server.Run();
   signal_thread.join();
+  scheduler.reset();
   Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+// `ducklake maintenance <operation>`: the same operations as the API, run against the lake
+// directly (no server needed); prints the JSON report on one line.
+struct MaintenanceCommand {
+  std::string operation;
+  bool dry_run = false;
+  std::string namespace_name;
+  std::string table_name;
+  int64_t target_file_bytes = CompactOptions{}.target_file_bytes;
+  std::string older_than;
+  int64_t keep_last = 0;
+  int64_t orphan_min_age_s = CleanupOptions{}.orphan_min_age_ms / 1000;
+};
+
+void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &command) {
+  auto *maintenance = app.add_subcommand("maintenance", "compact, expire, clean up or flush the lake");
+  maintenance->require_subcommand(1);
+  AddLakeOptions(*maintenance, config);
+  maintenance->add_flag("--dry-run", command.dry_run, "report what would be done, change nothing");
+  auto *compact = maintenance->add_subcommand("compact", "merge small adjacent data files");
+  compact->add_option("--namespace", command.namespace_name, "only this namespace");
+  compact->add_option("--table", command.table_name, "only this table (needs --namespace)");
+  compact->add_option("--target-file-bytes", command.target_file_bytes, "merge files into files up to this size")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  auto *expire = maintenance->add_subcommand("expire", "forget old snapshots");
+  expire->add_option("--older-than", command.older_than, "expire snapshots before this RFC 3339 time");
+  expire->add_option("--keep-last", command.keep_last, "always keep this many newest snapshots")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  auto *cleanup = maintenance->add_subcommand("cleanup", "delete unreferenced files");
+  cleanup->add_option("--orphan-min-age", command.orphan_min_age_s,
+                      "seconds an unreferenced file must have existed before it is deleted")
+      ->check(CLI::Range(int64_t{0}, INT64_MAX / 1000));
+  maintenance->add_subcommand("flush", "write out data held outside Parquet (none: commits write Parquet)");
+  for (auto *sub : maintenance->get_subcommands({})) {
+    sub->callback([&command, sub] { command.operation = sub->get_name(); });
+  }
+}
+
+int RunMaintenance(Config config, const MaintenanceCommand &command) {
+  InitLogging(config.log_format, config.log_level);
+  LakeRuntime lake(config);
+  CommitInfo commit;
+  commit.author = "ducklake maintenance";
+  nlohmann::json report;
+  if (command.operation == "compact") {
+    CompactOptions options;
+    if (!command.namespace_name.empty()) options.namespace_name = command.namespace_name;
+    if (!command.table_name.empty()) options.table_name = command.table_name;
+    options.target_file_bytes = command.target_file_bytes;
+    options.dry_run = command.dry_run;
+    report = CompactReport(lake.maintenance->Compact(options, commit), command.dry_run);
+  } else if (command.operation == "expire") {
+    if (command.older_than.empty() && command.keep_last == 0) {
+      throw Error(ErrorKind::kInvalidInput, "say which snapshots to keep: --older-than and/or --keep-last");
+    }
+    std::optional<int64_t> older_than;
+    if (!command.older_than.empty()) older_than = ParseRfc3339Ms(command.older_than, "--older-than");
+    report = ExpireReport(lake.maintenance->Expire(older_than, std::max<int64_t>(command.keep_last, 1), command.dry_run),
+                          command.dry_run);
+  } else if (command.operation == "cleanup") {
+    CleanupOptions options;
+    options.orphan_min_age_ms = command.orphan_min_age_s * 1000;
+    options.dry_run = command.dry_run;
+    report = CleanupReport(lake.maintenance->Cleanup(options), command.dry_run);
+  } else {
+    report = FlushReport(command.dry_run);
+  }
+  std::cout << report.dump() << "\n";
   return 0;
 }
 
@@ -162,6 +272,8 @@ int RunCli(int argc, char **argv) {
   Config config;
   auto *serve = app.add_subcommand("serve", "run the DuckLake server");
   AddServeOptions(*serve, config);
+  MaintenanceCommand maintenance;
+  AddMaintenanceCommands(app, config, maintenance);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &) {
@@ -175,6 +287,7 @@ int RunCli(int argc, char **argv) {
     return kUsageError;
   }
   try {
+    if (!maintenance.operation.empty()) return RunMaintenance(config, maintenance);
     return Serve(config);
   } catch (const Error &error) {
     std::cerr << "ducklake: " << error.what() << "\n";

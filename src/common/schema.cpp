@@ -11,6 +11,14 @@ bool IsNumericType(const std::string &type) {
 
 }  // namespace
 
+int64_t AssignColumnIds(std::vector<ColumnDef> &columns, int64_t next_id) {
+  for (auto &column : columns) {
+    column.id = next_id++;
+    next_id = AssignColumnIds(column.children, next_id);
+  }
+  return next_id;
+}
+
 int CompareStatValues(const std::string &type, const std::string &left, const std::string &right) {
   if (IsNumericType(type)) {
     try {

@@ -18,10 +18,22 @@
 #include "duckdb/common/arrow/arrow_converter.hpp"
 #include "duckdb/function/replacement_scan.hpp"
 #include "duckdb/parser/parsed_data/create_table_info.hpp"
+#include "duckdb/parser/expression/cast_expression.hpp"
+#include "duckdb/parser/expression/columnref_expression.hpp"
+#include "duckdb/parser/expression/subquery_expression.hpp"
+#include "duckdb/parser/parsed_data/alter_table_info.hpp"
+#include "duckdb/parser/parsed_data/drop_info.hpp"
+#include "duckdb/parser/parsed_expression_iterator.hpp"
 #include "duckdb/parser/parser.hpp"
+#include "duckdb/parser/statement/alter_statement.hpp"
 #include "duckdb/parser/statement/create_statement.hpp"
+#include "duckdb/parser/statement/delete_statement.hpp"
+#include "duckdb/parser/statement/drop_statement.hpp"
 #include "duckdb/parser/statement/insert_statement.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
+#include "duckdb/parser/statement/update_statement.hpp"
+#include "duckdb/parser/tableref/at_clause.hpp"
+#include "duckdb/parser/tableref/basetableref.hpp"
 #include "duckdb/parser/tableref/subqueryref.hpp"
 #include "duckdb/planner/filter/conjunction_filter.hpp"
 #include "duckdb/planner/filter/constant_filter.hpp"
@@ -54,15 +66,91 @@ std::string QuoteLiteral(const std::string &text) { return duckdb::KeywordHelper
 
 std::string Lower(const std::string &text) { return duckdb::StringUtil::Lower(text); }
 
+// A file handed to DuckDB: which resolved table it belongs to, and as what.
+struct FileRole {
+  std::string table_key;
+  bool is_delete_file = false;
+  size_t file_index = 0;  // into the table's TableScan::files
+};
+
+// A table reference with an AT clause, renamed to a token for the replacement scan.
+struct VersionedRef {
+  std::string schema;
+  std::string table;
+  TableVersion version;
+};
+
 // What one request has bound: the lake tables it referenced and the files handed to DuckDB.
 struct RequestState {
   TableResolver *resolver = nullptr;
-  std::map<std::string, std::optional<TableScan>> tables;           // "schema.table" (lower case)
-  std::unordered_map<std::string, std::string> table_of_location;  // store path -> "schema.table"
-  std::map<std::string, std::set<size_t>> kept_files;              // after pruning; absent = all
+  // "schema.table" (lower case), "@<token>" for versioned references.
+  std::map<std::string, std::optional<TableScan>> tables;
+  std::unordered_map<std::string, FileRole> files;         // store path -> role
+  std::map<std::string, std::set<size_t>> kept_files;      // after pruning; absent = all
+  std::map<std::string, VersionedRef> versioned_refs;      // token -> reference
+  std::exception_ptr resolver_error;                       // thrown by the resolver inside DuckDB
 };
 
 std::string TableKey(const std::string &schema, const std::string &table) { return Lower(schema) + "." + Lower(table); }
+
+// SQL reading a lake table: its files by field id, minus the rows its delete files list.
+std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
+  std::string schema_map, columns, data_columns;
+  for (const auto &column : scan.columns) {
+    std::string default_value =
+        column.default_value ? "CAST(" + QuoteLiteral(*column.default_value) + " AS VARCHAR)" : "CAST(NULL AS VARCHAR)";
+    schema_map += (schema_map.empty() ? "" : ", ") +
+                  fmt::format("{}: {{name: {}, type: {}, default_value: {}}}", column.id, QuoteLiteral(column.name),
+                              QuoteLiteral(Engine::SqlType(column)), default_value);
+    columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
+    data_columns += std::string(data_columns.empty() ? "" : ", ") + "d." + QuoteIdentifier(column.name);
+  }
+  std::string clean, dirty, deletes;
+  for (size_t i = 0; i < scan.files.size(); i++) {
+    if (kept && !kept->count(i)) continue;
+    const auto &file = scan.files[i];
+    auto location = QuoteLiteral(Engine::FileLocation(file.key));
+    if (file.delete_key.empty()) {
+      clean += (clean.empty() ? "" : ", ") + location;
+    } else {
+      dirty += (dirty.empty() ? "" : ", ") + location;
+      deletes += (deletes.empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.delete_key));
+    }
+  }
+  auto position_columns = [&](const std::string &qualifier) {
+    return scan.with_positions ? fmt::format(", {0}filename AS {1}, {0}file_row_number AS {2}", qualifier,
+                                             QuoteIdentifier(Engine::kFileColumn),
+                                             QuoteIdentifier(Engine::kPositionColumn))
+                               : std::string();
+  };
+  std::vector<std::string> parts;
+  if (!clean.empty()) {
+    parts.push_back(fmt::format("SELECT {}{} FROM read_parquet([{}], schema = MAP {{{}}}{})", columns,
+                                position_columns(""), clean, schema_map,
+                                scan.with_positions ? ", filename = true, file_row_number = true" : ""));
+  }
+  if (!dirty.empty()) {
+    parts.push_back(fmt::format(
+        "SELECT {}{} FROM read_parquet([{}], schema = MAP {{{}}}, filename = true, file_row_number = true) AS d "
+        "ANTI JOIN read_parquet([{}]) AS x ON d.filename = {} || x.file_path AND d.file_row_number = x.pos",
+        data_columns, position_columns("d."), dirty, schema_map, deletes, QuoteLiteral(StoreFileSystem::kPrefix)));
+  }
+  if (parts.empty()) {
+    std::string empty_list;
+    for (const auto &column : scan.columns) {
+      empty_list += (empty_list.empty() ? "" : ", ") +
+                    fmt::format("CAST(NULL AS {}) AS {}", Engine::SqlType(column), QuoteIdentifier(column.name));
+    }
+    if (scan.with_positions) {
+      empty_list += fmt::format(", CAST(NULL AS VARCHAR) AS {}, CAST(NULL AS BIGINT) AS {}",
+                                QuoteIdentifier(Engine::kFileColumn), QuoteIdentifier(Engine::kPositionColumn));
+    }
+    return "SELECT " + empty_list + " LIMIT 0";
+  }
+  std::string sql;
+  for (const auto &part : parts) sql += (sql.empty() ? "" : " UNION ALL ") + part;
+  return sql;
+}
 
 class Deadline {
  public:
@@ -177,46 +265,45 @@ class Engine::Impl {
       if (it == impl.states_.end()) return nullptr;
       state = it->second;
     }
-    if (input.schema_name.empty() || !input.catalog_name.empty() || !state->resolver) return nullptr;
-    auto key = TableKey(input.schema_name, input.table_name);
+    if (!state->resolver) return nullptr;
+    std::string key, schema = input.schema_name, table = input.table_name;
+    std::optional<TableVersion> version;
+    if (auto ref = state->versioned_refs.find(input.table_name); ref != state->versioned_refs.end()) {
+      key = "@" + ref->first;
+      schema = ref->second.schema;
+      table = ref->second.table;
+      version = ref->second.version;
+    } else {
+      if (input.schema_name.empty() || !input.catalog_name.empty()) return nullptr;
+      key = TableKey(schema, table);
+    }
     auto cached = state->tables.find(key);
     if (cached == state->tables.end()) {
-      auto scan = state->resolver->Resolve(input.schema_name, input.table_name);
+      std::optional<TableScan> scan;
+      try {
+        scan = state->resolver->Resolve(schema, table, version);
+      } catch (const Error &) {
+        // DuckDB would turn it into a binder error; the caller rethrows the original.
+        state->resolver_error = std::current_exception();
+        return nullptr;
+      }
       cached = state->tables.emplace(key, std::move(scan)).first;
       if (cached->second) {
-        for (const auto &file : cached->second->files) {
-          state->table_of_location[StoreFileSystem::PathOf(file.key)] = key;
+        const auto &files = cached->second->files;
+        for (size_t i = 0; i < files.size(); i++) {
+          state->files[StoreFileSystem::PathOf(files[i].key)] = {key, false, i};
+          if (!files[i].delete_key.empty()) state->files[StoreFileSystem::PathOf(files[i].delete_key)] = {key, true, i};
         }
       }
     }
     if (!cached->second) return nullptr;
-    const auto &scan = *cached->second;
     auto kept = state->kept_files.find(key);
-    std::string select_list;
-    for (const auto &column : scan.columns) {
-      select_list += (select_list.empty() ? "" : ", ") + QuoteIdentifier(column.name);
-    }
-    std::string files;
-    for (size_t i = 0; i < scan.files.size(); i++) {
-      if (kept != state->kept_files.end() && !kept->second.count(i)) continue;
-      files += (files.empty() ? "" : ", ") + QuoteLiteral(StoreFileSystem::PathOf(scan.files[i].key));
-    }
-    std::string sql;
-    if (files.empty()) {
-      std::string empty_list;
-      for (const auto &column : scan.columns) {
-        empty_list += (empty_list.empty() ? "" : ", ") + fmt::format("CAST(NULL AS {}) AS {}", Engine::SqlType(column),
-                                                                       QuoteIdentifier(column.name));
-      }
-      sql = "SELECT " + empty_list + " LIMIT 0";
-    } else {
-      sql = fmt::format("SELECT {} FROM read_parquet([{}])", select_list, files);
-    }
+    auto sql = ScanSql(*cached->second, kept == state->kept_files.end() ? nullptr : &kept->second);
     duckdb::Parser parser;
     parser.ParseQuery(sql);
     auto select = duckdb::unique_ptr_cast<duckdb::SQLStatement, duckdb::SelectStatement>(
         std::move(parser.statements[0]));
-    return duckdb::make_uniq<duckdb::SubqueryRef>(std::move(select), input.table_name);
+    return duckdb::make_uniq<duckdb::SubqueryRef>(std::move(select), table);
   }
 
   // --- errors --------------------------------------------------------------------------------------
@@ -316,24 +403,28 @@ class Engine::Impl {
     const auto &name = get.function.name;
     if (name == "read_parquet" || name == "parquet_scan") {
       // Only the exact file lists this request's lake tables produced may be read.
-      std::string table_key;
-      bool lake_scan = get.parameters.size() == 1 && get.parameters[0].type().id() == duckdb::LogicalTypeId::LIST;
+      const FileRole *role = nullptr;
+      std::vector<size_t> indexes;
+      bool lake_scan = !get.parameters.empty() && get.parameters[0].type().id() == duckdb::LogicalTypeId::LIST;
       if (lake_scan) {
         for (const auto &file : duckdb::ListValue::GetChildren(get.parameters[0])) {
-          auto it = state.table_of_location.find(file.ToString());
-          if (it == state.table_of_location.end() || (!table_key.empty() && it->second != table_key)) {
+          auto it = state.files.find(file.ToString());
+          if (it == state.files.end() ||
+              (role && (it->second.table_key != role->table_key || it->second.is_delete_file != role->is_delete_file))) {
             lake_scan = false;
             break;
           }
-          table_key = it->second;
+          role = &it->second;
+          indexes.push_back(it->second.file_index);
         }
       }
-      if (!lake_scan || table_key.empty()) {
+      if (!lake_scan || !role) {
         throw Error(ErrorKind::kForbidden, "reading files directly is not allowed; query lake tables by name");
       }
-      const auto &scan = *state.tables.at(table_key);
+      if (role->is_delete_file) return;
+      const auto &scan = *state.tables.at(role->table_key);
       std::set<size_t> files;
-      for (size_t i = 0; i < scan.files.size(); i++) {
+      for (auto i : indexes) {
         bool may_match = true;
         for (const auto &entry : get.table_filters.filters) {
           const auto &column_ids = get.GetColumnIds();
@@ -348,6 +439,7 @@ class Engine::Impl {
         }
         if (may_match) files.insert(i);
       }
+      auto table_key = role->table_key;
       kept[table_key].insert(files.begin(), files.end());
       return;
     }
@@ -400,15 +492,94 @@ class Engine::Impl {
     for (auto &child : op.children) CheckPlan(*child, state, kept);
   }
 
-  // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
-  // Returns the number of result columns.
-  size_t Prepare(Session &session, const std::string &sql) {
-    RequireSelect(sql);
+  // Runs a step that binds lake tables; an error the resolver raised inside DuckDB is rethrown as is.
+  template <typename Action>
+  auto Bind(Session &session, Action &&action) -> decltype(action()) {
+    try {
+      return Guard(nullptr, action);
+    } catch (const Error &) {
+      if (session.state().resolver_error) std::rethrow_exception(session.state().resolver_error);
+      throw;
+    }
+  }
+
+  // Evaluates a constant expression (no lake tables, nothing the sandbox forbids) to one value.
+  duckdb::Value EvaluateConstant(const std::string &expression, const std::string &sql_type) {
+    Session session(*this, nullptr);
+    auto sql = fmt::format("SELECT CAST(({}) AS {})", expression, sql_type);
     auto plan = Guard(nullptr, [&] { return session.context().ExtractPlan(sql); });
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
+    auto result = Run(session.connection(), sql);
+    if (result->RowCount() != 1) throw Error(ErrorKind::kInvalidInput, "expected one constant value");
+    return result->GetValue(0, 0);
+  }
+
+  // Gives each `ns.t AT (...)` reference a token the replacement scan resolves to that version.
+  // Returns whether the statement changed.
+  bool RewriteVersionedRefs(Session &session, duckdb::SQLStatement &statement) {
+    bool changed = false;
+    std::function<void(duckdb::QueryNode &)> visit_node;
+    std::function<void(duckdb::unique_ptr<duckdb::ParsedExpression> &)> visit_expression =
+        [&](duckdb::unique_ptr<duckdb::ParsedExpression> &expression) {
+          if (!expression) return;
+          if (expression->GetExpressionClass() == duckdb::ExpressionClass::SUBQUERY) {
+            visit_node(*expression->Cast<duckdb::SubqueryExpression>().subquery->node);
+          }
+          duckdb::ParsedExpressionIterator::EnumerateChildren(
+              *expression, [&](duckdb::unique_ptr<duckdb::ParsedExpression> &child) { visit_expression(child); });
+        };
+    auto visit_ref = [&](duckdb::TableRef &ref) {
+      if (ref.type != duckdb::TableReferenceType::BASE_TABLE) return;
+      auto &base = ref.Cast<duckdb::BaseTableRef>();
+      if (!base.at_clause) return;
+      auto unit = Lower(base.at_clause->Unit());
+      auto expression = base.at_clause->ExpressionMutable()->ToString();
+      TableVersion version;
+      if (unit == "version") {
+        auto value = EvaluateConstant(expression, "BIGINT");
+        if (value.IsNull()) throw Error(ErrorKind::kInvalidInput, "AT (VERSION => ...) needs a snapshot id");
+        version.snapshot_id = value.GetValue<int64_t>();
+      } else if (unit == "timestamp") {
+        auto value = EvaluateConstant("epoch_ms(CAST((" + expression + ") AS TIMESTAMPTZ))", "BIGINT");
+        if (value.IsNull()) throw Error(ErrorKind::kInvalidInput, "AT (TIMESTAMP => ...) needs a timestamp");
+        version.unix_ms = value.GetValue<int64_t>();
+      } else {
+        throw MakeError(ErrorKind::kInvalidInput, "AT ({} => ...) is not supported; use VERSION or TIMESTAMP",
+                        base.at_clause->Unit());
+      }
+      if (base.schema_name.empty() || !base.catalog_name.empty()) {
+        throw Error(ErrorKind::kInvalidInput, "AT (...) needs a lake table named as namespace.table");
+      }
+      auto token = fmt::format("__ducklake_version_{}", session.state().versioned_refs.size());
+      session.state().versioned_refs[token] = {base.schema_name, base.table_name, version};
+      if (base.alias.empty()) base.alias = base.table_name;
+      base.table_name = token;
+      base.schema_name.clear();
+      base.at_clause.reset();
+      changed = true;
+    };
+    visit_node = [&](duckdb::QueryNode &node) {
+      for (auto &cte : node.cte_map.map) visit_node(*cte.second->query->node);
+      duckdb::ParsedExpressionIterator::EnumerateQueryNodeChildren(node, visit_expression, visit_ref);
+    };
+    visit_node(*statement.Cast<duckdb::SelectStatement>().node);
+    return changed;
+  }
+
+  // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
+  // Returns the SQL to run (versioned references rewritten) and the number of result columns.
+  std::pair<std::string, size_t> Prepare(Session &session, const std::string &sql) {
+    auto statements = ParseStatements(sql);
+    if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
+      throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
+    }
+    auto final_sql = RewriteVersionedRefs(session, *statements[0]) ? statements[0]->ToString() : sql;
+    auto plan = Bind(session, [&] { return session.context().ExtractPlan(final_sql); });
+    std::map<std::string, std::set<size_t>> kept;
+    CheckPlan(*plan, session.state(), kept);
     session.state().kept_files = std::move(kept);
-    return plan->types.size();
+    return {final_sql, plan->types.size()};
   }
 
   // The names and types of a prepared query's result columns.
@@ -425,13 +596,6 @@ class Engine::Impl {
   // wrote it: no second look at the object store.
   WrittenFile DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                   const std::vector<ColumnDef> &target);
-
-  void RequireSelect(const std::string &sql) {
-    auto statements = ParseStatements(sql);
-    if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
-      throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
-    }
-  }
 
   std::vector<duckdb::unique_ptr<duckdb::SQLStatement>> ParseStatements(const std::string &sql) {
     duckdb::Parser parser;
@@ -473,6 +637,26 @@ ColumnDef Engine::ParseColumnType(const std::string &name, const std::string &sq
   }
   return LakeColumnFromType(name, type);
 }
+
+std::string Engine::FileLocation(const std::string &key) { return StoreFileSystem::PathOf(key); }
+
+namespace {
+
+// DELETE/UPDATE target: a lake table named as namespace.table, with an optional alias.
+void ParseTarget(duckdb::TableRef &ref, const char *verb, Statement &statement) {
+  if (ref.type != duckdb::TableReferenceType::BASE_TABLE) {
+    throw MakeError(ErrorKind::kInvalidInput, "{} needs a lake table named as namespace.table", verb);
+  }
+  auto &base = ref.Cast<duckdb::BaseTableRef>();
+  if (base.schema_name.empty() || !base.catalog_name.empty() || base.at_clause) {
+    throw MakeError(ErrorKind::kInvalidInput, "{} needs a lake table named as namespace.table", verb);
+  }
+  statement.target_schema = base.schema_name;
+  statement.target_table = base.table_name;
+  statement.target_alias = base.alias.empty() ? base.table_name : base.alias;
+}
+
+}  // namespace
 
 Statement Engine::Parse(const std::string &sql) {
   auto statements = impl_->ParseStatements(sql);
@@ -524,6 +708,106 @@ Statement Engine::Parse(const std::string &sql) {
       }
       return statement;
     }
+    case duckdb::StatementType::DELETE_STATEMENT: {
+      auto &del = parsed.Cast<duckdb::DeleteStatement>();
+      if (!del.using_clauses.empty() || !del.returning_list.empty() || !del.cte_map.map.empty()) {
+        throw Error(ErrorKind::kInvalidInput, "DELETE on lake tables supports DELETE FROM ns.t [WHERE ...] only");
+      }
+      statement.kind = StatementKind::kDelete;
+      ParseTarget(*del.table, "DELETE", statement);
+      if (del.condition) statement.condition_sql = del.condition->ToString();
+      return statement;
+    }
+    case duckdb::StatementType::UPDATE_STATEMENT: {
+      auto &update = parsed.Cast<duckdb::UpdateStatement>();
+      if (update.from_table || !update.returning_list.empty() || !update.cte_map.map.empty() || !update.set_info) {
+        throw Error(ErrorKind::kInvalidInput, "UPDATE on lake tables supports UPDATE ns.t SET ... [WHERE ...] only");
+      }
+      statement.kind = StatementKind::kUpdate;
+      ParseTarget(*update.table, "UPDATE", statement);
+      auto &set = *update.set_info;
+      if (set.condition) statement.condition_sql = set.condition->ToString();
+      for (size_t i = 0; i < set.columns.size(); i++) {
+        if (set.expressions[i]->GetExpressionType() == duckdb::ExpressionType::VALUE_DEFAULT) {
+          throw Error(ErrorKind::kInvalidInput, "UPDATE ... SET c = DEFAULT is not supported");
+        }
+        statement.assignments.emplace_back(set.columns[i], set.expressions[i]->ToString());
+      }
+      return statement;
+    }
+    case duckdb::StatementType::ALTER_STATEMENT: {
+      auto &info = *parsed.Cast<duckdb::AlterStatement>().info;
+      if (info.type != duckdb::AlterType::ALTER_TABLE) break;
+      if (info.schema.empty() || !info.catalog.empty()) {
+        throw Error(ErrorKind::kInvalidInput, "ALTER TABLE needs a lake table named as namespace.table");
+      }
+      statement.kind = StatementKind::kAlterTable;
+      statement.target_schema = info.schema;
+      statement.target_table = info.name;
+      auto &alter = info.Cast<duckdb::AlterTableInfo>();
+      auto &alteration = statement.alteration;
+      switch (alter.alter_table_type) {
+        case duckdb::AlterTableType::ADD_COLUMN: {
+          auto &add = alter.Cast<duckdb::AddColumnInfo>();
+          alteration.kind = AlterKind::kAddColumn;
+          alteration.if_exists = add.if_column_not_exists;
+          alteration.new_column = LakeColumnFromType(add.new_column.Name(), add.new_column.Type());
+          if (add.new_column.HasDefaultValue()) {
+            alteration.new_column.default_value =
+                EvaluateConstant(add.new_column.DefaultValue().ToString(), alteration.new_column);
+          }
+          return statement;
+        }
+        case duckdb::AlterTableType::REMOVE_COLUMN: {
+          auto &remove = alter.Cast<duckdb::RemoveColumnInfo>();
+          alteration.kind = AlterKind::kDropColumn;
+          alteration.column = remove.removed_column;
+          alteration.if_exists = remove.if_column_exists;
+          return statement;
+        }
+        case duckdb::AlterTableType::RENAME_COLUMN: {
+          auto &rename = alter.Cast<duckdb::RenameColumnInfo>();
+          alteration.kind = AlterKind::kRenameColumn;
+          alteration.column = rename.old_name;
+          alteration.new_name = rename.new_name;
+          return statement;
+        }
+        case duckdb::AlterTableType::ALTER_COLUMN_TYPE: {
+          auto &change = alter.Cast<duckdb::ChangeColumnTypeInfo>();
+          // Without USING the parser supplies CAST(column AS type); anything else would rewrite data.
+          bool plain_cast = !change.expression ||
+                            (change.expression->GetExpressionClass() == duckdb::ExpressionClass::CAST &&
+                             change.expression->Cast<duckdb::CastExpression>().child->GetExpressionClass() ==
+                                 duckdb::ExpressionClass::COLUMN_REF);
+          if (!plain_cast) throw Error(ErrorKind::kInvalidInput, "ALTER COLUMN ... TYPE ... USING is not supported");
+          alteration.kind = AlterKind::kSetType;
+          alteration.column = change.column_name;
+          alteration.new_column = LakeColumnFromType(change.column_name, change.target_type);
+          return statement;
+        }
+        case duckdb::AlterTableType::RENAME_TABLE: {
+          alteration.kind = AlterKind::kRenameTable;
+          alteration.new_name = alter.Cast<duckdb::RenameTableInfo>().new_table_name;
+          return statement;
+        }
+        default:
+          throw Error(ErrorKind::kInvalidInput,
+                      "lake tables support ADD COLUMN, DROP COLUMN, RENAME COLUMN, ALTER COLUMN ... TYPE and "
+                      "RENAME TO");
+      }
+    }
+    case duckdb::StatementType::DROP_STATEMENT: {
+      auto &info = *parsed.Cast<duckdb::DropStatement>().info;
+      if (info.type != duckdb::CatalogType::TABLE_ENTRY) break;
+      if (info.schema.empty() || !info.catalog.empty()) {
+        throw Error(ErrorKind::kInvalidInput, "DROP TABLE needs a lake table named as namespace.table");
+      }
+      statement.kind = StatementKind::kDropTable;
+      statement.target_schema = info.schema;
+      statement.target_table = info.name;
+      statement.if_exists = info.if_not_found == duckdb::OnEntryNotFound::RETURN_NULL;
+      return statement;
+    }
     default:
       break;
   }
@@ -531,10 +815,34 @@ Statement Engine::Parse(const std::string &sql) {
                   duckdb::StatementTypeToString(parsed.type));
 }
 
+std::optional<std::string> Engine::EvaluateConstant(const std::string &expression, const ColumnDef &column) {
+  auto value = impl_->EvaluateConstant(expression, SqlType(column));
+  if (value.IsNull()) return std::nullopt;
+  return value.ToString();
+}
+
+std::vector<std::vector<std::optional<std::string>>> Engine::QueryRows(const std::string &sql, TableResolver &resolver,
+                                                                     int64_t timeout_ms, size_t max_rows) {
+  Impl::Session session(*impl_, &resolver);
+  auto [final_sql, column_count] = impl_->Prepare(session, sql);
+  Deadline deadline(session.context(), timeout_ms);
+  auto result = impl_->Run(session.connection(), final_sql, &deadline);
+  if (result->RowCount() > max_rows) throw Error(ErrorKind::kInternal, "a bookkeeping query returned too many rows");
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  for (duckdb::idx_t row = 0; row < result->RowCount(); row++) {
+    auto &out = rows.emplace_back();
+    for (duckdb::idx_t column = 0; column < column_count; column++) {
+      auto value = result->GetValue(column, row);
+      out.push_back(value.IsNull() ? std::nullopt : std::optional<std::string>(value.ToString()));
+    }
+  }
+  return rows;
+}
+
 std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolver &resolver) {
   Impl::Session session(*impl_, &resolver);
-  impl_->Prepare(session, sql);
-  auto [names, types] = impl_->ResultShape(session, sql);
+  auto final_sql = impl_->Prepare(session, sql).first;
+  auto [names, types] = impl_->ResultShape(session, final_sql);
   std::vector<ColumnDef> columns;
   for (size_t i = 0; i < names.size(); i++) columns.push_back(LakeColumnFromType(names[i], types[i]));
   return columns;
@@ -543,9 +851,8 @@ std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolv
 void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options,
                    const ByteSink &sink) {
   Impl::Session session(*impl_, &resolver);
-  impl_->Prepare(session, sql);
-  std::string final_sql = sql;
-  if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", sql, *options.limit);
+  auto final_sql = impl_->Prepare(session, sql).first;
+  if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
   Deadline deadline(session.context(), options.timeout_ms);
   auto &con = session.connection();
 
@@ -626,10 +933,10 @@ void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryO
 
 WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, const std::vector<ColumnDef> &target,
                                const std::vector<std::string> &source_columns, const std::string &key,
-                               int64_t timeout_ms) {
+                               int64_t timeout_ms, bool preserve_order) {
   Impl::Session session(*impl_, &resolver);
   // Binding is the expensive part of a small write: the column count comes from the checked plan.
-  auto column_count = impl_->Prepare(session, sql);
+  auto [query_sql, column_count] = impl_->Prepare(session, sql);
   // Which query output feeds each target column: by position, or through INSERT's column list.
   std::vector<std::optional<size_t>> source_of(target.size());
   if (source_columns.empty()) {
@@ -658,7 +965,9 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
   std::string positional, projection, field_ids;
   for (size_t i = 0; i < column_count; i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
   for (size_t t = 0; t < target.size(); t++) {
-    std::string value = source_of[t] ? fmt::format("q.c{}", *source_of[t]) : "NULL";
+    std::string value = source_of[t]                ? fmt::format("q.c{}", *source_of[t])
+                        : target[t].default_value ? QuoteLiteral(*target[t].default_value)
+                                                  : "NULL";
     projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
                                                 QuoteIdentifier(target[t].name));
     field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
@@ -666,9 +975,9 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
   Deadline deadline(session.context(), timeout_ms);
   try {
     auto result = impl_->Run(session.connection(),
-                             fmt::format("COPY (SELECT {} FROM ({}) AS q({})) TO {} (FORMAT parquet, PRESERVE_ORDER false, RETURN_STATS true, FIELD_IDS {{{}}})",
-                                         projection, sql, positional,
-                                         QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids),
+                             fmt::format("COPY (SELECT {} FROM ({}) AS q({})) TO {} (FORMAT parquet, PRESERVE_ORDER {}, RETURN_STATS true, FIELD_IDS {{{}}})",
+                                         projection, query_sql, positional,
+                                         QuoteLiteral(StoreFileSystem::PathOf(key)), preserve_order, field_ids),
                              &deadline);
     return impl_->DescribeWrittenFile(*result, key, target);
   } catch (...) {
@@ -779,7 +1088,9 @@ WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, co
   }
   for (size_t t = 0; t < target.size(); t++) {
     const auto *present = Impl::ColumnByName(uploaded, target[t].name);
-    std::string value = present ? QuoteIdentifier(present->name) : "NULL";
+    std::string value = present                   ? QuoteIdentifier(present->name)
+                        : target[t].default_value ? QuoteLiteral(*target[t].default_value)
+                                                  : "NULL";
     projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
                                                 QuoteIdentifier(target[t].name));
     field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);

@@ -1,15 +1,14 @@
 #include "lake/lake.hpp"
 
-#include <fmt/chrono.h>
-
 #include <algorithm>
-#include <chrono>
 #include <functional>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "common/error.hpp"
 #include "common/ids.hpp"
+#include "common/time.hpp"
 #include "lake/names.hpp"
 
 namespace ducklake {
@@ -32,12 +31,6 @@ std::string Quoted(const std::string &name) {
   return out + "\"";
 }
 
-std::string NowUtc() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
-}
-
 // The snapshot being built by one commit attempt.
 struct SnapshotDraft {
   int64_t id = 0;
@@ -46,6 +39,8 @@ struct SnapshotDraft {
   int64_t next_file_id = 0;
   bool schema_changed = false;
   std::vector<std::string> changes;
+  // Recorded in commit_extra_info: tables whose deletes and inserts here are an UPDATE's.
+  std::vector<std::string> updated_tables;
   CommitResult result;
 };
 
@@ -107,6 +102,26 @@ class Catalog {
     return tables;
   }
 
+  std::optional<TableRow> FindTableById(int64_t table_id) {
+    auto rows = txn_.Query(fmt::format("SELECT table_id, table_uuid, schema_id, table_name, path, begin_snapshot FROM "
+                                       "ducklake_table WHERE table_id = ? AND {}",
+                                       kVisible),
+                           {table_id, snapshot_, snapshot_});
+    if (rows.empty()) return std::nullopt;
+    const auto &row = rows[0];
+    return TableRow{row.Int(0), row.String(1), row.Int(2), row.String(3), row.String(4), row.Int(5)};
+  }
+
+  // Rows visible at this snapshot: data file rows minus the positions their delete files list.
+  int64_t LiveRows(int64_t table_id) {
+    auto rows = txn_.Query(
+        fmt::format("SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) "
+                    "- (SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0})",
+                    kVisible),
+        {table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_});
+    return rows[0].Int(0);
+  }
+
   std::optional<TableRow> FindTable(int64_t schema_id, const std::string &name) {
     auto tables = Tables(schema_id, name);
     if (tables.empty()) return std::nullopt;
@@ -150,14 +165,13 @@ class Catalog {
         txn_.Query("SELECT min(begin_snapshot) FROM ducklake_table WHERE table_id = ?", {table.id})[0].Int(0);
     info.snapshot_id = snapshot_;
     info.key_prefix = DataPath() + schema.path + table.path;
-    auto totals = txn_.Query(fmt::format("SELECT count(*), coalesce(sum(record_count), 0), "
-                                         "coalesce(sum(file_size_bytes), 0) FROM ducklake_data_file "
+    auto totals = txn_.Query(fmt::format("SELECT count(*), coalesce(sum(file_size_bytes), 0) FROM ducklake_data_file "
                                          "WHERE table_id = ? AND {}",
                                          kVisible),
                              {table.id, snapshot_, snapshot_});
     info.file_count = totals[0].Int(0);
-    info.record_count = totals[0].Int(1);
-    info.file_size_bytes = totals[0].Int(2);
+    info.file_size_bytes = totals[0].Int(1);
+    info.record_count = LiveRows(table.id);
     return info;
   }
 
@@ -166,21 +180,62 @@ class Catalog {
   int64_t snapshot_;
 };
 
-int64_t InsertColumns(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id, std::vector<ColumnDef> &columns,
-                      std::optional<int64_t> parent, int64_t next_column_id) {
-  int64_t order = 1;
-  for (auto &column : columns) {
-    column.id = next_column_id++;
-    txn.Execute("INSERT INTO ducklake_column (column_id, begin_snapshot, end_snapshot, table_id, column_order, "
-                "column_name, column_type, initial_default, default_value, nulls_allowed, parent_column) "
-                "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {column.id, snapshot_id, table_id, order++, column.name, column.type,
-                 column.default_value ? SqlValue(*column.default_value) : SqlValue(),
-                 column.default_value ? SqlValue(*column.default_value) : SqlValue(),
-                 static_cast<int64_t>(column.nullable), parent ? SqlValue(*parent) : SqlValue()});
-    next_column_id = InsertColumns(txn, table_id, snapshot_id, column.children, column.id, next_column_id);
+// Inserts a column version and its children, with the ids they carry.
+void InsertColumnRows(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id, const ColumnDef &column,
+                      int64_t order, std::optional<int64_t> parent) {
+  auto optional_text = [](const std::optional<std::string> &v) { return v ? SqlValue(*v) : SqlValue(); };
+  txn.Execute("INSERT INTO ducklake_column (column_id, begin_snapshot, end_snapshot, table_id, column_order, "
+              "column_name, column_type, initial_default, default_value, nulls_allowed, parent_column) "
+              "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {column.id, snapshot_id, table_id, order, column.name, column.type, optional_text(column.default_value),
+               optional_text(column.default_value), static_cast<int64_t>(column.nullable),
+               parent ? SqlValue(*parent) : SqlValue()});
+  int64_t child_order = 1;
+  for (const auto &child : column.children) {
+    InsertColumnRows(txn, table_id, snapshot_id, child, child_order++, column.id);
   }
-  return next_column_id;
+}
+
+void EndColumnRows(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id, const ColumnDef &column) {
+  txn.Execute("UPDATE ducklake_column SET end_snapshot = ? WHERE table_id = ? AND column_id = ? AND end_snapshot IS NULL",
+              {snapshot_id, table_id, column.id});
+  for (const auto &child : column.children) EndColumnRows(txn, table_id, snapshot_id, child);
+}
+
+bool SameColumn(const ColumnDef &a, const ColumnDef &b) {
+  return a.name == b.name && a.type == b.type && a.nullable == b.nullable && a.default_value == b.default_value;
+}
+
+// Moves a table's columns from `old_columns` to `new_columns` (top-level columns matched by id):
+// dropped ones end, changed ones get a new version with the same id, new ones begin.
+void ApplyColumns(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id, const std::vector<ColumnDef> &old_columns,
+                  const std::vector<ColumnDef> &new_columns) {
+  ValidateColumns(new_columns);
+  if (new_columns.empty()) throw Error(ErrorKind::kInvalidInput, "a table needs at least one column");
+  std::map<int64_t, const ColumnDef *> old_by_id;
+  for (const auto &column : old_columns) old_by_id[column.id] = &column;
+  std::set<int64_t> kept;
+  int64_t order = 1;
+  for (const auto &column : new_columns) {
+    auto it = old_by_id.find(column.id);
+    if (it == old_by_id.end()) {
+      InsertColumnRows(txn, table_id, snapshot_id, column, order, std::nullopt);
+    } else {
+      kept.insert(column.id);
+      if (!SameColumn(*it->second, column)) {
+        txn.Execute("UPDATE ducklake_column SET end_snapshot = ? WHERE table_id = ? AND column_id = ? AND "
+                    "end_snapshot IS NULL",
+                    {snapshot_id, table_id, column.id});
+        ColumnDef version = column;
+        version.children.clear();  // children keep their rows; only this column changed
+        InsertColumnRows(txn, table_id, snapshot_id, version, order, std::nullopt);
+      }
+    }
+    order++;
+  }
+  for (const auto &column : old_columns) {
+    if (!kept.count(column.id)) EndColumnRows(txn, table_id, snapshot_id, column);
+  }
 }
 
 const ColumnDef *FindColumnById(const std::vector<ColumnDef> &columns, int64_t id) {
@@ -199,7 +254,12 @@ TableRow CreateTableRows(MetaTransaction &txn, SnapshotDraft &draft, const Schem
   TableRow table{draft.next_catalog_id++, NewUuid(), schema.id, name, name + "/", draft.id};
   txn.Execute("INSERT INTO ducklake_table VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
               {table.id, table.uuid, draft.id, schema.id, name, table.path, int64_t{1}});
-  InsertColumns(txn, table.id, draft.id, columns, std::nullopt, 1);
+  // Columns come numbered when files were written against them already.
+  if (std::any_of(columns.begin(), columns.end(), [](const ColumnDef &column) { return column.id == 0; })) {
+    AssignColumnIds(columns);
+  }
+  int64_t order = 1;
+  for (const auto &column : columns) InsertColumnRows(txn, table.id, draft.id, column, order++, std::nullopt);
   txn.Execute("INSERT INTO ducklake_table_stats VALUES (?, 0, 0, 0)", {table.id});
   draft.schema_changed = true;
   draft.result.created_table = true;
@@ -214,14 +274,14 @@ void EndTableRows(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id) {
   }
 }
 
-void RefreshTableStats(MetaTransaction &txn, const TableInfo &table, int64_t snapshot_id,
+void RefreshTableStats(MetaTransaction &txn, Catalog &catalog, const TableInfo &table, int64_t snapshot_id,
                        const std::vector<NewDataFile> &added, bool replaced) {
-  auto totals = txn.Query(fmt::format("SELECT coalesce(sum(record_count), 0), coalesce(sum(file_size_bytes), 0) "
-                                      "FROM ducklake_data_file WHERE table_id = ? AND {}",
+  auto totals = txn.Query(fmt::format("SELECT coalesce(sum(file_size_bytes), 0) FROM ducklake_data_file WHERE "
+                                      "table_id = ? AND {}",
                                       kVisible),
                           {table.id, snapshot_id, snapshot_id});
   txn.Execute("UPDATE ducklake_table_stats SET record_count = ?, file_size_bytes = ? WHERE table_id = ?",
-              {totals[0].Int(0), totals[0].Int(1), table.id});
+              {catalog.LiveRows(table.id), totals[0].Int(0), table.id});
   if (replaced) txn.Execute("DELETE FROM ducklake_table_column_stats WHERE table_id = ?", {table.id});
   for (const auto &file : added) {
     for (const auto &stats : file.stats) {
@@ -271,7 +331,7 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     if (draft.schema_changed) draft.schema_version++;
     try {
       txn->Execute("INSERT INTO ducklake_snapshot VALUES (?, ?, ?, ?, ?)",
-                   {draft.id, NowUtc(), draft.schema_version, draft.next_catalog_id, draft.next_file_id});
+                   {draft.id, FormatRfc3339Ms(NowUnixMs()), draft.schema_version, draft.next_catalog_id, draft.next_file_id});
     } catch (const Error &error) {
       // Another writer took this snapshot id: start over on the new head, re-validating.
       if (error.kind() == ErrorKind::kConflict && attempt < kMaxCommitAttempts) continue;
@@ -282,8 +342,11 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     }
     std::string changes;
     for (const auto &change : draft.changes) changes += (changes.empty() ? "" : ",") + change;
-    txn->Execute("INSERT INTO ducklake_snapshot_changes VALUES (?, ?, ?, ?, NULL)",
-                 {draft.id, changes, commit.author, commit.message ? SqlValue(*commit.message) : SqlValue()});
+    std::string extra;
+    for (const auto &table : draft.updated_tables) extra += (extra.empty() ? "" : ",") + ("updated_table:" + table);
+    txn->Execute("INSERT INTO ducklake_snapshot_changes VALUES (?, ?, ?, ?, ?)",
+                 {draft.id, changes, commit.author, commit.message ? SqlValue(*commit.message) : SqlValue(),
+                  extra.empty() ? SqlValue() : SqlValue(extra)});
     if (draft.schema_changed) {
       txn->Execute("INSERT INTO ducklake_schema_versions VALUES (?, ?)", {draft.id, draft.schema_version});
     }
@@ -294,6 +357,11 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
 }
 
 }  // namespace
+
+std::string Lake::DataPath() {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  return Catalog(*txn, 0).DataPath();
+}
 
 std::string Lake::NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name) {
   auto txn = meta_.Begin(TransactionMode::kRead);
@@ -318,7 +386,7 @@ std::string SnapshotTimeColumn(const std::string &dialect) {
 
 std::string SnapshotSelect(const std::string &dialect) {
   return "SELECT s.snapshot_id, " + SnapshotTimeColumn(dialect) +
-         ", s.schema_version, c.changes_made, c.author, c.commit_message FROM ducklake_snapshot s "
+         ", s.schema_version, c.changes_made, c.author, c.commit_message, c.commit_extra_info FROM ducklake_snapshot s "
          "LEFT JOIN ducklake_snapshot_changes c ON c.snapshot_id = s.snapshot_id ";
 }
 
@@ -326,10 +394,6 @@ SnapshotInfo SnapshotFromRow(const SqlRow &row) {
   return {row.Int(0), row.String(1), row.Int(2), row.String(3), row.OptionalString(4), row.OptionalString(5)};
 }
 
-std::string CanonicalTime(int64_t unix_ms) {
-  auto seconds = static_cast<std::time_t>(unix_ms / 1000);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(seconds), unix_ms % 1000);
-}
 
 }  // namespace
 
@@ -350,53 +414,88 @@ std::vector<SnapshotInfo> Lake::ListSnapshots(size_t limit, std::optional<int64_
 }
 
 int64_t Lake::SnapshotAt(int64_t unix_ms) {
-  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
-  if (unix_ms > now_ms) throw Error(ErrorKind::kInvalidInput, "as_of is in the future");
+  if (unix_ms > NowUnixMs()) throw Error(ErrorKind::kInvalidInput, "as_of is in the future");
   bool postgres = meta_.Dialect() == "postgresql";
   auto rows = meta_.Begin(TransactionMode::kRead)
                   ->Query(std::string("SELECT max(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time <= ") +
                               (postgres ? "CAST(? AS TIMESTAMPTZ)" : "?"),
-                          {CanonicalTime(unix_ms)});
+                          {FormatRfc3339Ms(unix_ms)});
   if (rows.empty() || rows[0].IsNull(0)) throw Error(ErrorKind::kInvalidInput, "as_of is before the first snapshot");
   return rows[0].Int(0);
 }
 
 std::vector<TableSnapshot> Lake::TableHistory(const std::string &namespace_name, const std::string &table_name) {
-  auto table = GetTable(namespace_name, table_name, LatestSnapshot());
+  auto latest = LatestSnapshot();
+  return TableHistory(GetTable(namespace_name, table_name, latest).id, -1, latest);
+}
+
+std::vector<TableSnapshot> Lake::TableHistory(int64_t table_id, int64_t after, int64_t up_to) {
   auto txn = meta_.Begin(TransactionMode::kRead);
-  auto id = std::to_string(table.id);
-  // Every snapshot that began or ended a version of the table row or one of its data files.
-  auto rows = txn->Query(
-      SnapshotSelect(meta_.Dialect()) +
-          "WHERE s.snapshot_id IN (SELECT begin_snapshot FROM ducklake_table WHERE table_id = ? UNION "
-          "SELECT end_snapshot FROM ducklake_table WHERE table_id = ? UNION "
-          "SELECT begin_snapshot FROM ducklake_data_file WHERE table_id = ? UNION "
-          "SELECT end_snapshot FROM ducklake_data_file WHERE table_id = ?) ORDER BY s.snapshot_id DESC",
-      {table.id, table.id, table.id, table.id});
+  auto id = std::to_string(table_id);
+  // Every snapshot that began or ended a version of the table row, a column, a data or delete file.
+  std::string touched;
+  for (const char *catalog_table : {"ducklake_table", "ducklake_column", "ducklake_data_file", "ducklake_delete_file"}) {
+    touched += fmt::format("{0}SELECT begin_snapshot FROM {1} WHERE table_id = ? UNION SELECT end_snapshot FROM {1} "
+                           "WHERE table_id = ?",
+                           touched.empty() ? "" : " UNION ", catalog_table);
+  }
+  std::vector<SqlValue> params(8, table_id);
+  params.emplace_back(after);
+  params.emplace_back(up_to);
+  auto rows = txn->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id IN (" + touched +
+                             ") AND s.snapshot_id > ? AND s.snapshot_id <= ? ORDER BY s.snapshot_id DESC",
+                         params);
+  auto created = txn->Query("SELECT min(begin_snapshot) FROM ducklake_table WHERE table_id = ?", {table_id});
+  int64_t created_snapshot = created.empty() || created[0].IsNull(0) ? -1 : created[0].Int(0);
   std::vector<TableSnapshot> history;
+  auto has = [](const std::string &list, const std::string &entry) {
+    for (size_t pos = list.find(entry); pos != std::string::npos; pos = list.find(entry, pos + 1)) {
+      size_t end = pos + entry.size();
+      if ((pos == 0 || list[pos - 1] == ',') && (end == list.size() || list[end] == ',')) return true;
+    }
+    return false;
+  };
   for (const auto &row : rows) {
     TableSnapshot entry;
     entry.snapshot = SnapshotFromRow(row);
     auto snapshot_id = entry.snapshot.id;
-    auto counts = txn->Query(
-        "SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND "
-        "begin_snapshot = ?), (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? "
-        "AND end_snapshot = ?)",
-        {table.id, snapshot_id, table.id, snapshot_id});
-    entry.rows_added = counts[0].Int(0);
-    entry.rows_deleted = counts[0].Int(1);
     const auto &changes = entry.snapshot.changes;
-    if (changes.find("created_table:") != std::string::npos && snapshot_id == table.created_snapshot) {
+    auto extra = row.OptionalString(6).value_or("");
+    if (snapshot_id == created_snapshot) {
       entry.operation = "create";
-    } else if (changes.find("dropped_table:" + id) != std::string::npos) {
+    } else if (has(changes, "dropped_table:" + id)) {
       entry.operation = "drop";
-    } else if (changes.find("deleted_from_table:" + id) != std::string::npos) {
+    } else if (has(changes, "compacted_table:" + id)) {
+      entry.operation = "compact";
+    } else if (has(extra, "updated_table:" + id)) {
+      entry.operation = "update";
+    } else if (has(changes, "deleted_from_table:" + id) && has(changes, "inserted_into_table:" + id)) {
       entry.operation = "overwrite";
-    } else if (changes.find("inserted_into_table:" + id) != std::string::npos) {
+    } else if (has(changes, "deleted_from_table:" + id)) {
+      entry.operation = "delete";
+    } else if (has(changes, "inserted_into_table:" + id)) {
       entry.operation = "insert";
-    } else {
+    } else if (txn->Query("SELECT 1 FROM ducklake_column WHERE table_id = ? AND (begin_snapshot = ? OR end_snapshot = ?)",
+                          {table_id, snapshot_id, snapshot_id})
+                   .empty()) {
       entry.operation = "rename";
+    } else {
+      entry.operation = "alter";
+    }
+    if (entry.operation != "compact") {
+      // Rows added are the new files' rows; rows deleted follow from the live counts on both sides.
+      auto counts = txn->Query(
+          fmt::format("SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND "
+                      "begin_snapshot = ?), "
+                      "(SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) - "
+                      "(SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0}), "
+                      "(SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) - "
+                      "(SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0})",
+                      kVisible),
+          {table_id, snapshot_id, table_id, snapshot_id - 1, snapshot_id - 1, table_id, snapshot_id - 1,
+           snapshot_id - 1, table_id, snapshot_id, snapshot_id, table_id, snapshot_id, snapshot_id});
+      entry.rows_added = counts[0].Int(0);
+      entry.rows_deleted = counts[0].Int(1) + entry.rows_added - counts[0].Int(2);
     }
     history.push_back(std::move(entry));
   }
@@ -444,6 +543,121 @@ CommitResult Lake::DropNamespace(const std::string &name, const CommitInfo &comm
     draft.schema_changed = true;
     draft.changes.push_back("dropped_schema:" + std::to_string(schema.id));
   });
+}
+
+namespace {
+
+// `?` as a point in time in the dialect's snapshot_time type.
+std::string TimeParameter(const std::string &dialect) {
+  return dialect == "postgresql" ? "CAST(? AS TIMESTAMPTZ)" : "?";
+}
+
+
+}  // namespace
+
+ExpireResult Lake::ExpireSnapshots(std::optional<int64_t> older_than_unix_ms, int64_t keep_last, bool dry_run) {
+  if (keep_last < 1) throw Error(ErrorKind::kInvalidInput, "keep_last must be at least 1");
+  auto txn = meta_.Begin(dry_run ? TransactionMode::kRead : TransactionMode::kWrite);
+  const auto dialect = meta_.Dialect();
+  // The kept snapshots are always the newest ones: expiring a prefix keeps visibility ranges simple.
+  auto kept_rows = txn->Query("SELECT snapshot_id FROM ducklake_snapshot ORDER BY snapshot_id DESC LIMIT ?", {keep_last});
+  int64_t oldest_kept = kept_rows.back().Int(0);
+  if (older_than_unix_ms) {
+    auto newer = txn->Query("SELECT min(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time >= " +
+                                TimeParameter(dialect),
+                            {FormatRfc3339Ms(*older_than_unix_ms)});
+    if (!newer.empty() && !newer[0].IsNull(0)) oldest_kept = std::min(oldest_kept, newer[0].Int(0));
+  }
+  ExpireResult result;
+  for (const auto &row : txn->Query("SELECT snapshot_id FROM ducklake_snapshot WHERE snapshot_id < ? ORDER BY snapshot_id",
+                                    {oldest_kept})) {
+    result.expired_snapshots.push_back(row.Int(0));
+  }
+  // A file no kept snapshot can see: it stopped counting at or before the oldest kept one.
+  constexpr const char *file_paths =
+      "SELECT {0}.{1}, m.value, s.path || t.path || {0}.path FROM {2} {0} "
+      "JOIN (SELECT DISTINCT table_id, schema_id, path FROM ducklake_table) t ON t.table_id = {0}.table_id "
+      "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
+      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
+      "WHERE {0}.end_snapshot IS NOT NULL AND {0}.end_snapshot <= ?";
+  std::vector<std::pair<int64_t, std::string>> data_files, delete_files;
+  for (const auto &row : txn->Query(fmt::format(fmt::runtime(file_paths), "f", "data_file_id", "ducklake_data_file"), {oldest_kept})) {
+    data_files.emplace_back(row.Int(0), row.String(2));
+    result.scheduled_files.push_back(row.String(1) + row.String(2));
+  }
+  for (const auto &row :
+       txn->Query(fmt::format(fmt::runtime(file_paths), "d", "delete_file_id", "ducklake_delete_file"), {oldest_kept})) {
+    delete_files.emplace_back(row.Int(0), row.String(2));
+    result.scheduled_files.push_back(row.String(1) + row.String(2));
+  }
+  if (dry_run || (result.expired_snapshots.empty() && result.scheduled_files.empty())) return result;
+  auto now = FormatRfc3339Ms(NowUnixMs());
+  for (const auto &[id, path] : data_files) {
+    txn->Execute("INSERT INTO ducklake_files_scheduled_for_deletion VALUES (?, ?, ?, " + TimeParameter(dialect) + ")",
+                 {id, path, int64_t{1}, now});
+    txn->Execute("DELETE FROM ducklake_file_column_stats WHERE data_file_id = ?", {id});
+    txn->Execute("DELETE FROM ducklake_data_file WHERE data_file_id = ?", {id});
+  }
+  for (const auto &[id, path] : delete_files) {
+    txn->Execute("INSERT INTO ducklake_files_scheduled_for_deletion VALUES (?, ?, ?, " + TimeParameter(dialect) + ")",
+                 {id, path, int64_t{1}, now});
+    txn->Execute("DELETE FROM ducklake_delete_file WHERE delete_file_id = ?", {id});
+  }
+  // Catalog versions no kept snapshot sees; a dropped table's statistics go with its last row.
+  txn->Execute("DELETE FROM ducklake_table_stats WHERE table_id IN (SELECT table_id FROM ducklake_table WHERE "
+               "end_snapshot <= ?) AND table_id NOT IN (SELECT table_id FROM ducklake_table WHERE end_snapshot IS NULL "
+               "OR end_snapshot > ?)",
+               {oldest_kept, oldest_kept});
+  txn->Execute("DELETE FROM ducklake_table_column_stats WHERE table_id NOT IN (SELECT table_id FROM ducklake_table_stats)");
+  for (const char *catalog_table : {"ducklake_column", "ducklake_table", "ducklake_schema"}) {
+    txn->Execute(fmt::format("DELETE FROM {} WHERE end_snapshot IS NOT NULL AND end_snapshot <= ?", catalog_table),
+                 {oldest_kept});
+  }
+  for (const char *catalog_table : {"ducklake_snapshot_changes", "ducklake_snapshot"}) {
+    txn->Execute(fmt::format("DELETE FROM {} WHERE snapshot_id < ?", catalog_table), {oldest_kept});
+  }
+  txn->Commit();
+  return result;
+}
+
+std::vector<std::string> Lake::ScheduledFiles(int64_t min_age_ms) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  auto rows = txn->Query("SELECT m.value || f.path FROM ducklake_files_scheduled_for_deletion f JOIN ducklake_metadata "
+                         "m ON m.key = 'data_path' AND m.scope IS NULL WHERE f.schedule_start <= " +
+                             TimeParameter(meta_.Dialect()) + " ORDER BY f.path",
+                         {FormatRfc3339Ms(NowUnixMs() - min_age_ms)});
+  std::vector<std::string> keys;
+  for (const auto &row : rows) keys.push_back(row.String(0));
+  return keys;
+}
+
+void Lake::ForgetScheduledFiles(const std::vector<std::string> &keys) {
+  if (keys.empty()) return;
+  auto txn = meta_.Begin(TransactionMode::kWrite);
+  auto data_path = Catalog(*txn, 0).DataPath();
+  for (const auto &key : keys) {
+    if (key.rfind(data_path, 0) != 0) continue;
+    txn->Execute("DELETE FROM ducklake_files_scheduled_for_deletion WHERE path = ?", {key.substr(data_path.size())});
+  }
+  txn->Commit();
+}
+
+std::vector<std::string> Lake::ReferencedKeys() {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  auto rows = txn->Query(
+      "SELECT m.value || s.path || t.path || f.path FROM ducklake_data_file f "
+      "JOIN (SELECT DISTINCT table_id, schema_id, path FROM ducklake_table) t ON t.table_id = f.table_id "
+      "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
+      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
+      "UNION SELECT m.value || s.path || t.path || d.path FROM ducklake_delete_file d "
+      "JOIN (SELECT DISTINCT table_id, schema_id, path FROM ducklake_table) t ON t.table_id = d.table_id "
+      "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
+      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
+      "UNION SELECT m.value || f.path FROM ducklake_files_scheduled_for_deletion f "
+      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL");
+  std::vector<std::string> keys;
+  for (const auto &row : rows) keys.push_back(row.String(0));
+  return keys;
 }
 
 std::vector<TableInfo> Lake::ListTables(const std::string &namespace_name, int64_t snapshot_id) {
@@ -522,19 +736,33 @@ CommitResult Lake::RenameTable(const std::string &namespace_name, const std::str
 std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto rows = txn->Query(
-      fmt::format("SELECT f.data_file_id, m.value || s.path || t.path || f.path, f.record_count, f.file_size_bytes, "
-                  "f.footer_size, f.row_id_start FROM ducklake_data_file f "
+      fmt::format("SELECT f.data_file_id, m.value || s.path || t.path, f.path, f.record_count, f.file_size_bytes, "
+                  "f.footer_size, f.row_id_start, f.begin_snapshot, d.path, d.delete_count FROM ducklake_data_file f "
                   "JOIN ducklake_table t ON t.table_id = f.table_id AND {} "
                   "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
                   "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
+                  "LEFT JOIN ducklake_delete_file d ON d.data_file_id = f.data_file_id AND {} "
                   "WHERE f.table_id = ? AND {} ORDER BY f.file_order, f.data_file_id",
-                  VisibleAs("t"), VisibleAs("f")),
-      {snapshot_id, snapshot_id, table_id, snapshot_id, snapshot_id});
+                  VisibleAs("t"), VisibleAs("d"), VisibleAs("f")),
+      {snapshot_id, snapshot_id, snapshot_id, snapshot_id, table_id, snapshot_id, snapshot_id});
   std::vector<DataFile> files;
   std::map<int64_t, size_t> index;
   for (const auto &row : rows) {
     index[row.Int(0)] = files.size();
-    files.push_back({row.Int(0), row.String(1), row.Int(2), row.Int(3), row.Int(4), row.Int(5), {}});
+    auto prefix = row.String(1);
+    DataFile file;
+    file.id = row.Int(0);
+    file.key = prefix + row.String(2);
+    file.record_count = row.Int(3);
+    file.file_size_bytes = row.Int(4);
+    file.footer_size = row.Int(5);
+    file.row_id_start = row.Int(6);
+    file.begin_snapshot = row.Int(7);
+    if (!row.IsNull(8)) {
+      file.delete_key = prefix + row.String(8);
+      file.delete_count = row.Int(9);
+    }
+    files.push_back(std::move(file));
   }
   if (files.empty()) return files;
   auto stats = txn->Query(
@@ -560,61 +788,229 @@ std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
 }
 
 CommitResult Lake::CommitWrite(const TableWrite &write, const CommitInfo &commit) {
+  LakeTransaction transaction;
+  auto &change = transaction.tables.emplace_back();
+  change.namespace_name = write.namespace_name;
+  change.table_name = write.table_name;
+  change.table_id = write.expected_table_id;
+  change.create_columns = write.create_columns;
+  change.replace_contents = write.mode == WriteMode::kOverwrite;
+  change.added_files = write.files;
+  return CommitTransaction(transaction, commit);
+}
+
+int64_t Lake::MaxColumnId(int64_t table_id) {
+  auto rows = meta_.Begin(TransactionMode::kRead)
+                  ->Query("SELECT coalesce(max(column_id), 0) FROM ducklake_column WHERE table_id = ?", {table_id});
+  return rows[0].Int(0);
+}
+
+namespace {
+
+bool ChangedSince(MetaTransaction &txn, const char *catalog_table, int64_t table_id, int64_t snapshot_id) {
+  return !txn.Query(fmt::format("SELECT 1 FROM {} WHERE table_id = ? AND (begin_snapshot > ? OR end_snapshot > ?) "
+                                "LIMIT 1",
+                                catalog_table),
+                    {table_id, snapshot_id, snapshot_id})
+              .empty();
+}
+
+bool ChangesAnything(const TableChange &change) {
+  if (change.create_columns || change.columns || change.new_name || change.dropped || change.replace_contents ||
+      !change.removed_files.empty() || !change.deletes.empty()) {
+    return true;
+  }
+  for (const auto &file : change.added_files) {
+    if (file.record_count > 0) return true;
+  }
+  return false;
+}
+
+// A data file that counts at the snapshot being drafted, with the delete file in force for it.
+struct LiveFile {
+  int64_t data_file_id = 0;
+  std::optional<int64_t> delete_file_id;
+  int64_t delete_begin_snapshot = 0;
+};
+
+std::map<std::string, LiveFile> LiveFiles(MetaTransaction &txn, int64_t table_id, const std::string &table_prefix) {
+  auto rows = txn.Query("SELECT f.data_file_id, f.path, d.delete_file_id, d.begin_snapshot FROM ducklake_data_file f "
+                        "LEFT JOIN ducklake_delete_file d ON d.data_file_id = f.data_file_id AND d.end_snapshot IS NULL "
+                        "WHERE f.table_id = ? AND f.end_snapshot IS NULL",
+                        {table_id});
+  std::map<std::string, LiveFile> files;
+  for (const auto &row : rows) {
+    files[table_prefix + row.String(1)] = {row.Int(0), row.OptionalInt(2), row.OptionalInt(3).value_or(0)};
+  }
+  return files;
+}
+
+void InsertDataFile(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id, int64_t file_id, int64_t file_order,
+                    const std::string &path, const NewDataFile &file, int64_t row_id_start) {
+  txn.Execute("INSERT INTO ducklake_data_file (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, "
+              "path, path_is_relative, file_format, record_count, file_size_bytes, footer_size, row_id_start) "
+              "VALUES (?, ?, ?, NULL, ?, ?, ?, 'parquet', ?, ?, ?, ?)",
+              {file_id, table_id, draft.id, file_order, path, int64_t{1}, file.record_count, file.file_size_bytes,
+               file.footer_size, row_id_start});
+  for (const auto &stats : file.stats) {
+    txn.Execute("INSERT INTO ducklake_file_column_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                {file_id, table_id, stats.column_id, stats.column_size_bytes, stats.value_count, stats.null_count,
+                 stats.min_value ? SqlValue(*stats.min_value) : SqlValue(),
+                 stats.max_value ? SqlValue(*stats.max_value) : SqlValue(), static_cast<int64_t>(stats.contains_nan)});
+  }
+}
+
+void EndDataFile(MetaTransaction &txn, int64_t snapshot_id, const LiveFile &file) {
+  txn.Execute("UPDATE ducklake_data_file SET end_snapshot = ? WHERE data_file_id = ?", {snapshot_id, file.data_file_id});
+  if (file.delete_file_id) {
+    txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE delete_file_id = ?",
+                {snapshot_id, *file.delete_file_id});
+  }
+}
+
+void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &draft, const TableChange &change,
+                      int64_t base_snapshot) {
+  auto schema = catalog.GetSchema(change.namespace_name);
+  std::optional<TableRow> row;
+  auto quoted_name = fmt::format("{}.{}", change.namespace_name, change.table_name);
+  if (change.table_id) {
+    row = catalog.FindTableById(*change.table_id);
+    if (!row) throw MakeError(ErrorKind::kConflict, "table '{}' was dropped or replaced concurrently", quoted_name);
+  } else {
+    row = catalog.FindTable(schema.id, change.table_name);
+    if (row && change.create_columns) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was created concurrently; retry the write", quoted_name);
+    }
+    if (!row && !change.create_columns) throw MakeError(ErrorKind::kNotFound, "table '{}' not found", quoted_name);
+    if (!row) {
+      auto columns = *change.create_columns;
+      row = CreateTableRows(txn, draft, schema, change.table_name, columns);
+    }
+  }
+  const int64_t table_id = row->id;
+  const auto id_text = std::to_string(table_id);
+  if (change.table_id) {
+    bool schema_changed = ChangedSince(txn, "ducklake_table", table_id, base_snapshot) ||
+                          ChangedSince(txn, "ducklake_column", table_id, base_snapshot);
+    if ((change.columns || change.new_name || change.dropped) && schema_changed) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently", quoted_name);
+    }
+    if (change.dropped && (ChangedSince(txn, "ducklake_data_file", table_id, base_snapshot) ||
+                           ChangedSince(txn, "ducklake_delete_file", table_id, base_snapshot))) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was written to concurrently; the drop was not applied",
+                      quoted_name);
+    }
+  }
+  if (change.dropped) {
+    EndTableRows(txn, table_id, draft.id);
+    draft.schema_changed = true;
+    draft.changes.push_back("dropped_table:" + id_text);
+    return;
+  }
+  if (change.new_name && *change.new_name != row->name) {
+    ValidateObjectName("table", *change.new_name);
+    if (LowerName(*change.new_name) != LowerName(row->name) && catalog.FindTable(schema.id, *change.new_name)) {
+      throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", schema.name, *change.new_name);
+    }
+    // The format versions a table row: end the old name and start the new one with the same id and path.
+    txn.Execute("UPDATE ducklake_table SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
+                {draft.id, table_id});
+    txn.Execute("INSERT INTO ducklake_table VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
+                {table_id, row->uuid, draft.id, schema.id, *change.new_name, row->path, int64_t{1}});
+    row->name = *change.new_name;
+    draft.schema_changed = true;
+    draft.changes.push_back("altered_table:" + id_text);
+  }
+  if (change.columns) {
+    ApplyColumns(txn, table_id, draft.id, catalog.Columns(table_id), *change.columns);
+    draft.schema_changed = true;
+    if (!change.new_name) draft.changes.push_back("altered_table:" + id_text);
+  }
+
+  auto table = catalog.Describe(schema, *row);
+  const std::string table_prefix = catalog.DataPath() + schema.path + row->path;
+  auto relative_path = [&](const std::string &key) {
+    if (key.rfind(table_prefix, 0) != 0) {
+      throw MakeError(ErrorKind::kInternal, "file '{}' is outside the table's folder", key);
+    }
+    return key.substr(table_prefix.size());
+  };
+  if (change.replace_contents) {
+    txn.Execute("UPDATE ducklake_data_file SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
+                {draft.id, table_id});
+    txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
+                {draft.id, table_id});
+    draft.changes.push_back("deleted_from_table:" + id_text);
+  }
+  std::map<std::string, LiveFile> live;
+  if (!change.removed_files.empty() || !change.deletes.empty()) live = LiveFiles(txn, table_id, table_prefix);
+  auto live_file = [&](const std::string &key) -> LiveFile & {
+    auto it = live.find(key);
+    if (it == live.end()) {
+      throw MakeError(ErrorKind::kConflict, "rows of table '{}' were rewritten or deleted concurrently", quoted_name);
+    }
+    if (it->second.delete_file_id && it->second.delete_begin_snapshot > base_snapshot) {
+      throw MakeError(ErrorKind::kConflict, "rows of table '{}' were deleted concurrently", quoted_name);
+    }
+    return it->second;
+  };
+  for (const auto &key : change.removed_files) {
+    EndDataFile(txn, draft.id, live_file(key));
+    live.erase(key);
+  }
+
+  auto stats_row = txn.Query("SELECT next_row_id FROM ducklake_table_stats WHERE table_id = ?", {table_id});
+  int64_t next_row_id = stats_row.empty() ? 0 : stats_row[0].Int(0);
+  auto order_row = txn.Query("SELECT coalesce(max(file_order), 0) FROM ducklake_data_file WHERE table_id = ?",
+                             {table_id});
+  int64_t file_order = order_row[0].Int(0);
+  std::map<std::string, int64_t> added_ids;
+  int64_t rows_added = 0;
+  for (const auto &file : change.added_files) {
+    int64_t file_id = draft.next_file_id++;
+    InsertDataFile(txn, draft, table_id, file_id, ++file_order, relative_path(file.key), file, next_row_id);
+    added_ids[file.key] = file_id;
+    next_row_id += file.record_count;
+    rows_added += file.record_count;
+  }
+  for (const auto &[data_key, delete_file] : change.deletes) {
+    int64_t data_file_id;
+    if (auto added = added_ids.find(data_key); added != added_ids.end()) {
+      data_file_id = added->second;
+    } else {
+      auto &file = live_file(data_key);
+      data_file_id = file.data_file_id;
+      if (file.delete_file_id) {
+        txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE delete_file_id = ?",
+                    {draft.id, *file.delete_file_id});
+      }
+    }
+    txn.Execute("INSERT INTO ducklake_delete_file VALUES (?, ?, ?, NULL, ?, ?, ?, 'parquet', ?, ?, ?, NULL)",
+                {draft.next_file_id++, table_id, draft.id, data_file_id, relative_path(delete_file.key), int64_t{1},
+                 delete_file.record_count, delete_file.file_size_bytes, delete_file.footer_size});
+  }
+  txn.Execute("UPDATE ducklake_table_stats SET next_row_id = ? WHERE table_id = ?", {next_row_id, table_id});
+  RefreshTableStats(txn, catalog, table, draft.id, change.added_files, change.replace_contents);
+  draft.result.rows_written += change.compacted ? 0 : rows_added;
+  draft.result.rows_deleted += change.rows_deleted;
+  if (change.compacted) {
+    draft.changes.push_back("compacted_table:" + id_text);
+    return;
+  }
+  if (!change.deletes.empty() || !change.removed_files.empty()) draft.changes.push_back("deleted_from_table:" + id_text);
+  if (!change.added_files.empty()) draft.changes.push_back("inserted_into_table:" + id_text);
+  if (change.updated) draft.updated_tables.push_back(id_text);
+}
+
+}  // namespace
+
+CommitResult Lake::CommitTransaction(const LakeTransaction &transaction, const CommitInfo &commit) {
+  bool changes_anything = false;
+  for (const auto &change : transaction.tables) changes_anything = changes_anything || ChangesAnything(change);
+  // Nothing to record: no snapshot.
+  if (!changes_anything) return CommitResult{LatestSnapshot(), 0, 0, false};
   return Commit(meta_, commit, [&](MetaTransaction &txn, Catalog &catalog, SnapshotDraft &draft) {
-    auto schema = catalog.GetSchema(write.namespace_name);
-    auto table_row = catalog.FindTable(schema.id, write.table_name);
-    if (!table_row) {
-      if (!write.create_columns) {
-        throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", write.namespace_name, write.table_name);
-      }
-      auto columns = *write.create_columns;
-      table_row = CreateTableRows(txn, draft, schema, write.table_name, columns);
-    } else if (write.expected_table_id && *write.expected_table_id != table_row->id) {
-      throw MakeError(ErrorKind::kConflict, "table '{}.{}' was replaced while the data was written",
-                      write.namespace_name, write.table_name);
-    } else if (write.create_columns && !write.expected_table_id) {
-      // The caller inferred columns for a table that did not exist; someone created it meanwhile.
-      throw MakeError(ErrorKind::kConflict, "table '{}.{}' was created concurrently; retry the write",
-                      write.namespace_name, write.table_name);
-    }
-    auto table = catalog.Describe(schema, *table_row);
-    bool replaced = write.mode == WriteMode::kOverwrite;
-    if (replaced) {
-      txn.Execute("UPDATE ducklake_data_file SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
-                  {draft.id, table.id});
-      txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
-                  {draft.id, table.id});
-    }
-    auto stats_row = txn.Query("SELECT next_row_id FROM ducklake_table_stats WHERE table_id = ?", {table.id});
-    int64_t next_row_id = stats_row.empty() ? 0 : stats_row[0].Int(0);
-    auto order_row = txn.Query("SELECT coalesce(max(file_order), 0) FROM ducklake_data_file WHERE table_id = ?",
-                               {table.id});
-    int64_t file_order = order_row[0].Int(0);
-    const std::string table_prefix = catalog.DataPath() + schema.path + table_row->path;
-    for (const auto &file : write.files) {
-      if (file.key.rfind(table_prefix, 0) != 0) {
-        throw MakeError(ErrorKind::kInternal, "data file '{}' is outside the table's folder", file.key);
-      }
-      int64_t file_id = draft.next_file_id++;
-      txn.Execute("INSERT INTO ducklake_data_file (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, "
-                  "path, path_is_relative, file_format, record_count, file_size_bytes, footer_size, row_id_start) "
-                  "VALUES (?, ?, ?, NULL, ?, ?, ?, 'parquet', ?, ?, ?, ?)",
-                  {file_id, table.id, draft.id, ++file_order, file.key.substr(table_prefix.size()), int64_t{1},
-                   file.record_count, file.file_size_bytes, file.footer_size, next_row_id});
-      next_row_id += file.record_count;
-      for (const auto &stats : file.stats) {
-        txn.Execute("INSERT INTO ducklake_file_column_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                    {file_id, table.id, stats.column_id, stats.column_size_bytes, stats.value_count,
-                     stats.null_count, stats.min_value ? SqlValue(*stats.min_value) : SqlValue(),
-                     stats.max_value ? SqlValue(*stats.max_value) : SqlValue(),
-                     static_cast<int64_t>(stats.contains_nan)});
-      }
-      draft.result.rows_written += file.record_count;
-    }
-    txn.Execute("UPDATE ducklake_table_stats SET next_row_id = ? WHERE table_id = ?", {next_row_id, table.id});
-    RefreshTableStats(txn, table, draft.id, write.files, replaced);
-    if (replaced) draft.changes.push_back("deleted_from_table:" + std::to_string(table.id));
-    draft.changes.push_back("inserted_into_table:" + std::to_string(table.id));
+    for (const auto &change : transaction.tables) ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot);
   });
 }
 

@@ -13,17 +13,9 @@ class SnapshotResolver : public TableResolver {
   SnapshotResolver(Lake &lake, ScanCache &cache, int64_t snapshot_id)
       : lake_(lake), cache_(cache), snapshot_id_(snapshot_id) {}
 
-  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table) override {
-    return cache_.Get(snapshot_id_, LowerName(schema) + "." + LowerName(table), [&]() -> std::optional<TableScan> {
-      auto info = lake_.FindTable(schema, table, snapshot_id_);
-      if (!info) return std::nullopt;
-      TableScan scan;
-      scan.columns = info->columns;
-      for (auto &file : lake_.TableFiles(info->id, snapshot_id_)) {
-        scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats)});
-      }
-      return scan;
-    });
+  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                   const std::optional<TableVersion> &at) override {
+    return ResolveCommitted(lake_, cache_, snapshot_id_, schema, table, at);
   }
 
  private:
@@ -32,34 +24,48 @@ class SnapshotResolver : public TableResolver {
   int64_t snapshot_id_;
 };
 
-// Column ids as the lake assigns them on creation: depth-first, from 1.
-int64_t AssignColumnIds(std::vector<ColumnDef> &columns, int64_t next_id = 1) {
-  for (auto &column : columns) {
-    column.id = next_id++;
-    next_id = AssignColumnIds(column.children, next_id);
+// Tables made up for one internal query: "__changes"."<name>" -> a given scan.
+class FixedResolver : public TableResolver {
+ public:
+  static constexpr const char *kSchema = "__changes";
+
+  std::string Add(TableScan scan) {
+    auto name = "t" + std::to_string(scans_.size());
+    scans_.emplace(name, std::move(scan));
+    return std::string("\"") + kSchema + "\".\"" + name + "\"";
   }
-  return next_id;
-}
+
+  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                   const std::optional<TableVersion> &at) override {
+    if (at || schema != kSchema) return std::nullopt;
+    auto it = scans_.find(table);
+    if (it == scans_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, TableScan> scans_;
+};
 
 std::string NewDataFileKey(const std::string &prefix) { return prefix + "ducklake-" + NewUuid() + ".parquet"; }
 
-}  // namespace
-
-std::optional<TableScan> ScanCache::Get(int64_t snapshot_id, const std::string &table,
-                                        const std::function<std::optional<TableScan>()> &load) {
-  auto key = std::make_pair(snapshot_id, table);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) return it->second;
+std::string QuotedName(const std::string &name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
   }
-  auto scan = load();
-  std::lock_guard<std::mutex> lock(mutex_);
-  // Snapshots never change, so entries never go stale; the bound only caps memory.
-  if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_.emplace(key, scan);
-  return scan;
+  return out + "\"";
 }
+
+bool IsUpdateFile(const std::string &key, bool delete_file) {
+  auto suffix = std::string(delete_file ? SqlTransaction::kUpdateDeleteSuffix : SqlTransaction::kUpdateSuffix) + ".parquet";
+  return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+ScanFile ToScanFile(const DataFile &file) { return {file.key, file.record_count, file.stats, file.delete_key}; }
+
+}  // namespace
 
 CommitResult TableService::CommitOrDiscard(const TableWrite &write, const CommitInfo &commit) {
   bool nothing_to_add = write.mode == WriteMode::kAppend && !write.create_columns;
@@ -91,12 +97,13 @@ std::vector<ColumnDef> TableService::ParseColumns(const std::vector<std::pair<st
   return parsed;
 }
 
-void TableService::SendWriteResult(const CommitResult &result, const QueryOptions &options, const ByteSink &sink) {
+void TableService::SendWriteResult(const StatementOutcome &outcome, const CommitResult &result,
+                                   const QueryOptions &options, const ByteSink &sink) {
   SnapshotResolver no_tables(lake_, scans_, result.snapshot_id);
   QueryOptions result_options = options;
   result_options.limit.reset();
-  engine_.Query(fmt::format("SELECT CAST({} AS BIGINT) AS rows_written, CAST({} AS BIGINT) AS snapshot_id",
-                            result.rows_written, result.snapshot_id),
+  engine_.Query(fmt::format("SELECT CAST({} AS BIGINT) AS {}, CAST({} AS BIGINT) AS snapshot_id", outcome.count,
+                            outcome.count_name, result.snapshot_id),
                 no_tables, result_options, sink);
 }
 
@@ -110,41 +117,95 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
     return;
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
-  CommitResult result;
-  if (statement.kind == StatementKind::kCreateTable) {
-    result = lake_.CreateTable(statement.target_schema, statement.target_table, statement.columns, request.commit);
-  } else {
-    int64_t snapshot_id = lake_.LatestSnapshot();
-    SnapshotResolver resolver(lake_, scans_, snapshot_id);
-    TableWrite write;
-    write.namespace_name = statement.target_schema;
-    write.table_name = statement.target_table;
-    std::vector<ColumnDef> target;
-    std::string key;
-    if (statement.kind == StatementKind::kInsert) {
-      auto table = lake_.GetTable(statement.target_schema, statement.target_table, snapshot_id);
-      target = table.columns;
-      write.expected_table_id = table.id;
-      key = NewDataFileKey(table.key_prefix);
-    } else {
-      lake_.GetNamespace(statement.target_schema, snapshot_id);
-      if (lake_.FindTable(statement.target_schema, statement.target_table, snapshot_id)) {
-        throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", statement.target_schema,
-                        statement.target_table);
-      }
-      ValidateObjectName("table", statement.target_table);
-      target = engine_.DescribeQuery(statement.query_sql, resolver);
-      ValidateColumns(target);
-      AssignColumnIds(target);
-      write.create_columns = target;
-      key = NewDataFileKey(lake_.NewTableKeyPrefix(statement.target_schema, statement.target_table));
+  SqlTransaction transaction(lake_, engine_, store_, scans_);
+  auto outcome = transaction.Run(statement, request.options.timeout_ms);
+  auto result = transaction.Commit(request.commit);
+  SendWriteResult(outcome, result, request.options, sink);
+}
+
+TransactionResult TableService::RunTransaction(const TransactionRequest &request) {
+  if (request.statements.empty()) throw Error(ErrorKind::kInvalidInput, "\"statements\" is empty");
+  SqlTransaction transaction(lake_, engine_, store_, scans_);
+  TransactionResult result;
+  for (size_t i = 0; i < request.statements.size(); i++) {
+    try {
+      result.statements.push_back(transaction.Run(engine_.Parse(request.statements[i]), request.timeout_ms));
+    } catch (const Error &error) {
+      throw Error(error.kind(), fmt::format("statement {}: {}", i + 1, error.what()));
     }
-    auto file = engine_.WriteQuery(statement.query_sql, resolver, target, statement.insert_columns, key,
-                                   request.options.timeout_ms);
-    write.files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});
-    result = CommitOrDiscard(write, request.commit);
   }
-  SendWriteResult(result, request.options, sink);
+  result.commit = transaction.Commit(request.commit);
+  return result;
+}
+
+void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) {
+  int64_t to = request.to_snapshot ? request.to_snapshot.value() : lake_.LatestSnapshot();
+  if (request.to_snapshot) lake_.GetSnapshot(to);
+  int64_t from = request.from_snapshot.value_or(-1);
+  if (request.from_snapshot && from >= 0) lake_.GetSnapshot(from);
+  if (from > to) throw Error(ErrorKind::kInvalidInput, "'from' must not be after 'to'");
+  auto table = lake_.GetTable(request.namespace_name, request.table_name, to);
+  auto history = lake_.TableHistory(table.id, from, to);
+  std::reverse(history.begin(), history.end());
+  FixedResolver resolver;
+  std::string select_list;
+  for (const auto &column : table.columns) select_list += ", t." + QuotedName(column.name);
+  auto part = [&](int64_t snapshot_id, const char *change_type, const std::string &from_clause) {
+    return fmt::format("SELECT CAST({} AS BIGINT) AS snapshot_id, CAST('{}' AS VARCHAR) AS change_type{} FROM {}",
+                       snapshot_id, change_type, select_list, from_clause);
+  };
+  std::vector<std::string> parts;
+  size_t counted = 0;
+  for (const auto &entry : history) {
+    const auto &operation = entry.operation;
+    if (operation == "compact" || operation == "alter" || operation == "rename") continue;
+    if (++counted > kMaxChangeSnapshots) {
+      throw MakeError(ErrorKind::kInvalidInput, "the range spans more than {} changes; narrow 'from' and 'to'",
+                      kMaxChangeSnapshots);
+    }
+    auto snapshot_id = entry.snapshot.id;
+    auto before = lake_.TableFiles(table.id, snapshot_id - 1);
+    auto after = lake_.TableFiles(table.id, snapshot_id);
+    std::map<std::string, const DataFile *> after_by_key;
+    for (const auto &file : after) after_by_key[file.key] = &file;
+    // Index 0: plain inserts and deletes; 1: what an UPDATE wrote (see SqlTransaction::kUpdateSuffix).
+    TableScan inserted[2], old_side[2], new_side[2];
+    for (int kind = 0; kind < 2; kind++) {
+      inserted[kind] = {table.columns, {}, false};
+      old_side[kind] = new_side[kind] = {table.columns, {}, true};
+    }
+    for (const auto &file : after) {
+      if (file.begin_snapshot == snapshot_id) inserted[IsUpdateFile(file.key, false)].files.push_back(ToScanFile(file));
+    }
+    for (const auto &file : before) {
+      auto now = after_by_key.find(file.key);
+      if (now != after_by_key.end() && now->second->delete_key == file.delete_key) continue;
+      int kind = now != after_by_key.end() && IsUpdateFile(now->second->delete_key, true);
+      old_side[kind].files.push_back(ToScanFile(file));
+      if (now != after_by_key.end()) new_side[kind].files.push_back(ToScanFile(*now->second));
+    }
+    for (int kind = 0; kind < 2; kind++) {
+      if (!inserted[kind].files.empty()) {
+        parts.push_back(part(snapshot_id, kind ? "update_postimage" : "insert", resolver.Add(inserted[kind]) + " AS t"));
+      }
+      if (!old_side[kind].files.empty()) {
+        // Rows of the touched files that were there before and are not any more, by position.
+        parts.push_back(part(snapshot_id, kind ? "update_preimage" : "delete",
+                             fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}",
+                                         resolver.Add(old_side[kind]), resolver.Add(new_side[kind]),
+                                         QuotedName(Engine::kFileColumn), QuotedName(Engine::kPositionColumn))));
+      }
+    }
+  }
+  std::string sql;
+  if (parts.empty()) {
+    sql = part(0, "insert", resolver.Add(TableScan{table.columns, {}, false}) + " AS t") + " LIMIT 0";
+  } else {
+    for (const auto &p : parts) sql += (sql.empty() ? "" : " UNION ALL ") + p;
+    // Per snapshot, rows that went before rows that came.
+    sql = "SELECT * FROM (" + sql + ") ORDER BY snapshot_id, change_type IN ('insert', 'update_postimage')";
+  }
+  engine_.Query(sql, resolver, request.options, sink);
 }
 
 CommitResult TableService::Ingest(const IngestRequest &request) {

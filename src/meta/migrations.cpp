@@ -86,6 +86,12 @@ const std::vector<Migration> &Migrations() {
            "'main/', TRUE)",
            "INSERT INTO ducklake_schema_versions VALUES (0, 0)",
        }},
+      {2,
+       {
+           // Deletes, the change feed and maintenance look delete files up by data file and table.
+           "CREATE INDEX ducklake_delete_file_by_data_file ON ducklake_delete_file (data_file_id)",
+           "CREATE INDEX ducklake_delete_file_by_table ON ducklake_delete_file (table_id)",
+       }},
   };
   return migrations;
 }

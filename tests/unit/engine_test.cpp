@@ -64,8 +64,9 @@ class ObservedStore : public ObjectStoreWrapper {
 
 class MapResolver : public TableResolver {
  public:
-  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table) override {
-    auto it = tables.find(schema + "." + table);
+  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                   const std::optional<TableVersion> &at) override {
+    auto it = tables.find(schema + "." + table + (at && at->snapshot_id ? "@" + std::to_string(*at->snapshot_id) : ""));
     if (it == tables.end()) return std::nullopt;
     return it->second;
   }

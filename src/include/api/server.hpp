@@ -8,6 +8,7 @@
 #include "common/config.hpp"
 #include "engine/engine.hpp"
 #include "lake/lake.hpp"
+#include "lake/maintenance.hpp"
 #include "lake/table_service.hpp"
 #include "meta/meta_store.hpp"
 #include "storage/metered_store.hpp"
@@ -21,6 +22,7 @@ struct Services {
   Engine &engine;
   Lake &lake;
   TableService &tables;
+  Maintenance &maintenance;
   const StoreCounters *store_counters = nullptr;  // object-store traffic for /metrics, if metered
 };
 

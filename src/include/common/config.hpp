@@ -29,6 +29,8 @@ struct Config {
   int64_t default_query_timeout_ms = 300000;
   int64_t max_result_rows = 0;              // 0: unlimited
   int shutdown_timeout_s = 30;              // SIGTERM drain bound
+  int maintenance_interval_s = 0;           // background compact/expire/cleanup; 0: off
+  int64_t snapshot_retention_s = 7 * 86400; // background expiry keeps snapshots this young
 };
 
 }  // namespace ducklake

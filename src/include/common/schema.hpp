@@ -32,6 +32,9 @@ struct ColumnStats {
   bool contains_nan = false;
 };
 
+// Numbers columns as the lake does on creation: depth-first from `next_id`; returns the next free id.
+int64_t AssignColumnIds(std::vector<ColumnDef> &columns, int64_t next_id = 1);
+
 // Orders two statistics values of the given DuckLake type: <0, 0, >0. Numeric types compare as
 // numbers, everything else as text (the canonical text forms of dates and times sort correctly).
 int CompareStatValues(const std::string &type, const std::string &left, const std::string &right);

@@ -29,18 +29,31 @@ struct ScanFile {
   std::string key;  // object-store key
   int64_t record_count = 0;
   std::vector<ColumnStats> stats;
+  std::string delete_key;  // its positional delete file (DuckLake format), empty when none
 };
 
+// A lake table as the engine reads it: files are read by Parquet field id (= column id), so a
+// file written before a rename, an added column or a widened type reads with today's columns.
 struct TableScan {
   std::vector<ColumnDef> columns;
   std::vector<ScanFile> files;
+  // Adds the columns kFileColumn and kPositionColumn (a row's data file and its position there).
+  bool with_positions = false;
+};
+
+// `AT (VERSION => n)` or `AT (TIMESTAMP => t)` on a table reference.
+struct TableVersion {
+  std::optional<int64_t> snapshot_id;
+  std::optional<int64_t> unix_ms;
 };
 
 class TableResolver {
  public:
   virtual ~TableResolver() = default;
-  // The table `schema.table` as of the request's snapshot, or nullopt if there is no such table.
-  virtual std::optional<TableScan> Resolve(const std::string &schema, const std::string &table) = 0;
+  // The table `schema.table` as of the request's snapshot, or as of `at` when the statement names a
+  // version; nullopt if there is no such table. May throw ducklake::Error (it reaches the caller).
+  virtual std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                           const std::optional<TableVersion> &at) = 0;
 };
 
 enum class StatementKind {
@@ -48,15 +61,34 @@ enum class StatementKind {
   kInsert,         // INSERT INTO ns.t [(columns)] <query>
   kCreateTableAs,  // CREATE TABLE ns.t AS <query>
   kCreateTable,    // CREATE TABLE ns.t (column definitions)
+  kDelete,         // DELETE FROM ns.t [AS a] [WHERE condition]
+  kUpdate,         // UPDATE ns.t [AS a] SET c = expression, ... [WHERE condition]
+  kAlterTable,     // ALTER TABLE ns.t ... (one alteration)
+  kDropTable,      // DROP TABLE [IF EXISTS] ns.t
+};
+
+enum class AlterKind { kAddColumn, kDropColumn, kRenameColumn, kSetType, kRenameTable };
+
+struct Alteration {
+  AlterKind kind = AlterKind::kAddColumn;
+  std::string column;      // the column altered (all but kAddColumn, kRenameTable)
+  std::string new_name;    // kRenameColumn, kRenameTable
+  ColumnDef new_column;    // kAddColumn (default_value is a constant, as text); kSetType (type)
+  bool if_exists = false;  // ADD COLUMN IF NOT EXISTS / DROP COLUMN IF EXISTS
 };
 
 struct Statement {
   StatementKind kind = StatementKind::kQuery;
   std::string target_schema;
   std::string target_table;
+  std::string target_alias;                 // DELETE/UPDATE: how the condition names the table
   std::vector<std::string> insert_columns;  // INSERT's column list, empty for all
   std::vector<ColumnDef> columns;           // CREATE TABLE's column definitions
   std::string query_sql;                    // the query part, as SQL
+  std::string condition_sql;                // DELETE/UPDATE: WHERE condition, empty for all rows
+  std::vector<std::pair<std::string, std::string>> assignments;  // UPDATE: column, expression SQL
+  Alteration alteration;                    // kAlterTable
+  bool if_exists = false;                   // kDropTable
 };
 
 enum class ResultFormat { kJson, kNdjson, kCsv, kParquet, kArrow };
@@ -84,6 +116,12 @@ struct WrittenFile {
 
 class Engine {
  public:
+  // The columns TableScan::with_positions adds: the data file (as FileLocation(key)) and the row's
+  // position in it, from 0.
+  static constexpr const char *kFileColumn = "__ducklake_file";
+  static constexpr const char *kPositionColumn = "__ducklake_pos";
+  static std::string FileLocation(const std::string &key);
+
   Engine(ObjectStore &store, EngineOptions options);
   ~Engine();
 
@@ -97,11 +135,20 @@ class Engine {
   // The result columns of a query, in lake types (for CREATE TABLE AS).
   std::vector<ColumnDef> DescribeQuery(const std::string &sql, TableResolver &resolver);
 
+  // Runs a query with a small result and returns its rows as text (NULL as nullopt); more than
+  // `max_rows` rows is kInternal. For the lake's own bookkeeping queries.
+  std::vector<std::vector<std::optional<std::string>>> QueryRows(const std::string &sql, TableResolver &resolver,
+                                                                 int64_t timeout_ms, size_t max_rows = 100000);
+
+  // The value of a constant SQL expression cast to the lake column type, as text (nullopt: NULL).
+  std::optional<std::string> EvaluateConstant(const std::string &expression, const ColumnDef &column);
+
   // Runs `sql` and writes its rows, cast to `target` (matched by position, or by name through
-  // `source_columns`), as one Parquet file at `key`.
+  // `source_columns`; target columns not named get their default), as one Parquet file at `key`.
+  // With `preserve_order` the file keeps the query's row order.
   WrittenFile WriteQuery(const std::string &sql, TableResolver &resolver, const std::vector<ColumnDef> &target,
                          const std::vector<std::string> &source_columns, const std::string &key,
-                         int64_t timeout_ms);
+                         int64_t timeout_ms, bool preserve_order = false);
 
   // Makes a streamed upload readable, once, at the returned path (for WriteUpload) until
   // UnregisterInput. CSV and NDJSON can be read this way; other formats need a staged file.

@@ -6,6 +6,7 @@
 // kConflict (exists, not empty, lost too many races), kInvalidInput (bad names or columns).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,10 +44,14 @@ struct DataFile {
   int64_t file_size_bytes = 0;
   int64_t footer_size = 0;
   int64_t row_id_start = 0;
+  int64_t begin_snapshot = 0;
   std::vector<ColumnStats> stats;
+  std::string delete_key;  // the positional delete file in force, empty when none
+  int64_t delete_count = 0;
 };
 
-// A Parquet file the caller has written and wants to add to a table.
+// A Parquet file the caller has written and wants to add to a table. For a delete file,
+// record_count is the number of deleted positions it lists.
 struct NewDataFile {
   std::string key;
   int64_t record_count = 0;
@@ -67,7 +72,8 @@ struct SnapshotInfo {
 // One snapshot as seen from one table: what it did there.
 struct TableSnapshot {
   SnapshotInfo snapshot;
-  std::string operation;  // create, insert, overwrite, rename, drop
+  // create, insert, delete, update, overwrite, alter, rename, drop, compact
+  std::string operation;
   int64_t rows_added = 0;
   int64_t rows_deleted = 0;
 };
@@ -85,6 +91,33 @@ struct TableWrite {
   std::vector<NewDataFile> files;
 };
 
+// One table's part of a transaction: everything it does to that table, applied in one snapshot.
+struct TableChange {
+  std::string namespace_name;
+  std::string table_name;           // as the transaction found it (or the new table's name)
+  std::optional<int64_t> table_id;  // the table the changes were made against; none: created here
+  std::optional<std::vector<ColumnDef>> create_columns;  // create the table with these columns
+  std::optional<std::vector<ColumnDef>> columns;  // the columns after ALTERs (ids kept; new ones above all old)
+  std::optional<std::string> new_name;
+  bool dropped = false;
+  bool replace_contents = false;  // the table's files so far stop counting (overwrite)
+  bool updated = false;           // deletes and inserts are an UPDATE's (for the change feed)
+  bool compacted = false;         // added files hold the same rows as removed_files (no logical change)
+  std::vector<std::string> removed_files;  // data file keys that stop counting, with their delete files
+  std::vector<NewDataFile> added_files;
+  // Data file key -> its new delete file, listing every deleted position (old ones too).
+  std::map<std::string, NewDataFile> deletes;
+  int64_t rows_deleted = 0;
+};
+
+// Changes made against `base_snapshot`. Committing re-checks them against the latest snapshot:
+// inserts never conflict; deleting rows of a file someone else deleted from or rewrote, changing
+// a table someone else changed the schema of, and dropping a table someone else wrote to do.
+struct LakeTransaction {
+  int64_t base_snapshot = 0;
+  std::vector<TableChange> tables;
+};
+
 struct CommitInfo {
   std::string author = "anonymous";
   std::optional<std::string> message;
@@ -93,7 +126,14 @@ struct CommitInfo {
 struct CommitResult {
   int64_t snapshot_id = 0;
   int64_t rows_written = 0;
+  int64_t rows_deleted = 0;
   bool created_table = false;
+};
+
+// What expiring snapshots did (or, in a dry run, would do).
+struct ExpireResult {
+  std::vector<int64_t> expired_snapshots;
+  std::vector<std::string> scheduled_files;  // keys no kept snapshot reads any more
 };
 
 class Lake {
@@ -109,6 +149,8 @@ class Lake {
   int64_t SnapshotAt(int64_t unix_ms);
   // The snapshots that changed a table (as it is named now), newest first.
   std::vector<TableSnapshot> TableHistory(const std::string &namespace_name, const std::string &table_name);
+  // The same for a table by id, only snapshots in (after, up_to].
+  std::vector<TableSnapshot> TableHistory(int64_t table_id, int64_t after, int64_t up_to);
 
   std::vector<NamespaceInfo> ListNamespaces(int64_t snapshot_id);
   NamespaceInfo GetNamespace(const std::string &name, int64_t snapshot_id);
@@ -131,6 +173,27 @@ class Lake {
 
   // Appends files to a table or replaces its contents, creating it first if asked to.
   CommitResult CommitWrite(const TableWrite &write, const CommitInfo &commit);
+
+  // Commits a transaction as one snapshot (none when it changes nothing), or throws kConflict
+  // (see LakeTransaction), kNotFound, kInvalidInput and changes nothing.
+  CommitResult CommitTransaction(const LakeTransaction &transaction, const CommitInfo &commit);
+
+  // The highest column id a table has ever used (ids are never reused).
+  int64_t MaxColumnId(int64_t table_id);
+
+  // Forgets snapshots older than `older_than_unix_ms` (when given) except the newest `keep_last`
+  // (at least 1), and schedules the files only they read for deletion. Time travel to them ends.
+  ExpireResult ExpireSnapshots(std::optional<int64_t> older_than_unix_ms, int64_t keep_last, bool dry_run);
+
+  // Keys of files scheduled for deletion at least `min_age_ms` ago; ForgetScheduledFiles drops
+  // them from the schedule once they are gone from the store.
+  std::vector<std::string> ScheduledFiles(int64_t min_age_ms);
+  void ForgetScheduledFiles(const std::vector<std::string> &keys);
+
+  // Every object key the catalog refers to (data, delete and scheduled files), and the prefix all
+  // lake files live under.
+  std::vector<std::string> ReferencedKeys();
+  std::string DataPath();
 
   // Where the data files of a table about to be created in `namespace_name` will go: the lake's
   // data path, the namespace's path and the table name ("warehouse/<ns>/<table>/").

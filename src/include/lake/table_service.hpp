@@ -1,18 +1,18 @@
 #pragma once
 // TableService: SQL and ingest on the lake. It binds each request to a snapshot, lets the engine
-// read the lake tables a statement names, and turns writes (INSERT, CREATE TABLE [AS], uploads)
-// into Parquet files plus one snapshot commit. A failed write leaves neither a snapshot nor a data
-// file behind. Thread-safe. Errors are ducklake::Error from the lake and the engine.
+// read the lake tables a statement names, and turns writes (INSERT, CREATE TABLE [AS], DELETE,
+// UPDATE, ALTER TABLE, DROP TABLE, uploads) into Parquet files plus one snapshot commit. A failed
+// write leaves neither a snapshot nor a data file behind. Thread-safe. Errors are ducklake::Error
+// from the lake and the engine.
 
-#include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine.hpp"
 #include "lake/lake.hpp"
+#include "lake/scan_cache.hpp"
+#include "lake/sql_transaction.hpp"
 
 namespace ducklake {
 
@@ -21,6 +21,17 @@ struct SqlRequest {
   QueryOptions options;
   std::optional<int64_t> snapshot_id;  // default: the latest
   CommitInfo commit;
+};
+
+struct TransactionRequest {
+  std::vector<std::string> statements;
+  int64_t timeout_ms = 300000;  // per statement
+  CommitInfo commit;
+};
+
+struct TransactionResult {
+  CommitResult commit;
+  std::vector<StatementOutcome> statements;
 };
 
 struct IngestRequest {
@@ -33,25 +44,28 @@ struct IngestRequest {
   CommitInfo commit;
 };
 
-// Table scans (columns and files with statistics) by snapshot id and table. Thread-safe.
-class ScanCache {
- public:
-  static constexpr size_t kMaxEntries = 4096;
-  std::optional<TableScan> Get(int64_t snapshot_id, const std::string &table,
-                               const std::function<std::optional<TableScan>()> &load);
-
- private:
-  std::mutex mutex_;
-  std::map<std::pair<int64_t, std::string>, std::optional<TableScan>> entries_;
+// Rows a table gained and lost between two snapshots.
+struct ChangesRequest {
+  std::string namespace_name;
+  std::string table_name;
+  std::optional<int64_t> from_snapshot;  // exclusive; default: before the table existed
+  std::optional<int64_t> to_snapshot;    // inclusive; default: the latest
+  QueryOptions options;
 };
 
 class TableService {
  public:
+  // The most snapshots one change-feed request may span (each adds to one query).
+  static constexpr size_t kMaxChangeSnapshots = 1000;
+
   TableService(Lake &lake, Engine &engine, ObjectStore &store) : lake_(lake), engine_(engine), store_(store) {}
 
   // Runs one statement. Queries stream their result to `sink`; writes commit and then send a
-  // one-row result (rows_written, snapshot_id) in the requested format.
+  // one-row result (rows_written / rows_deleted / rows_updated, snapshot_id) in the requested format.
   void RunSql(const SqlRequest &request, const ByteSink &sink);
+
+  // Runs write statements in order and commits them as one snapshot, or changes nothing.
+  TransactionResult RunTransaction(const TransactionRequest &request);
 
   CommitResult Ingest(const IngestRequest &request);
 
@@ -59,11 +73,20 @@ class TableService {
   void Preview(const std::string &namespace_name, const std::string &table_name, int64_t limit,
                const ByteSink &sink);
 
+  // The change feed: (snapshot_id, change_type, the table's columns as of `to`) for every row
+  // inserted (insert, update_postimage) or deleted (delete, update_preimage), by snapshot.
+  void Changes(const ChangesRequest &request, const ByteSink &sink);
+
   // Column definitions from user-supplied names and SQL types (e.g. "DECIMAL(18,2)", "INTEGER[]").
   std::vector<ColumnDef> ParseColumns(const std::vector<std::pair<std::string, std::string>> &columns);
 
+  Lake &lake() { return lake_; }
+  Engine &engine() { return engine_; }
+  ScanCache &scans() { return scans_; }
+
  private:
-  void SendWriteResult(const CommitResult &result, const QueryOptions &options, const ByteSink &sink);
+  void SendWriteResult(const StatementOutcome &outcome, const CommitResult &result, const QueryOptions &options,
+                       const ByteSink &sink);
   CommitResult CommitOrDiscard(const TableWrite &write, const CommitInfo &commit);
 
   Lake &lake_;

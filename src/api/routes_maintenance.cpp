@@ -1,0 +1,101 @@
+// Maintenance: POST /api/v1/maintenance/{compact,expire,cleanup,flush}.
+
+#include "api/http.hpp"
+#include "api/maintenance_report.hpp"
+
+namespace ducklake {
+
+nlohmann::json CompactReport(const std::vector<CompactedTable> &tables, bool dry_run) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto &table : tables) {
+    list.push_back({{"namespace", table.namespace_name},
+                    {"table", table.table_name},
+                    {"files_before", table.files_before},
+                    {"files_after", table.files_after},
+                    {"snapshot_id", dry_run ? nlohmann::json() : nlohmann::json(table.snapshot_id)}});
+  }
+  return {{"operation", "compact"}, {"dry_run", dry_run}, {"tables", list}};
+}
+
+nlohmann::json ExpireReport(const ExpireResult &result, bool dry_run) {
+  return {{"operation", "expire"},
+          {"dry_run", dry_run},
+          {"expired_snapshots", result.expired_snapshots},
+          {"scheduled_files", result.scheduled_files}};
+}
+
+nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run) {
+  return {{"operation", "cleanup"},
+          {"dry_run", dry_run},
+          {"deleted_scheduled_files", result.deleted_scheduled},
+          {"deleted_orphan_files", result.deleted_orphans}};
+}
+
+nlohmann::json FlushReport(bool dry_run) {
+  return {{"operation", "flush"}, {"dry_run", dry_run}, {"flushed_rows", 0}};
+}
+
+namespace {
+
+bool DryRun(const nlohmann::json &body) { return body.contains("dry_run") && BoolField(body["dry_run"], "dry_run"); }
+
+std::optional<std::string> OptionalString(const nlohmann::json &body, const char *field) {
+  if (!body.contains(field)) return std::nullopt;
+  if (!body[field].is_string()) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be a string", field);
+  return body[field].get<std::string>();
+}
+
+}  // namespace
+
+std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
+  Maintenance &maintenance = services.maintenance;
+  return {
+      {"POST", "/api/v1/maintenance/compact",
+       [&maintenance, &config](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"namespace", "table", "target_file_bytes", "dry_run"});
+         CompactOptions options;
+         options.namespace_name = OptionalString(body, "namespace");
+         options.table_name = OptionalString(body, "table");
+         if (body.contains("target_file_bytes")) {
+           options.target_file_bytes = IntegerField(body["target_file_bytes"], "target_file_bytes", 1);
+         }
+         options.dry_run = DryRun(body);
+         options.timeout_ms = config.default_query_timeout_ms;
+         ctx.SendJson(200, CompactReport(maintenance.Compact(options, CommitOf(ctx)), options.dry_run));
+       }},
+      {"POST", "/api/v1/maintenance/expire",
+       [&maintenance](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"older_than", "keep_last", "dry_run"});
+         if (!body.contains("older_than") && !body.contains("keep_last")) {
+           throw Error(ErrorKind::kInvalidInput, "say which snapshots to keep: older_than and/or keep_last");
+         }
+         std::optional<int64_t> older_than;
+         if (auto text = OptionalString(body, "older_than")) older_than = ParseRfc3339Ms(*text, "older_than");
+         // With only older_than, every snapshot after it stays (at least the latest one).
+         int64_t keep_last = body.contains("keep_last") ? IntegerField(body["keep_last"], "keep_last", 1) : 1;
+         bool dry_run = DryRun(body);
+         ctx.SendJson(200, ExpireReport(maintenance.Expire(older_than, keep_last, dry_run), dry_run));
+       }},
+      {"POST", "/api/v1/maintenance/cleanup",
+       [&maintenance](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"orphan_min_age_seconds", "dry_run"});
+         CleanupOptions options;
+         if (body.contains("orphan_min_age_seconds")) {
+           options.orphan_min_age_ms = IntegerField(body["orphan_min_age_seconds"], "orphan_min_age_seconds", 0) * 1000;
+         }
+         options.dry_run = DryRun(body);
+         ctx.SendJson(200, CleanupReport(maintenance.Cleanup(options), options.dry_run));
+       }},
+      {"POST", "/api/v1/maintenance/flush",
+       [](RequestContext &ctx) {
+         auto body = ctx.JsonBody();
+         RejectUnknownFields(body, {"dry_run"});
+         ctx.SendJson(200, FlushReport(DryRun(body)));
+       }},
+  };
+}
+
+}  // namespace ducklake

@@ -1,0 +1,19 @@
+#pragma once
+// The JSON reports of maintenance operations, shared by the HTTP API and the CLI so both say the
+// same thing: what was (or, with dry_run, would be) compacted, expired and deleted.
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "lake/maintenance.hpp"
+
+namespace ducklake {
+
+nlohmann::json CompactReport(const std::vector<CompactedTable> &tables, bool dry_run);
+nlohmann::json ExpireReport(const ExpireResult &result, bool dry_run);
+nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run);
+// Every commit writes Parquet directly (no rows are inlined in the metadata database), so a flush
+// has nothing to move; the report says so.
+nlohmann::json FlushReport(bool dry_run);
+
+}  // namespace ducklake

@@ -1,0 +1,93 @@
+#pragma once
+// Maintenance: the lake's housekeeping. Compact merges runs of small adjacent data files (applying
+// their deletes) in one snapshot per table; Expire forgets old snapshots and schedules the files
+// only they read; Cleanup deletes scheduled files and orphans (objects under the data path that no
+// catalog row names, e.g. from a writer killed before it committed). Every operation has a dry run
+// that reports what it would do and changes nothing. Thread-safe; safe to run while the lake
+// serves: compaction commits like any writer (a concurrent delete makes it fail with kConflict and
+// leave no file behind), and cleanup spares orphans younger than a grace period, which in-flight
+// writes are.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lake/table_service.hpp"
+#include "storage/object_store.hpp"
+
+namespace ducklake {
+
+struct CompactOptions {
+  std::optional<std::string> namespace_name;  // default: every namespace
+  std::optional<std::string> table_name;      // default: every table (needs namespace_name)
+  int64_t target_file_bytes = 128LL << 20;    // files below this are merged into files up to it
+  bool dry_run = false;
+  int64_t timeout_ms = 3600000;
+};
+
+struct CompactedTable {
+  std::string namespace_name;
+  std::string table_name;
+  int64_t files_before = 0;  // data files merged
+  int64_t files_after = 0;   // files they became
+  int64_t snapshot_id = 0;   // 0 in a dry run
+};
+
+struct CleanupOptions {
+  int64_t scheduled_min_age_ms = 0;          // scheduled files deleted once scheduled this long ago
+  int64_t orphan_min_age_ms = 3600 * 1000;   // orphans deleted once this old (in-flight writes are younger)
+  bool dry_run = false;
+};
+
+struct CleanupResult {
+  std::vector<std::string> deleted_scheduled;
+  std::vector<std::string> deleted_orphans;
+};
+
+class Maintenance {
+ public:
+  Maintenance(TableService &tables, ObjectStore &store) : tables_(tables), store_(store) {}
+
+  std::vector<CompactedTable> Compact(const CompactOptions &options, const CommitInfo &commit);
+  ExpireResult Expire(std::optional<int64_t> older_than_unix_ms, int64_t keep_last, bool dry_run);
+  CleanupResult Cleanup(const CleanupOptions &options);
+
+ private:
+  std::optional<CompactedTable> CompactTable(const TableInfo &table, const CompactOptions &options,
+                                             const CommitInfo &commit);
+
+  TableService &tables_;
+  ObjectStore &store_;
+};
+
+// What background maintenance does on each run: compact every table, expire snapshots older than
+// the retention (keeping the latest), delete what that scheduled and orphans past the grace period.
+struct MaintenancePolicy {
+  int64_t interval_ms = 0;
+  int64_t snapshot_retention_ms = 7LL * 86400 * 1000;
+  int64_t orphan_min_age_ms = CleanupOptions{}.orphan_min_age_ms;
+};
+
+// Runs the policy on its own thread every interval until destroyed (which waits for a run in
+// progress). A failed run is logged and retried at the next interval.
+class MaintenanceScheduler {
+ public:
+  MaintenanceScheduler(Maintenance &maintenance, MaintenancePolicy policy);
+  ~MaintenanceScheduler();
+
+ private:
+  void RunOnce();
+
+  Maintenance &maintenance_;
+  MaintenancePolicy policy_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ducklake

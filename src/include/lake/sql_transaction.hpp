@@ -1,0 +1,77 @@
+#pragma once
+// SqlTransaction: runs write statements (INSERT, CREATE TABLE [AS], DELETE, UPDATE, ALTER TABLE,
+// DROP TABLE) against one base snapshot and commits them as one snapshot. Each statement writes its
+// Parquet data and delete files at once and sees what the earlier ones did; nothing is visible to
+// anyone else until Commit. Files of a transaction that does not commit are deleted. One thread at
+// a time. Errors are ducklake::Error from the lake and the engine; a failed statement leaves the
+// transaction as it was before it.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "lake/lake.hpp"
+
+namespace ducklake {
+
+class ScanCache;
+
+// What one statement did, in the words of its result: rows_written, rows_deleted or rows_updated.
+struct StatementOutcome {
+  std::string count_name = "rows_written";
+  int64_t count = 0;
+};
+
+// Reads a committed table as of a snapshot, or of `at` when given (an unknown snapshot is
+// kNotFound, a time outside the lake's history kInvalidInput), through the scan cache.
+std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
+                                          const std::string &table, const std::optional<TableVersion> &at);
+
+class SqlTransaction {
+ public:
+  // File names end like this for the rows an UPDATE wrote and the delete files it wrote, so the
+  // change feed can tell an update's pre- and post-images from plain deletes and inserts.
+  static constexpr const char *kUpdateSuffix = "-update";
+  static constexpr const char *kUpdateDeleteSuffix = "-update-delete";
+
+  SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache);
+  ~SqlTransaction();
+  SqlTransaction(const SqlTransaction &) = delete;
+  SqlTransaction &operator=(const SqlTransaction &) = delete;
+
+  StatementOutcome Run(const Statement &statement, int64_t timeout_ms);
+
+  // Commits everything as one snapshot (no snapshot when nothing changed).
+  CommitResult Commit(const CommitInfo &commit);
+
+ private:
+  struct PendingTable;
+  class Resolver;
+
+  PendingTable *FindPending(const std::string &schema, const std::string &table);
+  PendingTable &Pending(const std::string &schema, const std::string &table);
+  std::optional<TableScan> Scan(const std::string &schema, const std::string &table);
+  std::string NewFileKey(const PendingTable &table, const char *kind);
+  NewDataFile Written(const WrittenFile &file);
+  // Writes delete files for the rows of the target matching the statement's condition; returns
+  // them by data file key and the number of rows they delete.
+  std::pair<std::map<std::string, NewDataFile>, int64_t> WriteDeletes(PendingTable &table, const Statement &statement,
+                                                                     int64_t timeout_ms);
+  StatementOutcome Alter(const Statement &statement);
+
+  Lake &lake_;
+  Engine &engine_;
+  ObjectStore &store_;
+  ScanCache &cache_;
+  int64_t base_snapshot_;
+  std::vector<std::unique_ptr<PendingTable>> tables_;
+  std::vector<std::string> written_keys_;     // every file this transaction wrote
+  std::vector<std::string> superseded_keys_;  // written, then replaced by a later statement
+  bool committed_ = false;
+};
+
+}  // namespace ducklake

@@ -1,0 +1,457 @@
+#include "lake/sql_transaction.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/ids.hpp"
+#include "lake/names.hpp"
+#include "lake/scan_cache.hpp"
+
+namespace ducklake {
+namespace {
+
+// Positional delete files as the DuckLake format defines them, with the field ids it reserves.
+const std::vector<ColumnDef> &DeleteFileColumns() {
+  static const std::vector<ColumnDef> columns = {
+      {2147483546, "file_path", "varchar", false, std::nullopt, {}},
+      {2147483545, "pos", "int64", false, std::nullopt, {}},
+  };
+  return columns;
+}
+
+std::string Quoted(const std::string &name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Literal(const std::string &text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+int IntegerRank(const std::string &type, bool &is_unsigned) {
+  static const std::vector<std::string> signed_types = {"int8", "int16", "int32", "int64", "int128"};
+  static const std::vector<std::string> unsigned_types = {"uint8", "uint16", "uint32", "uint64", "uint128"};
+  for (size_t i = 0; i < signed_types.size(); i++) {
+    if (type == signed_types[i]) {
+      is_unsigned = false;
+      return static_cast<int>(i);
+    }
+    if (type == unsigned_types[i]) {
+      is_unsigned = true;
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// Type changes every old value survives unchanged, so old files need no rewrite.
+bool IsWidening(const std::string &from, const std::string &to) {
+  if (from == to) return true;
+  if (from == "float32" && to == "float64") return true;
+  bool from_unsigned = false, to_unsigned = false;
+  int from_rank = IntegerRank(from, from_unsigned), to_rank = IntegerRank(to, to_unsigned);
+  if (from_rank < 0 || to_rank < 0) return false;
+  if (from_unsigned == to_unsigned) return to_rank > from_rank;
+  return from_unsigned && to_rank > from_rank;  // uint8 -> int16, never int -> uint
+}
+
+ColumnDef *ColumnNamed(std::vector<ColumnDef> &columns, const std::string &name) {
+  for (auto &column : columns) {
+    if (LowerName(column.name) == LowerName(name)) return &column;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
+                                          const std::string &table, const std::optional<TableVersion> &at) {
+  if (at) {
+    if (at->snapshot_id) {
+      lake.GetSnapshot(*at->snapshot_id);  // kNotFound for an unknown one
+      snapshot_id = *at->snapshot_id;
+    } else {
+      snapshot_id = lake.SnapshotAt(*at->unix_ms);
+    }
+  }
+  return cache.Get(snapshot_id, LowerName(schema) + "." + LowerName(table), [&]() -> std::optional<TableScan> {
+    auto info = lake.FindTable(schema, table, snapshot_id);
+    if (!info) return std::nullopt;
+    TableScan scan;
+    scan.columns = info->columns;
+    for (auto &file : lake.TableFiles(info->id, snapshot_id)) {
+      scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats), std::move(file.delete_key)});
+    }
+    return scan;
+  });
+}
+
+// A table this transaction has touched: its state as the transaction sees it, and the change to commit.
+struct SqlTransaction::PendingTable {
+  TableChange change;
+  std::string schema;
+  std::string name;                 // current name inside the transaction
+  std::vector<ColumnDef> columns;   // current columns inside the transaction
+  std::string key_prefix;
+  int64_t next_column_id = 1;
+  bool schema_changed = false;
+};
+
+// Lake tables as this transaction sees them; time-travel references see committed snapshots only.
+class SqlTransaction::Resolver : public TableResolver {
+ public:
+  Resolver(SqlTransaction &transaction, const PendingTable *with_positions = nullptr)
+      : transaction_(transaction), with_positions_(with_positions) {}
+
+  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                   const std::optional<TableVersion> &at) override {
+    if (at) {
+      return ResolveCommitted(transaction_.lake_, transaction_.cache_, transaction_.base_snapshot_, schema, table, at);
+    }
+    auto scan = transaction_.Scan(schema, table);
+    if (scan && with_positions_ && transaction_.FindPending(schema, table) == with_positions_) {
+      scan->with_positions = true;
+    }
+    return scan;
+  }
+
+ private:
+  SqlTransaction &transaction_;
+  const PendingTable *with_positions_;
+};
+
+SqlTransaction::SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache)
+    : lake_(lake), engine_(engine), store_(store), cache_(cache), base_snapshot_(lake.LatestSnapshot()) {}
+
+SqlTransaction::~SqlTransaction() {
+  auto unused = committed_ ? superseded_keys_ : written_keys_;
+  if (unused.empty()) return;
+  try {
+    store_.DeleteMany(unused);
+  } catch (const Error &) {
+    // Nothing references these files; a later cleanup finds them.
+  }
+}
+
+SqlTransaction::PendingTable *SqlTransaction::FindPending(const std::string &schema, const std::string &table) {
+  for (auto &pending : tables_) {
+    if (LowerName(pending->schema) == LowerName(schema) && LowerName(pending->name) == LowerName(table) &&
+        !pending->change.dropped) {
+      return pending.get();
+    }
+  }
+  return nullptr;
+}
+
+SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema, const std::string &table) {
+  if (auto *pending = FindPending(schema, table)) return *pending;
+  for (const auto &other : tables_) {
+    // Renamed or dropped earlier in this transaction: the old name is gone.
+    if (LowerName(other->schema) == LowerName(schema) && LowerName(other->change.table_name) == LowerName(table)) {
+      throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", schema, table);
+    }
+  }
+  auto info = lake_.GetTable(schema, table, base_snapshot_);
+  auto pending = std::make_unique<PendingTable>();
+  pending->change.namespace_name = info.namespace_name;
+  pending->change.table_name = info.name;
+  pending->change.table_id = info.id;
+  pending->schema = info.namespace_name;
+  pending->name = info.name;
+  pending->columns = info.columns;
+  pending->key_prefix = info.key_prefix;
+  pending->next_column_id = lake_.MaxColumnId(info.id) + 1;
+  tables_.push_back(std::move(pending));
+  return *tables_.back();
+}
+
+std::optional<TableScan> SqlTransaction::Scan(const std::string &schema, const std::string &table) {
+  auto *pending = FindPending(schema, table);
+  if (!pending) {
+    for (const auto &other : tables_) {
+      if (LowerName(other->schema) == LowerName(schema) && LowerName(other->change.table_name) == LowerName(table)) {
+        return std::nullopt;  // renamed or dropped by this transaction
+      }
+    }
+    return ResolveCommitted(lake_, cache_, base_snapshot_, schema, table, std::nullopt);
+  }
+  const auto &change = pending->change;
+  TableScan scan;
+  scan.columns = pending->columns;
+  if (change.table_id && !change.replace_contents) {
+    auto committed =
+        ResolveCommitted(lake_, cache_, base_snapshot_, pending->schema, change.table_name, std::nullopt);
+    if (committed) scan.files = std::move(committed->files);
+  }
+  scan.files.erase(std::remove_if(scan.files.begin(), scan.files.end(),
+                                  [&](const ScanFile &file) {
+                                    return std::find(change.removed_files.begin(), change.removed_files.end(),
+                                                     file.key) != change.removed_files.end();
+                                  }),
+                   scan.files.end());
+  for (const auto &file : change.added_files) scan.files.push_back({file.key, file.record_count, file.stats, ""});
+  for (auto &file : scan.files) {
+    if (auto it = change.deletes.find(file.key); it != change.deletes.end()) file.delete_key = it->second.key;
+  }
+  return scan;
+}
+
+std::string SqlTransaction::NewFileKey(const PendingTable &table, const char *kind) {
+  auto key = table.key_prefix + "ducklake-" + NewUuid() + kind + ".parquet";
+  written_keys_.push_back(key);
+  return key;
+}
+
+NewDataFile SqlTransaction::Written(const WrittenFile &file) {
+  return {file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats};
+}
+
+std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDeletes(PendingTable &table,
+                                                                                   const Statement &statement,
+                                                                                   int64_t timeout_ms) {
+  Resolver resolver(*this, &table);
+  auto target = Quoted(table.schema) + "." + Quoted(table.name) + " AS " + Quoted(statement.target_alias);
+  auto condition = statement.condition_sql.empty() ? std::string("true") : statement.condition_sql;
+  auto matches = engine_.QueryRows(fmt::format("SELECT {}, count(*) FROM {} WHERE {} GROUP BY 1",
+                                               Quoted(Engine::kFileColumn), target, condition),
+                                   resolver, timeout_ms);
+  auto scan = Scan(table.schema, table.name);
+  std::map<std::string, NewDataFile> deletes;
+  int64_t deleted = 0;
+  for (const auto &row : matches) {
+    const ScanFile *file = nullptr;
+    for (const auto &candidate : scan->files) {
+      if (Engine::FileLocation(candidate.key) == row.at(0).value_or("")) file = &candidate;
+    }
+    if (!file) throw Error(ErrorKind::kInternal, "a matching row came from a file the table does not have");
+    // Every position of the file except the rows that stay: earlier deletes and the new ones.
+    auto sql = fmt::format(
+        "SELECT {0} AS file_path, r.pos FROM range({1}) AS r(pos) ANTI JOIN (SELECT {2} FROM {3} WHERE {4} = {5} AND "
+        "({6}) IS NOT TRUE) AS k ON r.pos = k.{2} ORDER BY r.pos",
+        Literal(file->key), file->record_count, Quoted(Engine::kPositionColumn), target, Quoted(Engine::kFileColumn),
+        Literal(Engine::FileLocation(file->key)), condition);
+    auto written = engine_.WriteQuery(sql, resolver, DeleteFileColumns(), {},
+                                      NewFileKey(table, statement.kind == StatementKind::kUpdate ? kUpdateDeleteSuffix
+                                                                                                 : "-delete"),
+                                      timeout_ms, true);
+    deleted += std::stoll(row.at(1).value_or("0"));
+    deletes[file->key] = Written(written);
+  }
+  return {deletes, deleted};
+}
+
+StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout_ms) {
+  StatementOutcome outcome;
+  switch (statement.kind) {
+    case StatementKind::kQuery:
+      throw Error(ErrorKind::kInvalidInput, "a transaction holds writes only; run queries on their own");
+    case StatementKind::kCreateTable:
+    case StatementKind::kCreateTableAs: {
+      lake_.GetNamespace(statement.target_schema, base_snapshot_);
+      if (Scan(statement.target_schema, statement.target_table)) {
+        throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", statement.target_schema,
+                        statement.target_table);
+      }
+      ValidateObjectName("table", statement.target_table);
+      auto pending = std::make_unique<PendingTable>();
+      pending->schema = statement.target_schema;
+      pending->name = statement.target_table;
+      pending->change.namespace_name = statement.target_schema;
+      pending->change.table_name = statement.target_table;
+      pending->key_prefix = lake_.NewTableKeyPrefix(statement.target_schema, statement.target_table);
+      if (statement.kind == StatementKind::kCreateTable) {
+        pending->columns = statement.columns;
+      } else {
+        Resolver resolver(*this);
+        pending->columns = engine_.DescribeQuery(statement.query_sql, resolver);
+      }
+      ValidateColumns(pending->columns);
+      if (pending->columns.empty()) throw Error(ErrorKind::kInvalidInput, "a table needs at least one column");
+      pending->next_column_id = AssignColumnIds(pending->columns);
+      pending->change.create_columns = pending->columns;
+      if (statement.kind == StatementKind::kCreateTableAs) {
+        Resolver resolver(*this);
+        auto file = engine_.WriteQuery(statement.query_sql, resolver, pending->columns, {},
+                                       NewFileKey(*pending, ""), timeout_ms);
+        outcome.count = file.record_count;
+        pending->change.added_files.push_back(Written(file));
+      }
+      tables_.push_back(std::move(pending));
+      return outcome;
+    }
+    case StatementKind::kInsert: {
+      auto &table = Pending(statement.target_schema, statement.target_table);
+      Resolver resolver(*this);
+      auto file = engine_.WriteQuery(statement.query_sql, resolver, table.columns, statement.insert_columns,
+                                     NewFileKey(table, ""), timeout_ms);
+      outcome.count = file.record_count;
+      if (file.record_count > 0) {
+        table.change.added_files.push_back(Written(file));
+      } else {
+        superseded_keys_.push_back(file.key);
+      }
+      return outcome;
+    }
+    case StatementKind::kDelete:
+    case StatementKind::kUpdate: {
+      auto &table = Pending(statement.target_schema, statement.target_table);
+      std::optional<WrittenFile> new_rows;
+      if (statement.kind == StatementKind::kUpdate) {
+        std::map<std::string, std::string> assigned;
+        for (const auto &[column, expression] : statement.assignments) {
+          if (!ColumnNamed(table.columns, column)) {
+            throw MakeError(ErrorKind::kInvalidInput, "table '{}.{}' has no column '{}'", table.schema, table.name,
+                            column);
+          }
+          if (!assigned.emplace(LowerName(column), expression).second) {
+            throw MakeError(ErrorKind::kInvalidInput, "column '{}' is assigned twice", column);
+          }
+        }
+        std::string select_list;
+        for (const auto &column : table.columns) {
+          auto it = assigned.find(LowerName(column.name));
+          select_list += (select_list.empty() ? "" : ", ") +
+                         (it != assigned.end() ? "(" + it->second + ")" : Quoted(statement.target_alias) + "." +
+                                                                               Quoted(column.name));
+        }
+        Resolver resolver(*this);
+        new_rows = engine_.WriteQuery(
+            fmt::format("SELECT {} FROM {}.{} AS {} WHERE {}", select_list, Quoted(table.schema), Quoted(table.name),
+                        Quoted(statement.target_alias),
+                        statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
+            resolver, table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms);
+      }
+      auto [deletes, deleted] = WriteDeletes(table, statement, timeout_ms);
+      for (auto &[data_key, file] : deletes) {
+        if (auto old = table.change.deletes.find(data_key); old != table.change.deletes.end()) {
+          superseded_keys_.push_back(old->second.key);
+        }
+        table.change.deletes[data_key] = std::move(file);
+      }
+      table.change.rows_deleted += deleted;
+      outcome.count = deleted;
+      outcome.count_name = "rows_deleted";
+      if (new_rows) {
+        outcome.count_name = "rows_updated";
+        if (new_rows->record_count > 0) {
+          table.change.added_files.push_back(Written(*new_rows));
+          table.change.updated = true;
+        } else {
+          superseded_keys_.push_back(new_rows->key);
+        }
+      }
+      return outcome;
+    }
+    case StatementKind::kAlterTable:
+      return Alter(statement);
+    case StatementKind::kDropTable: {
+      if (!Scan(statement.target_schema, statement.target_table)) {
+        lake_.GetNamespace(statement.target_schema, base_snapshot_);
+        if (statement.if_exists) return outcome;
+        throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", statement.target_schema,
+                        statement.target_table);
+      }
+      auto &table = Pending(statement.target_schema, statement.target_table);
+      if (!table.change.table_id) {
+        // Created by this transaction: it never existed for anyone else.
+        for (const auto &file : table.change.added_files) superseded_keys_.push_back(file.key);
+        for (const auto &[key, file] : table.change.deletes) superseded_keys_.push_back(file.key);
+        tables_.erase(std::find_if(tables_.begin(), tables_.end(), [&](const auto &p) { return p.get() == &table; }));
+        return outcome;
+      }
+      table.change.dropped = true;
+      return outcome;
+    }
+  }
+  throw Error(ErrorKind::kInternal, "unknown statement kind");
+}
+
+StatementOutcome SqlTransaction::Alter(const Statement &statement) {
+  auto &table = Pending(statement.target_schema, statement.target_table);
+  const auto &alteration = statement.alteration;
+  auto columns = table.columns;
+  auto column = alteration.kind == AlterKind::kAddColumn || alteration.kind == AlterKind::kRenameTable
+                    ? nullptr
+                    : ColumnNamed(columns, alteration.column);
+  if (!column && alteration.kind != AlterKind::kAddColumn && alteration.kind != AlterKind::kRenameTable) {
+    if (alteration.kind == AlterKind::kDropColumn && alteration.if_exists) return {};
+    throw MakeError(ErrorKind::kInvalidInput, "table '{}.{}' has no column '{}'", table.schema, table.name,
+                    alteration.column);
+  }
+  auto next_column_id = table.next_column_id;
+  switch (alteration.kind) {
+    case AlterKind::kAddColumn: {
+      if (ColumnNamed(columns, alteration.new_column.name)) {
+        if (alteration.if_exists) return {};
+        throw MakeError(ErrorKind::kConflict, "table '{}.{}' already has a column '{}'", table.schema, table.name,
+                        alteration.new_column.name);
+      }
+      std::vector<ColumnDef> added = {alteration.new_column};
+      next_column_id = AssignColumnIds(added, next_column_id);
+      columns.push_back(std::move(added[0]));
+      break;
+    }
+    case AlterKind::kDropColumn:
+      if (columns.size() == 1) throw Error(ErrorKind::kInvalidInput, "cannot drop the only column of a table");
+      columns.erase(columns.begin() + (column - columns.data()));
+      break;
+    case AlterKind::kRenameColumn:
+      if (LowerName(alteration.new_name) != LowerName(column->name) && ColumnNamed(columns, alteration.new_name)) {
+        throw MakeError(ErrorKind::kConflict, "table '{}.{}' already has a column '{}'", table.schema, table.name,
+                        alteration.new_name);
+      }
+      column->name = alteration.new_name;
+      break;
+    case AlterKind::kSetType:
+      if (!column->children.empty() || !alteration.new_column.children.empty() ||
+          !IsWidening(column->type, alteration.new_column.type)) {
+        throw MakeError(ErrorKind::kInvalidInput,
+                        "column '{}' cannot change from {} to {} without rewriting data; only widening (int8 to "
+                        "int16/int32/int64, int32 to int64, float32 to float64, ...) is supported",
+                        column->name, column->type, alteration.new_column.type);
+      }
+      column->type = alteration.new_column.type;
+      break;
+    case AlterKind::kRenameTable: {
+      ValidateObjectName("table", alteration.new_name);
+      if (LowerName(alteration.new_name) != LowerName(table.name) && Scan(table.schema, alteration.new_name)) {
+        throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", table.schema, alteration.new_name);
+      }
+      if (!table.change.table_id) {
+        throw Error(ErrorKind::kInvalidInput, "rename a table in a later transaction than the one creating it");
+      }
+      table.name = alteration.new_name;
+      table.change.new_name = alteration.new_name;
+      return {};
+    }
+  }
+  ValidateColumns(columns);
+  table.columns = std::move(columns);
+  table.next_column_id = next_column_id;
+  if (table.change.table_id) {
+    table.change.columns = table.columns;
+  } else {
+    table.change.create_columns = table.columns;
+  }
+  return {};
+}
+
+CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
+  LakeTransaction transaction;
+  transaction.base_snapshot = base_snapshot_;
+  for (const auto &table : tables_) transaction.tables.push_back(table->change);
+  auto result = lake_.CommitTransaction(transaction, commit);
+  committed_ = true;
+  return result;
+}
+
+}  // namespace ducklake
