@@ -503,13 +503,18 @@ class Engine::Impl {
     }
   }
 
-  // Evaluates a constant expression (no lake tables, nothing the sandbox forbids) to one value.
-  duckdb::Value EvaluateConstant(const std::string &expression, const std::string &sql_type) {
+  // Evaluates an expression without lake tables (and nothing the sandbox forbids) to one value.
+  // `foldable`: it must also give the same value every time (a column default, unlike now()).
+  duckdb::Value EvaluateConstant(const std::string &expression, const std::string &sql_type, bool foldable) {
     Session session(*this, nullptr);
     auto sql = fmt::format("SELECT CAST(({}) AS {})", expression, sql_type);
     auto plan = Guard(nullptr, [&] { return session.context().ExtractPlan(sql); });
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
+    if (foldable && (plan->type != duckdb::LogicalOperatorType::LOGICAL_PROJECTION || plan->expressions.size() != 1 ||
+                     !plan->expressions[0]->IsFoldable())) {
+      throw MakeError(ErrorKind::kInvalidInput, "'{}' is not a constant", expression);
+    }
     auto result = Run(session.connection(), sql);
     if (result->RowCount() != 1) throw Error(ErrorKind::kInvalidInput, "expected one constant value");
     return result->GetValue(0, 0);
@@ -537,11 +542,11 @@ class Engine::Impl {
       auto expression = base.at_clause->ExpressionMutable()->ToString();
       TableVersion version;
       if (unit == "version") {
-        auto value = EvaluateConstant(expression, "BIGINT");
+        auto value = EvaluateConstant(expression, "BIGINT", false);
         if (value.IsNull()) throw Error(ErrorKind::kInvalidInput, "AT (VERSION => ...) needs a snapshot id");
         version.snapshot_id = value.GetValue<int64_t>();
       } else if (unit == "timestamp") {
-        auto value = EvaluateConstant("epoch_ms(CAST((" + expression + ") AS TIMESTAMPTZ))", "BIGINT");
+        auto value = EvaluateConstant("epoch_ms(CAST((" + expression + ") AS TIMESTAMPTZ))", "BIGINT", false);
         if (value.IsNull()) throw Error(ErrorKind::kInvalidInput, "AT (TIMESTAMP => ...) needs a timestamp");
         version.unix_ms = value.GetValue<int64_t>();
       } else {
@@ -816,7 +821,7 @@ Statement Engine::Parse(const std::string &sql) {
 }
 
 std::optional<std::string> Engine::EvaluateConstant(const std::string &expression, const ColumnDef &column) {
-  auto value = impl_->EvaluateConstant(expression, SqlType(column));
+  auto value = impl_->EvaluateConstant(expression, SqlType(column), true);
   if (value.IsNull()) return std::nullopt;
   return value.ToString();
 }

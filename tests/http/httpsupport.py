@@ -137,13 +137,36 @@ class Api:
     def rows(self, sql: str, **fields) -> list:
         return self.query(sql, **fields)["rows"]
 
-    def write(self, sql: str, **fields) -> dict:
-        """Runs a write statement that must succeed; returns its one-row result as a dict."""
+    def write(self, sql: str, count: str = "rows_written", **fields) -> dict:
+        """Runs a write statement that must succeed; returns its one-row result as a dict. `count` names
+        the statement's count column: rows_written, rows_deleted or rows_updated."""
         result = self.query(sql, **fields)
         names = [column["name"] for column in result["columns"]]
-        assert names == ["rows_written", "snapshot_id"], result
+        assert names == [count, "snapshot_id"], result
         assert len(result["rows"]) == 1, result
         return dict(zip(names, result["rows"][0]))
+
+    def transaction(self, statements: list[str], **fields) -> requests.Response:
+        """POST /api/v1/query with `statements` (one snapshot for all, or nothing)."""
+        return self.post("/api/v1/query", json={"statements": statements, **fields})
+
+    def latest_snapshot(self) -> int:
+        page = expect_status(self.get("/api/v1/snapshots", params={"limit": 1}), 200).json()
+        return page["snapshots"][0]["snapshot_id"]
+
+    def history(self, ns: str, table: str) -> list[tuple[str, int, int]]:
+        """(operation, rows_added, rows_deleted) of a table's snapshots, oldest first."""
+        snapshots = expect_status(self.get(f"/api/v1/namespaces/{ns}/tables/{table}/snapshots"), 200).json()
+        return [(s["operation"], s["rows_added"], s["rows_deleted"]) for s in reversed(snapshots["snapshots"])]
+
+    def changes(self, ns: str, table: str, **params) -> list:
+        """Rows of the change feed: [snapshot_id, change_type, columns...]."""
+        response = self.get(f"/api/v1/namespaces/{ns}/tables/{table}/changes", params=params)
+        return expect_status(response, 200).json()["rows"]
+
+    def maintain(self, operation: str, **fields) -> dict:
+        response = self.post(f"/api/v1/maintenance/{operation}", json=fields)
+        return expect_status(response, 200).json()
 
     # --- catalog ---
 

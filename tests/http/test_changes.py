@@ -1,0 +1,86 @@
+"""The change feed: GET …/tables/{t}/changes?from=&to= → rows inserted and deleted, by snapshot."""
+
+from httpsupport import assert_problem, expect_status
+
+
+def test_feed_lists_inserts_deletes_and_update_images(api, ns):
+    created = api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id, 'a' AS v FROM range(3)")["snapshot_id"]
+    deleted = api.write(f"DELETE FROM {ns}.t WHERE id = 0", count="rows_deleted")["snapshot_id"]
+    updated = api.write(f"UPDATE {ns}.t SET v = 'b' WHERE id = 1", count="rows_updated")["snapshot_id"]
+    inserted = api.write(f"INSERT INTO {ns}.t VALUES (9, 'z')")["snapshot_id"]
+    rows = api.changes(ns, "t")
+    assert sorted(rows) == sorted([
+        [created, "insert", 0, "a"], [created, "insert", 1, "a"], [created, "insert", 2, "a"],
+        [deleted, "delete", 0, "a"],
+        [updated, "update_preimage", 1, "a"], [updated, "update_postimage", 1, "b"],
+        [inserted, "insert", 9, "z"]])
+    # By snapshot; within one, what went before what came.
+    went = {"delete": 0, "update_preimage": 0, "insert": 1, "update_postimage": 1}
+    assert [(row[0], went[row[1]]) for row in rows] == sorted((row[0], went[row[1]]) for row in rows)
+    # from is exclusive, to inclusive.
+    assert api.changes(ns, "t", **{"from": created, "to": updated}) == [
+        [deleted, "delete", 0, "a"], [updated, "update_preimage", 1, "a"], [updated, "update_postimage", 1, "b"]]
+    assert api.changes(ns, "t", **{"from": inserted}) == []
+    result = expect_status(api.get(f"/api/v1/namespaces/{ns}/tables/t/changes"), 200).json()
+    assert [c["name"] for c in result["columns"]] == ["snapshot_id", "change_type", "id", "v"]
+
+
+def test_a_transaction_mixing_delete_insert_and_update_is_told_apart(api, ns):
+    # Deletes are told from update pre-images per data file: the DELETE and the UPDATE touch two files.
+    api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(4)")
+    api.write(f"INSERT INTO {ns}.t SELECT range FROM range(20, 24)")
+    body = expect_status(api.transaction([
+        f"DELETE FROM {ns}.t WHERE id = 0",
+        f"INSERT INTO {ns}.t VALUES (10)",
+        f"UPDATE {ns}.t SET id = id + 100 WHERE id = 23",
+    ]), 200).json()
+    snapshot = body["snapshot_id"]
+    rows = api.changes(ns, "t", **{"from": snapshot - 1})
+    assert sorted(rows) == sorted([[snapshot, "delete", 0], [snapshot, "insert", 10],
+                                   [snapshot, "update_preimage", 23], [snapshot, "update_postimage", 123]])
+
+
+def test_overwrite_deletes_everything_and_compaction_changes_nothing(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT 1 AS id")
+    api.write(f"INSERT INTO {ns}.t VALUES (2)")
+    compacted = api.maintain("compact", namespace=ns, table="t")
+    assert compacted["tables"][0]["files_before"] == 2
+    after_compaction = api.latest_snapshot()
+    assert api.changes(ns, "t", **{"from": after_compaction - 1}) == []
+    overwrite = api.upload(ns, "t", "id\n5\n", mode="overwrite")["snapshot_id"]
+    rows = api.changes(ns, "t", **{"from": after_compaction})
+    assert sorted(rows) == sorted([[overwrite, "delete", 1], [overwrite, "delete", 2], [overwrite, "insert", 5]])
+
+
+def test_columns_follow_the_schema_as_of_to(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT 1 AS id")
+    first = api.latest_snapshot()
+    api.write(f"ALTER TABLE {ns}.t ADD COLUMN note VARCHAR DEFAULT 'n/a'")
+    api.write(f"ALTER TABLE {ns}.t RENAME COLUMN id TO key")
+    api.write(f"INSERT INTO {ns}.t VALUES (2, 'two')")
+    assert api.changes(ns, "t") == [[first, "insert", 1, "n/a"], [first + 3, "insert", 2, "two"]]
+    old = expect_status(api.get(f"/api/v1/namespaces/{ns}/tables/t/changes", params={"to": first}), 200).json()
+    assert [c["name"] for c in old["columns"]] == ["snapshot_id", "change_type", "id"]
+
+
+def test_feed_formats_and_limits(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(5)")
+    csv = expect_status(api.get(f"/api/v1/namespaces/{ns}/tables/t/changes", params={"format": "csv"}), 200)
+    assert csv.headers["Content-Type"].startswith("text/csv")
+    assert csv.text.splitlines()[0] == "snapshot_id,change_type,id"
+    assert len(api.changes(ns, "t", limit=2)) == 2
+
+
+def test_bad_feed_requests(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT 1 AS id")
+    latest = api.latest_snapshot()
+    base = f"/api/v1/namespaces/{ns}/tables/t/changes"
+    assert_problem(api.get(base, params={"from": "x"}), 400)
+    assert_problem(api.get(base, params={"to": "-1"}), 400)
+    assert_problem(api.get(base, params={"from": latest, "to": latest - 1}), 400)
+    assert_problem(api.get(base, params={"to": 10**12}), 404)
+    assert_problem(api.get(base, params={"from": 10**12}), 404)
+    assert_problem(api.get(base, params={"format": "xml"}), 400)
+    assert_problem(api.get(f"/api/v1/namespaces/{ns}/tables/nope/changes"), 404)
+    # Before the table existed there is no table to describe.
+    assert_problem(api.get(base, params={"to": latest - 1}), 404)
