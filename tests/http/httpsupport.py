@@ -331,9 +331,12 @@ class ServerProcess:
     live: list["ServerProcess"] = []  # every server not yet stopped, for failure reports
 
     def __init__(self, root: Path, args: list[str], env: dict | None, port: int, data_dir: Path, name: str,
-                 s3_prefix: str | None = None):
+                 s3_prefix: str | None = None, backend_flags: list[str] | None = None):
         self.name = name
         self.s3_prefix = s3_prefix
+        # What another ducklake process needs to open the same lake (with `env` and the data dir).
+        self.backend_flags = backend_flags or []
+        self.env = env or {}
         self.port = port
         self.data_dir = data_dir
         self.base_url = f"http://127.0.0.1:{port}"
@@ -367,7 +370,7 @@ class ServerProcess:
             args += ["--data-dir", str(data_dir)]
         else:
             data_dir = Path(env["DUCKLAKE_DATA_DIR"])
-        return cls(root, [*args, *backend_args, *extra_args], env, port, data_dir, name, s3_prefix)
+        return cls(root, [*args, *backend_args, *extra_args], env, port, data_dir, name, s3_prefix, backend_args)
 
     def log_text(self, start: int = 0) -> str:
         with open(self.log_path, "rb") as log:

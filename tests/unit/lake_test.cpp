@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <thread>
 
 #include "backends.hpp"
@@ -187,6 +188,122 @@ TEST_P(LakeTest, ConcurrentCommitsAllLand) {
   std::set<int64_t> row_starts;
   for (const auto &file : files) row_starts.insert(file.row_id_start);
   EXPECT_EQ(row_starts.size(), 80u) << "row ids must never be handed out twice";
+}
+
+// A transaction against `base` touching table `table_id` of sales.orders.
+LakeTransaction Against(int64_t base, int64_t table_id) {
+  LakeTransaction transaction;
+  transaction.base_snapshot = base;
+  auto &change = transaction.tables.emplace_back();
+  change.namespace_name = "sales";
+  change.table_name = "orders";
+  change.table_id = table_id;
+  return transaction;
+}
+
+TEST_P(LakeTest, DeletesOfTheSameFileFromOneBaseConflict) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+                      {File("warehouse/sales/orders/a.parquet", 10, "1", "10"),
+                       File("warehouse/sales/orders/b.parquet", 10, "11", "20")}},
+                     commit_);
+  auto base = lake_->LatestSnapshot();
+  auto first = Against(base, table_id);
+  first.tables[0].deletes["warehouse/sales/orders/a.parquet"] = File("warehouse/sales/orders/d1.parquet", 3, "", "");
+  first.tables[0].rows_deleted = 3;
+  auto second = Against(base, table_id);
+  second.tables[0].deletes["warehouse/sales/orders/a.parquet"] = File("warehouse/sales/orders/d2.parquet", 2, "", "");
+  auto other_file = Against(base, table_id);
+  other_file.tables[0].deletes["warehouse/sales/orders/b.parquet"] = File("warehouse/sales/orders/d3.parquet", 1, "", "");
+  auto insert = Against(base, table_id);
+  insert.tables[0].added_files = {File("warehouse/sales/orders/c.parquet", 5, "21", "25")};
+
+  EXPECT_EQ(lake_->CommitTransaction(first, commit_).rows_deleted, 3);
+  auto after_first = lake_->LatestSnapshot();
+  EXPECT_ERROR_KIND(lake_->CommitTransaction(second, commit_), ErrorKind::kConflict);
+  EXPECT_EQ(lake_->LatestSnapshot(), after_first) << "a conflict changes nothing";
+  // Deleting from another file and inserting do not conflict: they retry on the new head.
+  lake_->CommitTransaction(other_file, commit_);
+  lake_->CommitTransaction(insert, commit_);
+  auto latest = lake_->LatestSnapshot();
+  EXPECT_EQ(lake_->GetTable("sales", "orders", latest).record_count, 20 - 3 - 1 + 5);
+  auto files = lake_->TableFiles(table_id, latest);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[0].delete_key, "warehouse/sales/orders/d1.parquet");
+  EXPECT_EQ(files[1].delete_key, "warehouse/sales/orders/d3.parquet");
+  EXPECT_EQ(files[2].delete_key, "");
+  EXPECT_EQ(lake_->TableFiles(table_id, base)[0].delete_key, "") << "old snapshots see no deletes";
+}
+
+TEST_P(LakeTest, DropConflictsWithConcurrentWritesAndWritesWithADrop) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  auto base = lake_->LatestSnapshot();
+  auto insert = Against(base, table_id);
+  insert.tables[0].added_files = {File("warehouse/sales/orders/a.parquet", 5, "1", "5")};
+  auto drop = Against(base, table_id);
+  drop.tables[0].dropped = true;
+  lake_->CommitTransaction(insert, commit_);
+  EXPECT_ERROR_KIND(lake_->CommitTransaction(drop, commit_), ErrorKind::kConflict);
+  EXPECT_TRUE(lake_->FindTable("sales", "orders", lake_->LatestSnapshot()));
+  // The other order: a drop lands first, the insert written before it must not resurrect anything.
+  auto fresh_base = lake_->LatestSnapshot();
+  auto late_insert = Against(fresh_base, table_id);
+  late_insert.tables[0].added_files = {File("warehouse/sales/orders/b.parquet", 5, "6", "10")};
+  auto drop_now = Against(fresh_base, table_id);
+  drop_now.tables[0].dropped = true;
+  lake_->CommitTransaction(drop_now, commit_);
+  EXPECT_ERROR_KIND(lake_->CommitTransaction(late_insert, commit_), ErrorKind::kConflict);
+  EXPECT_FALSE(lake_->FindTable("sales", "orders", lake_->LatestSnapshot()));
+}
+
+TEST_P(LakeTest, ConcurrentSchemaChangesConflict) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  auto base = lake_->LatestSnapshot();
+  auto add = [&](const std::string &name) {
+    auto transaction = Against(base, table.id);
+    auto columns = table.columns;
+    columns.push_back(ColumnDef{lake_->MaxColumnId(table.id) + 1, name, "varchar"});
+    transaction.tables[0].columns = columns;
+    return transaction;
+  };
+  lake_->CommitTransaction(add("note"), commit_);
+  EXPECT_ERROR_KIND(lake_->CommitTransaction(add("comment"), commit_), ErrorKind::kConflict);
+  auto columns = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).columns;
+  ASSERT_EQ(columns.size(), 4u);
+  EXPECT_EQ(columns[3].name, "note");
+  EXPECT_EQ(lake_->GetTable("sales", "orders", base).columns.size(), 3u);
+}
+
+TEST_P(LakeTest, ExpiryForgetsOldSnapshotsAndSchedulesTheirFiles) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  TableWrite write{"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+                   {File("warehouse/sales/orders/a.parquet", 10, "1", "10")}};
+  auto written = lake_->CommitWrite(write, commit_).snapshot_id;
+  write.mode = WriteMode::kOverwrite;
+  write.files = {File("warehouse/sales/orders/b.parquet", 3, "1", "3")};
+  auto replaced = lake_->CommitWrite(write, commit_).snapshot_id;
+  auto dry = lake_->ExpireSnapshots(std::nullopt, 1, true);
+  EXPECT_EQ(dry.expired_snapshots.size(), static_cast<size_t>(replaced));
+  EXPECT_EQ(dry.scheduled_files, std::vector<std::string>{"warehouse/sales/orders/a.parquet"});
+  EXPECT_NO_THROW(lake_->GetSnapshot(written)) << "a dry run changes nothing";
+  auto done = lake_->ExpireSnapshots(std::nullopt, 1, false);
+  EXPECT_EQ(done.expired_snapshots, dry.expired_snapshots);
+  EXPECT_ERROR_KIND(lake_->GetSnapshot(written), ErrorKind::kNotFound);
+  EXPECT_EQ(lake_->GetTable("sales", "orders", replaced).record_count, 3);
+  EXPECT_EQ(lake_->ScheduledFiles(0), std::vector<std::string>{"warehouse/sales/orders/a.parquet"});
+  auto referenced = lake_->ReferencedKeys();
+  EXPECT_EQ(std::count(referenced.begin(), referenced.end(), "warehouse/sales/orders/b.parquet"), 1);
+  lake_->ForgetScheduledFiles({"warehouse/sales/orders/a.parquet"});
+  EXPECT_TRUE(lake_->ScheduledFiles(0).empty());
+  EXPECT_ERROR_KIND(lake_->ExpireSnapshots(std::nullopt, 0, false), ErrorKind::kInvalidInput);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LakeTest, ::testing::ValuesIn(testing::MetaBackends()),

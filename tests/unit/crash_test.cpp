@@ -1,0 +1,109 @@
+// A writer killed with SIGKILL after writing its Parquet files but before committing: the table
+// stays at its previous snapshot, and cleanup later removes the files nobody references.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "lake/maintenance.hpp"
+#include "storage/local_store.hpp"
+#include "test_support.hpp"
+
+namespace ducklake {
+namespace {
+
+using testing::TempDir;
+
+// Fault injection: the process dies the moment a commit opens its metadata transaction.
+class KilledAtCommit : public MetaStoreWrapper {
+ public:
+  using MetaStoreWrapper::MetaStoreWrapper;
+  std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) override {
+    if (mode == TransactionMode::kWrite && armed) raise(SIGKILL);
+    return MetaStoreWrapper::Begin(mode);
+  }
+  bool armed = false;
+};
+
+// The lake of one process: SQLite metadata and a local object store under `dir`.
+struct LakeOnDisk {
+  explicit LakeOnDisk(const std::string &dir, bool kill_at_commit = false)
+      : meta(OpenMetaStore("sqlite:" + dir + "/metadata.sqlite")),
+        killer(*meta),
+        store(dir + "/objects"),
+        engine(store, EngineOptions{"256MB", 1, ""}),
+        lake(killer),
+        tables(lake, engine, store),
+        maintenance(tables, store) {
+    MigrateMetaStore(*meta);
+    killer.armed = kill_at_commit;
+  }
+
+  void Run(const std::string &sql) {
+    SqlRequest request;
+    request.sql = sql;
+    tables.RunSql(request, [](const char *, size_t) { return true; });
+  }
+
+  std::unique_ptr<MetaStore> meta;
+  KilledAtCommit killer;
+  LocalStore store;
+  Engine engine;
+  Lake lake;
+  TableService tables;
+  Maintenance maintenance;
+};
+
+size_t ObjectCount(const std::string &dir) {
+  size_t count = 0;
+  for (const auto &entry : std::filesystem::recursive_directory_iterator(dir + "/objects/warehouse")) {
+    count += entry.is_regular_file() ? 1 : 0;
+  }
+  return count;
+}
+
+TEST(CrashTest, KillBetweenWritingFilesAndCommittingLeavesThePreviousSnapshot) {
+  TempDir dir;
+  int64_t before = 0;
+  {
+    LakeOnDisk lake(dir.path());
+    lake.lake.CreateNamespace("sales", CommitInfo{});
+    lake.Run("CREATE TABLE sales.orders AS SELECT range AS id FROM range(10)");
+    before = lake.lake.LatestSnapshot();
+  }
+  ASSERT_EQ(ObjectCount(dir.path()), 1u);
+
+  // A real child process writes the files of a big INSERT and is killed as it starts to commit.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    LakeOnDisk lake(dir.path(), true);
+    lake.Run("INSERT INTO sales.orders SELECT range FROM range(100000)");
+    _exit(0);  // not reached: the commit kills the process
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child was not killed at its commit";
+
+  LakeOnDisk lake(dir.path());
+  EXPECT_EQ(lake.lake.LatestSnapshot(), before) << "no snapshot of the killed write";
+  auto table = lake.lake.GetTable("sales", "orders", before);
+  EXPECT_EQ(table.record_count, 10);
+  EXPECT_EQ(table.file_count, 1);
+  EXPECT_EQ(ObjectCount(dir.path()), 2u) << "the killed writer's data file is an orphan";
+
+  // Cleanup spares young files (they may belong to a write in progress), then removes the orphan.
+  EXPECT_TRUE(lake.maintenance.Cleanup(CleanupOptions{}).deleted_orphans.empty());
+  CleanupOptions now;
+  now.orphan_min_age_ms = 0;
+  auto cleaned = lake.maintenance.Cleanup(now);
+  ASSERT_EQ(cleaned.deleted_orphans.size(), 1u);
+  EXPECT_EQ(ObjectCount(dir.path()), 1u);
+  lake.Run("INSERT INTO sales.orders VALUES (42)");
+  EXPECT_EQ(lake.lake.GetTable("sales", "orders", lake.lake.LatestSnapshot()).record_count, 11);
+}
+
+}  // namespace
+}  // namespace ducklake
