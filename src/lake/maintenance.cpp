@@ -140,7 +140,11 @@ CleanupResult Maintenance::Cleanup(const CleanupOptions &options) {
   std::set<std::string> referenced(referenced_keys.begin(), referenced_keys.end());
   auto cutoff = NowUnixMs() - options.orphan_min_age_ms;
   for (const auto &object : objects) {
-    if (!referenced.count(object.key) && object.modified_unix_ms <= cutoff) result.deleted_orphans.push_back(object.key);
+    if (referenced.count(object.key)) continue;
+    // A zero grace period takes every orphan, whatever the store's clock says (S3 servers may round
+    // modification times up to the next second).
+    if (options.orphan_min_age_ms > 0 && object.modified_unix_ms > cutoff) continue;
+    result.deleted_orphans.push_back(object.key);
   }
   if (options.dry_run) return result;
   store_.DeleteMany(result.deleted_scheduled);
