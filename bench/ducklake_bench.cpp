@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -247,6 +248,17 @@ std::vector<std::string> DownloadTable(ducklake::S3Store &store, const std::stri
   return local;
 }
 
+double MedianOfThree(const std::function<void()> &run) {
+  std::vector<double> samples;
+  for (int i = 0; i < 3; i++) {
+    auto start = Clock::now();
+    run();
+    samples.push_back(Seconds(start));
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples[1];
+}
+
 // Production backends: a scan on S3 vs local disk, range reads, and small commits on PostgreSQL.
 void ProductionBackends(Api &api, duckdb::Connection &con, const std::string &scratch, int64_t rows) {
   const char *prefix_env = std::getenv("BENCH_S3_PREFIX");
@@ -262,19 +274,9 @@ void ProductionBackends(Api &api, duckdb::Connection &con, const std::string &sc
   std::cout << "\n## Scan of " << rows << " rows on S3 through the API vs the same Parquet files on local disk\n";
   auto files = FileList(DownloadTable(store, "warehouse/bench/wide/", scratch + "/wide"));
   const std::string aggregate = "SELECT count(*), sum(i), sum(d), max(s), max(ts) FROM ";
-  auto median_of_three = [](const std::function<void()> &run) {
-    std::vector<double> samples;
-    for (int i = 0; i < 3; i++) {
-      auto start = Clock::now();
-      run();
-      samples.push_back(Seconds(start));
-    }
-    std::sort(samples.begin(), samples.end());
-    return samples[1];
-  };
-  double api_seconds = median_of_three([&] { api.Query(aggregate + "bench.wide", "json"); });
-  double local_seconds = median_of_three([&] { Check(con.Query(aggregate + "read_parquet(" + files + ")")); });
-  double stream_api = median_of_three([&] { api.Query("SELECT * FROM bench.wide", "arrow"); });
+  double api_seconds = MedianOfThree([&] { api.Query(aggregate + "bench.wide", "json"); });
+  double local_seconds = MedianOfThree([&] { Check(con.Query(aggregate + "read_parquet(" + files + ")")); });
+  double stream_api = MedianOfThree([&] { api.Query("SELECT * FROM bench.wide", "arrow"); });
   printf("full-scan aggregate: api on S3 %.2f s, embedded on local disk %.2f s, ratio %.2f\n", api_seconds,
          local_seconds, local_seconds / api_seconds);
   printf("SELECT * as arrow from S3 through the API: %.2f s\n", stream_api);
@@ -308,10 +310,82 @@ void ProductionBackends(Api &api, duckdb::Connection &con, const std::string &sc
          1000 / total, latencies[500], latencies[990]);
 }
 
+// Table versioning: small commits, time travel over many snapshots, compaction of many small files.
+// `scale` is the number of files of the compaction table (10,000 by default).
+void Versioning(Api &api, duckdb::Connection &con, const std::string &data_dir, const std::string &scratch,
+                int64_t scale) {
+  PostJson(api, "/api/v1/namespaces", "{\"name\":\"bench\"}");
+  PostJson(api, "/api/v1/namespaces/bench/tables",
+           "{\"name\":\"commits\",\"columns\":[{\"name\":\"id\",\"type\":\"BIGINT\"}]}");
+
+  std::cout << "\n## Small commits: 1,000 single-row INSERTs through the API, one client\n";
+  std::vector<double> latencies;
+  auto start = Clock::now();
+  for (int i = 0; i < 1000; i++) {
+    auto one = Clock::now();
+    api.Query("INSERT INTO bench.commits VALUES (" + std::to_string(i) + ")", "json");
+    latencies.push_back(Seconds(one) * 1000);
+  }
+  double total = Seconds(start);
+  std::sort(latencies.begin(), latencies.end());
+  // Baseline: the same INSERTs into a DuckDB database file, each its own durable transaction.
+  duckdb::DuckDB file_db(scratch + "/baseline.duckdb");
+  duckdb::Connection file_con(file_db);
+  Check(file_con.Query("CREATE TABLE commits (id BIGINT)"));
+  auto baseline_start = Clock::now();
+  for (int i = 0; i < 1000; i++) Check(file_con.Query("INSERT INTO commits VALUES (" + std::to_string(i) + ")"));
+  double baseline = Seconds(baseline_start);
+  printf("api: %.0f commits/s, p50 %.2f ms, p99 %.2f ms; embedded DuckDB file: %.0f commits/s; ratio %.3f\n",
+         1000 / total, latencies[500], latencies[990], 1000 / baseline, baseline / total);
+
+  std::cout << "\n## Time travel: a table with 1,000 snapshots (one file each)\n";
+  auto snapshots = api.client.Get("/api/v1/namespaces/bench/tables/commits/snapshots");
+  // The history is newest first: the 500th commit's snapshot is 500 entries below the newest.
+  auto newest = std::stoll(snapshots->body.substr(snapshots->body.find("\"snapshot_id\":") + 14));
+  auto middle = std::to_string(newest - 500);
+  const std::string aggregate = "SELECT count(*), sum(id) FROM bench.commits";
+  double latest = MedianOfThree([&] { api.Query(aggregate, "json"); });
+  double travel = MedianOfThree([&] { api.Query(aggregate + " AT (VERSION => " + middle + ")", "json"); });
+  auto files = FileList(TableFiles(data_dir, "bench", "commits"));
+  double embedded = MedianOfThree([&] { Check(con.Query("SELECT count(*), sum(id) FROM read_parquet(" + files + ")")); });
+  printf("latest (1,000 files): %.1f ms; as of snapshot %s (500 files): %.1f ms; time travel / latest %.2f; "
+         "embedded DuckDB over the 1,000 files: %.1f ms, ratio %.2f\n",
+         latest * 1000, middle.c_str(), travel * 1000, travel / latest, embedded * 1000, embedded / latest);
+
+  std::cout << "\n## Compaction: " << scale << " small files\n";
+  PostJson(api, "/api/v1/namespaces/bench/tables",
+           "{\"name\":\"many\",\"columns\":[{\"name\":\"id\",\"type\":\"BIGINT\"},"
+           "{\"name\":\"v\",\"type\":\"DOUBLE\"}]}");
+  auto load_start = Clock::now();
+  for (int64_t done = 0; done < scale;) {
+    // 500 single-file INSERTs per transaction: one snapshot each batch, one file per statement.
+    std::string statements;
+    for (int i = 0; i < 500 && done < scale; i++, done++) {
+      statements += (statements.empty() ? "" : ",") +
+                    JsonString("INSERT INTO bench.many SELECT range + " + std::to_string(done * 100) +
+                               ", random() FROM range(100)");
+    }
+    PostJson(api, "/api/v1/query", "{\"statements\":[" + statements + "]}");
+  }
+  printf("loaded %lld files in %.1f s\n", static_cast<long long>(scale), Seconds(load_start));
+  const std::string query = "SELECT count(*), sum(id), avg(v) FROM bench.many WHERE id % 7 = 3";
+  auto many_files = FileList(TableFiles(data_dir, "bench", "many"));
+  auto embedded_query = "SELECT count(*), sum(id), avg(v) FROM read_parquet(" + many_files + ") WHERE id % 7 = 3";
+  double before = MedianOfThree([&] { api.Query(query, "json"); });
+  double embedded_before = MedianOfThree([&] { Check(con.Query(embedded_query)); });
+  auto compact_start = Clock::now();
+  PostJson(api, "/api/v1/maintenance/compact", "{\"namespace\":\"bench\",\"table\":\"many\"}");
+  double compaction = Seconds(compact_start);
+  double after = MedianOfThree([&] { api.Query(query, "json"); });
+  printf("query before: %.1f ms (embedded DuckDB over the same files: %.1f ms, ratio %.2f); compaction %.1f s; "
+         "query after: %.1f ms; speed-up %.1fx\n",
+         before * 1000, embedded_before * 1000, embedded_before / before, compaction, after * 1000, before / after);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 6) Fail("usage: ducklake_bench query|ingest <url> <data dir> <server pid> <scratch dir> [rows]");
+  if (argc < 6) Fail("usage: ducklake_bench query|ingest|backends|versioning <url> <data dir> <server pid> <scratch dir> [rows]");
   std::string mode = argv[1], url = argv[2], data_dir = argv[3], scratch = argv[5];
   int pid = std::stoi(argv[4]);
   int64_t rows = argc > 6 ? std::stoll(argv[6]) : 10000000;
@@ -323,6 +397,8 @@ int main(int argc, char **argv) {
   Api api(url);
   if (mode == "backends") {
     ProductionBackends(api, con, scratch, rows);
+  } else if (mode == "versioning") {
+    Versioning(api, con, data_dir, scratch, argc > 6 ? rows : 10000);
   } else if (mode == "query") {
     auto body = "{\"name\":\"bench\"}";
     api.client.Post("/api/v1/namespaces", body, "application/json");

@@ -34,8 +34,9 @@ class RequestContext {
 
   const std::string &Param(const std::string &name) const { return params.at(name); }
   std::optional<std::string> QueryParam(const std::string &name) const;
-  // The body as a JSON object; kInvalidInput if malformed, kTooLarge past the body limit.
-  nlohmann::json JsonBody();
+  // The body as a JSON object; kInvalidInput if malformed, kTooLarge past the body limit. With
+  // `empty_is_object`, no body at all reads as {} (for requests whose fields are all optional).
+  nlohmann::json JsonBody(bool empty_is_object = false);
   // Streams the body to `sink`; kTooLarge past `limit` bytes.
   void StreamBody(const std::function<void(const char *, size_t)> &sink, uint64_t limit);
   uint64_t bytes_in() const { return bytes_in_; }

@@ -52,7 +52,7 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
   return {
       {"POST", "/api/v1/maintenance/compact",
        [&maintenance, &config](RequestContext &ctx) {
-         auto body = ctx.JsonBody();
+         auto body = ctx.JsonBody(true);
          RejectUnknownFields(body, {"namespace", "table", "target_file_bytes", "dry_run"});
          CompactOptions options;
          options.namespace_name = OptionalString(body, "namespace");
@@ -66,7 +66,7 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
        }},
       {"POST", "/api/v1/maintenance/expire",
        [&maintenance](RequestContext &ctx) {
-         auto body = ctx.JsonBody();
+         auto body = ctx.JsonBody(true);
          RejectUnknownFields(body, {"older_than", "keep_last", "dry_run"});
          if (!body.contains("older_than") && !body.contains("keep_last")) {
            throw Error(ErrorKind::kInvalidInput, "say which snapshots to keep: older_than and/or keep_last");
@@ -80,7 +80,7 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
        }},
       {"POST", "/api/v1/maintenance/cleanup",
        [&maintenance](RequestContext &ctx) {
-         auto body = ctx.JsonBody();
+         auto body = ctx.JsonBody(true);
          RejectUnknownFields(body, {"orphan_min_age_seconds", "dry_run"});
          CleanupOptions options;
          if (body.contains("orphan_min_age_seconds")) {
@@ -91,7 +91,7 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
        }},
       {"POST", "/api/v1/maintenance/flush",
        [](RequestContext &ctx) {
-         auto body = ctx.JsonBody();
+         auto body = ctx.JsonBody(true);
          RejectUnknownFields(body, {"dry_run"});
          ctx.SendJson(200, FlushReport(DryRun(body)));
        }},

@@ -348,14 +348,19 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, {{"snapshots", list}});
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}/changes",
-       [&tables](RequestContext &ctx) {
+       [&tables, &config](RequestContext &ctx) {
          ChangesRequest request;
+         request.options.timeout_ms = config.default_query_timeout_ms;
          request.namespace_name = ctx.Param("ns");
          request.table_name = ctx.Param("table");
          if (ctx.QueryParam("from")) request.from_snapshot = IntegerParam(ctx, "from", 0, 0, INT64_MAX);
          if (ctx.QueryParam("to")) request.to_snapshot = IntegerParam(ctx, "to", 0, 0, INT64_MAX);
          if (auto format = ctx.QueryParam("format")) request.options.format = ParseResultFormat(*format);
          if (ctx.QueryParam("limit")) request.options.limit = IntegerParam(ctx, "limit", 0, 0, INT64_MAX);
+         if (config.max_result_rows > 0) {
+           request.options.limit = std::min(request.options.limit.value_or(config.max_result_rows),
+                                            config.max_result_rows);
+         }
          ctx.SendStream(ContentTypeOf(request.options.format),
                         [&tables, request](const ByteSink &sink) { tables.Changes(request, sink); });
        }},

@@ -144,9 +144,10 @@ void RequestContext::StreamBody(const std::function<void(const char *, size_t)> 
   }
 }
 
-nlohmann::json RequestContext::JsonBody() {
+nlohmann::json RequestContext::JsonBody(bool empty_is_object) {
   std::string body;
   StreamBody([&body](const char *data, size_t size) { body.append(data, size); }, config_.max_body_bytes);
+  if (empty_is_object && body.empty()) return nlohmann::json::object();
   nlohmann::json parsed;
   try {
     parsed = nlohmann::json::parse(body);

@@ -23,8 +23,13 @@ API_ROUTES = [
     ("POST", "/api/v1/namespaces/{ns}/tables/{table}/data"),
     ("GET", "/api/v1/namespaces/{ns}/tables/{table}/preview"),
     ("GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots"),
+    ("GET", "/api/v1/namespaces/{ns}/tables/{table}/changes"),
     ("GET", "/api/v1/snapshots"),
     ("POST", "/api/v1/query"),
+    ("POST", "/api/v1/maintenance/compact"),
+    ("POST", "/api/v1/maintenance/expire"),
+    ("POST", "/api/v1/maintenance/cleanup"),
+    ("POST", "/api/v1/maintenance/flush"),
 ]
 
 
