@@ -6,8 +6,7 @@
 
 namespace ducklake {
 
-int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum,
-                     int64_t maximum) {
+int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum, int64_t maximum) {
   auto text = ctx.QueryParam(name);
   if (!text) return fallback;
   int64_t value = 0;

@@ -31,9 +31,7 @@ nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run) {
           {"deleted_orphan_files", result.deleted_orphans}};
 }
 
-nlohmann::json FlushReport(bool dry_run) {
-  return {{"operation", "flush"}, {"dry_run", dry_run}, {"flushed_rows", 0}};
-}
+nlohmann::json FlushReport(bool dry_run) { return {{"operation", "flush"}, {"dry_run", dry_run}, {"flushed_rows", 0}}; }
 
 namespace {
 

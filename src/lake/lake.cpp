@@ -22,15 +22,6 @@ std::string VisibleAs(const std::string &alias) {
   return fmt::format("{0}.begin_snapshot <= ? AND ({0}.end_snapshot IS NULL OR {0}.end_snapshot > ?)", alias);
 }
 
-std::string Quoted(const std::string &name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // The snapshot being built by one commit attempt.
 struct SnapshotDraft {
   int64_t id = 0;
@@ -263,7 +254,7 @@ TableRow CreateTableRows(MetaTransaction &txn, SnapshotDraft &draft, const Schem
   txn.Execute("INSERT INTO ducklake_table_stats VALUES (?, 0, 0, 0)", {table.id});
   draft.schema_changed = true;
   draft.result.created_table = true;
-  draft.changes.push_back("created_table:" + Quoted(schema.name) + "." + Quoted(name));
+  draft.changes.push_back("created_table:" + QuoteIdentifier(schema.name) + "." + QuoteIdentifier(name));
   return table;
 }
 
@@ -528,7 +519,7 @@ CommitResult Lake::CreateNamespace(const std::string &name, const CommitInfo &co
     txn.Execute("INSERT INTO ducklake_schema VALUES (?, ?, ?, NULL, ?, ?, ?)",
                 {draft.next_catalog_id++, NewUuid(), draft.id, name, name + "/", int64_t{1}});
     draft.schema_changed = true;
-    draft.changes.push_back("created_schema:" + Quoted(name));
+    draft.changes.push_back("created_schema:" + QuoteIdentifier(name));
   });
 }
 

@@ -25,7 +25,6 @@ class RunResolver : public TableResolver {
   TableScan scan_;
 };
 
-
 }  // namespace
 
 std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, const CompactOptions &options,

@@ -19,6 +19,23 @@ std::string LowerName(std::string name) {
   return name;
 }
 
+namespace {
+
+std::string Quote(const std::string &text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    if (c == quote) out += quote;
+    out += c;
+  }
+  return out + quote;
+}
+
+}  // namespace
+
+std::string QuoteIdentifier(const std::string &name) { return Quote(name, '"'); }
+
+std::string QuoteLiteral(const std::string &text) { return Quote(text, '\''); }
+
 void ValidateObjectName(const std::string &what, const std::string &name) {
   static const std::set<std::string> kReserved = {"temp", "main", "information_schema", "pg_catalog", "system"};
   bool valid = !name.empty() && name.size() <= kMaxObjectName &&

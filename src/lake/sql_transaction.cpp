@@ -19,24 +19,6 @@ const std::vector<ColumnDef> &DeleteFileColumns() {
   return columns;
 }
 
-std::string Quoted(const std::string &name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string Literal(const std::string &text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 int IntegerRank(const std::string &type, bool &is_unsigned) {
   static const std::vector<std::string> signed_types = {"int8", "int16", "int32", "int64", "int128"};
   static const std::vector<std::string> unsigned_types = {"uint8", "uint16", "uint32", "uint64", "uint128"};
@@ -99,8 +81,8 @@ std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t 
 struct SqlTransaction::PendingTable {
   TableChange change;
   std::string schema;
-  std::string name;                 // current name inside the transaction
-  std::vector<ColumnDef> columns;   // current columns inside the transaction
+  std::string name;                // current name inside the transaction
+  std::vector<ColumnDef> columns;  // current columns inside the transaction
   std::string key_prefix;
   int64_t next_column_id = 1;
   bool schema_changed = false;
@@ -188,8 +170,7 @@ std::optional<TableScan> SqlTransaction::Scan(const std::string &schema, const s
   TableScan scan;
   scan.columns = pending->columns;
   if (change.table_id && !change.replace_contents) {
-    auto committed =
-        ResolveCommitted(lake_, cache_, base_snapshot_, pending->schema, change.table_name, std::nullopt);
+    auto committed = ResolveCommitted(lake_, cache_, base_snapshot_, pending->schema, change.table_name, std::nullopt);
     if (committed) scan.files = std::move(committed->files);
   }
   scan.files.erase(std::remove_if(scan.files.begin(), scan.files.end(),
@@ -216,13 +197,14 @@ NewDataFile SqlTransaction::Written(const WrittenFile &file) {
 }
 
 std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDeletes(PendingTable &table,
-                                                                                   const Statement &statement,
-                                                                                   int64_t timeout_ms) {
+                                                                                    const Statement &statement,
+                                                                                    int64_t timeout_ms) {
   Resolver resolver(*this, &table);
-  auto target = Quoted(table.schema) + "." + Quoted(table.name) + " AS " + Quoted(statement.target_alias);
+  auto target = QuoteIdentifier(table.schema) + "." + QuoteIdentifier(table.name) + " AS " +
+                QuoteIdentifier(statement.target_alias);
   auto condition = statement.condition_sql.empty() ? std::string("true") : statement.condition_sql;
   auto matches = engine_.QueryRows(fmt::format("SELECT {}, count(*) FROM {} WHERE {} GROUP BY 1",
-                                               Quoted(Engine::kFileColumn), target, condition),
+                                               QuoteIdentifier(Engine::kFileColumn), target, condition),
                                    resolver, timeout_ms);
   auto scan = Scan(table.schema, table.name);
   std::map<std::string, NewDataFile> deletes;
@@ -237,12 +219,12 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
     auto sql = fmt::format(
         "SELECT {0} AS file_path, r.pos FROM range({1}) AS r(pos) ANTI JOIN (SELECT {2} FROM {3} WHERE {4} = {5} AND "
         "({6}) IS NOT TRUE) AS k ON r.pos = k.{2} ORDER BY r.pos",
-        Literal(file->key), file->record_count, Quoted(Engine::kPositionColumn), target, Quoted(Engine::kFileColumn),
-        Literal(Engine::FileLocation(file->key)), condition);
-    auto written = engine_.WriteQuery(sql, resolver, DeleteFileColumns(), {},
-                                      NewFileKey(table, statement.kind == StatementKind::kUpdate ? kUpdateDeleteSuffix
-                                                                                                 : "-delete"),
-                                      timeout_ms, true);
+        QuoteLiteral(file->key), file->record_count, QuoteIdentifier(Engine::kPositionColumn), target,
+        QuoteIdentifier(Engine::kFileColumn), QuoteLiteral(Engine::FileLocation(file->key)), condition);
+    auto written = engine_.WriteQuery(
+        sql, resolver, DeleteFileColumns(), {},
+        NewFileKey(table, statement.kind == StatementKind::kUpdate ? kUpdateDeleteSuffix : "-delete"), timeout_ms,
+        true);
     deleted += std::stoll(row.at(1).value_or("0"));
     deletes[file->key] = Written(written);
   }
@@ -280,8 +262,8 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       pending->change.create_columns = pending->columns;
       if (statement.kind == StatementKind::kCreateTableAs) {
         Resolver resolver(*this);
-        auto file = engine_.WriteQuery(statement.query_sql, resolver, pending->columns, {},
-                                       NewFileKey(*pending, ""), timeout_ms);
+        auto file = engine_.WriteQuery(statement.query_sql, resolver, pending->columns, {}, NewFileKey(*pending, ""),
+                                       timeout_ms);
         outcome.count = file.record_count;
         pending->change.added_files.push_back(Written(file));
       }
@@ -319,14 +301,15 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
         std::string select_list;
         for (const auto &column : table.columns) {
           auto it = assigned.find(LowerName(column.name));
-          select_list += (select_list.empty() ? "" : ", ") +
-                         (it != assigned.end() ? "(" + it->second + ")" : Quoted(statement.target_alias) + "." +
-                                                                               Quoted(column.name));
+          select_list +=
+              (select_list.empty() ? "" : ", ") +
+              (it != assigned.end() ? "(" + it->second + ")"
+                                    : QuoteIdentifier(statement.target_alias) + "." + QuoteIdentifier(column.name));
         }
         Resolver resolver(*this);
         new_rows = engine_.WriteQuery(
-            fmt::format("SELECT {} FROM {}.{} AS {} WHERE {}", select_list, Quoted(table.schema), Quoted(table.name),
-                        Quoted(statement.target_alias),
+            fmt::format("SELECT {} FROM {}.{} AS {} WHERE {}", select_list, QuoteIdentifier(table.schema),
+                        QuoteIdentifier(table.name), QuoteIdentifier(statement.target_alias),
                         statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
             resolver, table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms);
       }

@@ -49,15 +49,6 @@ class FixedResolver : public TableResolver {
 
 std::string NewDataFileKey(const std::string &prefix) { return prefix + "ducklake-" + NewUuid() + ".parquet"; }
 
-std::string QuotedName(const std::string &name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 bool IsUpdateFile(const std::string &key, bool delete_file) {
   auto suffix = std::string(delete_file ? SqlTransaction::kUpdateDeleteSuffix : SqlTransaction::kUpdateSuffix) + ".parquet";
   return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -149,7 +140,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   std::reverse(history.begin(), history.end());
   FixedResolver resolver;
   std::string select_list;
-  for (const auto &column : table.columns) select_list += ", t." + QuotedName(column.name);
+  for (const auto &column : table.columns) select_list += ", t." + QuoteIdentifier(column.name);
   auto part = [&](int64_t snapshot_id, const char *change_type, const std::string &from_clause) {
     return fmt::format("SELECT CAST({} AS BIGINT) AS snapshot_id, CAST('{}' AS VARCHAR) AS change_type{} FROM {}",
                        snapshot_id, change_type, select_list, from_clause);
@@ -193,7 +184,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
         parts.push_back(part(snapshot_id, kind ? "update_preimage" : "delete",
                              fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}",
                                          resolver.Add(old_side[kind]), resolver.Add(new_side[kind]),
-                                         QuotedName(Engine::kFileColumn), QuotedName(Engine::kPositionColumn))));
+                                         QuoteIdentifier(Engine::kFileColumn), QuoteIdentifier(Engine::kPositionColumn))));
       }
     }
   }

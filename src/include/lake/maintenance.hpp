@@ -38,8 +38,8 @@ struct CompactedTable {
 };
 
 struct CleanupOptions {
-  int64_t scheduled_min_age_ms = 0;          // scheduled files deleted once scheduled this long ago
-  int64_t orphan_min_age_ms = 3600 * 1000;   // orphans deleted once this old (in-flight writes are younger)
+  int64_t scheduled_min_age_ms = 0;         // scheduled files deleted once scheduled this long ago
+  int64_t orphan_min_age_ms = 3600 * 1000;  // orphans deleted once this old (in-flight writes are younger)
   bool dry_run = false;
 };
 

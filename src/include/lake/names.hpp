@@ -18,4 +18,8 @@ void ValidateColumns(const std::vector<ColumnDef> &columns);
 // Lower-cases ASCII letters: lake names match case-insensitively, as SQL identifiers do.
 std::string LowerName(std::string name);
 
+// SQL text for a name ("a""b") and for a string ('it''s'), for the statements the lake builds.
+std::string QuoteIdentifier(const std::string &name);
+std::string QuoteLiteral(const std::string &text);
+
 }  // namespace ducklake

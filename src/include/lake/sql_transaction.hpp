@@ -60,7 +60,7 @@ class SqlTransaction {
   // Writes delete files for the rows of the target matching the statement's condition; returns
   // them by data file key and the number of rows they delete.
   std::pair<std::map<std::string, NewDataFile>, int64_t> WriteDeletes(PendingTable &table, const Statement &statement,
-                                                                     int64_t timeout_ms);
+                                                                      int64_t timeout_ms);
   StatementOutcome Alter(const Statement &statement);
 
   Lake &lake_;
