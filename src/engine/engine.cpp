@@ -93,7 +93,8 @@ struct RequestState {
 
 std::string TableKey(const std::string &schema, const std::string &table) { return Lower(schema) + "." + Lower(table); }
 
-// SQL reading a lake table: its files by field id, minus the rows its delete files list.
+// SQL reading a lake table: its files, minus the rows their delete files list. Files written
+// before a schema change are read by field id (mapped to today's columns); the others by name.
 std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
   std::string schema_map, columns, data_columns;
   for (const auto &column : scan.columns) {
@@ -105,17 +106,16 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
     columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
     data_columns += std::string(data_columns.empty() ? "" : ", ") + "d." + QuoteIdentifier(column.name);
   }
-  std::string clean, dirty, deletes;
+  // [by field id][with deletes]: the file list and, with deletes, their delete files.
+  std::string files[2][2], deletes[2];
   for (size_t i = 0; i < scan.files.size(); i++) {
     if (kept && !kept->count(i)) continue;
     const auto &file = scan.files[i];
-    auto location = QuoteLiteral(Engine::FileLocation(file.key));
-    if (file.delete_key.empty()) {
-      clean += (clean.empty() ? "" : ", ") + location;
-    } else {
-      dirty += (dirty.empty() ? "" : ", ") + location;
-      deletes += (deletes.empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.delete_key));
-    }
+    int by_id = file.has_current_columns ? 0 : 1;
+    int dirty = file.delete_key.empty() ? 0 : 1;
+    auto &list = files[by_id][dirty];
+    list += (list.empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.key));
+    if (dirty) deletes[by_id] += (deletes[by_id].empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.delete_key));
   }
   auto position_columns = [&](const std::string &qualifier) {
     return scan.with_positions ? fmt::format(", {0}filename AS {1}, {0}file_row_number AS {2}", qualifier,
@@ -124,16 +124,20 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
                                : std::string();
   };
   std::vector<std::string> parts;
-  if (!clean.empty()) {
-    parts.push_back(fmt::format("SELECT {}{} FROM read_parquet([{}], schema = MAP {{{}}}{})", columns,
-                                position_columns(""), clean, schema_map,
-                                scan.with_positions ? ", filename = true, file_row_number = true" : ""));
-  }
-  if (!dirty.empty()) {
-    parts.push_back(fmt::format(
-        "SELECT {}{} FROM read_parquet([{}], schema = MAP {{{}}}, filename = true, file_row_number = true) AS d "
-        "ANTI JOIN read_parquet([{}]) AS x ON d.filename = {} || x.file_path AND d.file_row_number = x.pos",
-        data_columns, position_columns("d."), dirty, schema_map, deletes, QuoteLiteral(StoreFileSystem::kPrefix)));
+  for (int by_id = 0; by_id < 2; by_id++) {
+    std::string mapping = by_id ? ", schema = MAP {" + schema_map + "}" : "";
+    if (!files[by_id][0].empty()) {
+      parts.push_back(fmt::format("SELECT {}{} FROM read_parquet([{}]{}{})", columns, position_columns(""),
+                                  files[by_id][0], mapping,
+                                  scan.with_positions ? ", filename = true, file_row_number = true" : ""));
+    }
+    if (!files[by_id][1].empty()) {
+      parts.push_back(fmt::format(
+          "SELECT {}{} FROM read_parquet([{}]{}, filename = true, file_row_number = true) AS d "
+          "ANTI JOIN read_parquet([{}]) AS x ON d.filename = {} || x.file_path AND d.file_row_number = x.pos",
+          data_columns, position_columns("d."), files[by_id][1], mapping, deletes[by_id],
+          QuoteLiteral(StoreFileSystem::kPrefix)));
+    }
   }
   if (parts.empty()) {
     std::string empty_list;

@@ -736,6 +736,11 @@ std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
                   "WHERE f.table_id = ? AND {} ORDER BY f.file_order, f.data_file_id",
                   VisibleAs("t"), VisibleAs("d"), VisibleAs("f")),
       {snapshot_id, snapshot_id, snapshot_id, snapshot_id, table_id, snapshot_id, snapshot_id});
+  // The table's last schema change as of the snapshot: a column version begun or ended.
+  auto changed = txn->Query("SELECT max(CASE WHEN end_snapshot IS NOT NULL AND end_snapshot <= ? THEN end_snapshot "
+                            "ELSE begin_snapshot END) FROM ducklake_column WHERE table_id = ? AND begin_snapshot <= ?",
+                            {snapshot_id, table_id, snapshot_id});
+  int64_t schema_changed_at = changed.empty() || changed[0].IsNull(0) ? 0 : changed[0].Int(0);
   std::vector<DataFile> files;
   std::map<int64_t, size_t> index;
   for (const auto &row : rows) {
@@ -749,6 +754,9 @@ std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
     file.footer_size = row.Int(5);
     file.row_id_start = row.Int(6);
     file.begin_snapshot = row.Int(7);
+    // Commits that add files conflict with concurrent schema changes, so a file committed after
+    // the last change was written against the columns it made.
+    file.has_current_columns = file.begin_snapshot > schema_changed_at;
     if (!row.IsNull(8)) {
       file.delete_key = prefix + row.String(8);
       file.delete_count = row.Int(9);
@@ -787,6 +795,7 @@ CommitResult Lake::CommitWrite(const TableWrite &write, const CommitInfo &commit
   change.create_columns = write.create_columns;
   change.replace_contents = write.mode == WriteMode::kOverwrite;
   change.added_files = write.files;
+  transaction.base_snapshot = write.base_snapshot ? *write.base_snapshot : LatestSnapshot();
   return CommitTransaction(transaction, commit);
 }
 
@@ -883,8 +892,9 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
   if (change.table_id) {
     bool schema_changed = ChangedSince(txn, "ducklake_table", table_id, base_snapshot) ||
                           ChangedSince(txn, "ducklake_column", table_id, base_snapshot);
-    if ((change.columns || change.new_name || change.dropped) && schema_changed) {
-      throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently", quoted_name);
+    // Files written against the old columns would need their field ids mapped forever after.
+    if ((change.columns || change.new_name || change.dropped || !change.added_files.empty()) && schema_changed) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently; retry", quoted_name);
     }
     if (change.dropped && (ChangedSince(txn, "ducklake_data_file", table_id, base_snapshot) ||
                            ChangedSince(txn, "ducklake_delete_file", table_id, base_snapshot))) {

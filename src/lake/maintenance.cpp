@@ -68,7 +68,7 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
       TableScan scan;
       scan.columns = table.columns;
       for (const auto *file : merged) {
-        scan.files.push_back({file->key, file->record_count, file->stats, file->delete_key});
+        scan.files.push_back({file->key, file->record_count, file->stats, file->delete_key, file->has_current_columns});
         change.removed_files.push_back(file->key);
       }
       RunResolver resolver(std::move(scan));

@@ -71,7 +71,8 @@ std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t 
     TableScan scan;
     scan.columns = info->columns;
     for (auto &file : lake.TableFiles(info->id, snapshot_id)) {
-      scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats), std::move(file.delete_key)});
+      scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats), std::move(file.delete_key),
+                            file.has_current_columns});
     }
     return scan;
   });
@@ -85,7 +86,8 @@ struct SqlTransaction::PendingTable {
   std::vector<ColumnDef> columns;  // current columns inside the transaction
   std::string key_prefix;
   int64_t next_column_id = 1;
-  bool schema_changed = false;
+  int alterations = 0;                         // ALTER TABLEs run on it in this transaction
+  std::map<std::string, int> written_after;  // added file -> alterations before it was written
 };
 
 // Lake tables as this transaction sees them; time-travel references see committed snapshots only.
@@ -179,7 +181,14 @@ std::optional<TableScan> SqlTransaction::Scan(const std::string &schema, const s
                                                      file.key) != change.removed_files.end();
                                   }),
                    scan.files.end());
-  for (const auto &file : change.added_files) scan.files.push_back({file.key, file.record_count, file.stats, ""});
+  // Files written before an ALTER of this transaction have the columns of before it.
+  if (pending->alterations > 0) {
+    for (auto &file : scan.files) file.has_current_columns = false;
+  }
+  for (const auto &file : change.added_files) {
+    bool current = pending->written_after[file.key] == pending->alterations;
+    scan.files.push_back({file.key, file.record_count, file.stats, "", current});
+  }
   for (auto &file : scan.files) {
     if (auto it = change.deletes.find(file.key); it != change.deletes.end()) file.delete_key = it->second.key;
   }
@@ -190,6 +199,11 @@ std::string SqlTransaction::NewFileKey(const PendingTable &table, const char *ki
   auto key = table.key_prefix + "ducklake-" + NewUuid() + kind + ".parquet";
   written_keys_.push_back(key);
   return key;
+}
+
+void SqlTransaction::AddFile(PendingTable &table, NewDataFile file) {
+  table.written_after[file.key] = table.alterations;
+  table.change.added_files.push_back(std::move(file));
 }
 
 NewDataFile SqlTransaction::Written(const WrittenFile &file) {
@@ -265,7 +279,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
         auto file = engine_.WriteQuery(statement.query_sql, resolver, pending->columns, {}, NewFileKey(*pending, ""),
                                        timeout_ms);
         outcome.count = file.record_count;
-        pending->change.added_files.push_back(Written(file));
+        AddFile(*pending, Written(file));
       }
       tables_.push_back(std::move(pending));
       return outcome;
@@ -277,7 +291,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
                                      NewFileKey(table, ""), timeout_ms);
       outcome.count = file.record_count;
       if (file.record_count > 0) {
-        table.change.added_files.push_back(Written(file));
+        AddFile(table, Written(file));
       } else {
         superseded_keys_.push_back(file.key);
       }
@@ -326,7 +340,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       if (new_rows) {
         outcome.count_name = "rows_updated";
         if (new_rows->record_count > 0) {
-          table.change.added_files.push_back(Written(*new_rows));
+          AddFile(table, Written(*new_rows));
           table.change.updated = true;
         } else {
           superseded_keys_.push_back(new_rows->key);
@@ -418,6 +432,7 @@ StatementOutcome SqlTransaction::Alter(const Statement &statement) {
     }
   }
   ValidateColumns(columns);
+  table.alterations++;
   table.columns = std::move(columns);
   table.next_column_id = next_column_id;
   if (table.change.table_id) {

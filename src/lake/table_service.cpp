@@ -54,7 +54,8 @@ bool IsUpdateFile(const std::string &key, bool delete_file) {
   return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-ScanFile ToScanFile(const DataFile &file) { return {file.key, file.record_count, file.stats, file.delete_key}; }
+// The feed reads files of many snapshots with the columns of one: always by field id.
+ScanFile ToScanFile(const DataFile &file) { return {file.key, file.record_count, file.stats, file.delete_key, false}; }
 
 }  // namespace
 
@@ -206,6 +207,7 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
   write.namespace_name = request.namespace_name;
   write.table_name = request.table_name;
   write.mode = request.mode;
+  write.base_snapshot = snapshot_id;
   // Described from the sample when the upload is a stream, which can be read only once.
   auto described = engine_.DescribeUpload(request.sample_path.empty() ? request.upload_path : request.sample_path,
                                           request.format);

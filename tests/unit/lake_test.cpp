@@ -201,6 +201,28 @@ LakeTransaction Against(int64_t base, int64_t table_id) {
   return transaction;
 }
 
+TEST_P(LakeTest, FilesKnowWhetherTheyHaveTheCurrentColumns) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
+                      {File("warehouse/sales/orders/a.parquet", 1, "1", "1")}},
+                     commit_);
+  auto before_change = lake_->LatestSnapshot();
+  auto rename = Against(before_change, table.id);
+  rename.tables[0].columns = table.columns;
+  (*rename.tables[0].columns)[0].name = "order_id";
+  lake_->CommitTransaction(rename, commit_);
+  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
+                      {File("warehouse/sales/orders/b.parquet", 1, "2", "2")}},
+                     commit_);
+  auto files = lake_->TableFiles(table.id, lake_->LatestSnapshot());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_FALSE(files[0].has_current_columns) << "written before the rename";
+  EXPECT_TRUE(files[1].has_current_columns);
+  EXPECT_TRUE(lake_->TableFiles(table.id, before_change)[0].has_current_columns) << "as of then, it was current";
+}
+
 TEST_P(LakeTest, DeletesOfTheSameFileFromOneBaseConflict) {
   lake_->CreateNamespace("sales", commit_);
   lake_->CreateTable("sales", "orders", Columns(), commit_);
@@ -272,8 +294,14 @@ TEST_P(LakeTest, ConcurrentSchemaChangesConflict) {
     transaction.tables[0].columns = columns;
     return transaction;
   };
+  auto insert = Against(base, table.id);
+  insert.tables[0].added_files = {File("warehouse/sales/orders/a.parquet", 5, "1", "5")};
   lake_->CommitTransaction(add("note"), commit_);
   EXPECT_ERROR_KIND(lake_->CommitTransaction(add("comment"), commit_), ErrorKind::kConflict);
+  // Files written against the columns before the change: the writer must retry against the new ones.
+  EXPECT_ERROR_KIND(lake_->CommitTransaction(insert, commit_), ErrorKind::kConflict);
+  auto files = lake_->TableFiles(table.id, lake_->LatestSnapshot());
+  EXPECT_TRUE(files.empty());
   auto columns = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).columns;
   ASSERT_EQ(columns.size(), 4u);
   EXPECT_EQ(columns[3].name, "note");

@@ -48,6 +48,9 @@ struct DataFile {
   std::vector<ColumnStats> stats;
   std::string delete_key;  // the positional delete file in force, empty when none
   int64_t delete_count = 0;
+  // Written after the table's last schema change (as of the snapshot asked for): its Parquet
+  // columns are the table's columns by name and type.
+  bool has_current_columns = false;
 };
 
 // A Parquet file the caller has written and wants to add to a table. For a delete file,
@@ -86,9 +89,11 @@ struct TableWrite {
   // When set and the table does not exist, it is created with these columns in the same snapshot.
   std::optional<std::vector<ColumnDef>> create_columns;
   WriteMode mode = WriteMode::kAppend;
-  // The table's columns the files were written against; a schema change in between is a conflict.
+  // The table the files were written for, and the snapshot whose columns they were written against
+  // (default: the latest); a drop or a schema change since then is a conflict.
   std::optional<int64_t> expected_table_id;
   std::vector<NewDataFile> files;
+  std::optional<int64_t> base_snapshot;
 };
 
 // One table's part of a transaction: everything it does to that table, applied in one snapshot.
@@ -111,8 +116,9 @@ struct TableChange {
 };
 
 // Changes made against `base_snapshot`. Committing re-checks them against the latest snapshot:
-// inserts never conflict; deleting rows of a file someone else deleted from or rewrote, changing
-// a table someone else changed the schema of, and dropping a table someone else wrote to do.
+// inserts and deletes from different files do not conflict; deleting rows of a file someone else
+// deleted from or rewrote, writing to or altering a table someone else altered, and dropping a
+// table someone else wrote to do.
 struct LakeTransaction {
   int64_t base_snapshot = 0;
   std::vector<TableChange> tables;

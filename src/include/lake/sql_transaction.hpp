@@ -57,6 +57,7 @@ class SqlTransaction {
   std::optional<TableScan> Scan(const std::string &schema, const std::string &table);
   std::string NewFileKey(const PendingTable &table, const char *kind);
   NewDataFile Written(const WrittenFile &file);
+  void AddFile(PendingTable &table, NewDataFile file);
   // Writes delete files for the rows of the target matching the statement's condition; returns
   // them by data file key and the number of rows they delete.
   std::pair<std::map<std::string, NewDataFile>, int64_t> WriteDeletes(PendingTable &table, const Statement &statement,
