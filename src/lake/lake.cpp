@@ -588,6 +588,7 @@ ExpireResult Lake::ExpireSnapshots(std::optional<int64_t> older_than_unix_ms, in
                  {id, path, int64_t{1}, now});
     txn->Execute("DELETE FROM ducklake_file_column_stats WHERE data_file_id = ?", {id});
     txn->Execute("DELETE FROM ducklake_data_file WHERE data_file_id = ?", {id});
+    txn->Execute("DELETE FROM dl_data_file_old_columns WHERE data_file_id = ?", {id});
   }
   for (const auto &[id, path] : delete_files) {
     txn->Execute("INSERT INTO ducklake_files_scheduled_for_deletion VALUES (?, ?, ?, " + TimeParameter(dialect) + ")",
@@ -728,7 +729,8 @@ std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto rows = txn->Query(
       fmt::format("SELECT f.data_file_id, m.value || s.path || t.path, f.path, f.record_count, f.file_size_bytes, "
-                  "f.footer_size, f.row_id_start, f.begin_snapshot, d.path, d.delete_count FROM ducklake_data_file f "
+                  "f.footer_size, f.row_id_start, f.begin_snapshot, d.path, d.delete_count, o.data_file_id "
+                  "FROM ducklake_data_file f LEFT JOIN dl_data_file_old_columns o ON o.data_file_id = f.data_file_id "
                   "JOIN ducklake_table t ON t.table_id = f.table_id AND {} "
                   "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
                   "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
@@ -754,9 +756,9 @@ std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
     file.footer_size = row.Int(5);
     file.row_id_start = row.Int(6);
     file.begin_snapshot = row.Int(7);
-    // Commits that add files conflict with concurrent schema changes, so a file committed after
-    // the last change was written against the columns it made.
-    file.has_current_columns = file.begin_snapshot > schema_changed_at;
+    // Commits that add files conflict with concurrent schema changes, so a file committed with or
+    // after the last change was written against the columns it made, unless marked otherwise.
+    file.has_current_columns = file.begin_snapshot >= schema_changed_at && row.IsNull(10);
     if (!row.IsNull(8)) {
       file.delete_key = prefix + row.String(8);
       file.delete_count = row.Int(9);
@@ -970,6 +972,9 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
   for (const auto &file : change.added_files) {
     int64_t file_id = draft.next_file_id++;
     InsertDataFile(txn, draft, table_id, file_id, ++file_order, relative_path(file.key), file, next_row_id);
+    if (change.added_with_old_columns.count(file.key)) {
+      txn.Execute("INSERT INTO dl_data_file_old_columns VALUES (?)", {file_id});
+    }
     added_ids[file.key] = file_id;
     next_row_id += file.record_count;
     rows_added += file.record_count;

@@ -446,7 +446,12 @@ StatementOutcome SqlTransaction::Alter(const Statement &statement) {
 CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
   LakeTransaction transaction;
   transaction.base_snapshot = base_snapshot_;
-  for (const auto &table : tables_) transaction.tables.push_back(table->change);
+  for (const auto &table : tables_) {
+    auto &change = transaction.tables.emplace_back(table->change);
+    for (const auto &[key, alterations] : table->written_after) {
+      if (alterations < table->alterations) change.added_with_old_columns.insert(key);
+    }
+  }
   auto result = lake_.CommitTransaction(transaction, commit);
   committed_ = true;
   return result;

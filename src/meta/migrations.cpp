@@ -91,6 +91,9 @@ const std::vector<Migration> &Migrations() {
            // Deletes, the change feed and maintenance look delete files up by data file and table.
            "CREATE INDEX ducklake_delete_file_by_data_file ON ducklake_delete_file (data_file_id)",
            "CREATE INDEX ducklake_delete_file_by_table ON ducklake_delete_file (table_id)",
+           // DuckLake's own: data files whose Parquet columns are older than their snapshot's schema
+           // (written before an ALTER TABLE of the same transaction); they are read by field id.
+           "CREATE TABLE dl_data_file_old_columns (data_file_id BIGINT PRIMARY KEY)",
        }},
   };
   return migrations;

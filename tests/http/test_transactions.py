@@ -78,3 +78,18 @@ def test_bad_transaction_requests_are_400(api, ns):
         response = api.post("/api/v1/query", json=body)
         assert response.status_code in (400, 403), (body, response.text)
     assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[1]]
+
+
+def test_files_written_before_an_alter_of_the_same_transaction_read_with_the_new_columns(api, ns):
+    api.write(f"CREATE TABLE {ns}.old AS SELECT 1 AS id, 'a' AS name")
+    expect_status(api.transaction([
+        f"INSERT INTO {ns}.old VALUES (2, 'b')",
+        f"ALTER TABLE {ns}.old RENAME COLUMN name TO label",
+        f"ALTER TABLE {ns}.old ALTER COLUMN id TYPE BIGINT",
+        f"INSERT INTO {ns}.old VALUES (3, 'c')",
+        f"CREATE TABLE {ns}.fresh AS SELECT 10 AS n",
+        f"ALTER TABLE {ns}.fresh RENAME COLUMN n TO m",
+        f"ALTER TABLE {ns}.fresh ADD COLUMN extra VARCHAR DEFAULT 'x'",
+    ]), 200)
+    assert api.rows(f"SELECT id, label FROM {ns}.old ORDER BY id") == [[1, "a"], [2, "b"], [3, "c"]]
+    assert api.rows(f"SELECT m, extra FROM {ns}.fresh") == [[10, "x"]]

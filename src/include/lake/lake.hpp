@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ struct DataFile {
   std::vector<ColumnStats> stats;
   std::string delete_key;  // the positional delete file in force, empty when none
   int64_t delete_count = 0;
-  // Written after the table's last schema change (as of the snapshot asked for): its Parquet
-  // columns are the table's columns by name and type.
+  // Written against the table's columns as of the snapshot asked for (no schema change since):
+  // its Parquet columns are the table's columns by name and type.
   bool has_current_columns = false;
 };
 
@@ -110,6 +111,8 @@ struct TableChange {
   bool compacted = false;         // added files hold the same rows as removed_files (no logical change)
   std::vector<std::string> removed_files;  // data file keys that stop counting, with their delete files
   std::vector<NewDataFile> added_files;
+  // Added files written before an ALTER of this transaction: their columns are not the new ones.
+  std::set<std::string> added_with_old_columns;
   // Data file key -> its new delete file, listing every deleted position (old ones too).
   std::map<std::string, NewDataFile> deletes;
   int64_t rows_deleted = 0;
