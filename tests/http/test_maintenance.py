@@ -2,7 +2,7 @@
 
 import json
 
-from httpsupport import _s3_client, assert_problem, expect_status, run_ducklake, table_files
+from httpsupport import _s3_client, assert_problem, expect_status, poll_until, run_ducklake, table_files
 
 
 def small_files_table(api, ns, table="t", files=6):
@@ -143,3 +143,18 @@ def test_cli_maintenance_works_on_the_lake_directly(start_server, tmp_path):
     for bad in (["expire"], ["compact", "--table", "t"], ["compact", "--target-file-bytes", "0"], ["vacuum"], []):
         result = run_ducklake([*base, *bad], cwd=tmp_path, env=env)
         assert result.returncode != 0 and len(result.stderr.strip().splitlines()) >= 1, bad
+
+
+def test_background_maintenance_compacts_and_expires_when_configured(start_server):
+    server = start_server("--maintenance-interval", "1", "--snapshot-retention", "0")
+    api = server.api
+    api.create_namespace("b")
+    api.write("CREATE TABLE b.t (id BIGINT)")
+    for i in range(3):
+        api.write(f"INSERT INTO b.t VALUES ({i})")
+    poll_until(lambda: api.describe("b", "t")["file_count"] == 1, 30, "background compaction")
+    poll_until(lambda: len(expect_status(api.get("/api/v1/snapshots"), 200).json()["snapshots"]) == 1, 30,
+               "background expiry of every snapshot but the latest")
+    assert api.rows("SELECT count(*), sum(id) FROM b.t") == [[3, 3]]
+    assert "maintenance ran" in server.log_text()
+
