@@ -79,8 +79,12 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
       {"POST", "/api/v1/maintenance/cleanup",
        [&maintenance](RequestContext &ctx) {
          auto body = ctx.JsonBody(true);
-         RejectUnknownFields(body, {"orphan_min_age_seconds", "dry_run"});
+         RejectUnknownFields(body, {"orphan_min_age_seconds", "scheduled_min_age_seconds", "dry_run"});
          CleanupOptions options;
+         if (body.contains("scheduled_min_age_seconds")) {
+           options.scheduled_min_age_ms =
+               IntegerField(body["scheduled_min_age_seconds"], "scheduled_min_age_seconds", 0) * 1000;
+         }
          if (body.contains("orphan_min_age_seconds")) {
            options.orphan_min_age_ms = IntegerField(body["orphan_min_age_seconds"], "orphan_min_age_seconds", 0) * 1000;
          }

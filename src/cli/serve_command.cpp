@@ -205,6 +205,7 @@ struct MaintenanceCommand {
   std::string older_than;
   int64_t keep_last = 0;
   int64_t orphan_min_age_s = CleanupOptions{}.orphan_min_age_ms / 1000;
+  int64_t scheduled_min_age_s = CleanupOptions{}.scheduled_min_age_ms / 1000;
 };
 
 void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &command) {
@@ -224,6 +225,9 @@ void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &c
   auto *cleanup = maintenance->add_subcommand("cleanup", "delete unreferenced files");
   cleanup->add_option("--orphan-min-age", command.orphan_min_age_s,
                       "seconds an unreferenced file must have existed before it is deleted")
+      ->check(CLI::Range(int64_t{0}, INT64_MAX / 1000));
+  cleanup->add_option("--scheduled-min-age", command.scheduled_min_age_s,
+                      "seconds since expiry before a file only expired snapshots read is deleted")
       ->check(CLI::Range(int64_t{0}, INT64_MAX / 1000));
   maintenance->add_subcommand("flush", "write out data held outside Parquet (none: commits write Parquet)");
   for (auto *sub : maintenance->get_subcommands({})) {
@@ -255,6 +259,7 @@ int RunMaintenance(Config config, const MaintenanceCommand &command) {
   } else if (command.operation == "cleanup") {
     CleanupOptions options;
     options.orphan_min_age_ms = command.orphan_min_age_s * 1000;
+    options.scheduled_min_age_ms = command.scheduled_min_age_s * 1000;
     options.dry_run = command.dry_run;
     report = CleanupReport(lake.maintenance->Cleanup(options), command.dry_run);
   } else {

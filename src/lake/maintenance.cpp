@@ -181,6 +181,7 @@ void MaintenanceScheduler::RunOnce() {
     auto expired = maintenance_.Expire(NowUnixMs() - policy_.snapshot_retention_ms, 1, false);
     CleanupOptions cleanup;
     cleanup.orphan_min_age_ms = policy_.orphan_min_age_ms;
+    cleanup.scheduled_min_age_ms = policy_.scheduled_min_age_ms;
     auto cleaned = maintenance_.Cleanup(cleanup);
     Log(LogLevel::kInfo, "maintenance ran",
         {{"compacted_tables", std::to_string(compacted.size())},

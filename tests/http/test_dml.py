@@ -122,3 +122,14 @@ def test_time_travel_in_sql(api, ns):
     # Versioned references cannot read files or bypass the sandbox.
     assert_problem(api.sql(f"SELECT * FROM {ns}.t AT (VERSION => (SELECT count(*) FROM read_csv('/etc/passwd')))"),
                    403)
+
+
+def test_dml_runs_inside_the_sandbox(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(3)")
+    latest = api.latest_snapshot()
+    for sql in (f"DELETE FROM {ns}.t WHERE id IN (SELECT 1 FROM read_csv('/etc/passwd'))",
+                f"UPDATE {ns}.t SET id = (SELECT count(*) FROM read_text('/etc/hostname'))",
+                f"UPDATE {ns}.t SET id = 1 WHERE id IN (SELECT id FROM read_parquet('/tmp/x.parquet'))"):
+        assert_problem(api.sql(sql), 403)
+    assert api.latest_snapshot() == latest
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[3]]

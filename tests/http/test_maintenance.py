@@ -60,6 +60,8 @@ def test_expire_then_cleanup_deletes_only_unreachable_files(start_server):
     assert_problem(api.sql(f"SELECT count(*) FROM {ns}.t", snapshot=latest - 1), 404)
     # Expiry only schedules; the files are still there until cleanup.
     assert old_files <= set(table_files(server, ns, "t"))
+    # Scheduled a moment ago: a grace period keeps them for queries still reading the old snapshots.
+    assert api.maintain("cleanup", scheduled_min_age_seconds=3600)["deleted_scheduled_files"] == []
     cleanup = api.maintain("cleanup", dry_run=True)
     assert {name.rsplit("/", 1)[-1] for name in cleanup["deleted_scheduled_files"]} == old_files
     assert old_files <= set(table_files(server, ns, "t"))
@@ -86,7 +88,8 @@ def test_bad_maintenance_requests_are_400_or_404(api, ns):
     for operation, body in [("compact", {"table": "t"}), ("compact", {"target_file_bytes": 0}),
                             ("compact", {"dry_run": "yes"}), ("compact", {"bogus": 1}),
                             ("expire", {}), ("expire", {"keep_last": 0}), ("expire", {"older_than": "yesterday"}),
-                            ("cleanup", {"orphan_min_age_seconds": -1}), ("flush", {"force": True})]:
+                            ("cleanup", {"orphan_min_age_seconds": -1}), ("cleanup", {"scheduled_min_age_seconds": "1"}),
+                            ("flush", {"force": True})]:
         assert_problem(api.post(f"/api/v1/maintenance/{operation}", json=body), 400)
     assert_problem(api.post("/api/v1/maintenance/compact", json={"namespace": ns, "table": "nope"}), 404)
     assert_problem(api.post("/api/v1/maintenance/compact", json={"namespace": "nope_ns"}), 404)

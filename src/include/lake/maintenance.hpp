@@ -38,7 +38,9 @@ struct CompactedTable {
 };
 
 struct CleanupOptions {
-  int64_t scheduled_min_age_ms = 0;         // scheduled files deleted once scheduled this long ago
+  // Scheduled files are deleted once scheduled this long ago (a query still reading an expired
+  // snapshot keeps working meanwhile).
+  int64_t scheduled_min_age_ms = 0;
   int64_t orphan_min_age_ms = 3600 * 1000;  // orphans deleted once this old (in-flight writes are younger)
   bool dry_run = false;
 };
@@ -70,6 +72,7 @@ struct MaintenancePolicy {
   int64_t interval_ms = 0;
   int64_t snapshot_retention_ms = 7LL * 86400 * 1000;
   int64_t orphan_min_age_ms = CleanupOptions{}.orphan_min_age_ms;
+  int64_t scheduled_min_age_ms = 3600 * 1000;
 };
 
 // Runs the policy on its own thread every interval until destroyed (which waits for a run in
