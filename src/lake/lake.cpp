@@ -446,6 +446,33 @@ std::vector<TableSnapshot> Lake::TableHistory(int64_t table_id, int64_t after, i
     }
     return false;
   };
+  // Live rows as of any snapshot, from the table's file events: a data file adds its rows when it
+  // begins and takes them back when it ends; a delete file the other way round.
+  std::map<int64_t, int64_t> live_delta, added_at;
+  for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot, record_count FROM ducklake_data_file "
+                                    "WHERE table_id = ?",
+                                    {table_id})) {
+    live_delta[row.Int(0)] += row.Int(2);
+    added_at[row.Int(0)] += row.Int(2);
+    if (!row.IsNull(1)) live_delta[row.Int(1)] -= row.Int(2);
+  }
+  for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot, delete_count FROM ducklake_delete_file "
+                                    "WHERE table_id = ?",
+                                    {table_id})) {
+    live_delta[row.Int(0)] -= row.Int(2);
+    if (!row.IsNull(1)) live_delta[row.Int(1)] += row.Int(2);
+  }
+  auto live_at = [&](int64_t snapshot_id) {
+    int64_t live = 0;
+    for (auto it = live_delta.begin(); it != live_delta.end() && it->first <= snapshot_id; ++it) live += it->second;
+    return live;
+  };
+  std::set<int64_t> column_changes;
+  for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot FROM ducklake_column WHERE table_id = ?",
+                                    {table_id})) {
+    column_changes.insert(row.Int(0));
+    if (!row.IsNull(1)) column_changes.insert(row.Int(1));
+  }
   for (const auto &row : rows) {
     TableSnapshot entry;
     entry.snapshot = SnapshotFromRow(row);
@@ -466,27 +493,15 @@ std::vector<TableSnapshot> Lake::TableHistory(int64_t table_id, int64_t after, i
       entry.operation = "delete";
     } else if (has(changes, "inserted_into_table:" + id)) {
       entry.operation = "insert";
-    } else if (txn->Query("SELECT 1 FROM ducklake_column WHERE table_id = ? AND (begin_snapshot = ? OR end_snapshot = ?)",
-                          {table_id, snapshot_id, snapshot_id})
-                   .empty()) {
-      entry.operation = "rename";
-    } else {
+    } else if (column_changes.count(snapshot_id)) {
       entry.operation = "alter";
+    } else {
+      entry.operation = "rename";
     }
     if (entry.operation != "compact") {
       // Rows added are the new files' rows; rows deleted follow from the live counts on both sides.
-      auto counts = txn->Query(
-          fmt::format("SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND "
-                      "begin_snapshot = ?), "
-                      "(SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) - "
-                      "(SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0}), "
-                      "(SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) - "
-                      "(SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0})",
-                      kVisible),
-          {table_id, snapshot_id, table_id, snapshot_id - 1, snapshot_id - 1, table_id, snapshot_id - 1,
-           snapshot_id - 1, table_id, snapshot_id, snapshot_id, table_id, snapshot_id, snapshot_id});
-      entry.rows_added = counts[0].Int(0);
-      entry.rows_deleted = counts[0].Int(1) + entry.rows_added - counts[0].Int(2);
+      entry.rows_added = added_at.count(snapshot_id) ? added_at[snapshot_id] : 0;
+      entry.rows_deleted = live_at(snapshot_id - 1) + entry.rows_added - live_at(snapshot_id);
     }
     history.push_back(std::move(entry));
   }
