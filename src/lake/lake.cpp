@@ -803,6 +803,32 @@ std::vector<DataFile> Lake::TableFiles(int64_t table_id, int64_t snapshot_id) {
   return files;
 }
 
+std::vector<DataFileVersions> Lake::TableFileHistory(int64_t table_id) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  const std::string prefix_sql =
+      "SELECT m.value || s.path || t.path FROM (SELECT DISTINCT schema_id, path FROM ducklake_table WHERE table_id = ?) "
+      "t JOIN ducklake_schema s ON s.schema_id = t.schema_id JOIN ducklake_metadata m ON m.key = 'data_path' AND "
+      "m.scope IS NULL";
+  auto prefix_rows = txn->Query(prefix_sql, {table_id});
+  if (prefix_rows.empty()) return {};
+  auto prefix = prefix_rows[0].String(0);
+  std::vector<DataFileVersions> files;
+  std::map<int64_t, size_t> index;
+  for (const auto &row : txn->Query("SELECT data_file_id, path, record_count, begin_snapshot, end_snapshot FROM "
+                                    "ducklake_data_file WHERE table_id = ? ORDER BY file_order, data_file_id",
+                                    {table_id})) {
+    index[row.Int(0)] = files.size();
+    files.push_back({prefix + row.String(1), row.Int(2), row.Int(3), row.OptionalInt(4), {}});
+  }
+  for (const auto &row : txn->Query("SELECT data_file_id, path, begin_snapshot, end_snapshot FROM ducklake_delete_file "
+                                    "WHERE table_id = ? ORDER BY begin_snapshot",
+                                    {table_id})) {
+    auto it = index.find(row.Int(0));
+    if (it != index.end()) files[it->second].deletes.push_back({prefix + row.String(1), row.Int(2), row.OptionalInt(3)});
+  }
+  return files;
+}
+
 CommitResult Lake::CommitWrite(const TableWrite &write, const CommitInfo &commit) {
   LakeTransaction transaction;
   auto &change = transaction.tables.emplace_back();

@@ -54,8 +54,19 @@ bool IsUpdateFile(const std::string &key, bool delete_file) {
   return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The feed reads files of many snapshots with the columns of one: always by field id.
-ScanFile ToScanFile(const DataFile &file) { return {file.key, file.record_count, file.stats, file.delete_key, false}; }
+bool Visible(int64_t begin_snapshot, const std::optional<int64_t> &end_snapshot, int64_t snapshot_id) {
+  return begin_snapshot <= snapshot_id && (!end_snapshot || *end_snapshot > snapshot_id);
+}
+
+// A data file as a snapshot saw it. The feed reads files of many snapshots with the columns of one:
+// always by field id.
+ScanFile ScanFileAt(const DataFileVersions &file, int64_t snapshot_id) {
+  ScanFile scan{file.key, file.record_count, {}, "", false};
+  for (const auto &deletes : file.deletes) {
+    if (Visible(deletes.begin_snapshot, deletes.end_snapshot, snapshot_id)) scan.delete_key = deletes.key;
+  }
+  return scan;
+}
 
 }  // namespace
 
@@ -138,6 +149,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   if (from > to) throw Error(ErrorKind::kInvalidInput, "'from' must not be after 'to'");
   auto table = lake_.GetTable(request.namespace_name, request.table_name, to);
   auto history = lake_.TableHistory(table.id, from, to);
+  auto files = lake_.TableFileHistory(table.id);
   std::reverse(history.begin(), history.end());
   FixedResolver resolver;
   std::string select_list;
@@ -156,25 +168,29 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
                       kMaxChangeSnapshots);
     }
     auto snapshot_id = entry.snapshot.id;
-    auto before = lake_.TableFiles(table.id, snapshot_id - 1);
-    auto after = lake_.TableFiles(table.id, snapshot_id);
-    std::map<std::string, const DataFile *> after_by_key;
-    for (const auto &file : after) after_by_key[file.key] = &file;
     // Index 0: plain inserts and deletes; 1: what an UPDATE wrote (see SqlTransaction::kUpdateSuffix).
     TableScan inserted[2], old_side[2], new_side[2];
     for (int kind = 0; kind < 2; kind++) {
       inserted[kind] = {table.columns, {}, false};
       old_side[kind] = new_side[kind] = {table.columns, {}, true};
     }
-    for (const auto &file : after) {
-      if (file.begin_snapshot == snapshot_id) inserted[IsUpdateFile(file.key, false)].files.push_back(ToScanFile(file));
-    }
-    for (const auto &file : before) {
-      auto now = after_by_key.find(file.key);
-      if (now != after_by_key.end() && now->second->delete_key == file.delete_key) continue;
-      int kind = now != after_by_key.end() && IsUpdateFile(now->second->delete_key, true);
-      old_side[kind].files.push_back(ToScanFile(file));
-      if (now != after_by_key.end()) new_side[kind].files.push_back(ToScanFile(*now->second));
+    for (const auto &file : files) {
+      bool before = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id - 1);
+      bool after = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id);
+      if (after && file.begin_snapshot == snapshot_id) {
+        inserted[IsUpdateFile(file.key, false)].files.push_back(ScanFileAt(file, snapshot_id));
+      }
+      if (!before) continue;
+      auto old_file = ScanFileAt(file, snapshot_id - 1);
+      if (!after) {
+        old_side[0].files.push_back(std::move(old_file));  // the whole file went (overwrite, drop)
+        continue;
+      }
+      auto new_file = ScanFileAt(file, snapshot_id);
+      if (new_file.delete_key == old_file.delete_key) continue;
+      int kind = IsUpdateFile(new_file.delete_key, true);
+      old_side[kind].files.push_back(std::move(old_file));
+      new_side[kind].files.push_back(std::move(new_file));
     }
     for (int kind = 0; kind < 2; kind++) {
       if (!inserted[kind].files.empty()) {

@@ -54,6 +54,20 @@ struct DataFile {
   bool has_current_columns = false;
 };
 
+// One data file over its whole life in a table, with every delete file it has had.
+struct DataFileVersions {
+  struct Deletes {
+    std::string key;
+    int64_t begin_snapshot = 0;
+    std::optional<int64_t> end_snapshot;
+  };
+  std::string key;
+  int64_t record_count = 0;
+  int64_t begin_snapshot = 0;
+  std::optional<int64_t> end_snapshot;
+  std::vector<Deletes> deletes;
+};
+
 // A Parquet file the caller has written and wants to add to a table. For a delete file,
 // record_count is the number of deleted positions it lists.
 struct NewDataFile {
@@ -179,6 +193,8 @@ class Lake {
 
   // The data files of a table visible at a snapshot, with their column statistics, in file order.
   std::vector<DataFile> TableFiles(int64_t table_id, int64_t snapshot_id);
+  // Every data file the table has had (still in the catalog, i.e. not expired), in file order.
+  std::vector<DataFileVersions> TableFileHistory(int64_t table_id);
 
   // Appends files to a table or replaces its contents, creating it first if asked to.
   CommitResult CommitWrite(const TableWrite &write, const CommitInfo &commit);
