@@ -85,7 +85,8 @@ struct RequestState {
   TableResolver *resolver = nullptr;
   // "schema.table" (lower case), "@<token>" for versioned references.
   std::map<std::string, std::optional<TableScan>> tables;
-  std::unordered_map<std::string, FileRole> files;         // store path -> role
+  // store path -> its roles (one file can belong to several versions of a table in one request)
+  std::unordered_map<std::string, std::vector<FileRole>> files;
   std::map<std::string, std::set<size_t>> kept_files;      // after pruning; absent = all
   std::map<std::string, VersionedRef> versioned_refs;      // token -> reference
   std::exception_ptr resolver_error;                       // thrown by the resolver inside DuckDB
@@ -117,8 +118,11 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
     list += (list.empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.key));
     if (dirty) deletes[by_id] += (deletes[by_id].empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.delete_key));
   }
+  // The reader's own columns: the file under kFileColumn (a name no lake column may have, unlike
+  // DuckDB's default "filename") and file_row_number (a reserved column name).
+  const auto file_option = fmt::format("filename = {}, file_row_number = true", QuoteLiteral(Engine::kFileColumn));
   auto position_columns = [&](const std::string &qualifier) {
-    return scan.with_positions ? fmt::format(", {0}filename AS {1}, {0}file_row_number AS {2}", qualifier,
+    return scan.with_positions ? fmt::format(", {0}{1}, {0}file_row_number AS {2}", qualifier,
                                              QuoteIdentifier(Engine::kFileColumn),
                                              QuoteIdentifier(Engine::kPositionColumn))
                                : std::string();
@@ -128,15 +132,14 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
     std::string mapping = by_id ? ", schema = MAP {" + schema_map + "}" : "";
     if (!files[by_id][0].empty()) {
       parts.push_back(fmt::format("SELECT {}{} FROM read_parquet([{}]{}{})", columns, position_columns(""),
-                                  files[by_id][0], mapping,
-                                  scan.with_positions ? ", filename = true, file_row_number = true" : ""));
+                                  files[by_id][0], mapping, scan.with_positions ? ", " + file_option : ""));
     }
     if (!files[by_id][1].empty()) {
       parts.push_back(fmt::format(
-          "SELECT {}{} FROM read_parquet([{}]{}, filename = true, file_row_number = true) AS d "
-          "ANTI JOIN read_parquet([{}]) AS x ON d.filename = {} || x.file_path AND d.file_row_number = x.pos",
-          data_columns, position_columns("d."), files[by_id][1], mapping, deletes[by_id],
-          QuoteLiteral(StoreFileSystem::kPrefix)));
+          "SELECT {}{} FROM read_parquet([{}]{}, {}) AS d "
+          "ANTI JOIN read_parquet([{}]) AS x ON d.{} = {} || x.file_path AND d.file_row_number = x.pos",
+          data_columns, position_columns("d."), files[by_id][1], mapping, file_option, deletes[by_id],
+          QuoteIdentifier(Engine::kFileColumn), QuoteLiteral(StoreFileSystem::kPrefix)));
     }
   }
   if (parts.empty()) {
@@ -295,8 +298,10 @@ class Engine::Impl {
       if (cached->second) {
         const auto &files = cached->second->files;
         for (size_t i = 0; i < files.size(); i++) {
-          state->files[StoreFileSystem::PathOf(files[i].key)] = {key, false, i};
-          if (!files[i].delete_key.empty()) state->files[StoreFileSystem::PathOf(files[i].delete_key)] = {key, true, i};
+          state->files[StoreFileSystem::PathOf(files[i].key)].push_back({key, false, i});
+          if (!files[i].delete_key.empty()) {
+            state->files[StoreFileSystem::PathOf(files[i].delete_key)].push_back({key, true, i});
+          }
         }
       }
     }
@@ -406,45 +411,56 @@ class Engine::Impl {
   void CheckGet(duckdb::LogicalGet &get, RequestState &state, std::map<std::string, std::set<size_t>> &kept) {
     const auto &name = get.function.name;
     if (name == "read_parquet" || name == "parquet_scan") {
-      // Only the exact file lists this request's lake tables produced may be read.
-      const FileRole *role = nullptr;
-      std::vector<size_t> indexes;
-      bool lake_scan = !get.parameters.empty() && get.parameters[0].type().id() == duckdb::LogicalTypeId::LIST;
-      if (lake_scan) {
-        for (const auto &file : duckdb::ListValue::GetChildren(get.parameters[0])) {
-          auto it = state.files.find(file.ToString());
-          if (it == state.files.end() ||
-              (role && (it->second.table_key != role->table_key || it->second.is_delete_file != role->is_delete_file))) {
-            lake_scan = false;
-            break;
+      // Only file lists of one table this request resolved may be read: all its data files or all
+      // its delete files.
+      std::vector<std::string> locations;
+      if (!get.parameters.empty() && get.parameters[0].type().id() == duckdb::LogicalTypeId::LIST) {
+        for (const auto &file : duckdb::ListValue::GetChildren(get.parameters[0])) locations.push_back(file.ToString());
+      }
+      // A list can belong to several resolved tables (a file shared by two versions of a table): it
+      // is allowed if one table holds all of it, and kept for each such table (pruning only ever
+      // keeps more files than needed, never fewer).
+      bool allowed = false;
+      auto first = locations.empty() ? state.files.end() : state.files.find(locations[0]);
+      const std::vector<FileRole> no_roles;
+      for (const auto &candidate : first == state.files.end() ? no_roles : first->second) {
+        std::vector<size_t> indexes;
+        for (const auto &location : locations) {
+          const FileRole *match = nullptr;
+          if (auto it = state.files.find(location); it != state.files.end()) {
+            for (const auto &other : it->second) {
+              if (other.table_key == candidate.table_key && other.is_delete_file == candidate.is_delete_file) {
+                match = &other;
+                break;
+              }
+            }
           }
-          role = &it->second;
-          indexes.push_back(it->second.file_index);
+          if (!match) break;
+          indexes.push_back(match->file_index);
+        }
+        if (indexes.size() != locations.size()) continue;
+        allowed = true;
+        if (candidate.is_delete_file) continue;
+        const auto &scan = *state.tables.at(candidate.table_key);
+        auto &table_kept = kept[candidate.table_key];
+        for (auto i : indexes) {
+          bool may_match = true;
+          for (const auto &entry : get.table_filters.filters) {
+            // Filters are keyed by the column's index among the function's columns (not its position
+            // in the projection); the reader's own columns are not lake columns and have no statistics.
+            if (entry.first >= get.names.size()) continue;
+            const auto *column = ColumnByName(scan.columns, get.names[entry.first]);
+            if (!column) continue;
+            for (const auto &stats : scan.files[i].stats) {
+              if (stats.column_id == column->id && !FileMayMatch(*entry.second, stats)) may_match = false;
+            }
+          }
+          if (may_match) table_kept.insert(i);
         }
       }
-      if (!lake_scan || !role) {
+      if (!allowed) {
         throw Error(ErrorKind::kForbidden, "reading files directly is not allowed; query lake tables by name");
       }
-      if (role->is_delete_file) return;
-      const auto &scan = *state.tables.at(role->table_key);
-      std::set<size_t> files;
-      for (auto i : indexes) {
-        bool may_match = true;
-        for (const auto &entry : get.table_filters.filters) {
-          const auto &column_ids = get.GetColumnIds();
-          if (entry.first >= column_ids.size()) continue;
-          auto primary = column_ids[entry.first].GetPrimaryIndex();
-          if (primary >= get.names.size()) continue;
-          const auto *column = ColumnByName(scan.columns, get.names[primary]);
-          if (!column) continue;
-          for (const auto &stats : scan.files[i].stats) {
-            if (stats.column_id == column->id && !FileMayMatch(*entry.second, stats)) may_match = false;
-          }
-        }
-        if (may_match) files.insert(i);
-      }
-      auto table_key = role->table_key;
-      kept[table_key].insert(files.begin(), files.end());
       return;
     }
     if (!kAllowedTableFunctions.count(name)) {

@@ -341,7 +341,17 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     if (draft.schema_changed) {
       txn->Execute("INSERT INTO ducklake_schema_versions VALUES (?, ?)", {draft.id, draft.schema_version});
     }
-    txn->Commit();
+    try {
+      txn->Commit();
+    } catch (const Error &error) {
+      if (error.kind() == ErrorKind::kUnavailable) {
+        throw CommitOutcomeUnknown(ErrorKind::kUnavailable,
+                                   std::string("the metadata database went away during the commit; whether it "
+                                               "took effect is unknown: ") +
+                                       error.what());
+      }
+      throw;
+    }
     draft.result.snapshot_id = draft.id;
     return draft.result;
   }
@@ -359,6 +369,11 @@ std::string Lake::NewTableKeyPrefix(const std::string &namespace_name, const std
   Catalog catalog(*txn, std::numeric_limits<int64_t>::max());
   // The same path CreateTableRows gives the table: namespace path as stored, table name as given.
   return catalog.DataPath() + catalog.GetSchema(namespace_name).path + table_name + "/";
+}
+
+int64_t Lake::OldestSnapshot() {
+  auto rows = meta_.Begin(TransactionMode::kRead)->Query("SELECT min(snapshot_id) FROM ducklake_snapshot");
+  return rows.at(0).Int(0);
 }
 
 int64_t Lake::LatestSnapshot() {
@@ -616,7 +631,12 @@ ExpireResult Lake::ExpireSnapshots(std::optional<int64_t> older_than_unix_ms, in
                "OR end_snapshot > ?)",
                {oldest_kept, oldest_kept});
   txn->Execute("DELETE FROM ducklake_table_column_stats WHERE table_id NOT IN (SELECT table_id FROM ducklake_table_stats)");
-  for (const char *catalog_table : {"ducklake_column", "ducklake_table", "ducklake_schema"}) {
+  // Old column versions of live tables stay: they hold the highest column id ever used, and ids of
+  // dropped columns must never come back (files written with them would be read as the new ones).
+  txn->Execute("DELETE FROM ducklake_column WHERE end_snapshot IS NOT NULL AND end_snapshot <= ? AND table_id NOT IN "
+               "(SELECT table_id FROM ducklake_table WHERE end_snapshot IS NULL OR end_snapshot > ?)",
+               {oldest_kept, oldest_kept});
+  for (const char *catalog_table : {"ducklake_table", "ducklake_schema"}) {
     txn->Execute(fmt::format("DELETE FROM {} WHERE end_snapshot IS NOT NULL AND end_snapshot <= ?", catalog_table),
                  {oldest_kept});
   }
@@ -1057,6 +1077,11 @@ CommitResult Lake::CommitTransaction(const LakeTransaction &transaction, const C
   // Nothing to record: no snapshot.
   if (!changes_anything) return CommitResult{LatestSnapshot(), 0, 0, false};
   return Commit(meta_, commit, [&](MetaTransaction &txn, Catalog &catalog, SnapshotDraft &draft) {
+    // The base's view of the catalog is incomplete once it is expired: what was read may be wrong.
+    if (txn.Query("SELECT 1 FROM ducklake_snapshot WHERE snapshot_id = ?", {transaction.base_snapshot}).empty()) {
+      throw MakeError(ErrorKind::kConflict, "snapshot {} was expired while the transaction ran; retry",
+                      transaction.base_snapshot);
+    }
     for (const auto &change : transaction.tables) ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot);
   });
 }

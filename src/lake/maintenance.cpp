@@ -79,6 +79,8 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
       change.added_files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});
     }
     report.snapshot_id = lake.CommitTransaction(transaction, commit).snapshot_id;
+  } catch (const CommitOutcomeUnknown &) {
+    throw;  // the snapshot may reference the files
   } catch (...) {
     try {
       store_.DeleteMany(written);

@@ -366,6 +366,11 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
         return outcome;
       }
       table.change.dropped = true;
+      // What this transaction wrote for the table goes with it.
+      for (const auto &file : table.change.added_files) superseded_keys_.push_back(file.key);
+      for (const auto &[key, file] : table.change.deletes) superseded_keys_.push_back(file.key);
+      table.change.added_files.clear();
+      table.change.deletes.clear();
       return outcome;
     }
   }
@@ -452,9 +457,16 @@ CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
       if (alterations < table->alterations) change.added_with_old_columns.insert(key);
     }
   }
-  auto result = lake_.CommitTransaction(transaction, commit);
-  committed_ = true;
-  return result;
+  try {
+    auto result = lake_.CommitTransaction(transaction, commit);
+    committed_ = true;
+    return result;
+  } catch (const CommitOutcomeUnknown &) {
+    // The snapshot may reference every file written: none may be deleted (cleanup decides later).
+    committed_ = true;
+    superseded_keys_.clear();
+    throw;
+  }
 }
 
 }  // namespace ducklake

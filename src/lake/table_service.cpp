@@ -82,6 +82,8 @@ CommitResult TableService::CommitOrDiscard(const TableWrite &write, const Commit
   }
   try {
     return lake_.CommitWrite(write, commit);
+  } catch (const CommitOutcomeUnknown &) {
+    throw;  // the snapshot may reference the files
   } catch (...) {
     // The files are not referenced by any snapshot: remove them now rather than leave orphans.
     try {
@@ -144,7 +146,9 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
 void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) {
   int64_t to = request.to_snapshot ? request.to_snapshot.value() : lake_.LatestSnapshot();
   if (request.to_snapshot) lake_.GetSnapshot(to);
+  // Without `from`, from the oldest snapshot kept: changes before it cannot be told any more.
   int64_t from = request.from_snapshot.value_or(-1);
+  if (!request.from_snapshot && lake_.OldestSnapshot() > 0) from = lake_.OldestSnapshot();
   if (request.from_snapshot && from >= 0) lake_.GetSnapshot(from);
   if (from > to) throw Error(ErrorKind::kInvalidInput, "'from' must not be after 'to'");
   auto table = lake_.GetTable(request.namespace_name, request.table_name, to);

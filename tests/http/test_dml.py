@@ -133,3 +133,25 @@ def test_dml_runs_inside_the_sandbox(api, ns):
         assert_problem(api.sql(sql), 403)
     assert api.latest_snapshot() == latest
     assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[3]]
+
+
+def test_a_table_read_at_two_versions_sharing_files(api, ns):
+    created = api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(3)")["snapshot_id"]
+    api.write(f"INSERT INTO {ns}.t VALUES (10)")
+    # The older version's files are a subset of the newer one's, whichever is bound first.
+    assert api.rows(f"SELECT * FROM {ns}.t EXCEPT SELECT * FROM {ns}.t AT (VERSION => {created})") == [[10]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t AT (VERSION => {created}), {ns}.t") == [[12]]
+    api.write(f"DELETE FROM {ns}.t WHERE id = 1", count="rows_deleted")
+    api.write(f"DELETE FROM {ns}.t WHERE id = 2", count="rows_deleted")
+    rows = api.rows(f"SELECT id FROM {ns}.t AT (VERSION => {created + 2}) EXCEPT SELECT id FROM {ns}.t")
+    assert rows == [[2]]
+
+
+def test_columns_named_like_the_readers_own(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id, 'f' || range AS filename FROM range(4)")
+    api.write(f"DELETE FROM {ns}.t WHERE id = 0", count="rows_deleted")
+    api.write(f"UPDATE {ns}.t SET filename = 'changed' WHERE id = 1", count="rows_updated")
+    assert api.rows(f"SELECT id, filename FROM {ns}.t ORDER BY id") == [[1, "changed"], [2, "f2"], [3, "f3"]]
+    for name in ("file_row_number", "__ducklake_file", "__DUCKLAKE_POS"):
+        assert_problem(api.sql(f"CREATE TABLE {ns}.bad AS SELECT 1 AS {name}"), 400)
+        assert_problem(api.sql(f"ALTER TABLE {ns}.t ADD COLUMN {name} INTEGER"), 400)

@@ -326,3 +326,14 @@ def test_new_tables_in_a_mixed_case_namespace_are_written_where_the_catalog_expe
     api.upload(ns.lower(), "uploaded", "a\n1\n")
     assert api.rows(f"SELECT x FROM {ns}.ctas") == [[1]]
     assert api.rows(f"SELECT a FROM {ns.upper()}.uploaded") == [[1]]
+
+
+def test_pruning_reads_statistics_of_the_filtered_column_not_of_the_projected_one(api, ns):
+    # Three files with disjoint id ranges; v runs the other way. The filtered column (id) is not the
+    # first projected one (v): pruning must judge files by id's statistics.
+    api.write(f"CREATE TABLE {ns}.t (id BIGINT, v BIGINT)")
+    for start in (0, 10, 20):
+        api.write(f"INSERT INTO {ns}.t SELECT range, 100 - range FROM range({start}, {start + 10})")
+    assert api.rows(f"SELECT v FROM {ns}.t WHERE id = 15") == [[85]]
+    assert api.rows(f"SELECT v, id FROM {ns}.t WHERE id >= 28 ORDER BY v") == [[71, 29], [72, 28]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t WHERE v = 95 AND id = 5") == [[1]]

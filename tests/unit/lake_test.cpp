@@ -334,6 +334,34 @@ TEST_P(LakeTest, ExpiryForgetsOldSnapshotsAndSchedulesTheirFiles) {
   EXPECT_ERROR_KIND(lake_->ExpireSnapshots(std::nullopt, 0, false), ErrorKind::kInvalidInput);
 }
 
+TEST_P(LakeTest, ExpiryNeverLetsAColumnIdComeBack) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  auto highest = lake_->MaxColumnId(table.id);
+  auto drop_last = Against(lake_->LatestSnapshot(), table.id);
+  auto columns = table.columns;
+  columns.pop_back();  // the column with the highest id
+  drop_last.tables[0].columns = columns;
+  lake_->CommitTransaction(drop_last, commit_);
+  lake_->ExpireSnapshots(std::nullopt, 1, false);
+  EXPECT_EQ(lake_->MaxColumnId(table.id), highest) << "a new column must not reuse the dropped one's id";
+  EXPECT_EQ(lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).columns.size(), columns.size());
+}
+
+TEST_P(LakeTest, ATransactionWhoseBaseWasExpiredConflicts) {
+  lake_->CreateNamespace("sales", commit_);
+  lake_->CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  auto insert = Against(lake_->LatestSnapshot(), table_id);
+  insert.tables[0].added_files = {File("warehouse/sales/orders/a.parquet", 5, "1", "5")};
+  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+                      {File("warehouse/sales/orders/b.parquet", 1, "9", "9")}},
+                     commit_);
+  lake_->ExpireSnapshots(std::nullopt, 1, false);
+  EXPECT_ERROR_KIND(lake_->CommitTransaction(insert, commit_), ErrorKind::kConflict);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LakeTest, ::testing::ValuesIn(testing::MetaBackends()),
                          [](const ::testing::TestParamInfo<MetaBackend> &info) { return info.param.name; });
 

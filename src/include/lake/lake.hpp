@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "common/schema.hpp"
 #include "meta/meta_store.hpp"
 
@@ -159,11 +160,20 @@ struct ExpireResult {
   std::vector<std::string> scheduled_files;  // keys no kept snapshot reads any more
 };
 
+// A commit whose metadata transaction failed at COMMIT without saying whether it took effect (the
+// database connection dropped): the snapshot may exist, so the caller must keep the files it wrote.
+class CommitOutcomeUnknown : public Error {
+ public:
+  using Error::Error;
+};
+
 class Lake {
  public:
   explicit Lake(MetaStore &meta) : meta_(meta) {}
 
   int64_t LatestSnapshot();
+  // The oldest snapshot not yet expired.
+  int64_t OldestSnapshot();
   SnapshotInfo GetSnapshot(int64_t snapshot_id);
   // Newest first, at most `limit`, only ids below `before` when given.
   std::vector<SnapshotInfo> ListSnapshots(size_t limit, std::optional<int64_t> before);
