@@ -86,18 +86,23 @@ struct SqlTransaction::PendingTable {
   std::vector<ColumnDef> columns;  // current columns inside the transaction
   std::string key_prefix;
   int64_t next_column_id = 1;
-  int alterations = 0;                         // ALTER TABLEs run on it in this transaction
+  int alterations = 0;                       // ALTER TABLEs run on it in this transaction
   std::map<std::string, int> written_after;  // added file -> alterations before it was written
 };
 
 // Lake tables as this transaction sees them; time-travel references see committed snapshots only.
 class SqlTransaction::Resolver : public TableResolver {
  public:
-  Resolver(SqlTransaction &transaction, const PendingTable *with_positions = nullptr)
-      : transaction_(transaction), with_positions_(with_positions) {}
+  // "__dml"."matches": the rows a DELETE or UPDATE matched (see WriteMatches).
+  static constexpr const char *kMatches = "\"__dml\".\"matches\"";
+
+  Resolver(SqlTransaction &transaction, const PendingTable *with_positions = nullptr,
+           const TableScan *matches = nullptr)
+      : transaction_(transaction), with_positions_(with_positions), matches_(matches) {}
 
   std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
                                    const std::optional<TableVersion> &at) override {
+    if (matches_ && !at && schema == "__dml" && table == "matches") return *matches_;
     if (at) {
       return ResolveCommitted(transaction_.lake_, transaction_.cache_, transaction_.base_snapshot_, schema, table, at);
     }
@@ -111,16 +116,18 @@ class SqlTransaction::Resolver : public TableResolver {
  private:
   SqlTransaction &transaction_;
   const PendingTable *with_positions_;
+  const TableScan *matches_;
 };
 
 SqlTransaction::SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache)
     : lake_(lake), engine_(engine), store_(store), cache_(cache), base_snapshot_(lake.LatestSnapshot()) {}
 
-SqlTransaction::~SqlTransaction() {
-  auto unused = committed_ ? superseded_keys_ : written_keys_;
-  if (unused.empty()) return;
+SqlTransaction::~SqlTransaction() { DeleteUnused(committed_ ? superseded_keys_ : written_keys_); }
+
+void SqlTransaction::DeleteUnused(const std::vector<std::string> &keys) {
+  if (keys.empty()) return;
   try {
-    store_.DeleteMany(unused);
+    store_.DeleteMany(keys);
   } catch (const Error &) {
     // Nothing references these files; a later cleanup finds them.
   }
@@ -210,31 +217,67 @@ NewDataFile SqlTransaction::Written(const WrittenFile &file) {
   return {file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats};
 }
 
+TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &statement, int64_t timeout_ms) {
+  // The matches are written once, so the condition (and UPDATE's expressions) are evaluated once:
+  // deleted and re-inserted rows are the same rows even for random() or now().
+  std::vector<ColumnDef> columns = {{DeleteFileColumns()[0].id, Engine::kFileColumn, "varchar", false, {}, {}},
+                                    {DeleteFileColumns()[1].id, Engine::kPositionColumn, "int64", false, {}, {}}};
+  std::string select_list = QuoteIdentifier(Engine::kFileColumn) + ", " + QuoteIdentifier(Engine::kPositionColumn);
+  if (statement.kind == StatementKind::kUpdate) {
+    std::map<std::string, std::string> assigned;
+    for (const auto &[column, expression] : statement.assignments) {
+      if (!ColumnNamed(table.columns, column)) {
+        throw MakeError(ErrorKind::kInvalidInput, "table '{}.{}' has no column '{}'", table.schema, table.name, column);
+      }
+      if (!assigned.emplace(LowerName(column), expression).second) {
+        throw MakeError(ErrorKind::kInvalidInput, "column '{}' is assigned twice", column);
+      }
+    }
+    for (const auto &column : table.columns) {
+      auto it = assigned.find(LowerName(column.name));
+      select_list +=
+          ", " + (it != assigned.end() ? "(" + it->second + ")"
+                                       : QuoteIdentifier(statement.target_alias) + "." + QuoteIdentifier(column.name));
+      columns.push_back(column);
+    }
+  }
+  Resolver resolver(*this, &table);
+  auto written =
+      engine_.WriteQuery(fmt::format("SELECT {} FROM {}.{} AS {} WHERE {}", select_list, QuoteIdentifier(table.schema),
+                                     QuoteIdentifier(table.name), QuoteIdentifier(statement.target_alias),
+                                     statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
+                         resolver, columns, {}, NewFileKey(table, "-matches"), timeout_ms);
+  superseded_keys_.push_back(written.key);  // needed only while the statement runs
+  return TableScan{columns, {{written.key, written.record_count, {}, "", true}}, false};
+}
+
 std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDeletes(PendingTable &table,
                                                                                     const Statement &statement,
+                                                                                    const TableScan &matches,
                                                                                     int64_t timeout_ms) {
-  Resolver resolver(*this, &table);
-  auto target = QuoteIdentifier(table.schema) + "." + QuoteIdentifier(table.name) + " AS " +
-                QuoteIdentifier(statement.target_alias);
-  auto condition = statement.condition_sql.empty() ? std::string("true") : statement.condition_sql;
-  auto matches = engine_.QueryRows(fmt::format("SELECT {}, count(*) FROM {} WHERE {} GROUP BY 1",
-                                               QuoteIdentifier(Engine::kFileColumn), target, condition),
-                                   resolver, timeout_ms);
+  Resolver resolver(*this, &table, &matches);
+  auto target = QuoteIdentifier(table.schema) + "." + QuoteIdentifier(table.name);
+  auto file_column = QuoteIdentifier(Engine::kFileColumn);
+  auto position_column = QuoteIdentifier(Engine::kPositionColumn);
+  auto counts = engine_.QueryRows(
+      fmt::format("SELECT {}, count(*) FROM {} GROUP BY 1", file_column, Resolver::kMatches), resolver, timeout_ms);
   auto scan = Scan(table.schema, table.name);
   std::map<std::string, NewDataFile> deletes;
   int64_t deleted = 0;
-  for (const auto &row : matches) {
+  for (const auto &row : counts) {
     const ScanFile *file = nullptr;
     for (const auto &candidate : scan->files) {
       if (Engine::FileLocation(candidate.key) == row.at(0).value_or("")) file = &candidate;
     }
     if (!file) throw Error(ErrorKind::kInternal, "a matching row came from a file the table does not have");
-    // Every position of the file except the rows that stay: earlier deletes and the new ones.
+    // The file's delete file lists what was deleted before (every position not visible now) and
+    // the positions matched now.
+    auto location = QuoteLiteral(Engine::FileLocation(file->key));
     auto sql = fmt::format(
-        "SELECT {0} AS file_path, r.pos FROM range({1}) AS r(pos) ANTI JOIN (SELECT {2} FROM {3} WHERE {4} = {5} AND "
-        "({6}) IS NOT TRUE) AS k ON r.pos = k.{2} ORDER BY r.pos",
-        QuoteLiteral(file->key), file->record_count, QuoteIdentifier(Engine::kPositionColumn), target,
-        QuoteIdentifier(Engine::kFileColumn), QuoteLiteral(Engine::FileLocation(file->key)), condition);
+        "SELECT {0} AS file_path, pos FROM (SELECT r.pos FROM range({1}) AS r(pos) ANTI JOIN (SELECT {2} FROM {3} "
+        "WHERE {4} = {5}) AS v ON r.pos = v.{2} UNION ALL SELECT {2} FROM {6} WHERE {4} = {5}) ORDER BY pos",
+        QuoteLiteral(file->key), file->record_count, position_column, target, file_column, location,
+        Resolver::kMatches);
     auto written = engine_.WriteQuery(
         sql, resolver, DeleteFileColumns(), {},
         NewFileKey(table, statement.kind == StatementKind::kUpdate ? kUpdateDeleteSuffix : "-delete"), timeout_ms,
@@ -300,34 +343,18 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
     case StatementKind::kDelete:
     case StatementKind::kUpdate: {
       auto &table = Pending(statement.target_schema, statement.target_table);
+      auto matches = WriteMatches(table, statement, timeout_ms);
       std::optional<WrittenFile> new_rows;
       if (statement.kind == StatementKind::kUpdate) {
-        std::map<std::string, std::string> assigned;
-        for (const auto &[column, expression] : statement.assignments) {
-          if (!ColumnNamed(table.columns, column)) {
-            throw MakeError(ErrorKind::kInvalidInput, "table '{}.{}' has no column '{}'", table.schema, table.name,
-                            column);
-          }
-          if (!assigned.emplace(LowerName(column), expression).second) {
-            throw MakeError(ErrorKind::kInvalidInput, "column '{}' is assigned twice", column);
-          }
-        }
         std::string select_list;
         for (const auto &column : table.columns) {
-          auto it = assigned.find(LowerName(column.name));
-          select_list +=
-              (select_list.empty() ? "" : ", ") +
-              (it != assigned.end() ? "(" + it->second + ")"
-                                    : QuoteIdentifier(statement.target_alias) + "." + QuoteIdentifier(column.name));
+          select_list += (select_list.empty() ? "" : ", ") + QuoteIdentifier(column.name);
         }
-        Resolver resolver(*this);
-        new_rows = engine_.WriteQuery(
-            fmt::format("SELECT {} FROM {}.{} AS {} WHERE {}", select_list, QuoteIdentifier(table.schema),
-                        QuoteIdentifier(table.name), QuoteIdentifier(statement.target_alias),
-                        statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
-            resolver, table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms);
+        Resolver resolver(*this, nullptr, &matches);
+        new_rows = engine_.WriteQuery(fmt::format("SELECT {} FROM {}", select_list, Resolver::kMatches), resolver,
+                                      table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms);
       }
-      auto [deletes, deleted] = WriteDeletes(table, statement, timeout_ms);
+      auto [deletes, deleted] = WriteDeletes(table, statement, matches, timeout_ms);
       for (auto &[data_key, file] : deletes) {
         if (auto old = table.change.deletes.find(data_key); old != table.change.deletes.end()) {
           superseded_keys_.push_back(old->second.key);
@@ -460,6 +487,9 @@ CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
   try {
     auto result = lake_.CommitTransaction(transaction, commit);
     committed_ = true;
+    // Before the caller answers: whoever sees the result sees the store without them.
+    DeleteUnused(superseded_keys_);
+    superseded_keys_.clear();
     return result;
   } catch (const CommitOutcomeUnknown &) {
     // The snapshot may reference every file written: none may be deleted (cleanup decides later).

@@ -155,3 +155,14 @@ def test_columns_named_like_the_readers_own(api, ns):
     for name in ("file_row_number", "__ducklake_file", "__DUCKLAKE_POS"):
         assert_problem(api.sql(f"CREATE TABLE {ns}.bad AS SELECT 1 AS {name}"), 400)
         assert_problem(api.sql(f"ALTER TABLE {ns}.t ADD COLUMN {name} INTEGER"), 400)
+
+
+def test_a_volatile_condition_is_evaluated_once(api, ns):
+    api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id, 0 AS hits FROM range(2000)")
+    for _ in range(3):
+        updated = api.write(f"UPDATE {ns}.t SET hits = hits + 1 WHERE random() < 0.5", count="rows_updated")
+        # The rows deleted are exactly the rows re-inserted: none lost, none doubled.
+        assert api.rows(f"SELECT count(*), count(DISTINCT id) FROM {ns}.t") == [[2000, 2000]]
+        assert 0 < updated["rows_updated"] < 2000
+    deleted = api.write(f"DELETE FROM {ns}.t WHERE random() < 0.5", count="rows_deleted")["rows_deleted"]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[2000 - deleted]]

@@ -58,10 +58,14 @@ class SqlTransaction {
   std::string NewFileKey(const PendingTable &table, const char *kind);
   NewDataFile Written(const WrittenFile &file);
   void AddFile(PendingTable &table, NewDataFile file);
-  // Writes delete files for the rows of the target matching the statement's condition; returns
-  // them by data file key and the number of rows they delete.
+  void DeleteUnused(const std::vector<std::string> &keys);
+  // Writes the rows a DELETE or UPDATE matches, once: their data file and position, and for an
+  // UPDATE every column's new value. Returns them as a table to read.
+  TableScan WriteMatches(PendingTable &table, const Statement &statement, int64_t timeout_ms);
+  // Writes a delete file for each data file with matches; returns them by data file key and the
+  // number of rows they delete.
   std::pair<std::map<std::string, NewDataFile>, int64_t> WriteDeletes(PendingTable &table, const Statement &statement,
-                                                                      int64_t timeout_ms);
+                                                                      const TableScan &matches, int64_t timeout_ms);
   StatementOutcome Alter(const Statement &statement);
 
   Lake &lake_;
