@@ -135,6 +135,8 @@ void RequestContext::StreamBody(const std::function<void(const char *, size_t)> 
     sink(data, size);
     return true;
   };
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112, 6.3).
+  if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) return;
   if (reader_) {
     if (!(*reader_)(consume)) {
       throw Error(ErrorKind::kInvalidInput, "the request body ended early or was malformed");

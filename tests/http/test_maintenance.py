@@ -1,6 +1,7 @@
 """Maintenance: compact, expire, cleanup and flush over HTTP and the CLI, each with a dry run."""
 
 import json
+import socket
 
 from httpsupport import _s3_client, assert_problem, expect_status, poll_until, run_ducklake, table_files
 
@@ -95,6 +96,15 @@ def test_bad_maintenance_requests_are_400_or_404(api, ns):
     assert_problem(api.post("/api/v1/maintenance/compact", json={"namespace": "nope_ns"}), 404)
     assert_problem(api.post("/api/v1/maintenance/vacuum", json={}), 404)
     assert api.maintain("flush") == {"operation": "flush", "dry_run": False, "flushed_rows": 0}
+    # No body at all, not even Content-Length (curl -X POST without -d), reads as {}.
+    host, port = api.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"POST /api/v1/maintenance/flush HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert b'"flushed_rows":0' in answer
 
 
 def test_cleanup_removes_orphans_past_the_grace_period(start_server, tmp_path):
