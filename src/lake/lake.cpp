@@ -237,12 +237,13 @@ const ColumnDef *FindColumnById(const std::vector<ColumnDef> &columns, int64_t i
   return nullptr;
 }
 
+// `folder`: where its files go under the namespace's path (default: "<name>/").
 TableRow CreateTableRows(MetaTransaction &txn, SnapshotDraft &draft, const SchemaRow &schema,
-                         const std::string &name, std::vector<ColumnDef> &columns) {
+                         const std::string &name, std::vector<ColumnDef> &columns, const std::string &folder = "") {
   ValidateObjectName("table", name);
   ValidateColumns(columns);
   if (columns.empty()) throw Error(ErrorKind::kInvalidInput, "a table needs at least one column");
-  TableRow table{draft.next_catalog_id++, NewUuid(), schema.id, name, name + "/", draft.id};
+  TableRow table{draft.next_catalog_id++, NewUuid(), schema.id, name, folder.empty() ? name + "/" : folder, draft.id};
   txn.Execute("INSERT INTO ducklake_table VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
               {table.id, table.uuid, draft.id, schema.id, name, table.path, int64_t{1}});
   // Columns come numbered when files were written against them already.
@@ -947,7 +948,7 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
     if (!row && !change.create_columns) throw MakeError(ErrorKind::kNotFound, "table '{}' not found", quoted_name);
     if (!row) {
       auto columns = *change.create_columns;
-      row = CreateTableRows(txn, draft, schema, change.table_name, columns);
+      row = CreateTableRows(txn, draft, schema, change.table_name, columns, change.create_folder);
     }
   }
   const int64_t table_id = row->id;
@@ -1082,7 +1083,12 @@ CommitResult Lake::CommitTransaction(const LakeTransaction &transaction, const C
       throw MakeError(ErrorKind::kConflict, "snapshot {} was expired while the transaction ran; retry",
                       transaction.base_snapshot);
     }
-    for (const auto &change : transaction.tables) ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot);
+    // Drops first: a transaction may drop a table and give its name to another one.
+    for (bool drops : {true, false}) {
+      for (const auto &change : transaction.tables) {
+        if (change.dropped == drops) ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot);
+      }
+    }
   });
 }
 

@@ -307,6 +307,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       pending->change.namespace_name = statement.target_schema;
       pending->change.table_name = statement.target_table;
       pending->key_prefix = lake_.NewTableKeyPrefix(statement.target_schema, statement.target_table);
+      pending->change.create_folder = statement.target_table + "/";
       if (statement.kind == StatementKind::kCreateTable) {
         pending->columns = statement.columns;
       } else {
@@ -455,11 +456,13 @@ StatementOutcome SqlTransaction::Alter(const Statement &statement) {
       if (LowerName(alteration.new_name) != LowerName(table.name) && Scan(table.schema, alteration.new_name)) {
         throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", table.schema, alteration.new_name);
       }
-      if (!table.change.table_id) {
-        throw Error(ErrorKind::kInvalidInput, "rename a table in a later transaction than the one creating it");
-      }
       table.name = alteration.new_name;
-      table.change.new_name = alteration.new_name;
+      if (table.change.table_id) {
+        table.change.new_name = alteration.new_name;
+      } else {
+        // Created here: it is created under its final name, its files stay where they were written.
+        table.change.table_name = alteration.new_name;
+      }
       return {};
     }
   }

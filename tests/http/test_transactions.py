@@ -93,3 +93,22 @@ def test_files_written_before_an_alter_of_the_same_transaction_read_with_the_new
     ]), 200)
     assert api.rows(f"SELECT id, label FROM {ns}.old ORDER BY id") == [[1, "a"], [2, "b"], [3, "c"]]
     assert api.rows(f"SELECT m, extra FROM {ns}.fresh") == [[10, "x"]]
+
+
+def test_replace_a_table_atomically_by_building_a_new_one_and_swapping_names(api, ns):
+    api.write(f"CREATE TABLE {ns}.report AS SELECT 1 AS version")
+    before = api.latest_snapshot()
+    expect_status(api.transaction([
+        f"CREATE TABLE {ns}.report_next AS SELECT 2 AS version, 'rebuilt' AS note",
+        f"DROP TABLE {ns}.report",
+        f"ALTER TABLE {ns}.report_next RENAME TO report",
+    ]), 200)
+    assert api.rows(f"SELECT version, note FROM {ns}.report") == [[2, "rebuilt"]]
+    assert not api.table_exists(ns, "report_next")
+    assert api.rows(f"SELECT version FROM {ns}.report", snapshot=before) == [[1]]
+    # The other order works too: drop first, then give the name away.
+    api.write(f"CREATE TABLE {ns}.x AS SELECT 'x' AS v")
+    api.write(f"CREATE TABLE {ns}.y AS SELECT 'y' AS v")
+    expect_status(api.transaction([f"INSERT INTO {ns}.x VALUES ('x2')", f"DROP TABLE {ns}.y",
+                                   f"ALTER TABLE {ns}.x RENAME TO y"]), 200)
+    assert api.rows(f"SELECT v FROM {ns}.y ORDER BY v") == [["x"], ["x2"]]

@@ -118,6 +118,7 @@ struct TableChange {
   std::string table_name;           // as the transaction found it (or the new table's name)
   std::optional<int64_t> table_id;  // the table the changes were made against; none: created here
   std::optional<std::vector<ColumnDef>> create_columns;  // create the table with these columns
+  std::string create_folder;  // ... with its files under this folder of the namespace (default "<name>/")
   std::optional<std::vector<ColumnDef>> columns;  // the columns after ALTERs (ids kept; new ones above all old)
   std::optional<std::string> new_name;
   bool dropped = false;
