@@ -78,6 +78,19 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
                                               key, options.timeout_ms, true);
       change.added_files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});
     }
+    // Compaction can outlast cleanup's grace period (a sweep by another server or the CLI): a file
+    // of its own that was swept as an orphan meanwhile must fail the compaction, not be committed.
+    for (const auto &file : change.added_files) {
+      try {
+        store_.Head(file.key);
+      } catch (const Error &error) {
+        if (error.kind() != ErrorKind::kNotFound) throw;
+        throw MakeError(ErrorKind::kConflict,
+                        "a file written by the compaction of '{}.{}' disappeared before its commit (was cleanup run "
+                        "with a grace period shorter than the compaction?); nothing changed",
+                        table.namespace_name, table.name);
+      }
+    }
     report.snapshot_id = lake.CommitTransaction(transaction, commit).snapshot_id;
   } catch (const CommitOutcomeUnknown &) {
     throw;  // the snapshot may reference the files

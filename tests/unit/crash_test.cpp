@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 #include "lake/maintenance.hpp"
+#include "storage/object_store.hpp"
 #include "storage/local_store.hpp"
 #include "test_support.hpp"
 
@@ -103,6 +105,47 @@ TEST(CrashTest, KillBetweenWritingFilesAndCommittingLeavesThePreviousSnapshot) {
   EXPECT_EQ(ObjectCount(dir.path()), 1u);
   lake.Run("INSERT INTO sales.orders VALUES (42)");
   EXPECT_EQ(lake.lake.GetTable("sales", "orders", lake.lake.LatestSnapshot()).record_count, 11);
+}
+
+// Fault injection: once armed, objects written from then on are reported gone (as if an orphan
+// sweep took them) when asked for by Head.
+class VanishingStore : public ObjectStoreWrapper {
+ public:
+  using ObjectStoreWrapper::ObjectStoreWrapper;
+  std::unique_ptr<ObjectWriter> Put(const std::string &key) override {
+    if (vanish) written.insert(key);
+    return ObjectStoreWrapper::Put(key);
+  }
+  ObjectInfo Head(const std::string &key) override {
+    if (written.count(key)) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
+    return ObjectStoreWrapper::Head(key);
+  }
+  bool vanish = false;
+  std::set<std::string> written;
+};
+
+TEST(CrashTest, CompactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
+  TempDir dir;
+  auto meta = OpenMetaStore("sqlite:" + dir.path() + "/metadata.sqlite");
+  MigrateMetaStore(*meta);
+  LocalStore local(dir.path() + "/objects");
+  VanishingStore store(local);
+  Engine engine(store, EngineOptions{"256MB", 1, ""});
+  Lake lake(*meta);
+  TableService tables(lake, engine, store);
+  Maintenance maintenance(tables, store);
+  lake.CreateNamespace("sales", CommitInfo{});
+  for (const char *sql : {"CREATE TABLE sales.orders AS SELECT 1 AS id", "INSERT INTO sales.orders VALUES (2)"}) {
+    SqlRequest request;
+    request.sql = sql;
+    tables.RunSql(request, [](const char *, size_t) { return true; });
+  }
+  auto before = lake.LatestSnapshot();
+  store.vanish = true;
+  EXPECT_ERROR_KIND(maintenance.Compact(CompactOptions{}, CommitInfo{}), ErrorKind::kConflict);
+  EXPECT_EQ(lake.LatestSnapshot(), before);
+  EXPECT_EQ(lake.GetTable("sales", "orders", before).file_count, 2);
+  EXPECT_EQ(ObjectCount(dir.path()), 2u) << "the compacted file is deleted again";
 }
 
 }  // namespace
