@@ -289,6 +289,7 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
 }
 
 StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout_ms) {
+  statements_run_++;
   StatementOutcome outcome;
   switch (statement.kind) {
     case StatementKind::kQuery:
@@ -485,6 +486,26 @@ CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
     auto &change = transaction.tables.emplace_back(table->change);
     for (const auto &[key, alterations] : table->written_after) {
       if (alterations < table->alterations) change.added_with_old_columns.insert(key);
+    }
+  }
+  if (statements_run_ > 1) {
+    // A transaction of many statements can outlast an orphan sweep's grace period; its files must
+    // still be there, or the snapshot would point at missing objects. (One statement is bounded by
+    // its timeout, far below the grace period; it skips the round trips.)
+    for (const auto &change : transaction.tables) {
+      std::vector<std::string> keys;
+      for (const auto &file : change.added_files) keys.push_back(file.key);
+      for (const auto &[data_key, file] : change.deletes) keys.push_back(file.key);
+      for (const auto &key : keys) {
+        try {
+          store_.Head(key);
+        } catch (const Error &error) {
+          if (error.kind() != ErrorKind::kNotFound) throw;
+          throw Error(ErrorKind::kConflict,
+                      "a file this transaction wrote disappeared before its commit (was cleanup run with a grace "
+                      "period shorter than the transaction?); nothing changed");
+        }
+      }
     }
   }
   try {

@@ -148,5 +148,28 @@ TEST(CrashTest, CompactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
   EXPECT_EQ(ObjectCount(dir.path()), 2u) << "the compacted file is deleted again";
 }
 
+TEST(CrashTest, ATransactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
+  TempDir dir;
+  auto meta = OpenMetaStore("sqlite:" + dir.path() + "/metadata.sqlite");
+  MigrateMetaStore(*meta);
+  LocalStore local(dir.path() + "/objects");
+  VanishingStore store(local);
+  Engine engine(store, EngineOptions{"256MB", 1, ""});
+  Lake lake(*meta);
+  TableService tables(lake, engine, store);
+  lake.CreateNamespace("sales", CommitInfo{});
+  TransactionRequest create;
+  create.statements = {"CREATE TABLE sales.orders AS SELECT 1 AS id"};
+  tables.RunTransaction(create);
+  auto before = lake.LatestSnapshot();
+  store.vanish = true;
+  TransactionRequest request;
+  // Statements that write but never read what the other wrote (a swept file cannot be read).
+  request.statements = {"INSERT INTO sales.orders VALUES (2)", "CREATE TABLE sales.other AS SELECT 5 AS x"};
+  EXPECT_ERROR_KIND(tables.RunTransaction(request), ErrorKind::kConflict);
+  EXPECT_EQ(lake.LatestSnapshot(), before);
+  EXPECT_EQ(ObjectCount(dir.path()), 1u) << "the transaction's files are deleted again";
+}
+
 }  // namespace
 }  // namespace ducklake

@@ -77,6 +77,7 @@ class SqlTransaction {
   std::vector<std::string> written_keys_;     // every file this transaction wrote
   std::vector<std::string> superseded_keys_;  // written, then replaced by a later statement
   bool committed_ = false;
+  int statements_run_ = 0;
 };
 
 }  // namespace ducklake
