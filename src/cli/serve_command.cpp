@@ -231,6 +231,8 @@ void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &c
       ->check(CLI::Range(int64_t{0}, INT64_MAX / 1000));
   maintenance->add_subcommand("flush", "write out data held outside Parquet (none: commits write Parquet)");
   for (auto *sub : maintenance->get_subcommands({})) {
+    // Also accepted after the operation: `ducklake maintenance compact --dry-run`.
+    sub->add_flag("--dry-run", command.dry_run, "report what would be done, change nothing");
     sub->callback([&command, sub] { command.operation = sub->get_name(); });
   }
 }

@@ -140,10 +140,11 @@ def test_cli_maintenance_works_on_the_lake_directly(start_server, tmp_path):
         api.write(f"INSERT INTO c.t VALUES ({i})")
     flags, env = server.backend_flags, server.env
     base = ["maintenance", "--data-dir", str(server.data_dir), *flags]
-    result = run_ducklake([*base, "--dry-run", "compact", "--namespace", "c"], cwd=tmp_path, env=env)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert report["dry_run"] and report["tables"][0]["files_before"] == 3
+    for dry_run in (["--dry-run", "compact", "--namespace", "c"], ["compact", "--namespace", "c", "--dry-run"]):
+        result = run_ducklake([*base, *dry_run], cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["dry_run"] and report["tables"][0]["files_before"] == 3
     assert api.describe("c", "t")["file_count"] == 3
     result = run_ducklake([*base, "compact", "--namespace", "c", "--table", "t"], cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
