@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "common/error.hpp"
 #include "common/ids.hpp"
@@ -151,53 +152,91 @@ ObjectInfo LocalStore::Head(const std::string &key) {
   return InfoFromStat(key, st);
 }
 
+namespace {
+
+// A folder's entries in key order: sub-folders sort as "<name>/", so a depth-first walk visits
+// keys in byte order ("a-c" before "a/b").
+std::vector<std::pair<std::string, bool>> SortedEntries(const fs::path &folder) {
+  std::vector<std::pair<std::string, bool>> entries;  // (name, or name + "/" for a folder; is folder)
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    auto name = it->path().filename().string();
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) {
+      entries.emplace_back(name + "/", true);
+    } else if (it->is_regular_file(type_ec)) {
+      entries.emplace_back(name, false);
+    }
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw MakeError(ErrorKind::kUnavailable, "object store listing failed: {}", ec.message());
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
+bool HoldsAFile(const fs::path &folder) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 ListPage LocalStore::List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
                           size_t limit) {
   if (!prefix.empty()) PathOf(prefix.back() == '/' ? prefix + "x" : prefix);  // validates the prefix
-  // The folder holding every key that can start with `prefix`.
-  auto slash = prefix.rfind('/');
-  std::string base_key = slash == std::string::npos ? "" : prefix.substr(0, slash + 1);
-  fs::path base = fs::path(root_) / base_key;
-  std::vector<std::string> keys;
-  std::error_code ec;
-  if (fs::is_directory(base)) {
-    for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      auto relative = fs::relative(it->path(), root_).string();
-      if (relative == kTempDir && it->is_directory()) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (!it->is_regular_file()) continue;
-      if (relative.compare(0, prefix.size(), prefix) == 0) keys.push_back(std::move(relative));
-    }
-  }
-  if (ec) throw MakeError(ErrorKind::kUnavailable, "object store listing failed: {}", ec.message());
-  std::sort(keys.begin(), keys.end());
-
-  // Keys arrive sorted, and a folder sorts before every key inside it, so entries are emitted in
-  // increasing order and the last one emitted is the cursor of the next page.
+  // A depth-first walk in key order that skips folders wholly outside the prefix or before the
+  // cursor, and stops one entry past the page: a page costs the folders on its path, not the store.
   ListPage page;
   std::string last_emitted;
-  for (const auto &key : keys) {
+  bool full = false;
+  auto emit = [&](const std::string &key, bool common_prefix) {
     if (page.objects.size() + page.common_prefixes.size() >= limit) {
       page.next_cursor = last_emitted;
-      break;
+      full = true;
+      return;
     }
-    if (!delimiter.empty()) {
-      auto found = key.find(delimiter, prefix.size());
-      if (found != std::string::npos) {
-        auto common = key.substr(0, found + delimiter.size());
-        if (common <= cursor || common == last_emitted) continue;
-        last_emitted = common;
-        page.common_prefixes.push_back(std::move(common));
-        continue;
+    last_emitted = key;
+    if (common_prefix) {
+      page.common_prefixes.push_back(key);
+    } else {
+      page.objects.push_back(Head(key));
+    }
+  };
+  std::function<void(const std::string &)> walk = [&](const std::string &folder_key) {
+    for (const auto &[name, is_folder] : SortedEntries(fs::path(root_) / folder_key)) {
+      if (full) return;
+      auto key = folder_key + name;
+      if (is_folder) {
+        if (folder_key.empty() && key == std::string(kTempDir) + "/") continue;
+        bool under_prefix = key.compare(0, prefix.size(), prefix) == 0;
+        if (!under_prefix && prefix.compare(0, key.size(), key) != 0) continue;  // no key here has the prefix
+        // Every key in here sorts before the cursor unless the cursor lies inside.
+        if (key < cursor && cursor.compare(0, key.size(), key) != 0) continue;
+        if (delimiter == "/" && under_prefix && key.size() > prefix.size()) {
+          // A folder below the prefix is one common prefix (if it holds a file).
+          if (key > cursor && HoldsAFile(fs::path(root_) / key)) emit(key, true);
+          continue;
+        }
+        walk(key);
+      } else if (key.compare(0, prefix.size(), prefix) == 0) {
+        auto found = delimiter.empty() ? std::string::npos : key.find(delimiter, prefix.size());
+        if (found == std::string::npos) {
+          if (key > cursor) emit(key, false);
+        } else {
+          // Keys sharing a common prefix are adjacent in key order: emit it once.
+          auto common = key.substr(0, found + delimiter.size());
+          if (common > cursor && common != last_emitted) emit(common, true);
+        }
       }
     }
-    if (key <= cursor) continue;
-    last_emitted = key;
-    page.objects.push_back(Head(key));
-  }
+  };
+  walk("");
   return page;
 }
 

@@ -188,6 +188,31 @@ TEST_P(ObjectStoreConformance, DelimiterGroupsFolders) {
   EXPECT_EQ(rest.common_prefixes[0], "v/dir2/");
 }
 
+TEST_P(ObjectStoreConformance, ListingIsInByteOrderAcrossFoldersAndResumesInsideThem) {
+  // '-' (0x2d) sorts before '/' (0x2f): "x/a-c" comes before "x/a/b".
+  for (const char *key : {"x/a/b", "x/a-c", "x/a/d/e", "x/a0", "x/b", "y/z"}) PutString(key, "v");
+  std::vector<std::string> all;
+  std::string cursor;
+  do {
+    auto page = store_->List("x/", "", cursor, 2);
+    for (const auto &object : page.objects) all.push_back(object.key);
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(all, (std::vector<std::string>{"x/a-c", "x/a/b", "x/a/d/e", "x/a0", "x/b"}));
+  // A cursor inside a folder resumes there; a prefix that ends mid-name matches folders and files.
+  auto after = store_->List("x/", "", "x/a/b", 10);
+  ASSERT_EQ(after.objects.size(), 3u);
+  EXPECT_EQ(after.objects[0].key, "x/a/d/e");
+  auto partial = store_->List("x/a", "/", "", 10);
+  std::vector<std::string> objects, folders = partial.common_prefixes;
+  for (const auto &object : partial.objects) objects.push_back(object.key);
+  EXPECT_EQ(objects, (std::vector<std::string>{"x/a-c", "x/a0"}));
+  EXPECT_EQ(folders, (std::vector<std::string>{"x/a/"}));
+  auto dashes = store_->List("x/", "-", "", 10);
+  EXPECT_EQ(dashes.common_prefixes, (std::vector<std::string>{"x/a-"}));
+  EXPECT_EQ(dashes.objects.size(), 4u);
+}
+
 TEST_P(ObjectStoreConformance, BadKeysAreRejectedBeforeTheBackend) {
   for (const std::string key : std::vector<std::string>{"", "/abs", "a/../b", "..", "a//b", "a\\b", std::string("nul\0x", 5), "./a"}) {
     SCOPED_TRACE(key);
