@@ -524,6 +524,9 @@ S3Store::S3Store(S3Options options) : impl_(std::make_unique<Impl>(std::move(opt
   if (response.status == 404) {
     Impl::Request create{"PUT", ""};
     response = impl_->Send(create);
+    // 409: another process created it first (two servers or test processes starting together);
+    // fine if it is ours to use.
+    if (response.status == 409) response = impl_->Send(head);
     if (response.status != 200) impl_->ThrowFor(response, impl_->options().bucket);
   } else if (response.status != 200) {
     impl_->ThrowFor(response, impl_->options().bucket);

@@ -5,10 +5,10 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <mutex>
-#include <tuple>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "storage/s3_store.hpp"
 #include "test_support.hpp"
@@ -59,6 +59,32 @@ TEST_F(S3StoreTest, PresignedPutStoresTheBody) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
   EXPECT_EQ(store_->Head("uploaded.txt").size, 7u);
+}
+
+TEST_F(S3StoreTest, StoresOpenedTogetherOnANewBucketAllSucceed) {
+  // Servers starting at once on a fresh bucket race to create it; the losers must not fail.
+  auto bucket = "race-" + RandomHex(8);
+  std::vector<std::thread> openers;
+  std::atomic<int> opened{0};
+  std::mutex mutex;
+  std::vector<std::string> errors;
+  for (int i = 0; i < 8; i++) {
+    openers.emplace_back([&] {
+      S3Options options;
+      options.endpoint = Env("DUCKLAKE_TEST_S3_ENDPOINT");
+      options.bucket = bucket;
+      options.credentials = {Env("DUCKLAKE_TEST_S3_ACCESS_KEY"), Env("DUCKLAKE_TEST_S3_SECRET_KEY"), ""};
+      try {
+        S3Store store(options);
+        opened++;
+      } catch (const Error &error) {
+        std::lock_guard<std::mutex> lock(mutex);
+        errors.push_back(error.what());
+      }
+    });
+  }
+  for (auto &opener : openers) opener.join();
+  EXPECT_EQ(opened.load(), 8) << (errors.empty() ? "" : errors.front());
 }
 
 TEST_F(S3StoreTest, TamperedPresignedUrlsAreRefused) {
