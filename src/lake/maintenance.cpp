@@ -4,9 +4,9 @@
 #include <set>
 
 #include "common/error.hpp"
-#include "common/ids.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "lake/written_files.hpp"
 
 namespace ducklake {
 namespace {
@@ -68,38 +68,23 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
       TableScan scan;
       scan.columns = table.columns;
       for (const auto *file : merged) {
-        scan.files.push_back({file->key, file->record_count, file->stats, file->delete_key, file->has_current_columns});
+        scan.files.push_back(ToScanFile(*file));
         change.removed_files.push_back(file->key);
       }
       RunResolver resolver(std::move(scan));
-      auto key = table.key_prefix + "ducklake-" + NewUuid() + ".parquet";
+      auto key = NewFileKey(table.key_prefix);
       written.push_back(key);
       auto file = tables_.engine().WriteQuery("SELECT * FROM \"__compaction\".\"run\"", resolver, table.columns, {},
                                               key, options.timeout_ms, true);
-      change.added_files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});
+      change.added_files.push_back(ToNewDataFile(file));
     }
-    // Compaction can outlast cleanup's grace period (a sweep by another server or the CLI): a file
-    // of its own that was swept as an orphan meanwhile must fail the compaction, not be committed.
-    for (const auto &file : change.added_files) {
-      try {
-        store_.Head(file.key);
-      } catch (const Error &error) {
-        if (error.kind() != ErrorKind::kNotFound) throw;
-        throw MakeError(ErrorKind::kConflict,
-                        "a file written by the compaction of '{}.{}' disappeared before its commit (was cleanup run "
-                        "with a grace period shorter than the compaction?); nothing changed",
-                        table.namespace_name, table.name);
-      }
-    }
+    // Compaction can outlast cleanup's grace period (a sweep by another server or the CLI).
+    RequireFilesStored(store_, written, fmt::format("the compaction of '{}.{}'", table.namespace_name, table.name));
     report.snapshot_id = lake.CommitTransaction(transaction, commit).snapshot_id;
   } catch (const CommitOutcomeUnknown &) {
     throw;  // the snapshot may reference the files
   } catch (...) {
-    try {
-      store_.DeleteMany(written);
-    } catch (const Error &) {
-      // Unreferenced; cleanup finds them later.
-    }
+    DiscardFiles(store_, written);
     throw;
   }
   return report;

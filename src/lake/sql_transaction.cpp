@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "common/ids.hpp"
 #include "lake/names.hpp"
 #include "lake/scan_cache.hpp"
+#include "lake/written_files.hpp"
 
 namespace ducklake {
 namespace {
@@ -71,8 +71,7 @@ std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t 
     TableScan scan;
     scan.columns = info->columns;
     for (auto &file : lake.TableFiles(info->id, snapshot_id)) {
-      scan.files.push_back({std::move(file.key), file.record_count, std::move(file.stats), std::move(file.delete_key),
-                            file.has_current_columns});
+      scan.files.push_back(ToScanFile(file));
     }
     return scan;
   });
@@ -122,16 +121,7 @@ class SqlTransaction::Resolver : public TableResolver {
 SqlTransaction::SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache)
     : lake_(lake), engine_(engine), store_(store), cache_(cache), base_snapshot_(lake.LatestSnapshot()) {}
 
-SqlTransaction::~SqlTransaction() { DeleteUnused(committed_ ? superseded_keys_ : written_keys_); }
-
-void SqlTransaction::DeleteUnused(const std::vector<std::string> &keys) {
-  if (keys.empty()) return;
-  try {
-    store_.DeleteMany(keys);
-  } catch (const Error &) {
-    // Nothing references these files; a later cleanup finds them.
-  }
-}
+SqlTransaction::~SqlTransaction() { DiscardFiles(store_, committed_ ? superseded_keys_ : written_keys_); }
 
 SqlTransaction::PendingTable *SqlTransaction::FindPending(const std::string &schema, const std::string &table) {
   for (auto &pending : tables_) {
@@ -203,7 +193,7 @@ std::optional<TableScan> SqlTransaction::Scan(const std::string &schema, const s
 }
 
 std::string SqlTransaction::NewFileKey(const PendingTable &table, const char *kind) {
-  auto key = table.key_prefix + "ducklake-" + NewUuid() + kind + ".parquet";
+  auto key = ducklake::NewFileKey(table.key_prefix, kind);
   written_keys_.push_back(key);
   return key;
 }
@@ -211,10 +201,6 @@ std::string SqlTransaction::NewFileKey(const PendingTable &table, const char *ki
 void SqlTransaction::AddFile(PendingTable &table, NewDataFile file) {
   table.written_after[file.key] = table.alterations;
   table.change.added_files.push_back(std::move(file));
-}
-
-NewDataFile SqlTransaction::Written(const WrittenFile &file) {
-  return {file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats};
 }
 
 TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &statement, int64_t timeout_ms) {
@@ -262,14 +248,16 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
   auto counts = engine_.QueryRows(
       fmt::format("SELECT {}, count(*) FROM {} GROUP BY 1", file_column, Resolver::kMatches), resolver, timeout_ms);
   auto scan = Scan(table.schema, table.name);
+  std::map<std::string, const ScanFile *> by_location;
+  for (const auto &file : scan->files) by_location[Engine::FileLocation(file.key)] = &file;
   std::map<std::string, NewDataFile> deletes;
   int64_t deleted = 0;
   for (const auto &row : counts) {
-    const ScanFile *file = nullptr;
-    for (const auto &candidate : scan->files) {
-      if (Engine::FileLocation(candidate.key) == row.at(0).value_or("")) file = &candidate;
+    auto found = by_location.find(row.at(0).value_or(""));
+    if (found == by_location.end()) {
+      throw Error(ErrorKind::kInternal, "a matching row came from a file the table does not have");
     }
-    if (!file) throw Error(ErrorKind::kInternal, "a matching row came from a file the table does not have");
+    const ScanFile *file = found->second;
     // The file's delete file lists what was deleted before (every position not visible now) and
     // the positions matched now.
     auto location = QuoteLiteral(Engine::FileLocation(file->key));
@@ -283,7 +271,7 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
         NewFileKey(table, statement.kind == StatementKind::kUpdate ? kUpdateDeleteSuffix : "-delete"), timeout_ms,
         true);
     deleted += std::stoll(row.at(1).value_or("0"));
-    deletes[file->key] = Written(written);
+    deletes[file->key] = ToNewDataFile(written);
   }
   return {deletes, deleted};
 }
@@ -324,7 +312,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
         auto file = engine_.WriteQuery(statement.query_sql, resolver, pending->columns, {}, NewFileKey(*pending, ""),
                                        timeout_ms);
         outcome.count = file.record_count;
-        AddFile(*pending, Written(file));
+        AddFile(*pending, ToNewDataFile(file));
       }
       tables_.push_back(std::move(pending));
       return outcome;
@@ -336,7 +324,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
                                      NewFileKey(table, ""), timeout_ms);
       outcome.count = file.record_count;
       if (file.record_count > 0) {
-        AddFile(table, Written(file));
+        AddFile(table, ToNewDataFile(file));
       } else {
         superseded_keys_.push_back(file.key);
       }
@@ -369,7 +357,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       if (new_rows) {
         outcome.count_name = "rows_updated";
         if (new_rows->record_count > 0) {
-          AddFile(table, Written(*new_rows));
+          AddFile(table, ToNewDataFile(*new_rows));
           table.change.updated = true;
         } else {
           superseded_keys_.push_back(new_rows->key);
@@ -492,27 +480,18 @@ CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
     // A transaction of many statements can outlast an orphan sweep's grace period; its files must
     // still be there, or the snapshot would point at missing objects. (One statement is bounded by
     // its timeout, far below the grace period; it skips the round trips.)
+    std::vector<std::string> keys;
     for (const auto &change : transaction.tables) {
-      std::vector<std::string> keys;
       for (const auto &file : change.added_files) keys.push_back(file.key);
       for (const auto &[data_key, file] : change.deletes) keys.push_back(file.key);
-      for (const auto &key : keys) {
-        try {
-          store_.Head(key);
-        } catch (const Error &error) {
-          if (error.kind() != ErrorKind::kNotFound) throw;
-          throw Error(ErrorKind::kConflict,
-                      "a file this transaction wrote disappeared before its commit (was cleanup run with a grace "
-                      "period shorter than the transaction?); nothing changed");
-        }
-      }
     }
+    RequireFilesStored(store_, keys, "this transaction");
   }
   try {
     auto result = lake_.CommitTransaction(transaction, commit);
     committed_ = true;
     // Before the caller answers: whoever sees the result sees the store without them.
-    DeleteUnused(superseded_keys_);
+    DiscardFiles(store_, superseded_keys_);
     superseded_keys_.clear();
     return result;
   } catch (const CommitOutcomeUnknown &) {

@@ -1,8 +1,8 @@
 #include "lake/table_service.hpp"
 
 #include "common/error.hpp"
-#include "common/ids.hpp"
 #include "lake/names.hpp"
+#include "lake/written_files.hpp"
 
 namespace ducklake {
 namespace {
@@ -47,11 +47,8 @@ class FixedResolver : public TableResolver {
   std::map<std::string, TableScan> scans_;
 };
 
-std::string NewDataFileKey(const std::string &prefix) { return prefix + "ducklake-" + NewUuid() + ".parquet"; }
-
 bool IsUpdateFile(const std::string &key, bool delete_file) {
-  auto suffix = std::string(delete_file ? SqlTransaction::kUpdateDeleteSuffix : SqlTransaction::kUpdateSuffix) + ".parquet";
-  return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return FileKeyHasSuffix(key, delete_file ? SqlTransaction::kUpdateDeleteSuffix : SqlTransaction::kUpdateSuffix);
 }
 
 bool Visible(int64_t begin_snapshot, const std::optional<int64_t> &end_snapshot, int64_t snapshot_id) {
@@ -85,12 +82,7 @@ CommitResult TableService::CommitOrDiscard(const TableWrite &write, const Commit
   } catch (const CommitOutcomeUnknown &) {
     throw;  // the snapshot may reference the files
   } catch (...) {
-    // The files are not referenced by any snapshot: remove them now rather than leave orphans.
-    try {
-      store_.DeleteMany(keys);
-    } catch (const Error &) {
-      // A later cleanup finds unreferenced files; the original error matters more.
-    }
+    DiscardFiles(store_, keys);  // no snapshot references them
     throw;
   }
 }
@@ -148,7 +140,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   if (request.to_snapshot) lake_.GetSnapshot(to);
   // Without `from`, from the oldest snapshot kept: changes before it cannot be told any more.
   int64_t from = request.from_snapshot.value_or(-1);
-  if (!request.from_snapshot && lake_.OldestSnapshot() > 0) from = lake_.OldestSnapshot();
+  if (!request.from_snapshot) from = std::max<int64_t>(from, lake_.OldestSnapshot());
   if (request.from_snapshot && from >= 0) lake_.GetSnapshot(from);
   if (from > to) throw Error(ErrorKind::kInvalidInput, "'from' must not be after 'to'");
   auto table = lake_.GetTable(request.namespace_name, request.table_name, to);
@@ -236,17 +228,17 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
   if (auto table = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id)) {
     target = table->columns;
     write.expected_table_id = table->id;
-    key = NewDataFileKey(table->key_prefix);
+    key = NewFileKey(table->key_prefix);
   } else {
     ValidateObjectName("table", request.table_name);
     target = described;
     ValidateColumns(target);
     AssignColumnIds(target);
     write.create_columns = target;
-    key = NewDataFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
+    key = NewFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
   }
   auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
-  write.files.push_back({file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats});
+  write.files.push_back(ToNewDataFile(file));
   return CommitOrDiscard(write, request.commit);
 }
 

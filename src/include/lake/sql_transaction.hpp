@@ -56,9 +56,7 @@ class SqlTransaction {
   PendingTable &Pending(const std::string &schema, const std::string &table);
   std::optional<TableScan> Scan(const std::string &schema, const std::string &table);
   std::string NewFileKey(const PendingTable &table, const char *kind);
-  NewDataFile Written(const WrittenFile &file);
   void AddFile(PendingTable &table, NewDataFile file);
-  void DeleteUnused(const std::vector<std::string> &keys);
   // Writes the rows a DELETE or UPDATE matches, once: their data file and position, and for an
   // UPDATE every column's new value. Returns them as a table to read.
   TableScan WriteMatches(PendingTable &table, const Statement &statement, int64_t timeout_ms);
