@@ -69,17 +69,21 @@ std::vector<MetaBackend> MetaBackends() {
   return backends;
 }
 
+S3Options TestS3Options(const std::string &prefix, const std::string &bucket) {
+  S3Options options;
+  options.endpoint = Env("DUCKLAKE_TEST_S3_ENDPOINT");
+  options.bucket = bucket;
+  options.prefix = prefix;
+  options.credentials = {Env("DUCKLAKE_TEST_S3_ACCESS_KEY"), Env("DUCKLAKE_TEST_S3_SECRET_KEY"), ""};
+  return options;
+}
+
 std::vector<StoreBackend> StoreBackends() {
   std::vector<StoreBackend> backends = {
       {"local", [](const std::string &dir) { return std::make_unique<LocalStore>(dir + "/objects"); }}};
   if (!Env("DUCKLAKE_TEST_S3_ENDPOINT").empty()) {
     backends.push_back({"s3", [](const std::string &) {
-                          S3Options options;
-                          options.endpoint = Env("DUCKLAKE_TEST_S3_ENDPOINT");
-                          options.bucket = "ducklake-unit-tests";
-                          options.prefix = "t-" + RandomHex(6) + "/";
-                          options.credentials.access_key = Env("DUCKLAKE_TEST_S3_ACCESS_KEY");
-                          options.credentials.secret_key = Env("DUCKLAKE_TEST_S3_SECRET_KEY");
+                          auto options = TestS3Options("t-" + RandomHex(6) + "/");
                           options.part_size = 5 << 20;  // S3's minimum: makes multipart cheap to reach
                           return std::make_unique<S3Store>(options);
                         }});

@@ -12,6 +12,7 @@
 
 #include "meta/meta_store.hpp"
 #include "storage/object_store.hpp"
+#include "storage/s3_store.hpp"
 
 namespace ducklake::testing {
 
@@ -26,6 +27,9 @@ struct StoreBackend {
   // A fresh, empty object store.
   std::function<std::unique_ptr<ObjectStore>(const std::string &scratch_dir)> open;
 };
+
+// Options for a store on the test S3 server (scripts/test-services.sh), under `prefix` of `bucket`.
+S3Options TestS3Options(const std::string &prefix, const std::string &bucket = "ducklake-unit-tests");
 
 std::vector<MetaBackend> MetaBackends();
 std::vector<StoreBackend> StoreBackends();

@@ -29,12 +29,31 @@ class KilledAtCommit : public MetaStoreWrapper {
   bool armed = false;
 };
 
-// The lake of one process: SQLite metadata and a local object store under `dir`.
+// Fault injection: once armed, objects written from then on are reported gone (as if an orphan
+// sweep took them) when asked for by Head.
+class VanishingStore : public ObjectStoreWrapper {
+ public:
+  using ObjectStoreWrapper::ObjectStoreWrapper;
+  std::unique_ptr<ObjectWriter> Put(const std::string &key) override {
+    if (vanish) written.insert(key);
+    return ObjectStoreWrapper::Put(key);
+  }
+  ObjectInfo Head(const std::string &key) override {
+    if (written.count(key)) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
+    return ObjectStoreWrapper::Head(key);
+  }
+  bool vanish = false;
+  std::set<std::string> written;
+};
+
+// The lake of one process: SQLite metadata and a local object store under `dir`, each behind a
+// fault-injecting wrapper (both off until armed).
 struct LakeOnDisk {
   explicit LakeOnDisk(const std::string &dir, bool kill_at_commit = false)
       : meta(OpenMetaStore("sqlite:" + dir + "/metadata.sqlite")),
         killer(*meta),
-        store(dir + "/objects"),
+        local(dir + "/objects"),
+        store(local),
         engine(store, EngineOptions{"256MB", 1, ""}),
         lake(killer),
         tables(lake, engine, store),
@@ -51,7 +70,8 @@ struct LakeOnDisk {
 
   std::unique_ptr<MetaStore> meta;
   KilledAtCommit killer;
-  LocalStore store;
+  LocalStore local;
+  VanishingStore store;
   Engine engine;
   Lake lake;
   TableService tables;
@@ -107,67 +127,32 @@ TEST(CrashTest, KillBetweenWritingFilesAndCommittingLeavesThePreviousSnapshot) {
   EXPECT_EQ(lake.lake.GetTable("sales", "orders", lake.lake.LatestSnapshot()).record_count, 11);
 }
 
-// Fault injection: once armed, objects written from then on are reported gone (as if an orphan
-// sweep took them) when asked for by Head.
-class VanishingStore : public ObjectStoreWrapper {
- public:
-  using ObjectStoreWrapper::ObjectStoreWrapper;
-  std::unique_ptr<ObjectWriter> Put(const std::string &key) override {
-    if (vanish) written.insert(key);
-    return ObjectStoreWrapper::Put(key);
-  }
-  ObjectInfo Head(const std::string &key) override {
-    if (written.count(key)) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
-    return ObjectStoreWrapper::Head(key);
-  }
-  bool vanish = false;
-  std::set<std::string> written;
-};
-
 TEST(CrashTest, CompactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
   TempDir dir;
-  auto meta = OpenMetaStore("sqlite:" + dir.path() + "/metadata.sqlite");
-  MigrateMetaStore(*meta);
-  LocalStore local(dir.path() + "/objects");
-  VanishingStore store(local);
-  Engine engine(store, EngineOptions{"256MB", 1, ""});
-  Lake lake(*meta);
-  TableService tables(lake, engine, store);
-  Maintenance maintenance(tables, store);
-  lake.CreateNamespace("sales", CommitInfo{});
-  for (const char *sql : {"CREATE TABLE sales.orders AS SELECT 1 AS id", "INSERT INTO sales.orders VALUES (2)"}) {
-    SqlRequest request;
-    request.sql = sql;
-    tables.RunSql(request, [](const char *, size_t) { return true; });
-  }
-  auto before = lake.LatestSnapshot();
-  store.vanish = true;
-  EXPECT_ERROR_KIND(maintenance.Compact(CompactOptions{}, CommitInfo{}), ErrorKind::kConflict);
-  EXPECT_EQ(lake.LatestSnapshot(), before);
-  EXPECT_EQ(lake.GetTable("sales", "orders", before).file_count, 2);
+  LakeOnDisk lake(dir.path());
+  lake.lake.CreateNamespace("sales", CommitInfo{});
+  lake.Run("CREATE TABLE sales.orders AS SELECT 1 AS id");
+  lake.Run("INSERT INTO sales.orders VALUES (2)");
+  auto before = lake.lake.LatestSnapshot();
+  lake.store.vanish = true;
+  EXPECT_ERROR_KIND(lake.maintenance.Compact(CompactOptions{}, CommitInfo{}), ErrorKind::kConflict);
+  EXPECT_EQ(lake.lake.LatestSnapshot(), before);
+  EXPECT_EQ(lake.lake.GetTable("sales", "orders", before).file_count, 2);
   EXPECT_EQ(ObjectCount(dir.path()), 2u) << "the compacted file is deleted again";
 }
 
 TEST(CrashTest, ATransactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
   TempDir dir;
-  auto meta = OpenMetaStore("sqlite:" + dir.path() + "/metadata.sqlite");
-  MigrateMetaStore(*meta);
-  LocalStore local(dir.path() + "/objects");
-  VanishingStore store(local);
-  Engine engine(store, EngineOptions{"256MB", 1, ""});
-  Lake lake(*meta);
-  TableService tables(lake, engine, store);
-  lake.CreateNamespace("sales", CommitInfo{});
-  TransactionRequest create;
-  create.statements = {"CREATE TABLE sales.orders AS SELECT 1 AS id"};
-  tables.RunTransaction(create);
-  auto before = lake.LatestSnapshot();
-  store.vanish = true;
+  LakeOnDisk lake(dir.path());
+  lake.lake.CreateNamespace("sales", CommitInfo{});
+  lake.Run("CREATE TABLE sales.orders AS SELECT 1 AS id");
+  auto before = lake.lake.LatestSnapshot();
+  lake.store.vanish = true;
   TransactionRequest request;
   // Statements that write but never read what the other wrote (a swept file cannot be read).
   request.statements = {"INSERT INTO sales.orders VALUES (2)", "CREATE TABLE sales.other AS SELECT 5 AS x"};
-  EXPECT_ERROR_KIND(tables.RunTransaction(request), ErrorKind::kConflict);
-  EXPECT_EQ(lake.LatestSnapshot(), before);
+  EXPECT_ERROR_KIND(lake.tables.RunTransaction(request), ErrorKind::kConflict);
+  EXPECT_EQ(lake.lake.LatestSnapshot(), before);
   EXPECT_EQ(ObjectCount(dir.path()), 1u) << "the transaction's files are deleted again";
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "backends.hpp"
 #include "storage/s3_store.hpp"
 #include "test_support.hpp"
 
@@ -25,12 +26,7 @@ class S3StoreTest : public ::testing::Test {
       if (Env("DUCKLAKE_TEST_REQUIRE_BACKENDS") == "1") FAIL() << "DUCKLAKE_TEST_S3_ENDPOINT is not set";
       GTEST_SKIP() << "no test S3 server (scripts/test-services.sh start)";
     }
-    S3Options options;
-    options.endpoint = Env("DUCKLAKE_TEST_S3_ENDPOINT");
-    options.bucket = "ducklake-unit-tests";
-    options.prefix = "presign-" + RandomHex(6) + "/";
-    options.credentials = {Env("DUCKLAKE_TEST_S3_ACCESS_KEY"), Env("DUCKLAKE_TEST_S3_SECRET_KEY"), ""};
-    store_ = std::make_unique<S3Store>(options);
+    store_ = std::make_unique<S3Store>(testing::TestS3Options("presign-" + RandomHex(6) + "/"));
     auto writer = store_->Put("doc.txt");
     writer->Append("presigned!", 10);
     writer->Commit();
@@ -70,12 +66,8 @@ TEST_F(S3StoreTest, StoresOpenedTogetherOnANewBucketAllSucceed) {
   std::vector<std::string> errors;
   for (int i = 0; i < 8; i++) {
     openers.emplace_back([&] {
-      S3Options options;
-      options.endpoint = Env("DUCKLAKE_TEST_S3_ENDPOINT");
-      options.bucket = bucket;
-      options.credentials = {Env("DUCKLAKE_TEST_S3_ACCESS_KEY"), Env("DUCKLAKE_TEST_S3_SECRET_KEY"), ""};
       try {
-        S3Store store(options);
+        S3Store store(testing::TestS3Options("", bucket));
         opened++;
       } catch (const Error &error) {
         std::lock_guard<std::mutex> lock(mutex);
