@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "common/error.hpp"
 #include "common/ids.hpp"
@@ -18,7 +19,32 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char *kTempDir = ".tmp";
+constexpr const char *kUploadsDir = ".uploads";
+constexpr const char *kUploadKeyFile = "key";
+constexpr size_t kUploadIdBytes = 16;
 constexpr size_t kCopyBufferBytes = 1 << 20;
+
+bool IsReserved(const std::string &key) {
+  for (const std::string reserved : {kTempDir, kUploadsDir}) {
+    if (key == reserved || key.rfind(reserved + "/", 0) == 0) return true;
+  }
+  return false;
+}
+
+// Upload ids become path components, so only the exact shape CreateMultipart makes is accepted.
+bool IsUploadId(const std::string &upload_id) {
+  return upload_id.size() == 2 * kUploadIdBytes && std::all_of(upload_id.begin(), upload_id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Zero-padded, so a part's file name is its number and nothing else is mistaken for a part.
+std::string PartFileName(int part_number) { return fmt::format("{:05d}", part_number); }
+std::optional<int> PartNumberOf(const std::string &file_name) {
+  bool digits = std::all_of(file_name.begin(), file_name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (file_name.size() != 5 || !digits) return std::nullopt;
+  return std::stoi(file_name);
+}
 
 [[noreturn]] void ThrowIo(const std::string &what, const std::string &key, int error_number) {
   if (error_number == ENOENT) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
@@ -53,10 +79,17 @@ void WriteAll(int fd, const char *data, size_t size, const std::string &key) {
   }
 }
 
+// Writes a temporary file and renames it to `final_path` on Commit. With `expected_size` it writes
+// a multipart part: Commit insists on exactly that many bytes and does not create folders, so a
+// part cannot bring back the folder of an upload that was completed or aborted meanwhile.
 class LocalWriter : public ObjectWriter {
  public:
-  LocalWriter(std::string key, std::string temp_path, std::string final_path)
-      : key_(std::move(key)), temp_path_(std::move(temp_path)), final_path_(std::move(final_path)) {
+  LocalWriter(std::string key, std::string temp_path, std::string final_path,
+              std::optional<uint64_t> expected_size = std::nullopt)
+      : key_(std::move(key)),
+        temp_path_(std::move(temp_path)),
+        final_path_(std::move(final_path)),
+        expected_size_(expected_size) {
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd_ < 0) ThrowIo("creating", key_, errno);
   }
@@ -66,19 +99,34 @@ class LocalWriter : public ObjectWriter {
     if (!committed_) ::unlink(temp_path_.c_str());
   }
 
-  void Append(const char *data, size_t size) override { WriteAll(fd_, data, size, key_); }
+  void Append(const char *data, size_t size) override {
+    size_ += size;
+    // Bytes past a part's size are only counted: Commit rejects the part anyway.
+    if (expected_size_ && size_ > *expected_size_) return;
+    WriteAll(fd_, data, size, key_);
+  }
 
   ObjectInfo Commit() override {
+    if (expected_size_ && size_ != *expected_size_) {
+      throw MakeError(ErrorKind::kInvalidInput, "a part of '{}' was announced as {} bytes but {} were sent", key_,
+                      *expected_size_, size_);
+    }
     if (::fsync(fd_) != 0) ThrowIo("syncing", key_, errno);
+    // Stat before publishing: after the rename a concurrent writer may already have replaced it.
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) ThrowIo("reading", key_, errno);
     ::close(fd_);
     fd_ = -1;
-    std::error_code ec;
-    fs::create_directories(fs::path(final_path_).parent_path(), ec);
-    if (ec) ThrowIo("creating the folder of", key_, ec.value());
-    if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) ThrowIo("publishing", key_, errno);
+    if (!expected_size_) {
+      std::error_code ec;
+      fs::create_directories(fs::path(final_path_).parent_path(), ec);
+      if (ec) ThrowIo("creating the folder of", key_, ec.value());
+    }
+    if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+      if (expected_size_ && errno == ENOENT) throw MakeError(ErrorKind::kNotFound, "upload of '{}' not found", key_);
+      ThrowIo("publishing", key_, errno);
+    }
     committed_ = true;
-    struct stat st {};
-    if (::stat(final_path_.c_str(), &st) != 0) ThrowIo("reading", key_, errno);
     return InfoFromStat(key_, st);
   }
 
@@ -86,6 +134,8 @@ class LocalWriter : public ObjectWriter {
   std::string key_;
   std::string temp_path_;
   std::string final_path_;
+  std::optional<uint64_t> expected_size_;
+  uint64_t size_ = 0;
   int fd_ = -1;
   bool committed_ = false;
 };
@@ -95,22 +145,28 @@ class LocalWriter : public ObjectWriter {
 LocalStore::LocalStore(std::string root) {
   std::error_code ec;
   fs::create_directories(fs::path(root) / kTempDir, ec);
+  if (!ec) fs::create_directories(fs::path(root) / kUploadsDir, ec);
   if (ec) throw MakeError(ErrorKind::kUnavailable, "cannot create the object store directory: {}", ec.message());
   root_ = fs::canonical(root).string();
 }
 
 std::string LocalStore::PathOf(const std::string &key) const {
   ValidateKey(key);
-  if (key == kTempDir || key.rfind(std::string(kTempDir) + "/", 0) == 0) {
-    throw MakeError(ErrorKind::kInvalidInput, "object key '{}' is reserved", key);
-  }
+  if (IsReserved(key)) throw MakeError(ErrorKind::kInvalidInput, "object key '{}' is reserved", key);
   return root_ + "/" + key;
 }
 
-std::unique_ptr<ObjectWriter> LocalStore::Put(const std::string &key) {
+std::string LocalStore::WritablePathOf(const std::string &key) const {
   auto path = PathOf(key);
   if (key.back() == '/') throw Error(ErrorKind::kInvalidInput, "object key must not end with '/'");
-  return std::make_unique<LocalWriter>(key, root_ + "/" + kTempDir + "/" + NewUuid(), path);
+  return path;
+}
+
+std::string LocalStore::NewTempPath() const { return root_ + "/" + kTempDir + "/" + NewUuid(); }
+
+std::unique_ptr<ObjectWriter> LocalStore::Put(const std::string &key) {
+  auto path = WritablePathOf(key);
+  return std::make_unique<LocalWriter>(key, NewTempPath(), path);
 }
 
 ObjectInfo LocalStore::Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) {
@@ -213,7 +269,7 @@ ListPage LocalStore::List(const std::string &prefix, const std::string &delimite
       if (full) return;
       auto key = folder_key + name;
       if (is_folder) {
-        if (folder_key.empty() && key == std::string(kTempDir) + "/") continue;
+        if (folder_key.empty() && IsReserved(key)) continue;
         bool under_prefix = key.compare(0, prefix.size(), prefix) == 0;
         if (!under_prefix && prefix.compare(0, key.size(), key) != 0) continue;  // no key here has the prefix
         // Every key in here sorts before the cursor unless the cursor lies inside.
@@ -271,6 +327,175 @@ void LocalStore::Ping() {
   if (::stat(root_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     throw Error(ErrorKind::kUnavailable, "object store directory is not reachable");
   }
+}
+
+std::string LocalStore::UploadFolder(const std::string &key, const std::string &upload_id) const {
+  auto not_found = [&] { return MakeError(ErrorKind::kNotFound, "upload '{}' of '{}' not found", upload_id, key); };
+  if (!IsUploadId(upload_id)) throw not_found();
+  auto folder = root_ + "/" + kUploadsDir + "/" + upload_id;
+  int fd = ::open((folder + "/" + kUploadKeyFile).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw not_found();
+  char buffer[1025];  // one byte more than the longest key, so a longer file cannot match
+  size_t length = 0;
+  ssize_t got;
+  while (length < sizeof(buffer) && (got = ::read(fd, buffer + length, sizeof(buffer) - length)) != 0) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int error_number = errno;
+      ::close(fd);
+      ThrowIo("reading the upload of", key, error_number);
+    }
+    length += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  if (std::string_view(buffer, length) != key) throw not_found();
+  return folder;
+}
+
+std::string LocalStore::CreateMultipart(const std::string &key) {
+  WritablePathOf(key);
+  auto upload_id = RandomHex(kUploadIdBytes);
+  auto folder = root_ + "/" + kUploadsDir + "/" + upload_id;
+  if (::mkdir(folder.c_str(), 0755) != 0) ThrowIo("starting an upload of", key, errno);
+  try {
+    LocalWriter writer(key, NewTempPath(), folder + "/" + kUploadKeyFile);
+    writer.Append(key.data(), key.size());
+    writer.Commit();
+  } catch (const Error &) {
+    ::rmdir(folder.c_str());
+    throw;
+  }
+  return upload_id;
+}
+
+std::unique_ptr<ObjectWriter> LocalStore::PutPart(const std::string &key, const std::string &upload_id, int part_number,
+                                                  uint64_t size) {
+  WritablePathOf(key);
+  if (part_number < 1 || part_number > kMaxPartNumber) {
+    throw MakeError(ErrorKind::kInvalidInput, "part number {} is outside 1..{}", part_number, kMaxPartNumber);
+  }
+  auto folder = UploadFolder(key, upload_id);
+  return std::make_unique<LocalWriter>(key, NewTempPath(), folder + "/" + PartFileName(part_number), size);
+}
+
+std::vector<PartInfo> LocalStore::ListParts(const std::string &key, const std::string &upload_id) {
+  WritablePathOf(key);
+  auto folder = UploadFolder(key, upload_id);
+  std::vector<PartInfo> parts;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    auto number = PartNumberOf(it->path().filename().string());
+    struct stat st {};
+    // A part replaced or an upload ended while listing is simply not (or no longer) there.
+    if (!number || ::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    auto info = InfoFromStat(key, st);
+    parts.push_back(PartInfo{*number, info.etag, info.size});
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw MakeError(ErrorKind::kUnavailable, "object store listing failed: {}", ec.message());
+  }
+  std::sort(parts.begin(), parts.end(), [](const PartInfo &a, const PartInfo &b) { return a.number < b.number; });
+  return parts;
+}
+
+ObjectInfo LocalStore::CompleteMultipart(const std::string &key, const std::string &upload_id,
+                                         const std::vector<PartInfo> &parts) {
+  auto final_path = WritablePathOf(key);
+  auto folder = UploadFolder(key, upload_id);
+  if (parts.empty()) throw Error(ErrorKind::kInvalidInput, "a multipart upload needs at least one part");
+  // Every check comes before any change, so a caller can fix the list and complete again.
+  auto check = [&](const PartInfo &part, const struct stat &st, bool last) {
+    auto info = InfoFromStat(key, st);
+    if (info.etag != part.etag) {
+      throw MakeError(ErrorKind::kInvalidInput, "part {} of '{}' does not have the given etag", part.number, key);
+    }
+    if (!last && info.size < kMinPartSize) {
+      throw MakeError(ErrorKind::kInvalidInput, "part {} of '{}' is smaller than {} bytes and not the last",
+                      part.number, key, kMinPartSize);
+    }
+  };
+  auto part_path = [&](const PartInfo &part) { return folder + "/" + PartFileName(part.number); };
+  for (size_t i = 0; i < parts.size(); i++) {
+    const auto &part = parts[i];
+    if (part.number < 1 || part.number > kMaxPartNumber || (i > 0 && part.number <= parts[i - 1].number)) {
+      throw MakeError(ErrorKind::kInvalidInput, "parts of '{}' must be numbered 1..{} in ascending order", key,
+                      kMaxPartNumber);
+    }
+    struct stat st {};
+    if (::stat(part_path(part).c_str(), &st) != 0) {
+      if (errno != ENOENT) ThrowIo("reading a part of", key, errno);
+      throw MakeError(ErrorKind::kInvalidInput, "part {} of '{}' was not uploaded", part.number, key);
+    }
+    check(part, st, i + 1 == parts.size());
+  }
+
+  LocalWriter writer(key, NewTempPath(), final_path);
+  std::vector<char> buffer(kCopyBufferBytes);
+  for (size_t i = 0; i < parts.size(); i++) {
+    int fd = ::open(part_path(parts[i]).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) ThrowIo("reading a part of", key, errno);
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    // The part may have been re-sent since the checks; what is read is what is checked.
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) ThrowIo("reading a part of", key, errno);
+    check(parts[i], st, i + 1 == parts.size());
+    uint64_t remaining = static_cast<uint64_t>(st.st_size);
+    while (remaining > 0) {
+      ssize_t got = ::read(fd, buffer.data(), std::min<uint64_t>(buffer.size(), remaining));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) ThrowIo("reading a part of", key, errno);
+      if (got == 0) throw MakeError(ErrorKind::kInternal, "part {} of '{}' shrank while joining", parts[i].number, key);
+      writer.Append(buffer.data(), static_cast<size_t>(got));
+      remaining -= static_cast<uint64_t>(got);
+    }
+  }
+  // Taking the upload folder away first decides races with another completion or an abort:
+  // whoever moves it owns the upload.
+  auto claimed = NewTempPath();
+  if (::rename(folder.c_str(), claimed.c_str()) != 0) {
+    if (errno == ENOENT) throw MakeError(ErrorKind::kNotFound, "upload '{}' of '{}' not found", upload_id, key);
+    ThrowIo("completing the upload of", key, errno);
+  }
+  ObjectInfo info;
+  try {
+    info = writer.Commit();
+  } catch (const Error &) {
+    ::rename(claimed.c_str(), folder.c_str());  // best effort: the caller may retry
+    throw;
+  }
+  std::error_code ec;
+  fs::remove_all(claimed, ec);  // leftovers in .tmp are invisible
+  return info;
+}
+
+void LocalStore::AbortMultipart(const std::string &key, const std::string &upload_id) {
+  WritablePathOf(key);
+  std::string folder;
+  try {
+    folder = UploadFolder(key, upload_id);
+  } catch (const Error &error) {
+    if (error.kind() == ErrorKind::kNotFound) return;
+    throw;
+  }
+  auto claimed = NewTempPath();
+  if (::rename(folder.c_str(), claimed.c_str()) != 0) {
+    if (errno == ENOENT) return;
+    ThrowIo("aborting the upload of", key, errno);
+  }
+  std::error_code ec;
+  fs::remove_all(claimed, ec);
+}
+
+std::optional<std::string> LocalStore::PresignUrl(const std::string &method, const std::string &key,
+                                                  std::chrono::seconds, const PresignOptions &) {
+  PathOf(key);
+  if (method != "GET" && method != "PUT") {
+    throw MakeError(ErrorKind::kInvalidInput, "cannot presign method '{}'", method);
+  }
+  return std::nullopt;
 }
 
 }  // namespace ducklake

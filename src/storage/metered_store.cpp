@@ -25,6 +25,12 @@ std::unique_ptr<ObjectWriter> MeteredStore::Put(const std::string &key) {
   return std::make_unique<MeteredWriter>(ObjectStoreWrapper::Put(key), counters_);
 }
 
+std::unique_ptr<ObjectWriter> MeteredStore::PutPart(const std::string &key, const std::string &upload_id,
+                                                    int part_number, uint64_t size) {
+  counters_.put_requests++;
+  return std::make_unique<MeteredWriter>(ObjectStoreWrapper::PutPart(key, upload_id, part_number, size), counters_);
+}
+
 ObjectInfo MeteredStore::Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) {
   counters_.get_requests++;
   return ObjectStoreWrapper::Get(key, range, [this, &sink](const char *data, size_t size) {

@@ -4,9 +4,12 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <deque>
+#include <exception>
 #include <future>
 #include <map>
 #include <mutex>
@@ -155,6 +158,10 @@ class S3Store::Impl {
     std::map<std::string, std::string> headers;  // lower-case names
     const std::string *body = nullptr;
     const ByteSink *sink = nullptr;              // streams a 2xx body instead of keeping it
+    // Instead of `body`: exactly `upload_size` bytes pulled from `upload` (curl's read callback
+    // contract). Sent with an unsigned payload and never retried: the bytes are gone once read.
+    const std::function<size_t(char *, size_t)> *upload = nullptr;
+    uint64_t upload_size = 0;
   };
 
   struct Response {
@@ -190,21 +197,129 @@ class S3Store::Impl {
 
   std::string FullKey(const std::string &key) const { return options_.prefix + key; }
 
-  std::string PresignUrl(const std::string &method, const std::string &key, std::chrono::seconds expires_in) {
+  std::string PresignUrl(const std::string &method, const std::string &key, std::chrono::seconds expires_in,
+                         const PresignOptions &options) const {
+    constexpr int64_t kMaxPresignSeconds = 7 * 24 * 3600;  // S3 refuses longer-lived URLs
+    if (method != "GET" && method != "PUT") {
+      throw MakeError(ErrorKind::kInvalidInput, "cannot presign method '{}'", method);
+    }
+    if (expires_in.count() < 1 || expires_in.count() > kMaxPresignSeconds) {
+      throw MakeError(ErrorKind::kInvalidInput, "a presigned URL must expire within 1..{} seconds", kMaxPresignSeconds);
+    }
+    bool overrides = !options.content_type.empty() || !options.content_disposition.empty();
+    if (method != "GET" && overrides) {
+      throw Error(ErrorKind::kInvalidInput, "response headers can only be chosen for presigned GETs");
+    }
     SigV4Request request;
     request.method = method;
     request.path = Path(key);
     request.headers["host"] = host_;
+    // Part of the signed query, so the URL's holder cannot change them.
+    if (!options.content_type.empty()) request.query.emplace_back("response-content-type", options.content_type);
+    if (!options.content_disposition.empty()) {
+      request.query.emplace_back("response-content-disposition", options.content_disposition);
+    }
     auto query = PresignQuery(request, options_.credentials, Scope(), AmzDate(std::time(nullptr)),
                               static_cast<int>(expires_in.count()));
     return scheme_ + "://" + host_ + request.path + "?" + query;
+  }
+
+  // --- multipart primitives, shared by S3Writer and the public multipart methods ---
+
+  std::string CreateMultipart(const std::string &key) {
+    Request request{"POST", key, {{"uploads", ""}}};
+    auto response = Send(request);
+    if (response.status != 200) ThrowFor(response, key);
+    auto upload_id = XmlValue(response.body, "UploadId");
+    if (upload_id.empty()) throw Error(ErrorKind::kInternal, "object store did not start a multipart upload");
+    return upload_id;
+  }
+
+  static std::vector<std::pair<std::string, std::string>> PartQuery(const std::string &upload_id, int part_number) {
+    return {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
+  }
+
+  // Uploads a part held in memory (retried like any idempotent request); returns its etag.
+  std::string UploadPart(const std::string &key, const std::string &upload_id, int part_number,
+                         const std::string &body) {
+    Request request{"PUT", key, PartQuery(upload_id, part_number)};
+    request.body = &body;
+    auto response = Send(request);
+    if (response.status != 200) ThrowForUpload(response, key);
+    return StripQuotes(response.headers["etag"]);
+  }
+
+  std::vector<PartInfo> ListParts(const std::string &key, const std::string &upload_id) {
+    std::vector<PartInfo> parts;
+    std::string marker;
+    while (true) {
+      Request request{"GET", key, {{"uploadId", upload_id}}};
+      if (!marker.empty()) request.query.emplace_back("part-number-marker", marker);
+      auto response = Send(request);
+      if (response.status != 200) ThrowForUpload(response, key);
+      for (auto part : XmlElements(response.body, "Part")) {
+        parts.push_back(PartInfo{std::atoi(XmlValue(part, "PartNumber").c_str()), StripQuotes(XmlValue(part, "ETag")),
+                                 std::stoull(XmlValue(part, "Size"))});
+      }
+      auto next = XmlValue(response.body, "NextPartNumberMarker");
+      if (XmlValue(response.body, "IsTruncated") != "true") break;
+      if (next.empty() || next == marker) throw Error(ErrorKind::kInternal, "object store listed parts in a loop");
+      marker = next;
+    }
+    return parts;
+  }
+
+  // Returns the new object's etag ("" when the service did not say).
+  std::string CompleteMultipart(const std::string &key, const std::string &upload_id,
+                                const std::vector<PartInfo> &parts) {
+    std::string body = "<CompleteMultipartUpload>";
+    for (const auto &part : parts) {
+      body += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>\"" + XmlEscape(part.etag) +
+              "\"</ETag></Part>";
+    }
+    body += "</CompleteMultipartUpload>";
+    Request request{"POST", key, {{"uploadId", upload_id}}};
+    request.body = &body;
+    auto response = Send(request);
+    // S3 may answer 200 and still report an error in the body.
+    if (response.status != 200 || !XmlElements(response.body, "Error").empty()) ThrowForUpload(response, key);
+    return StripQuotes(XmlValue(response.body, "ETag"));
+  }
+
+  void AbortMultipart(const std::string &key, const std::string &upload_id) {
+    Request request{"DELETE", key, {{"uploadId", upload_id}}};
+    auto response = Send(request);
+    if (response.status != 204 && response.status != 200 && response.status != 404) ThrowFor(response, key);
+  }
+
+  // ThrowFor with the multipart errors: the caller's mistakes are kInvalidInput, an upload that
+  // does not exist (or not for this key) kNotFound.
+  [[noreturn]] void ThrowForUpload(const Response &response, const std::string &key) const {
+    auto code = XmlValue(response.body, "Code");
+    if (code == "NoSuchUpload" || response.status == 404) {
+      throw MakeError(ErrorKind::kNotFound, "upload of '{}' not found", key);
+    }
+    if (code == "EntityTooSmall") {
+      throw MakeError(ErrorKind::kInvalidInput, "a part of '{}' before the last is smaller than {} bytes", key,
+                      kMinPartSize);
+    }
+    if (code == "InvalidPart" || code == "InvalidPartOrder" || code == "MalformedXML" || code == "InvalidArgument" ||
+        code == "InvalidRequest") {
+      throw MakeError(ErrorKind::kInvalidInput, "the parts given for '{}' do not match the upload ({})", key, code);
+    }
+    if (response.status >= 500 || response.status == 429 || code == "InternalError" || code == "SlowDown") {
+      throw MakeError(ErrorKind::kUnavailable, "object store unavailable ({})", code.empty() ? "HTTP 5xx" : code);
+    }
+    if (response.status == 200) throw MakeError(ErrorKind::kInternal, "object store reported {} for '{}'", code, key);
+    ThrowFor(response, key);
   }
 
   // Sends with retries. Returns any answer the service gave (callers interpret 4xx); throws
   // kUnavailable when it cannot be reached or keeps failing.
   Response Send(const Request &request) {
     std::string last_problem;
-    for (int attempt = 1; attempt <= options_.max_attempts; attempt++) {
+    int max_attempts = request.upload ? 1 : options_.max_attempts;
+    for (int attempt = 1; attempt <= max_attempts; attempt++) {
       Response response;
       bool delivered = false;
       CURLcode code = Perform(request, response, delivered);
@@ -213,7 +328,7 @@ class S3Store::Impl {
       if (!retryable) return response;
       last_problem = code != CURLE_OK ? curl_easy_strerror(code) : "HTTP " + std::to_string(response.status);
       // A stream that already reached the caller cannot be replayed.
-      if (delivered || attempt == options_.max_attempts) break;
+      if (delivered || attempt == max_attempts) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50 << std::min(attempt, 6)));
     }
     throw MakeError(ErrorKind::kUnavailable, "object store unavailable ({})", last_problem);
@@ -300,6 +415,14 @@ class S3Store::Impl {
     return bytes;
   }
 
+  static size_t OnRead(char *data, size_t size, size_t count, void *user) {
+    try {
+      return (*static_cast<const std::function<size_t(char *, size_t)> *>(user))(data, size * count);
+    } catch (...) {
+      return CURL_READFUNC_ABORT;
+    }
+  }
+
   CURLcode Perform(const Request &request, Response &response, bool &delivered) {
     SigV4Request signing;
     signing.method = request.method;
@@ -307,7 +430,8 @@ class S3Store::Impl {
     signing.query = request.query;
     signing.headers = request.headers;
     signing.headers["host"] = host_;
-    signing.payload_hash = Sha256Hex(request.body ? *request.body : std::string());
+    signing.payload_hash =
+        request.upload ? "UNSIGNED-PAYLOAD" : Sha256Hex(request.body ? *request.body : std::string());
     signing.headers["x-amz-content-sha256"] = signing.payload_hash;
     signing.headers["x-amz-date"] = AmzDate(std::time(nullptr));
     if (!options_.credentials.session_token.empty()) {
@@ -330,7 +454,7 @@ class S3Store::Impl {
     }
     headers = curl_slist_append(headers, ("Authorization: " + authorization).c_str());
     headers = curl_slist_append(headers, "Expect:");
-    if (request.body && !signing.headers.count("content-type")) {
+    if ((request.body || request.upload) && !signing.headers.count("content-type")) {
       headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
     }
     Transfer transfer{&request, &response, handle, &delivered};
@@ -352,7 +476,12 @@ class S3Store::Impl {
     } else {
       curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
-    if (request.body) {
+    if (request.upload) {
+      curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(handle, CURLOPT_READFUNCTION, &Impl::OnRead);
+      curl_easy_setopt(handle, CURLOPT_READDATA, request.upload);
+      curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.upload_size));
+    } else if (request.body) {
       curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body->data());
       curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
     } else if (request.method == "PUT" || request.method == "POST") {
@@ -414,8 +543,7 @@ class S3Writer : public ObjectWriter {
     }
     if (!upload_id_.empty()) {
       try {
-        S3Store::Impl::Request request{"DELETE", key_, {{"uploadId", upload_id_}}};
-        impl_.Send(request);
+        impl_.AbortMultipart(key_, upload_id_);
       } catch (const Error &) {
         // The store's lifecycle rules reclaim parts of uploads that were never completed.
       }
@@ -444,26 +572,14 @@ class S3Writer : public ObjectWriter {
       etag = StripQuotes(response.headers["etag"]);
     } else {
       if (!buffer_.empty()) SubmitPart();
-      std::string body = "<CompleteMultipartUpload>";
       for (auto &part : pending_) {
         auto [number, etag] = part.get();
         etags_[number] = etag;
       }
       pending_.clear();
-      for (const auto &[number, etag] : etags_) {
-        body += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>\"" + XmlEscape(etag) +
-                "\"</ETag></Part>";
-      }
-      body += "</CompleteMultipartUpload>";
-      S3Store::Impl::Request request{"POST", key_, {{"uploadId", upload_id_}}};
-      request.body = &body;
-      auto response = impl_.Send(request);
-      // S3 may answer 200 and still report an error in the body.
-      if (response.status != 200 || !XmlElements(response.body, "Error").empty()) {
-        if (response.status == 200) response.status = 500;
-        impl_.ThrowFor(response, key_);
-      }
-      etag = StripQuotes(XmlValue(response.body, "ETag"));
+      std::vector<PartInfo> parts;
+      for (const auto &[number, etag] : etags_) parts.push_back(PartInfo{number, etag});
+      etag = impl_.CompleteMultipart(key_, upload_id_, parts);
     }
     committed_ = true;
     if (etag.empty()) return store_.Head(key_);  // a service that did not say
@@ -477,23 +593,13 @@ class S3Writer : public ObjectWriter {
 
  private:
   void SubmitPart() {
-    if (upload_id_.empty()) {
-      S3Store::Impl::Request request{"POST", key_, {{"uploads", ""}}};
-      auto response = impl_.Send(request);
-      if (response.status != 200) impl_.ThrowFor(response, key_);
-      upload_id_ = XmlValue(response.body, "UploadId");
-      if (upload_id_.empty()) throw Error(ErrorKind::kInternal, "object store did not start a multipart upload");
-    }
+    if (upload_id_.empty()) upload_id_ = impl_.CreateMultipart(key_);
     auto part = std::make_shared<std::string>(std::move(buffer_));
     buffer_ = std::string();
     buffer_.reserve(std::min<size_t>(impl_.options().part_size, 1 << 20));
     int number = ++part_count_;
     pending_.push_back(std::async(std::launch::async, [this, part, number] {
-      S3Store::Impl::Request request{"PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}};
-      request.body = part.get();
-      auto response = impl_.Send(request);
-      if (response.status != 200) impl_.ThrowFor(response, key_);
-      return std::make_pair(number, StripQuotes(response.headers["etag"]));
+      return std::make_pair(number, impl_.UploadPart(key_, upload_id_, number, *part));
     }));
     // Bounded memory: at most parallel_parts parts in flight.
     while (pending_.size() >= static_cast<size_t>(impl_.options().parallel_parts)) {
@@ -513,6 +619,166 @@ class S3Writer : public ObjectWriter {
   std::deque<std::future<std::pair<int, std::string>>> pending_;
   std::map<int, std::string> etags_;
   bool committed_ = false;
+};
+
+// Streams one part of a known size: a thread runs the PUT while Append feeds it through a queue
+// of at most kQueueBytes, so a part of any size costs bounded memory. The part's last byte is
+// held back until Commit has checked the count, so a part of the wrong size never reaches the
+// service whole (the transfer is cancelled instead). A caller that feeds nothing for a minute
+// fails the part, like any stalled transfer.
+class S3PartWriter : public ObjectWriter {
+ public:
+  S3PartWriter(S3Store::Impl &impl, std::string key, std::string upload_id, int part_number, uint64_t size)
+      : impl_(impl), key_(std::move(key)), upload_id_(std::move(upload_id)), part_number_(part_number), size_(size) {
+    reader_ = [this](char *data, size_t capacity) { return Read(data, capacity); };
+  }
+
+  ~S3PartWriter() override { Cancel(); }
+
+  void Append(const char *data, size_t size) override {
+    if (size == 0 || oversized_) return;
+    if (size > size_ - appended_) {
+      // Reported by Commit, as the contract says; the transfer cannot succeed any more.
+      oversized_ = true;
+      Cancel();
+      return;
+    }
+    appended_ += size;
+    if (!thread_.joinable()) Start();
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (size > 0) {
+      changed_.wait(lock, [this] { return finished_ || queued_bytes_ < kQueueBytes; });
+      if (finished_) {
+        // The service answered before it had the whole part: that answer is the error.
+        lock.unlock();
+        Finish();
+        throw Error(ErrorKind::kInternal, "object store accepted a part before it was whole");
+      }
+      size_t take = std::min(size, kQueueBytes - queued_bytes_);
+      if (!queue_.empty() && queue_.back().size() < kChunkBytes) {
+        queue_.back().append(data, take);
+      } else {
+        queue_.emplace_back(data, take);
+      }
+      queued_bytes_ += take;
+      data += take;
+      size -= take;
+      changed_.notify_all();
+    }
+  }
+
+  ObjectInfo Commit() override {
+    if (oversized_ || appended_ != size_) {
+      Cancel();
+      throw MakeError(ErrorKind::kInvalidInput, "part {} of '{}' was announced as {} bytes but {} were sent",
+                      part_number_, key_, size_, oversized_ ? "more" : std::to_string(appended_));
+    }
+    if (!thread_.joinable() && !finished_) Start();  // an empty part
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      whole_ = true;
+      changed_.notify_all();
+    }
+    auto etag = Finish();
+    ObjectInfo info;
+    info.key = key_;
+    info.size = size_;
+    info.etag = etag;
+    info.modified_unix_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+    return info;
+  }
+
+ private:
+  static constexpr size_t kQueueBytes = 4 << 20;
+  static constexpr size_t kChunkBytes = 256 << 10;  // small appends are gathered up to this size
+
+  void Start() {
+    thread_ = std::thread([this] {
+      S3Store::Impl::Request request{"PUT", key_, S3Store::Impl::PartQuery(upload_id_, part_number_)};
+      request.upload = &reader_;
+      request.upload_size = size_;
+      try {
+        response_ = impl_.Send(request);
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_ = true;
+      changed_.notify_all();
+    });
+  }
+
+  // Waits for the transfer and returns the part's etag, or throws what went wrong.
+  std::string Finish() {
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(error_);
+    if (response_.status != 200) impl_.ThrowForUpload(response_, key_);
+    auto etag = StripQuotes(response_.headers["etag"]);
+    if (etag.empty()) throw Error(ErrorKind::kInternal, "object store did not give the etag of a part");
+    return etag;
+  }
+
+  void Cancel() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+      changed_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // curl's side: blocks until bytes are queued, the part is whole, or the transfer is cancelled.
+  size_t Read(char *data, size_t capacity) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      if (cancelled_) return CURL_READFUNC_ABORT;
+      uint64_t unsent = size_ - sent_;
+      if (unsent == 0) return 0;
+      uint64_t allowed = whole_ ? unsent : unsent - 1;  // the last byte waits for Commit
+      size_t count = static_cast<size_t>(std::min<uint64_t>({capacity, queued_bytes_, allowed}));
+      if (count > 0) {
+        size_t copied = 0;
+        while (copied < count) {
+          auto &chunk = queue_.front();
+          size_t take = std::min(count - copied, chunk.size() - front_offset_);
+          std::memcpy(data + copied, chunk.data() + front_offset_, take);
+          copied += take;
+          front_offset_ += take;
+          if (front_offset_ == chunk.size()) {
+            queue_.pop_front();
+            front_offset_ = 0;
+          }
+        }
+        queued_bytes_ -= count;
+        sent_ += count;
+        changed_.notify_all();
+        return count;
+      }
+      changed_.wait(lock);
+    }
+  }
+
+  S3Store::Impl &impl_;
+  std::string key_;
+  std::string upload_id_;
+  int part_number_;
+  uint64_t size_;
+  uint64_t appended_ = 0;  // by the caller
+  bool oversized_ = false;
+  std::function<size_t(char *, size_t)> reader_;
+  std::thread thread_;
+  S3Store::Impl::Response response_;  // written by the thread, read after joining it
+  std::exception_ptr error_;
+
+  std::mutex mutex_;  // guards what follows
+  std::condition_variable changed_;
+  std::deque<std::string> queue_;
+  size_t front_offset_ = 0;  // bytes of queue_.front() already sent
+  size_t queued_bytes_ = 0;
+  uint64_t sent_ = 0;
+  bool whole_ = false;  // Commit checked the count: the last byte may go
+  bool cancelled_ = false;
+  bool finished_ = false;
 };
 
 }  // namespace
@@ -660,9 +926,57 @@ void S3Store::Ping() {
   if (response.status != 200) impl_->ThrowFor(response, impl_->options().bucket);
 }
 
-std::string S3Store::PresignUrl(const std::string &method, const std::string &key, std::chrono::seconds expires_in) {
+namespace {
+
+// S3 would take an empty upload id as no upload id at all: a part PUT would overwrite the
+// object, an abort DELETE would delete it.
+void RequireUploadId(const std::string &key, const std::string &upload_id) {
+  if (upload_id.empty()) throw MakeError(ErrorKind::kNotFound, "upload of '{}' not found", key);
+}
+
+}  // namespace
+
+std::string S3Store::CreateMultipart(const std::string &key) {
   ValidateKey(key);
-  return impl_->PresignUrl(method, key, expires_in);
+  if (key.back() == '/') throw Error(ErrorKind::kInvalidInput, "object key must not end with '/'");
+  return impl_->CreateMultipart(key);
+}
+
+std::unique_ptr<ObjectWriter> S3Store::PutPart(const std::string &key, const std::string &upload_id, int part_number,
+                                               uint64_t size) {
+  ValidateKey(key);
+  if (part_number < 1 || part_number > kMaxPartNumber) {
+    throw MakeError(ErrorKind::kInvalidInput, "part number {} is outside 1..{}", part_number, kMaxPartNumber);
+  }
+  RequireUploadId(key, upload_id);
+  return std::make_unique<S3PartWriter>(*impl_, key, upload_id, part_number, size);
+}
+
+std::vector<PartInfo> S3Store::ListParts(const std::string &key, const std::string &upload_id) {
+  ValidateKey(key);
+  RequireUploadId(key, upload_id);
+  return impl_->ListParts(key, upload_id);
+}
+
+ObjectInfo S3Store::CompleteMultipart(const std::string &key, const std::string &upload_id,
+                                      const std::vector<PartInfo> &parts) {
+  ValidateKey(key);
+  RequireUploadId(key, upload_id);
+  impl_->CompleteMultipart(key, upload_id, parts);
+  // The answer carries no size; a HEAD gives the whole ObjectInfo.
+  return Head(key);
+}
+
+void S3Store::AbortMultipart(const std::string &key, const std::string &upload_id) {
+  ValidateKey(key);
+  if (upload_id.empty()) return;  // see RequireUploadId
+  impl_->AbortMultipart(key, upload_id);
+}
+
+std::optional<std::string> S3Store::PresignUrl(const std::string &method, const std::string &key,
+                                               std::chrono::seconds expires_in, const PresignOptions &options) {
+  ValidateKey(key);
+  return impl_->PresignUrl(method, key, expires_in, options);
 }
 
 S3Options S3OptionsFromUrl(const std::string &url) {

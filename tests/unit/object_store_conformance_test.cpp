@@ -1,10 +1,15 @@
 // The ObjectStore conformance suite: every implementation must pass every test here. Add a
-// backend to testing::StoreBackends().
+// backend to testing::StoreBackends(). At the end, the few tests of LocalStore's own layout and
+// of MeteredStore.
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "backends.hpp"
+#include "storage/local_store.hpp"
+#include "storage/metered_store.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
@@ -30,6 +35,32 @@ class ObjectStoreConformance : public ::testing::TestWithParam<StoreBackend> {
       return true;
     });
     return out;
+  }
+
+  // Sends `content` as part `number`, announced as `announced` bytes (by default its size).
+  ObjectInfo PutPartString(const std::string &key, const std::string &upload_id, int number, const std::string &content,
+                           std::optional<uint64_t> announced = std::nullopt) {
+    auto writer = store_->PutPart(key, upload_id, number, announced.value_or(content.size()));
+    writer->Append(content.data(), content.size());
+    return writer->Commit();
+  }
+
+  // Bytes that differ from part to part and along a part, so misplaced bytes show.
+  static std::string Pattern(size_t size, int seed) {
+    std::string out(size, '\0');
+    for (size_t i = 0; i < size; i++) out[i] = static_cast<char>((i * 31 + i / 4093 + seed * 7) & 0xff);
+    return out;
+  }
+
+  static std::string OtherEtag(std::string etag) {
+    etag[0] = etag[0] == '0' ? '1' : '0';  // still well-formed hex, which S3 insists on
+    return etag;
+  }
+
+  std::vector<std::string> AllKeys() {
+    std::vector<std::string> keys;
+    for (const auto &object : store_->List("", "", "", 1000).objects) keys.push_back(object.key);
+    return keys;
   }
 
   TempDir dir_;
@@ -240,8 +271,226 @@ TEST_P(ObjectStoreConformance, ConcurrentWritersLeaveOneWholeVersion) {
 
 TEST_P(ObjectStoreConformance, PingSucceeds) { store_->Ping(); }
 
+TEST_P(ObjectStoreConformance, MultipartJoinsPartsInNumberOrder) {
+  const std::string key = "mp/joined.bin";
+  auto upload_id = store_->CreateMultipart(key);
+  ASSERT_FALSE(upload_id.empty());
+  auto first = Pattern(ObjectStore::kMinPartSize, 1);
+  const std::string second = "and the tail";
+  // Parts may arrive in any order.
+  auto second_info = PutPartString(key, upload_id, 2, second);
+  auto first_info = PutPartString(key, upload_id, 1, first);
+  EXPECT_EQ(first_info.size, first.size());
+  EXPECT_EQ(second_info.size, second.size());
+  EXPECT_FALSE(first_info.etag.empty());
+  EXPECT_NE(first_info.etag, second_info.etag);
+
+  auto parts = store_->ListParts(key, upload_id);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].number, 1);
+  EXPECT_EQ(parts[0].size, first.size());
+  EXPECT_EQ(parts[0].etag, first_info.etag);
+  EXPECT_EQ(parts[1].number, 2);
+  EXPECT_EQ(parts[1].size, second.size());
+  EXPECT_EQ(parts[1].etag, second_info.etag);
+  EXPECT_ERROR_KIND(store_->Head(key), ErrorKind::kNotFound);  // nothing is visible before completion
+  EXPECT_TRUE(AllKeys().empty());
+  EXPECT_TRUE(store_->List("", "/", "", 100).common_prefixes.empty());
+
+  auto info = store_->CompleteMultipart(key, upload_id, parts);
+  EXPECT_EQ(info.key, key);
+  EXPECT_EQ(info.size, first.size() + second.size());
+  EXPECT_FALSE(info.etag.empty());
+  auto head = store_->Head(key);
+  EXPECT_EQ(head.size, first.size() + second.size());
+  EXPECT_EQ(head.etag, info.etag);
+  EXPECT_TRUE(GetString(key) == first + second) << "the object is not the concatenation of its parts";
+  EXPECT_EQ(AllKeys(), std::vector<std::string>{key});
+  // Not asserted: ListParts after completion is kNotFound on AWS and LocalStore, but Swift's s3api
+  // still lists a completed upload's parts (they are the object's segments there).
+}
+
+TEST_P(ObjectStoreConformance, MultipartCompletionChecksThePartsAndKeepsTheUploadOnError) {
+  const std::string key = "mp/checked.bin";
+  auto upload_id = store_->CreateMultipart(key);
+  auto first = Pattern(ObjectStore::kMinPartSize, 2);
+  auto one = PutPartString(key, upload_id, 1, first);
+  auto two = PutPartString(key, upload_id, 2, "end");
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {{1, OtherEtag(one.etag), 0}, {2, two.etag, 0}}),
+                    ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {{1, one.etag, 0}, {3, two.etag, 0}}),
+                    ErrorKind::kInvalidInput);  // part 3 was never sent
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {{2, two.etag, 0}, {1, one.etag, 0}}),
+                    ErrorKind::kInvalidInput);  // not ascending
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {}), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->Head(key), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->ListParts(key, upload_id).size(), 2u);
+  // The caller fixes the list and completes the same upload.
+  auto info = store_->CompleteMultipart(key, upload_id, {{1, one.etag, 0}, {2, two.etag, 0}});
+  EXPECT_EQ(info.size, first.size() + 3);
+  EXPECT_TRUE(GetString(key) == first + "end");
+}
+
+TEST_P(ObjectStoreConformance, MultipartPartsBeforeTheLastMustBeLargeEnough) {
+  const std::string key = "mp/small.bin";
+  auto upload_id = store_->CreateMultipart(key);
+  auto one = PutPartString(key, upload_id, 1, Pattern(ObjectStore::kMinPartSize - 1, 3));
+  auto two = PutPartString(key, upload_id, 2, "tail");
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {{1, one.etag, 0}, {2, two.etag, 0}}),
+                    ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->Head(key), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->ListParts(key, upload_id).size(), 2u);
+  // The last part may be as small as it likes.
+  auto info = store_->CompleteMultipart(key, upload_id, {{1, one.etag, 0}});
+  EXPECT_EQ(info.size, ObjectStore::kMinPartSize - 1);
+}
+
+TEST_P(ObjectStoreConformance, MultipartPartsOfTheWrongSizeLeaveNothing) {
+  const std::string key = "mp/sized.bin";
+  auto upload_id = store_->CreateMultipart(key);
+  EXPECT_ERROR_KIND(PutPartString(key, upload_id, 1, "short", 10), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(PutPartString(key, upload_id, 1, "too long", 3), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(PutPartString(key, upload_id, 2, Pattern((1 << 20) - 1, 4), 1 << 20), ErrorKind::kInvalidInput);
+  {
+    auto abandoned = store_->PutPart(key, upload_id, 3, 100);
+    abandoned->Append("half", 4);
+  }
+  EXPECT_TRUE(store_->ListParts(key, upload_id).empty());
+  EXPECT_ERROR_KIND(store_->PutPart(key, upload_id, 0, 1), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->PutPart(key, upload_id, ObjectStore::kMaxPartNumber + 1, 1), ErrorKind::kInvalidInput);
+  store_->AbortMultipart(key, upload_id);
+}
+
+TEST_P(ObjectStoreConformance, MultipartResendingAPartReplacesIt) {
+  const std::string key = "mp/resent.bin";
+  auto upload_id = store_->CreateMultipart(key);
+  auto old_part = PutPartString(key, upload_id, 1, "first version");
+  auto new_part = PutPartString(key, upload_id, 1, "second!");
+  EXPECT_NE(old_part.etag, new_part.etag);
+  auto parts = store_->ListParts(key, upload_id);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].size, 7u);
+  EXPECT_EQ(parts[0].etag, new_part.etag);
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {{1, old_part.etag, 0}}), ErrorKind::kInvalidInput);
+  store_->CompleteMultipart(key, upload_id, {{1, new_part.etag, 0}});
+  EXPECT_EQ(GetString(key), "second!");
+}
+
+TEST_P(ObjectStoreConformance, MultipartAbortDeletesTheUpload) {
+  const std::string key = "mp/aborted.bin";
+  auto upload_id = store_->CreateMultipart(key);
+  PutPartString(key, upload_id, 1, "doomed");
+  store_->AbortMultipart(key, upload_id);
+  EXPECT_ERROR_KIND(store_->ListParts(key, upload_id), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(PutPartString(key, upload_id, 2, "late"), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(store_->Head(key), ErrorKind::kNotFound);
+  EXPECT_TRUE(AllKeys().empty());
+  store_->AbortMultipart(key, upload_id);  // again: not an error
+}
+
+TEST_P(ObjectStoreConformance, MultipartUnknownUploadsAreNotFound) {
+  const std::string key = "mp/unknown.bin";
+  const std::string made_up_etag = "0123456789abcdef0123456789abcdef";
+  for (const std::string upload_id : {"0123456789abcdef0123456789abcdef", "x", "../../etc", ""}) {
+    SCOPED_TRACE(upload_id);
+    EXPECT_ERROR_KIND(store_->ListParts(key, upload_id), ErrorKind::kNotFound);
+    EXPECT_ERROR_KIND(PutPartString(key, upload_id, 1, "data"), ErrorKind::kNotFound);
+    EXPECT_ERROR_KIND(store_->CompleteMultipart(key, upload_id, {{1, made_up_etag, 0}}), ErrorKind::kNotFound);
+    store_->AbortMultipart(key, upload_id);
+  }
+  // An upload belongs to the key it was created for.
+  auto upload_id = store_->CreateMultipart(key);
+  auto part = PutPartString(key, upload_id, 1, "mine");
+  const std::string other = "mp/other.bin";
+  EXPECT_ERROR_KIND(store_->ListParts(other, upload_id), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(PutPartString(other, upload_id, 2, "theirs"), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(store_->CompleteMultipart(other, upload_id, {{1, part.etag, 0}}), ErrorKind::kNotFound);
+  store_->AbortMultipart(other, upload_id);
+  EXPECT_EQ(store_->ListParts(key, upload_id).size(), 1u) << "an abort under another key must not touch it";
+  EXPECT_ERROR_KIND(store_->Head(other), ErrorKind::kNotFound);
+  store_->AbortMultipart(key, upload_id);
+}
+
+TEST_P(ObjectStoreConformance, MultipartPartsStreamInSmallAppends) {
+  const std::string key = "mp/streamed.bin";
+  const size_t part_size = 6 << 20, piece = 64 << 10;
+  auto content = Pattern(part_size, 5);
+  auto upload_id = store_->CreateMultipart(key);
+  auto writer = store_->PutPart(key, upload_id, 1, part_size);
+  for (size_t offset = 0; offset < part_size; offset += piece) writer->Append(content.data() + offset, piece);
+  auto part = writer->Commit();
+  EXPECT_EQ(part.size, part_size);
+  auto last = PutPartString(key, upload_id, 2, "!");
+  store_->CompleteMultipart(key, upload_id, {{1, part.etag, 0}, {2, last.etag, 0}});
+  EXPECT_EQ(store_->Head(key).size, part_size + 1);
+  EXPECT_TRUE(GetString(key) == content + "!");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ObjectStoreConformance, ::testing::ValuesIn(testing::StoreBackends()),
                          [](const ::testing::TestParamInfo<StoreBackend> &info) { return info.param.name; });
+
+// LocalStore beyond the shared suite: its folders for uploads and temporary files must never
+// surface as keys, and upload ids must never name another path.
+
+TEST(LocalStoreLayout, UploadsAndTemporaryFilesStayOutOfKeysAndListings) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  auto upload_id = store.CreateMultipart("a.bin");
+  auto part = store.PutPart("a.bin", upload_id, 1, 4);
+  part->Append("part", 4);
+  part->Commit();
+  auto unfinished = store.Put("b.bin");  // leaves a file in the temporary folder meanwhile
+  unfinished->Append("tmp", 3);
+  EXPECT_TRUE(store.List("", "", "", 100).objects.empty());
+  EXPECT_TRUE(store.List("", "/", "", 100).common_prefixes.empty());
+  EXPECT_TRUE(store.List(".u", "", "", 100).objects.empty());
+  EXPECT_TRUE(store.List(".t", "/", "", 100).common_prefixes.empty());
+  for (const std::string &key : {".uploads/" + upload_id + "/key", std::string(".uploads"), std::string(".tmp/x")}) {
+    SCOPED_TRACE(key);
+    EXPECT_ERROR_KIND(store.Put(key), ErrorKind::kInvalidInput);
+    EXPECT_ERROR_KIND(store.Head(key), ErrorKind::kInvalidInput);
+    EXPECT_ERROR_KIND(store.CreateMultipart(key), ErrorKind::kInvalidInput);
+  }
+  EXPECT_ERROR_KIND(store.List(".uploads/", "", "", 100), ErrorKind::kInvalidInput);
+}
+
+TEST(LocalStoreLayout, UploadIdsCannotNameOtherPaths) {
+  TempDir dir;
+  LocalStore store(dir.path() + "/objects");
+  auto upload_id = store.CreateMultipart("a.bin");
+  auto upper = upload_id;
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  for (const std::string &bad : {std::string("."), std::string(".."), std::string("../.tmp"), upload_id + "/.",
+                                 upload_id.substr(1), upload_id + "0", "../.uploads/" + upload_id, upper}) {
+    SCOPED_TRACE(bad);
+    EXPECT_ERROR_KIND(store.ListParts("a.bin", bad), ErrorKind::kNotFound);
+    EXPECT_ERROR_KIND(store.PutPart("a.bin", bad, 1, 1), ErrorKind::kNotFound);
+    EXPECT_ERROR_KIND(store.CompleteMultipart("a.bin", bad, {{1, "x", 0}}), ErrorKind::kNotFound);
+    store.AbortMultipart("a.bin", bad);
+  }
+  EXPECT_TRUE(store.ListParts("a.bin", upload_id).empty()) << "the real upload is untouched";
+}
+
+TEST(LocalStoreLayout, HasNoPresignedUrls) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  EXPECT_FALSE(store.PresignUrl("GET", "a.txt", std::chrono::seconds(60), {}).has_value());
+  EXPECT_FALSE(store.PresignUrl("PUT", "a.txt", std::chrono::seconds(60), {}).has_value());
+}
+
+// MeteredStore over a LocalStore: what /metrics reports must include multipart uploads.
+TEST(MeteredStoreCounting, PartsCountAsWrites) {
+  TempDir dir;
+  LocalStore local(dir.path());
+  MeteredStore store(local);
+  auto upload_id = store.CreateMultipart("a.bin");
+  auto part = store.PutPart("a.bin", upload_id, 1, 5);
+  part->Append("hello", 5);
+  auto info = part->Commit();
+  store.CompleteMultipart("a.bin", upload_id, {{1, info.etag, 0}});
+  EXPECT_EQ(store.counters().put_requests.load(), 1u);
+  EXPECT_EQ(store.counters().bytes_written.load(), 5u);
+}
 
 }  // namespace
 }  // namespace ducklake

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -40,18 +41,44 @@ class S3StoreTest : public ::testing::Test {
     return method == "GET" ? client.Get(path) : client.Put(path, body, "text/plain");
   }
 
+  std::string Presign(const std::string &method, const std::string &key, int seconds = 60,
+                      const PresignOptions &options = {}) {
+    auto url = store_->PresignUrl(method, key, std::chrono::seconds(seconds), options);
+    EXPECT_TRUE(url.has_value());
+    return url.value_or("");
+  }
+
   std::unique_ptr<S3Store> store_;
 };
 
 TEST_F(S3StoreTest, PresignedGetWorksWithoutCredentials) {
-  auto result = Fetch(store_->PresignUrl("GET", "doc.txt", std::chrono::seconds(60)));
+  auto result = Fetch(Presign("GET", "doc.txt"));
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
   EXPECT_EQ(result->body, "presigned!");
 }
 
+TEST_F(S3StoreTest, PresignedGetCarriesTheChosenResponseHeaders) {
+  PresignOptions options{"text/csv", "attachment; filename=\"report 1.csv\""};
+  auto result = Fetch(Presign("GET", "doc.txt", 60, options));
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(result->body, "presigned!");
+  EXPECT_EQ(result->get_header_value("Content-Type"), "text/csv");
+  EXPECT_EQ(result->get_header_value("Content-Disposition"), "attachment; filename=\"report 1.csv\"");
+}
+
+TEST_F(S3StoreTest, PresignRejectsWhatS3CannotSign) {
+  EXPECT_ERROR_KIND(store_->PresignUrl("DELETE", "doc.txt", std::chrono::seconds(60), {}), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->PresignUrl("GET", "doc.txt", std::chrono::seconds(0), {}), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->PresignUrl("GET", "doc.txt", std::chrono::hours(24 * 8), {}), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->PresignUrl("PUT", "doc.txt", std::chrono::seconds(60), {"text/csv", ""}),
+                    ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(store_->PresignUrl("GET", "../doc.txt", std::chrono::seconds(60), {}), ErrorKind::kInvalidInput);
+}
+
 TEST_F(S3StoreTest, PresignedPutStoresTheBody) {
-  auto result = Fetch(store_->PresignUrl("PUT", "uploaded.txt", std::chrono::seconds(60)), "PUT", "via url");
+  auto result = Fetch(Presign("PUT", "uploaded.txt"), "PUT", "via url");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
   EXPECT_EQ(store_->Head("uploaded.txt").size, 7u);
@@ -80,7 +107,7 @@ TEST_F(S3StoreTest, StoresOpenedTogetherOnANewBucketAllSucceed) {
 }
 
 TEST_F(S3StoreTest, TamperedPresignedUrlsAreRefused) {
-  auto url = store_->PresignUrl("GET", "doc.txt", std::chrono::seconds(60));
+  auto url = Presign("GET", "doc.txt", 60, {"text/plain", ""});
   auto tampered = url;
   tampered.replace(tampered.find("doc.txt"), 7, "dod.txt");
   auto result = Fetch(tampered);
@@ -90,6 +117,20 @@ TEST_F(S3StoreTest, TamperedPresignedUrlsAreRefused) {
   auto forged = url;
   forged[signature_at] = forged[signature_at] == 'a' ? 'b' : 'a';
   result = Fetch(forged);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 403);
+  auto retyped = url;
+  retyped.replace(retyped.find("text%2Fplain"), 12, "text%2Fhtml");
+  result = Fetch(retyped);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 403) << "the response headers must be part of the signature";
+}
+
+TEST_F(S3StoreTest, ExpiredPresignedUrlsAreRefused) {
+  auto url = Presign("GET", "doc.txt", 1);
+  // Expiry is what is under test: the URL must outlive its second by a clear margin.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto result = Fetch(url);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 403);
 }
@@ -119,6 +160,14 @@ class FlakyEndpoint {
       Answer(response, request.method == "HEAD" ? "" : "flaky");
     };
     server_->Get(".*", head_or_get);
+    server_->Put(".*", [this](const httplib::Request &request, httplib::Response &response) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        last_payload_hash_ = request.get_header_value("X-Amz-Content-Sha256");
+        last_body_ = request.body;
+      }
+      Answer(response, "");
+    });
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });
   }
@@ -130,6 +179,11 @@ class FlakyEndpoint {
   std::pair<std::string, std::string> LastHostAndPath() {
     std::lock_guard<std::mutex> lock(mutex_);
     return {last_host_, last_path_};
+  }
+
+  std::pair<std::string, std::string> LastPayloadHashAndBody() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return {last_payload_hash_, last_body_};
   }
 
   S3Options Options() const {
@@ -168,6 +222,7 @@ class FlakyEndpoint {
   std::thread thread_;
   std::mutex mutex_;
   std::string last_host_, last_path_;
+  std::string last_payload_hash_, last_body_;
 };
 
 std::string ReadAll(S3Store &store, const std::string &key) {
@@ -203,6 +258,26 @@ TEST(S3StoreRetries, ClientErrorsAreNotRetried) {
   endpoint.Reset(1000);
   EXPECT_ERROR_KIND(ReadAll(store, "object"), ErrorKind::kNotFound);
   EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(S3StoreRetries, StreamedPartsAreSentUnsignedAndNotRetried) {
+  FlakyEndpoint endpoint(0, 503);
+  S3Store store(endpoint.Options());
+  endpoint.Reset(1000);
+  auto failing = store.PutPart("object", "upload-1", 1, 5);
+  failing->Append("hello", 5);
+  EXPECT_ERROR_KIND(failing->Commit(), ErrorKind::kUnavailable);
+  EXPECT_EQ(endpoint.requests(), 1) << "the bytes of a streamed part cannot be sent twice";
+  endpoint.Reset(0);
+  auto writer = store.PutPart("object", "upload-1", 1, 11);
+  writer->Append("hello", 5);
+  writer->Append(" world", 6);
+  auto info = writer->Commit();
+  EXPECT_EQ(info.etag, "abc");
+  EXPECT_EQ(info.size, 11u);
+  auto [payload_hash, body] = endpoint.LastPayloadHashAndBody();
+  EXPECT_EQ(payload_hash, "UNSIGNED-PAYLOAD");
+  EXPECT_EQ(body, "hello world");
 }
 
 TEST(S3StoreAddressing, PathStyleAndVirtualHostStyle) {

@@ -1,7 +1,7 @@
 #pragma once
 // MeteredStore: forwards to another ObjectStore and counts requests and bytes moved, for
 // /metrics and for benchmarks that must show range reads (bytes read far below object sizes).
-// Thread-safe; counters only grow.
+// Multipart parts count as puts and their bytes as written. Thread-safe; counters only grow.
 
 #include <atomic>
 #include <cstdint>
@@ -23,6 +23,8 @@ class MeteredStore : public ObjectStoreWrapper {
 
   std::unique_ptr<ObjectWriter> Put(const std::string &key) override;
   ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override;
+  std::unique_ptr<ObjectWriter> PutPart(const std::string &key, const std::string &upload_id, int part_number,
+                                        uint64_t size) override;
 
   const StoreCounters &counters() const { return counters_; }
 

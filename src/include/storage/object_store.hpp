@@ -5,6 +5,7 @@
 // whole at Commit() or not at all. Failures throw ducklake::Error: kNotFound for a missing key,
 // kInvalidInput for a bad key or range, kUnavailable when the backend cannot be reached.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +30,19 @@ struct ByteRange {
 
 // Receives a streamed object; returning false stops the transfer (the consumer went away).
 using ByteSink = std::function<bool(const char *data, size_t size)>;
+
+// One uploaded part of a multipart upload.
+struct PartInfo {
+  int number = 0;  // 1..kMaxPartNumber
+  std::string etag;
+  uint64_t size = 0;
+};
+
+// Response headers a presigned GET should carry (empty: the backend's default).
+struct PresignOptions {
+  std::string content_type;
+  std::string content_disposition;
+};
 
 class ObjectWriter {
  public:
@@ -62,6 +76,32 @@ class ObjectStore {
   virtual ObjectInfo Copy(const std::string &from_key, const std::string &to_key) = 0;
   // Cheap round trip for readiness checks; throws kUnavailable when the backend is unreachable.
   virtual void Ping() = 0;
+
+  // Multipart uploads, for objects sent in parts (possibly in parallel, possibly resumed later).
+  // Every part but the last must be at least kMinPartSize bytes (checked at completion,
+  // kInvalidInput). An unknown upload id is kNotFound. Nothing is visible at `key` until
+  // CompleteMultipart, which is atomic like ObjectWriter::Commit.
+  static constexpr uint64_t kMinPartSize = 5 << 20;
+  static constexpr int kMaxPartNumber = 10000;
+  // Returns the new upload's id.
+  virtual std::string CreateMultipart(const std::string &key) = 0;
+  // Streams part `part_number` of exactly `size` bytes (a different count is kInvalidInput at
+  // Commit, whose ObjectInfo carries the part's etag and size). Re-sending a part replaces it.
+  virtual std::unique_ptr<ObjectWriter> PutPart(const std::string &key, const std::string &upload_id,
+                                                int part_number, uint64_t size) = 0;
+  // The parts uploaded so far, by number.
+  virtual std::vector<PartInfo> ListParts(const std::string &key, const std::string &upload_id) = 0;
+  // Joins `parts` (ascending numbers, each with the etag PutPart returned; a wrong etag or a
+  // missing part is kInvalidInput) into the object and ends the upload.
+  virtual ObjectInfo CompleteMultipart(const std::string &key, const std::string &upload_id,
+                                       const std::vector<PartInfo> &parts) = 0;
+  // Ends the upload and deletes its parts; aborting an unknown upload is not an error.
+  virtual void AbortMultipart(const std::string &key, const std::string &upload_id) = 0;
+
+  // A URL with which anyone can `method` ("GET" or "PUT") `key` without credentials until
+  // `expires_in` has passed; nullopt when the backend has no URLs of its own (local storage).
+  virtual std::optional<std::string> PresignUrl(const std::string &method, const std::string &key,
+                                                std::chrono::seconds expires_in, const PresignOptions &options) = 0;
 };
 
 // Throws kInvalidInput unless `key` is a safe relative key: 1..1024 bytes of valid UTF-8, no
@@ -91,6 +131,25 @@ class ObjectStoreWrapper : public ObjectStore {
     return target_.Copy(from_key, to_key);
   }
   void Ping() override { target_.Ping(); }
+  std::string CreateMultipart(const std::string &key) override { return target_.CreateMultipart(key); }
+  std::unique_ptr<ObjectWriter> PutPart(const std::string &key, const std::string &upload_id, int part_number,
+                                        uint64_t size) override {
+    return target_.PutPart(key, upload_id, part_number, size);
+  }
+  std::vector<PartInfo> ListParts(const std::string &key, const std::string &upload_id) override {
+    return target_.ListParts(key, upload_id);
+  }
+  ObjectInfo CompleteMultipart(const std::string &key, const std::string &upload_id,
+                               const std::vector<PartInfo> &parts) override {
+    return target_.CompleteMultipart(key, upload_id, parts);
+  }
+  void AbortMultipart(const std::string &key, const std::string &upload_id) override {
+    target_.AbortMultipart(key, upload_id);
+  }
+  std::optional<std::string> PresignUrl(const std::string &method, const std::string &key,
+                                        std::chrono::seconds expires_in, const PresignOptions &options) override {
+    return target_.PresignUrl(method, key, expires_in, options);
+  }
 
  private:
   ObjectStore &target_;

@@ -2,9 +2,12 @@
 // S3Store: an ObjectStore on any S3-compatible service (AWS S3, MinIO, Swift s3api) through
 // libcurl, signed with our own SigV4. Writes stream: small objects go up in one PUT on Commit,
 // larger ones as a multipart upload whose parts upload in parallel while the caller keeps
-// writing; an uncommitted or failed upload is aborted. Idempotent requests are retried with
-// exponential backoff on connection errors, 5xx and 429. Thread-safe; an ObjectWriter belongs to
-// one thread. Credentials never appear in errors or logs.
+// writing; an uncommitted or failed upload is aborted. The public multipart methods map to S3's
+// own multipart uploads (upload ids are S3's); PutPart streams its part straight into one PUT
+// with bounded memory. Idempotent requests are retried with exponential backoff on connection
+// errors, 5xx and 429; a streamed part is not (its bytes are gone) and fails kUnavailable.
+// Presigned URLs are SigV4 query-signed, response header choices included. Thread-safe; an
+// ObjectWriter belongs to one thread. Credentials never appear in errors or logs.
 
 #include <chrono>
 #include <memory>
@@ -45,8 +48,17 @@ class S3Store : public ObjectStore {
   ObjectInfo Copy(const std::string &from_key, const std::string &to_key) override;
   void Ping() override;
 
-  // A URL that performs `method` (GET or PUT) on `key` without credentials until it expires.
-  std::string PresignUrl(const std::string &method, const std::string &key, std::chrono::seconds expires_in);
+  std::string CreateMultipart(const std::string &key) override;
+  std::unique_ptr<ObjectWriter> PutPart(const std::string &key, const std::string &upload_id, int part_number,
+                                        uint64_t size) override;
+  std::vector<PartInfo> ListParts(const std::string &key, const std::string &upload_id) override;
+  ObjectInfo CompleteMultipart(const std::string &key, const std::string &upload_id,
+                               const std::vector<PartInfo> &parts) override;
+  void AbortMultipart(const std::string &key, const std::string &upload_id) override;
+
+  // Never nullopt. `expires_in` must be 1 s..7 days (S3's limits); options only for GET.
+  std::optional<std::string> PresignUrl(const std::string &method, const std::string &key,
+                                        std::chrono::seconds expires_in, const PresignOptions &options) override;
 
   class Impl;
 
