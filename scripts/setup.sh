@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(cmake g++ make pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev
   libfmt-dev libcli11-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libssl-dev
-  libflatbuffers-dev flatbuffers-compiler libgtest-dev libgmock-dev nodejs npm
+  libflatbuffers-dev flatbuffers-compiler libgtest-dev libgmock-dev libpng-dev libjpeg-dev nodejs npm
   python3 python3-pytest python3-requests python3-boto3 postgresql-client curl openssl)
 
 missing=()

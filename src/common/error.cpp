@@ -9,6 +9,7 @@ const char *ErrorKindName(ErrorKind kind) {
     case ErrorKind::kConflict: return "conflict";
     case ErrorKind::kForbidden: return "forbidden";
     case ErrorKind::kTooLarge: return "too-large";
+    case ErrorKind::kPrecondition: return "precondition-failed";
     case ErrorKind::kTimeout: return "timeout";
     case ErrorKind::kUnavailable: return "unavailable";
     case ErrorKind::kInternal: return "internal";

@@ -619,6 +619,9 @@ class Engine::Impl {
 
   // What the lake records about a Parquet file, from the answer of the COPY (RETURN_STATS) that
   // wrote it: no second look at the object store.
+  // Runs `final_sql` (already checked) and streams its rows to `sink` in `options.format`.
+  void StreamResult(Session &session, std::string final_sql, const QueryOptions &options, const ByteSink &sink);
+
   WrittenFile DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                   const std::vector<ColumnDef> &target);
 
@@ -873,10 +876,42 @@ std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolv
   return columns;
 }
 
+namespace {
+
+std::string UploadReader(const std::string &path, UploadFormat format, const std::string &extra_options) {
+  auto literal = QuoteLiteral(path);
+  switch (format) {
+    case UploadFormat::kCsv:
+      return fmt::format("read_csv({}, header = true, auto_detect = true{})", literal, extra_options);
+    case UploadFormat::kParquet:
+      return fmt::format("read_parquet({})", literal);
+    case UploadFormat::kJson:
+      return fmt::format("read_json({}, format = 'auto'{})", literal, extra_options);
+    case UploadFormat::kNdjson:
+      return fmt::format("read_json({}, format = 'newline_delimited'{})", literal, extra_options);
+  }
+  throw Error(ErrorKind::kInternal, "unknown upload format");
+}
+
+}  // namespace
+
 void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options,
                    const ByteSink &sink) {
   Impl::Session session(*impl_, &resolver);
   auto final_sql = impl_->Prepare(session, sql).first;
+  impl_->StreamResult(session, final_sql, options, sink);
+}
+
+void Engine::ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options,
+                      const ByteSink &sink) {
+  Impl::Session session(*impl_, nullptr);
+  impl_->StreamResult(session, "SELECT * FROM " + UploadReader(path, format, ""), options, sink);
+}
+
+std::string Engine::ObjectPath(const std::string &key) { return StoreFileSystem::PathOf(key); }
+
+void Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
+                                const ByteSink &sink) {
   if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
   Deadline deadline(session.context(), options.timeout_ms);
   auto &con = session.connection();
@@ -884,24 +919,24 @@ void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryO
   if (options.format == ResultFormat::kCsv || options.format == ResultFormat::kParquet ||
       options.format == ResultFormat::kNdjson) {
     // DuckDB's own writers produce these; the output file system hands their bytes to the sink.
-    auto path = impl_->output_fs_->Register(sink);
+    auto path = output_fs_->Register(sink);
     struct Unregister {
       OutputFileSystem *fs;
       std::string path;
       ~Unregister() { fs->Unregister(path); }
-    } unregister{impl_->output_fs_, path};
+    } unregister{output_fs_, path};
     const char *copy_options = options.format == ResultFormat::kCsv       ? "FORMAT csv, HEADER true"
                                : options.format == ResultFormat::kParquet ? "FORMAT parquet"
                                                                           : "FORMAT json";
-    impl_->Run(con, fmt::format("COPY ({}) TO {} ({})", final_sql, QuoteLiteral(path), copy_options), &deadline);
+    Run(con, fmt::format("COPY ({}) TO {} ({})", final_sql, QuoteLiteral(path), copy_options), &deadline);
     return;
   }
 
-  auto result = impl_->Guard(&deadline, [&] { return con.SendQuery(final_sql); });
-  if (result->HasError()) impl_->ThrowDuckDb(result->GetErrorObject(), &deadline);
+  auto result = Guard(&deadline, [&] { return con.SendQuery(final_sql); });
+  if (result->HasError()) ThrowDuckDb(result->GetErrorObject(), &deadline);
   auto fetch = [&]() -> duckdb::unique_ptr<duckdb::DataChunk> {
-    auto chunk = impl_->Guard(&deadline, [&] { return result->Fetch(); });
-    if (!chunk && result->HasError()) impl_->ThrowDuckDb(result->GetErrorObject(), &deadline);
+    auto chunk = Guard(&deadline, [&] { return result->Fetch(); });
+    if (!chunk && result->HasError()) ThrowDuckDb(result->GetErrorObject(), &deadline);
     return chunk;
   };
   auto send = [&](const char *data, size_t size) {
@@ -1011,24 +1046,6 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
   }
 }
 
-namespace {
-
-std::string UploadReader(const std::string &path, UploadFormat format, const std::string &extra_options) {
-  auto literal = QuoteLiteral(path);
-  switch (format) {
-    case UploadFormat::kCsv:
-      return fmt::format("read_csv({}, header = true, auto_detect = true{})", literal, extra_options);
-    case UploadFormat::kParquet:
-      return fmt::format("read_parquet({})", literal);
-    case UploadFormat::kJson:
-      return fmt::format("read_json({}, format = 'auto'{})", literal, extra_options);
-    case UploadFormat::kNdjson:
-      return fmt::format("read_json({}, format = 'newline_delimited'{})", literal, extra_options);
-  }
-  throw Error(ErrorKind::kInternal, "unknown upload format");
-}
-
-}  // namespace
 
 WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                               const std::vector<ColumnDef> &target) {

@@ -360,6 +360,56 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
 
 }  // namespace
 
+std::vector<TableHit> Lake::SearchTables(const TableSearch &search) {
+  // Current rows only: end_snapshot IS NULL is "as of the latest snapshot" in the DuckLake format.
+  std::string sql =
+      "SELECT s.schema_name, t.table_name, t.table_id FROM ducklake_table t JOIN ducklake_schema s ON s.schema_id = "
+      "t.schema_id WHERE t.end_snapshot IS NULL AND s.end_snapshot IS NULL";
+  std::vector<SqlValue> params;
+  std::string pattern = LikeContains(search.text);
+  if (!search.text.empty()) {
+    sql +=
+        " AND (lower(t.table_name) LIKE ? ESCAPE '\\' OR lower(s.schema_name) LIKE ? ESCAPE '\\' OR EXISTS "
+        "(SELECT 1 FROM ducklake_column c WHERE c.table_id = t.table_id AND c.end_snapshot IS NULL AND "
+        "lower(c.column_name) LIKE ? ESCAPE '\\') OR EXISTS (SELECT 1 FROM ducklake_tag g WHERE g.object_id = "
+        "t.table_id AND g.end_snapshot IS NULL AND (lower(g.key) LIKE ? ESCAPE '\\' OR lower(g.value) LIKE ? "
+        "ESCAPE '\\')) OR EXISTS (SELECT 1 FROM ducklake_column_tag g WHERE g.table_id = t.table_id AND "
+        "g.end_snapshot IS NULL AND lower(g.value) LIKE ? ESCAPE '\\'))";
+    params.insert(params.end(), 6, pattern);
+  }
+  if (search.tag) {
+    sql += " AND EXISTS (SELECT 1 FROM ducklake_tag g WHERE g.object_id = t.table_id AND g.end_snapshot IS NULL "
+           "AND g.key = ?";
+    params.push_back(search.tag->first);
+    if (search.tag->second) {
+      sql += " AND g.value = ?";
+      params.push_back(*search.tag->second);
+    }
+    sql += ")";
+  }
+  if (search.after) {
+    sql += " AND (s.schema_name > ? OR (s.schema_name = ? AND t.table_name > ?))";
+    params.insert(params.end(), {search.after->first, search.after->first, search.after->second});
+  }
+  sql += " ORDER BY s.schema_name, t.table_name LIMIT ?";
+  params.push_back(static_cast<int64_t>(search.limit));
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  std::vector<TableHit> hits;
+  for (const auto &row : txn->Query(sql, params)) {
+    TableHit hit{row.String(0), row.String(1), {}};
+    if (!search.text.empty()) {
+      for (const auto &column : txn->Query(
+               "SELECT column_name FROM ducklake_column WHERE table_id = ? AND end_snapshot IS NULL AND "
+               "parent_column IS NULL AND lower(column_name) LIKE ? ESCAPE '\\' ORDER BY column_order",
+               {row.Int(2), pattern})) {
+        hit.matched_columns.push_back(column.String(0));
+      }
+    }
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
 std::string Lake::DataPath() {
   auto txn = meta_.Begin(TransactionMode::kRead);
   return Catalog(*txn, 0).DataPath();

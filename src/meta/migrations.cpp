@@ -17,7 +17,7 @@ struct Migration {
 };
 
 // The DuckLake table format catalog (specification 0.3), plus DuckLake-server bookkeeping.
-// `{TIMESTAMPTZ}` and `{UUID}` are the only dialect-specific types.
+// `{TIMESTAMPTZ}`, `{UUID}` and `{KEY}` (text in byte order) are the only dialect-specific types.
 const std::vector<Migration> &Migrations() {
   static const std::vector<Migration> migrations = {
       {1,
@@ -95,6 +95,29 @@ const std::vector<Migration> &Migrations() {
            // (written before an ALTER TABLE of the same transaction); they are read by field id.
            "CREATE TABLE dl_data_file_old_columns (data_file_id BIGINT PRIMARY KEY)",
        }},
+      {3,
+       {
+           // Volumes of files and the index of their objects. Keys compare byte-wise ({KEY}), so
+           // listings page in the same order on every backend. Times are Unix milliseconds.
+           "CREATE TABLE dl_volume (volume_id BIGINT PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, "
+           "location VARCHAR NOT NULL, description VARCHAR NOT NULL, owner VARCHAR NOT NULL, tags VARCHAR NOT NULL, "
+           "created_by VARCHAR NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)",
+           "CREATE TABLE dl_object (volume_id BIGINT NOT NULL, key {KEY} NOT NULL, size BIGINT NOT NULL, "
+           "etag VARCHAR NOT NULL, content_type VARCHAR NOT NULL, metadata VARCHAR NOT NULL, "
+           "sha256 VARCHAR, created_by VARCHAR NOT NULL, created_ms BIGINT NOT NULL, modified_ms BIGINT NOT NULL, "
+           "source VARCHAR, PRIMARY KEY (volume_id, key))",
+           "CREATE TABLE dl_object_tag (volume_id BIGINT NOT NULL, key {KEY} NOT NULL, name VARCHAR NOT NULL, "
+           "value VARCHAR NOT NULL, PRIMARY KEY (volume_id, key, name))",
+           "CREATE INDEX dl_object_tag_by_name ON dl_object_tag (name, value)",
+           // A key reserved by a create-only upload (If-None-Match: *) while its bytes arrive.
+           "CREATE TABLE dl_object_reservation (volume_id BIGINT NOT NULL, key {KEY} NOT NULL, "
+           "token VARCHAR NOT NULL, expires_ms BIGINT NOT NULL, PRIMARY KEY (volume_id, key))",
+           "CREATE TABLE dl_upload (upload_id VARCHAR PRIMARY KEY, volume_id BIGINT NOT NULL, key {KEY} NOT NULL, "
+           "store_upload_id VARCHAR NOT NULL, content_type VARCHAR NOT NULL, metadata VARCHAR NOT NULL, "
+           "created_by VARCHAR NOT NULL, created_ms BIGINT NOT NULL)",
+           // Server-wide secrets and settings shared by every replica (e.g. the presigning key).
+           "CREATE TABLE dl_setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+       }},
   };
   return migrations;
 }
@@ -108,6 +131,7 @@ std::string ForDialect(std::string sql, const std::string &dialect) {
   bool postgres = dialect == "postgresql";
   replace("{TIMESTAMPTZ}", postgres ? "TIMESTAMPTZ" : "VARCHAR");
   replace("{UUID}", postgres ? "UUID" : "VARCHAR");
+  replace("{KEY}", postgres ? "VARCHAR COLLATE \"C\"" : "VARCHAR");
   replace("{NOW}", postgres ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
   return sql;
 }

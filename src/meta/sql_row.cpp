@@ -1,3 +1,5 @@
+#include <cctype>
+
 #include "common/error.hpp"
 #include "meta/meta_store.hpp"
 
@@ -35,6 +37,15 @@ std::optional<int64_t> SqlRow::OptionalInt(size_t i) const {
 std::optional<std::string> SqlRow::OptionalString(size_t i) const {
   if (IsNull(i)) return std::nullopt;
   return String(i);
+}
+
+std::string LikeContains(const std::string &text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return pattern + "%";
 }
 
 }  // namespace ducklake

@@ -16,6 +16,7 @@ enum class ErrorKind {
   kConflict,       // the change contradicts the current state (exists, not empty, lost race)
   kForbidden,      // the request is well-formed but not permitted (sandbox, permissions)
   kTooLarge,       // a size limit was exceeded
+  kPrecondition,   // a condition the caller set (If-None-Match, If-Match) does not hold
   kTimeout,        // the operation ran past its deadline and was interrupted
   kUnavailable,    // a backend (metadata database, object store) cannot be reached right now
   kInternal,       // a bug or an unexpected backend answer

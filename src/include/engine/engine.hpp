@@ -135,6 +135,11 @@ class Engine {
   // before the query has bound and produced its first rows, so errors before that throw cleanly.
   void Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options, const ByteSink &sink);
 
+  // Streams the rows of a CSV, Parquet, JSON or NDJSON file (a path from ObjectPath) like Query.
+  void ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options, const ByteSink &sink);
+  // The engine's path of an object-store key, for ReadFile, DescribeUpload and WriteUpload.
+  static std::string ObjectPath(const std::string &key);
+
   // The result columns of a query, in lake types (for CREATE TABLE AS).
   std::vector<ColumnDef> DescribeQuery(const std::string &sql, TableResolver &resolver);
 

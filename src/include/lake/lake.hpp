@@ -39,6 +39,20 @@ struct TableInfo {
   std::string key_prefix;     // object-store prefix of the table's data files, ending in '/'
 };
 
+// A table found by SearchTables, with the columns whose names matched.
+struct TableHit {
+  std::string namespace_name;
+  std::string name;
+  std::vector<std::string> matched_columns;
+};
+
+struct TableSearch {
+  std::string text;  // matched case-insensitively in namespace, table and column names, tags, comments
+  std::optional<std::pair<std::string, std::optional<std::string>>> tag;  // name [= value]
+  std::optional<std::pair<std::string, std::string>> after;  // (namespace, table) of the last result
+  size_t limit = 100;
+};
+
 struct DataFile {
   int64_t id = 0;
   std::string key;  // object-store key
@@ -192,6 +206,8 @@ class Lake {
   CommitResult DropNamespace(const std::string &name, const CommitInfo &commit);
 
   std::vector<TableInfo> ListTables(const std::string &namespace_name, int64_t snapshot_id);
+  // Tables of the latest snapshot matching `search`, ordered by namespace and name.
+  std::vector<TableHit> SearchTables(const TableSearch &search);
   TableInfo GetTable(const std::string &namespace_name, const std::string &table_name, int64_t snapshot_id);
   std::optional<TableInfo> FindTable(const std::string &namespace_name, const std::string &table_name,
                                      int64_t snapshot_id);

@@ -52,6 +52,10 @@ class MetaStore {
   virtual std::string Dialect() const = 0;
 };
 
+// A LIKE pattern matching lower-cased text that contains `text` (lower-cased) anywhere, with
+// LIKE's wildcards in `text` taken literally; use it with `LIKE ? ESCAPE '\'` on lower(column).
+std::string LikeContains(const std::string &text);
+
 // Opens the store named by `url`: "sqlite:<path>" (embedded) or "postgresql://user@host:port/db"
 // (`password`, when given, overrides the URL's). Throws kInvalidInput on an unknown scheme,
 // kUnavailable when the database cannot be reached.
