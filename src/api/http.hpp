@@ -45,8 +45,15 @@ class RequestContext {
   // Streams `produce` (run on its own thread, writing through the given sink) as the response body.
   // Errors before the first byte become a problem response; later ones cut the stream short.
   void SendStream(const std::string &content_type, std::function<void(const ByteSink &)> produce);
+  // Like SendStream, for a body of known `length` (sent with Content-Length; for HEAD `produce` is
+  // not run). A producer that ends short of `length` cuts the connection.
+  void SendSized(int status, const std::string &content_type, uint64_t length,
+                 std::function<void(const ByteSink &)> produce);
 
  private:
+  struct Producer;
+  std::shared_ptr<Producer> StartProducer(std::function<void(const ByteSink &)> produce);
+
   const httplib::ContentReader *reader_;
   const Config &config_;
   uint64_t bytes_in_ = 0;
@@ -69,6 +76,9 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config);
 const std::string &OpenApiDocument();
 
 std::vector<Route> MaintenanceRoutes(Services &services, const Config &config);
+std::vector<Route> FileRoutes(Services &services, const Config &config);
+// An object as the files routes describe it.
+nlohmann::json ObjectJson(const ObjectRecord &object);
 
 // Request fields; each throws kInvalidInput naming the field when it is malformed or out of range.
 int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum, int64_t maximum);

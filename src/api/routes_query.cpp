@@ -17,6 +17,44 @@ std::vector<std::string> StatementsField(const nlohmann::json &value) {
   return statements;
 }
 
+struct ExportTarget {
+  std::string volume;
+  std::string key;
+};
+
+ExportTarget ExportField(const nlohmann::json &value) {
+  if (!value.is_object() || !value.contains("volume") || !value.contains("key") || !value["volume"].is_string() ||
+      !value["key"].is_string()) {
+    throw Error(ErrorKind::kInvalidInput, "field 'export' must be {\"volume\": ..., \"key\": ...}");
+  }
+  RejectUnknownFields(value, {"volume", "key"});
+  return {value["volume"].get<std::string>(), value["key"].get<std::string>()};
+}
+
+// Writes a query's result to a volume object as it is produced (COPY ... TO, through the API).
+void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, const ExportTarget &target) {
+  if (services.engine.Parse(request.sql).kind != StatementKind::kQuery) {
+    throw Error(ErrorKind::kInvalidInput, "only a query's result can be exported");
+  }
+  if (!request.snapshot_id) request.snapshot_id = services.lake.LatestSnapshot();
+  PutRequest put;
+  put.volume = target.volume;
+  put.key = target.key;
+  put.content_type = ContentTypeOf(request.options.format);
+  put.created_by = request.commit.author;
+  put.source = nlohmann::json{{"kind", "query"}, {"sql", request.sql}, {"snapshot_id", *request.snapshot_id}}.dump();
+  auto object = services.files.Put(put, [&](const std::function<void(const char *, size_t)> &sink) {
+    services.tables.RunSql(request, [&sink](const char *data, size_t size) {
+      sink(data, size);
+      return true;
+    });
+  });
+  auto json = ObjectJson(object);
+  json["volume"] = target.volume;
+  json["snapshot_id"] = *request.snapshot_id;
+  ctx.SendJson(201, json);
+}
+
 }  // namespace
 
 std::vector<Route> QueryRoutes(Services &services, const Config &config) {
@@ -24,7 +62,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
   Lake &lake = services.lake;
   return {
       {"POST", "/api/v1/query",
-       [&tables, &lake, &config](RequestContext &ctx) {
+       [&tables, &lake, &config, &services](RequestContext &ctx) {
          auto body = ctx.JsonBody();
          if (body.contains("statements")) {
            // A transaction: every statement commits in one snapshot, or none does.
@@ -48,6 +86,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            return;
          }
          SqlRequest request;
+         std::optional<ExportTarget> export_target;
          request.options.timeout_ms = config.default_query_timeout_ms;
          request.commit = CommitOf(ctx);
          for (const auto &item : body.items()) {
@@ -72,11 +111,19 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            } else if (key == "message") {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'message' must be a string");
              request.commit.message = value.get<std::string>();
+           } else if (key == "export") {
+             export_target = ExportField(value);
            } else {
              throw MakeError(ErrorKind::kInvalidInput, "unknown field '{}'", key);
            }
          }
          if (request.sql.empty()) throw Error(ErrorKind::kInvalidInput, "field 'sql' is required");
+         if (export_target) {
+           // Exports default to Parquet, the format that keeps types.
+           if (!body.contains("format")) request.options.format = ResultFormat::kParquet;
+           ExportQuery(ctx, services, request, *export_target);
+           return;
+         }
          if (config.max_result_rows > 0) {
            request.options.limit = std::min(request.options.limit.value_or(config.max_result_rows),
                                             config.max_result_rows);

@@ -9,6 +9,7 @@
 #include "api/http.hpp"
 #include "api/stream_pipe.hpp"
 #include "common/ids.hpp"
+#include "files/object_preview.hpp"
 
 namespace ducklake {
 namespace {
@@ -209,6 +210,49 @@ CommitResult IngestStreaming(RequestContext &ctx, TableService &tables, Engine &
   return result;
 }
 
+WriteMode WriteModeOf(const RequestContext &ctx) {
+  auto mode = ctx.QueryParam("mode").value_or("append");
+  if (mode != "append" && mode != "overwrite") throw Error(ErrorKind::kInvalidInput, "mode must be append or overwrite");
+  return mode == "append" ? WriteMode::kAppend : WriteMode::kOverwrite;
+}
+
+void SendIngestResult(RequestContext &ctx, const CommitResult &result, nlohmann::json extra = nlohmann::json::object()) {
+  extra["rows_written"] = result.rows_written;
+  extra["snapshot_id"] = result.snapshot_id;
+  extra["created_table"] = result.created_table;
+  ctx.SendJson(result.created_table ? 201 : 200, extra);
+}
+
+// ?from=volumes/{vol}/objects/{key}: the engine reads the object straight from the store (Parquet
+// by ranges), so the bytes never pass through the client or a staging file.
+void IngestFromObject(RequestContext &ctx, Lake &lake, TableService &tables, FileService &files,
+                      const std::string &from, IngestRequest &request) {
+  constexpr std::string_view kPrefix = "volumes/";
+  constexpr std::string_view kObjects = "/objects/";
+  auto objects_at = from.find(kObjects);
+  if (from.rfind(kPrefix, 0) != 0 || objects_at == std::string::npos || objects_at <= kPrefix.size()) {
+    throw Error(ErrorKind::kInvalidInput, "from must be volumes/{volume}/objects/{key}");
+  }
+  auto volume = from.substr(kPrefix.size(), objects_at - kPrefix.size());
+  auto key = from.substr(objects_at + kObjects.size());
+  lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());
+  auto object = files.Stat(volume, key);
+  auto format = ctx.QueryParam("format") ? std::optional<UploadFormat>(UploadFormatOf(ctx)) : TabularFormatOf(object);
+  if (!format) {
+    throw Error(ErrorKind::kInvalidInput,
+                "cannot tell the object's format from its content type; say ?format=csv|parquet|json|ndjson");
+  }
+  if (object.size == 0) throw Error(ErrorKind::kInvalidInput, "the object is empty");
+  request.format = *format;
+  request.mode = WriteModeOf(ctx);
+  request.commit = CommitOf(ctx);
+  auto source = fmt::format("{}@{}", from, object.etag);
+  if (!request.commit.message) request.commit.message = "ingest from " + source;
+  request.upload_path = Engine::ObjectPath(files.StoreKey(files.GetVolume(volume), key));
+  auto result = tables.Ingest(request);
+  SendIngestResult(ctx, result, {{"source", {{"volume", volume}, {"key", key}, {"etag", object.etag}}}});
+}
+
 }  // namespace
 
 ResultFormat ParseResultFormat(const std::string &name) {
@@ -236,6 +280,7 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
   Lake &lake = services.lake;
   TableService &tables = services.tables;
   Engine &engine = services.engine;
+  FileService &files = services.files;
   return {
       {"GET", "/api/v1/namespaces",
        [&lake](RequestContext &ctx) {
@@ -310,16 +355,16 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          ctx.response.status = 204;
        }},
       {"POST", "/api/v1/namespaces/{ns}/tables/{table}/data",
-       [&lake, &tables, &engine, &config](RequestContext &ctx) {
+       [&lake, &tables, &engine, &config, &files](RequestContext &ctx) {
          IngestRequest request;
          request.namespace_name = ctx.Param("ns");
          request.table_name = ctx.Param("table");
-         request.format = UploadFormatOf(ctx);
-         auto mode = ctx.QueryParam("mode").value_or("append");
-         if (mode != "append" && mode != "overwrite") {
-           throw Error(ErrorKind::kInvalidInput, "mode must be append or overwrite");
+         if (auto from = ctx.QueryParam("from")) {
+           IngestFromObject(ctx, lake, tables, files, *from, request);
+           return;
          }
-         request.mode = mode == "append" ? WriteMode::kAppend : WriteMode::kOverwrite;
+         request.format = UploadFormatOf(ctx);
+         request.mode = WriteModeOf(ctx);
          request.commit = CommitOf(ctx);
          lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());  // fail before reading the body
          CommitResult result;
@@ -331,9 +376,7 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
            request.upload_path = upload.path();
            result = tables.Ingest(request);
          }
-         ctx.SendJson(result.created_table ? 201 : 200, {{"rows_written", result.rows_written},
-                                                         {"snapshot_id", result.snapshot_id},
-                                                         {"created_table", result.created_table}});
+         SendIngestResult(ctx, result);
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots",
        [&lake](RequestContext &ctx) {

@@ -72,6 +72,7 @@ int StatusOf(ErrorKind kind) {
     case ErrorKind::kConflict: return 409;
     case ErrorKind::kForbidden: return 403;
     case ErrorKind::kTooLarge: return 413;
+    case ErrorKind::kPrecondition: return 412;
     case ErrorKind::kTimeout: return 504;
     case ErrorKind::kUnavailable: return 503;
     case ErrorKind::kInternal: return 500;
@@ -88,9 +89,11 @@ const char *StatusTitle(int status) {
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
+    case 412: return "Precondition Failed";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
@@ -165,9 +168,20 @@ void RequestContext::SendJson(int status, const nlohmann::json &body) {
   response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
-void RequestContext::SendStream(const std::string &content_type, std::function<void(const ByteSink &)> produce) {
-  auto pipe = std::make_shared<StreamPipe>();
-  auto producer = std::make_shared<std::thread>([pipe, produce = std::move(produce)] {
+struct RequestContext::Producer {
+  std::shared_ptr<StreamPipe> pipe = std::make_shared<StreamPipe>();
+  std::thread thread;
+  ~Producer() {
+    pipe->Cancel();
+    if (thread.joinable()) thread.join();
+  }
+};
+
+// Runs `produce` on its own thread and waits for its first bytes; an error before them is thrown
+// here, so it still becomes a problem response.
+std::shared_ptr<RequestContext::Producer> RequestContext::StartProducer(std::function<void(const ByteSink &)> produce) {
+  auto producer = std::make_shared<Producer>();
+  producer->thread = std::thread([pipe = producer->pipe, produce = std::move(produce)] {
     try {
       produce([&pipe](const char *data, size_t size) { return pipe->Write(data, size); });
       pipe->Finish();
@@ -175,30 +189,58 @@ void RequestContext::SendStream(const std::string &content_type, std::function<v
       pipe->Fail(std::current_exception());
     }
   });
-  auto start = pipe->WaitForStart();
-  if (start == StreamPipe::Start::kFailed) {
-    producer->join();
-    std::rethrow_exception(pipe->error());
+  if (producer->pipe->WaitForStart() == StreamPipe::Start::kFailed) {
+    producer->thread.join();
+    std::rethrow_exception(producer->pipe->error());
   }
+  return producer;
+}
+
+void RequestContext::SendStream(const std::string &content_type, std::function<void(const ByteSink &)> produce) {
+  auto producer = StartProducer(std::move(produce));
   response.status = 200;
   auto *counter = bytes_out;
   response.set_chunked_content_provider(
       content_type,
-      [pipe, counter](size_t, httplib::DataSink &sink) {
-        auto chunk = pipe->Read();
+      [producer, counter](size_t, httplib::DataSink &sink) {
+        auto chunk = producer->pipe->Read();
         if (!chunk) {
           // A failure mid-stream must not look like a complete result: end without the last chunk.
-          if (pipe->failed()) return false;
+          if (producer->pipe->failed()) return false;
           sink.done();
           return true;
         }
         if (counter) *counter += chunk->size();
         return sink.write(chunk->data(), chunk->size());
       },
-      [pipe, producer](bool) {
-        pipe->Cancel();
-        if (producer->joinable()) producer->join();
-      });
+      [producer](bool) { producer->pipe->Cancel(); });
+}
+
+void RequestContext::SendSized(int status, const std::string &content_type, uint64_t length,
+                               std::function<void(const ByteSink &)> produce) {
+  response.status = status;
+  if (length == 0) {
+    response.set_content("", content_type);
+    return;
+  }
+  if (request.method == "HEAD") {
+    // httplib sends the headers of a provider's body, never the body itself, for HEAD.
+    response.set_content_provider(length, content_type, [](size_t, size_t, httplib::DataSink &) { return false; });
+    return;
+  }
+  auto producer = StartProducer(std::move(produce));
+  auto *counter = bytes_out;
+  response.set_content_provider(
+      length, content_type,
+      [producer, counter](size_t, size_t remaining, httplib::DataSink &sink) {
+        auto chunk = producer->pipe->Read();
+        // Ended short, failed, or more than announced: the client must see a cut connection, never
+        // a body that looks whole.
+        if (!chunk || chunk->size() > remaining) return false;
+        if (counter) *counter += chunk->size();
+        return sink.write(chunk->data(), chunk->size());
+      },
+      [producer](bool) { producer->pipe->Cancel(); });
 }
 
 // --- server ----------------------------------------------------------------------------------
@@ -207,7 +249,7 @@ class Server::Impl {
  public:
   Impl(const Config &config, Services services) : config_(config), services_(services) {
     for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_),
-                        MaintenanceRoutes(services_, config_), ServerRoutes()}) {
+                        MaintenanceRoutes(services_, config_), FileRoutes(services_, config_), ServerRoutes()}) {
       for (auto &route : routes) routes_.push_back(std::move(route));
     }
     server_.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
@@ -218,18 +260,8 @@ class Server::Impl {
     server_.set_read_timeout(60, 0);
     server_.set_write_timeout(60, 0);
 
-    server_.set_pre_routing_handler([this](const httplib::Request &request, httplib::Response &response) {
-      current_route = "unmatched";
-      request_start_ = std::chrono::steady_clock::now();
-      request_id_ = SafeRequestId(request);
-      response.set_header("X-Request-Id", request_id_);
-      if (draining_.load()) {
-        response.set_header("Connection", "close");
-        SendProblem(response, 503, "the server is shutting down", request.path);
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
+    server_.set_pre_routing_handler(
+        [this](const httplib::Request &request, httplib::Response &response) { return PreRoute(request, response); });
     auto plain = [this](const httplib::Request &request, httplib::Response &response) {
       Dispatch(request, response, nullptr);
     };
@@ -242,8 +274,19 @@ class Server::Impl {
     server_.Put(".*", streamed);
     server_.Patch(".*", streamed);
     // httplib calls this for every status >= 400; only its own errors (no body yet) need a problem.
-    server_.set_error_handler([](const httplib::Request &request, httplib::Response &response) {
+    server_.set_error_handler([this](const httplib::Request &request, httplib::Response &response) {
       if (!response.body.empty() || response.content_provider_) return;
+      if (response.status == 416 && (request.method == "GET" || request.method == "HEAD")) {
+        // httplib refuses a Range header it cannot parse before routing; RFC 9110 says to ignore
+        // it, so the request is served as if it had none (ranges are parsed by the object routes).
+        auto &unconst = const_cast<httplib::Request &>(request);
+        unconst.ranges.clear();
+        response.status = -1;
+        if (PreRoute(request, response) == httplib::Server::HandlerResponse::Unhandled) {
+          Dispatch(request, response, nullptr);
+        }
+        return;
+      }
       SendProblem(response, response.status,
                   response.status == 413 ? "request body too large" : "the request could not be served",
                   request.path);
@@ -290,6 +333,23 @@ class Server::Impl {
   }
 
  private:
+  httplib::Server::HandlerResponse PreRoute(const httplib::Request &request, httplib::Response &response) {
+    current_route = "unmatched";
+    // Ranges are the object routes' business (api/object_http.hpp); httplib would otherwise cut
+    // every response body, JSON included, to the requested ranges. The Request is httplib's own
+    // non-const object, lent to us as const.
+    const_cast<httplib::Request &>(request).ranges.clear();
+    request_start_ = std::chrono::steady_clock::now();
+    request_id_ = SafeRequestId(request);
+    response.set_header("X-Request-Id", request_id_);
+    if (draining_.load()) {
+      response.set_header("Connection", "close");
+      SendProblem(response, 503, "the server is shutting down", request.path);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
+
   // Counts a request as in flight until its response, streamed or not, is fully sent.
   struct InFlight {
     explicit InFlight(Impl &impl) : impl(impl) { impl.in_flight_++; }

@@ -57,6 +57,9 @@ void AddLakeOptions(CLI::App &serve, Config &config) {
 void AddServeOptions(CLI::App &serve, Config &config) {
   AddLakeOptions(serve, config);
   serve.add_option("--listen", config.listen, "host:port to listen on")->envname("DUCKLAKE_LISTEN");
+  serve.add_option("--public-url", config.public_url,
+                   "URL clients reach this server at, for presigned URLs (default: http://<Host header>)")
+      ->envname("DUCKLAKE_PUBLIC_URL");
   serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
   serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
       ->envname("DUCKLAKE_HTTP_THREADS")
@@ -148,6 +151,7 @@ struct LakeRuntime {
     lake = std::make_unique<Lake>(*meta);
     tables = std::make_unique<TableService>(*lake, *engine, *store);
     maintenance = std::make_unique<Maintenance>(*tables, *store);
+    files = std::make_unique<FileService>(*meta, *store);
   }
 
   std::unique_ptr<MetaStore> meta;
@@ -157,6 +161,7 @@ struct LakeRuntime {
   std::unique_ptr<Lake> lake;
   std::unique_ptr<TableService> tables;
   std::unique_ptr<Maintenance> maintenance;
+  std::unique_ptr<FileService> files;
 };
 
 int Serve(Config config) {
@@ -171,7 +176,7 @@ int Serve(Config config) {
   InitLogging(config.log_format, config.log_level);
   LakeRuntime lake(config);
   Server server(config, Services{*lake.meta, *lake.store, *lake.engine, *lake.lake, *lake.tables, *lake.maintenance,
-                                 &lake.store->counters()});
+                                 *lake.files, &lake.store->counters()});
   std::optional<MaintenanceScheduler> scheduler;
   if (config.maintenance_interval_s > 0) {
     MaintenancePolicy policy;

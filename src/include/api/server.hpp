@@ -7,6 +7,7 @@
 
 #include "common/config.hpp"
 #include "engine/engine.hpp"
+#include "files/file_service.hpp"
 #include "lake/lake.hpp"
 #include "lake/maintenance.hpp"
 #include "lake/table_service.hpp"
@@ -23,6 +24,7 @@ struct Services {
   Lake &lake;
   TableService &tables;
   Maintenance &maintenance;
+  FileService &files;
   const StoreCounters *store_counters = nullptr;  // object-store traffic for /metrics, if metered
 };
 
