@@ -15,7 +15,7 @@ from httpsupport import BACKEND, BINARY, Api, ServerProcess, serving, unique_nam
 _LOG_OFFSETS = pytest.StashKey[dict]()
 
 # Tests of the production backends themselves need PostgreSQL and S3.
-collect_ignore = ["test_shared_lake.py"] if BACKEND != "postgres-s3" else []
+collect_ignore = ["test_shared_lake.py", "test_files_outage.py"] if BACKEND != "postgres-s3" else []
 
 
 def pytest_sessionstart(session):
