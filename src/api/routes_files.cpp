@@ -23,6 +23,7 @@ nlohmann::json MapJson(const StringMap &map) {
 
 nlohmann::json VolumeJson(const VolumeInfo &volume) {
   return {{"name", volume.name},
+          {"bucket", volume.bucket.empty() ? nlohmann::json() : nlohmann::json(volume.bucket)},
           {"location", volume.location},
           {"description", volume.description},
           {"owner", volume.owner},
@@ -353,9 +354,11 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
       {"POST", "/api/v1/volumes",
        [&files](RequestContext &ctx) {
          auto body = ctx.JsonBody();
-         RejectUnknownFields(body, {"name", "description", "owner", "tags"});
+         RejectUnknownFields(body, {"name", "bucket", "description", "owner", "tags"});
          if (!body.contains("name")) throw Error(ErrorKind::kInvalidInput, "field 'name' is required");
-         auto volume = files.CreateVolume(StringField(body["name"], "name"), VolumeFields(body), CommitOf(ctx).author);
+         auto fields = VolumeFields(body);
+         if (body.contains("bucket")) fields.bucket = StringField(body["bucket"], "bucket");
+         auto volume = files.CreateVolume(StringField(body["name"], "name"), fields, CommitOf(ctx).author);
          ctx.SendJson(201, VolumeJson(volume));
        }},
       {"GET", "/api/v1/volumes/{vol}",

@@ -248,7 +248,7 @@ void IngestFromObject(RequestContext &ctx, Lake &lake, TableService &tables, Fil
   request.commit = CommitOf(ctx);
   auto source = fmt::format("{}@{}", from, object.etag);
   if (!request.commit.message) request.commit.message = "ingest from " + source;
-  request.upload_path = Engine::ObjectPath(files.StoreKey(files.GetVolume(volume), key));
+  request.upload_path = files.EnginePath(files.GetVolume(volume), key);
   auto result = tables.Ingest(request);
   SendIngestResult(ctx, result, {{"source", {{"volume", volume}, {"key", key}, {"etag", object.etag}}}});
 }

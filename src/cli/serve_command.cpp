@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "storage/bucket_stores.hpp"
 #include "storage/metered_store.hpp"
 #include "storage/s3_store.hpp"
 
@@ -113,8 +114,9 @@ std::string MetadataPassword(const Config &config) {
   return password ? password : "";
 }
 
-std::unique_ptr<ObjectStore> OpenStore(const Config &config) {
-  if (config.storage_url.rfind("s3://", 0) != 0) return OpenObjectStore(config.storage_url);
+// The lake's S3 settings, or nullopt when its storage is local.
+std::optional<S3Options> LakeS3Options(const Config &config) {
+  if (config.storage_url.rfind("s3://", 0) != 0) return std::nullopt;
   auto options = S3OptionsFromUrl(config.storage_url);
   if (!config.s3_endpoint.empty()) options.endpoint = config.s3_endpoint;
   if (!config.s3_region.empty()) options.region = config.s3_region;
@@ -127,7 +129,12 @@ std::unique_ptr<ObjectStore> OpenStore(const Config &config) {
     throw Error(ErrorKind::kInvalidInput,
                 "S3 storage needs credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the --s3-* flags");
   }
-  return std::make_unique<S3Store>(std::move(options));
+  return options;
+}
+
+std::unique_ptr<ObjectStore> OpenStore(const std::optional<S3Options> &s3, const Config &config) {
+  if (!s3) return OpenObjectStore(config.storage_url);
+  return std::make_unique<S3Store>(*s3);
 }
 
 // The lake's parts, opened from the configuration, in dependency order.
@@ -140,23 +147,27 @@ struct LakeRuntime {
     config.data_dir = data_dir;
     meta = OpenMetaStore(config.metadata_url, MetadataPassword(config));
     MigrateMetaStore(*meta);
-    backend_store = OpenStore(config);
+    auto s3 = LakeS3Options(config);
+    backend_store = OpenStore(s3, config);
     store = std::make_unique<MeteredStore>(*backend_store);
+    buckets = std::make_unique<BucketStores>(s3);
     std::filesystem::create_directories(data_dir + "/staging");
     EngineOptions engine_options;
     engine_options.memory_limit = config.memory_limit;
     engine_options.threads = config.threads;
     engine_options.staging_dir = data_dir + "/staging";
+    engine_options.buckets = buckets.get();
     engine = std::make_unique<Engine>(*store, engine_options);
     lake = std::make_unique<Lake>(*meta);
     tables = std::make_unique<TableService>(*lake, *engine, *store);
     maintenance = std::make_unique<Maintenance>(*tables, *store);
-    files = std::make_unique<FileService>(*meta, *store);
+    files = std::make_unique<FileService>(*meta, *store, buckets.get());
   }
 
   std::unique_ptr<MetaStore> meta;
   std::unique_ptr<ObjectStore> backend_store;
   std::unique_ptr<MeteredStore> store;
+  std::unique_ptr<BucketStores> buckets;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Lake> lake;
   std::unique_ptr<TableService> tables;

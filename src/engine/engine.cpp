@@ -203,7 +203,7 @@ class Engine::Impl {
     config.replacement_scans.emplace_back(ReplacementScan, duckdb::make_uniq<ScanData>(this));
     db_ = std::make_unique<duckdb::DuckDB>(nullptr, &config);
     auto &fs = db_->instance->GetFileSystem();
-    fs.RegisterSubSystem(duckdb::make_uniq<StoreFileSystem>(store_));
+    fs.RegisterSubSystem(duckdb::make_uniq<StoreFileSystem>(store_, options_.buckets));
     auto output = duckdb::make_uniq<OutputFileSystem>();
     output_fs_ = output.get();
     fs.RegisterSubSystem(std::move(output));
@@ -219,8 +219,9 @@ class Engine::Impl {
              std::string("SET preserve_insertion_order = true"),
              // Lake data files are immutable (new name per write), so their footers can be cached.
              std::string("SET parquet_metadata_cache = true"),
-             fmt::format("SET allowed_directories = [{}, {}, {}{}]", QuoteLiteral(StoreFileSystem::kPrefix),
-                         QuoteLiteral(OutputFileSystem::kPrefix), QuoteLiteral(InputFileSystem::kPrefix), staging),
+             fmt::format("SET allowed_directories = [{}, {}, {}, {}{}]", QuoteLiteral(StoreFileSystem::kPrefix),
+                         QuoteLiteral(StoreFileSystem::kBucketPrefix), QuoteLiteral(OutputFileSystem::kPrefix),
+                         QuoteLiteral(InputFileSystem::kPrefix), staging),
              std::string("SET enable_external_access = false"),
              std::string("SET lock_configuration = true"),
          }) {
@@ -318,7 +319,8 @@ class Engine::Impl {
   // --- errors --------------------------------------------------------------------------------------
 
   std::string Sanitize(std::string message) const {
-    for (const std::string &secret : {std::string(StoreFileSystem::kPrefix), std::string(OutputFileSystem::kPrefix),
+    for (const std::string &secret : {std::string(StoreFileSystem::kPrefix), std::string(StoreFileSystem::kBucketPrefix),
+                                      std::string(OutputFileSystem::kPrefix),
                                       std::string(InputFileSystem::kPrefix),
                                       options_.staging_dir + "/", options_.staging_dir}) {
       if (secret.empty()) continue;
@@ -909,6 +911,10 @@ void Engine::ReadFile(const std::string &path, UploadFormat format, const QueryO
 }
 
 std::string Engine::ObjectPath(const std::string &key) { return StoreFileSystem::PathOf(key); }
+
+std::string Engine::BucketPath(const std::string &bucket, const std::string &key) {
+  return StoreFileSystem::BucketPathOf(bucket, key);
+}
 
 void Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
                                 const ByteSink &sink) {

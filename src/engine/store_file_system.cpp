@@ -7,8 +7,6 @@
 namespace ducklake {
 namespace {
 
-std::string KeyOf(const std::string &path) { return path.substr(std::strlen(StoreFileSystem::kPrefix)); }
-
 // DuckDB reports its own exception types; keep the store's message, which names no server path.
 template <typename Action>
 auto Translate(Action &&action) -> decltype(action()) {
@@ -32,6 +30,7 @@ class StoreHandle : public duckdb::FileHandle {
     }
   }
 
+  ObjectStore *store = nullptr;
   std::string key;
   ObjectInfo info;                        // for reads
   std::unique_ptr<ObjectWriter> writer;   // for writes
@@ -40,16 +39,26 @@ class StoreHandle : public duckdb::FileHandle {
 
 }  // namespace
 
+StoreFileSystem::Target StoreFileSystem::Resolve(const std::string &path) {
+  if (path.rfind(kPrefix, 0) == 0) return {store_, path.substr(std::strlen(kPrefix))};
+  auto rest = path.substr(std::strlen(kBucketPrefix));
+  auto slash = rest.find('/');
+  if (!buckets_ || slash == std::string::npos) throw duckdb::IOException("No files found that match the pattern");
+  return {Translate([&]() -> ObjectStore & { return buckets_->Open(rest.substr(0, slash)); }), rest.substr(slash + 1)};
+}
+
 duckdb::unique_ptr<duckdb::FileHandle> StoreFileSystem::OpenFile(const std::string &path, duckdb::FileOpenFlags flags,
                                                                  duckdb::optional_ptr<duckdb::FileOpener>) {
   auto handle = duckdb::make_uniq<StoreHandle>(*this, path, flags);
-  handle->key = KeyOf(path);
+  auto target = Resolve(path);
+  handle->store = &target.store;
+  handle->key = target.key;
   if (flags.OpenForWriting()) {
     if (flags.OpenForReading()) throw duckdb::IOException("lake objects are opened either to read or to write");
-    handle->writer = Translate([&] { return store_.Put(handle->key); });
+    handle->writer = Translate([&] { return handle->store->Put(handle->key); });
   } else {
     try {
-      handle->info = store_.Head(handle->key);
+      handle->info = handle->store->Head(handle->key);
     } catch (const Error &error) {
       if (error.kind() == ErrorKind::kNotFound && flags.ReturnNullIfNotExists()) return nullptr;
       Translate([&]() -> int { throw; });
@@ -63,12 +72,12 @@ void StoreFileSystem::Read(duckdb::FileHandle &handle, void *buffer, int64_t nr_
   auto *out = static_cast<char *>(buffer);
   uint64_t copied = 0;
   Translate([&] {
-    return store_.Get(store_handle.key, ByteRange{location, static_cast<uint64_t>(nr_bytes)},
-                      [&](const char *data, size_t size) {
-                        std::memcpy(out + copied, data, size);
-                        copied += size;
-                        return true;
-                      });
+    return store_handle.store->Get(store_handle.key, ByteRange{location, static_cast<uint64_t>(nr_bytes)},
+                                   [&](const char *data, size_t size) {
+                                     std::memcpy(out + copied, data, size);
+                                     copied += size;
+                                     return true;
+                                   });
   });
   if (copied != static_cast<uint64_t>(nr_bytes)) {
     throw duckdb::IOException("short read of a lake object (it changed or was truncated)");
@@ -116,7 +125,8 @@ std::string StoreFileSystem::GetVersionTag(duckdb::FileHandle &handle) { return 
 
 bool StoreFileSystem::FileExists(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener>) {
   try {
-    store_.Head(KeyOf(filename));
+    auto target = Resolve(filename);
+    target.store.Head(target.key);
     return true;
   } catch (const Error &error) {
     if (error.kind() == ErrorKind::kNotFound) return false;
@@ -125,8 +135,9 @@ bool StoreFileSystem::FileExists(const std::string &filename, duckdb::optional_p
 }
 
 void StoreFileSystem::RemoveFile(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener>) {
+  auto target = Resolve(filename);
   Translate([&] {
-    store_.Delete(KeyOf(filename));
+    target.store.Delete(target.key);
     return 0;
   });
 }

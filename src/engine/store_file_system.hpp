@@ -1,10 +1,12 @@
 #pragma once
-// A DuckDB FileSystem for "ducklake-store://<key>" paths over an ObjectStore: DuckDB reads lake
-// Parquet files with positional (range) reads and writes new ones as streamed, atomic object
-// writes that become visible when DuckDB closes the file. The ETag is the version tag, so DuckDB's
+// A DuckDB FileSystem for "ducklake-store://<key>" paths over the lake's ObjectStore, and
+// "ducklake-bucket://<bucket>/<key>" paths over the stores of BucketStores: DuckDB reads Parquet
+// files with positional (range) reads and writes new ones as streamed, atomic object writes that
+// become visible when DuckDB closes the file. The ETag is the version tag, so DuckDB's
 // caches never serve bytes of an overwritten object. Engine-private; thread-safe.
 
 #include "duckdb/common/file_system.hpp"
+#include "storage/bucket_stores.hpp"
 #include "storage/object_store.hpp"
 
 namespace ducklake {
@@ -12,10 +14,15 @@ namespace ducklake {
 class StoreFileSystem : public duckdb::FileSystem {
  public:
   static constexpr const char *kPrefix = "ducklake-store://";
+  static constexpr const char *kBucketPrefix = "ducklake-bucket://";
 
-  explicit StoreFileSystem(ObjectStore &store) : store_(store) {}
+  // `buckets` may be null (no bucket paths then).
+  StoreFileSystem(ObjectStore &store, BucketStores *buckets) : store_(store), buckets_(buckets) {}
 
   static std::string PathOf(const std::string &key) { return kPrefix + key; }
+  static std::string BucketPathOf(const std::string &bucket, const std::string &key) {
+    return kBucketPrefix + bucket + "/" + key;
+  }
 
   duckdb::unique_ptr<duckdb::FileHandle> OpenFile(const std::string &path, duckdb::FileOpenFlags flags,
                                                   duckdb::optional_ptr<duckdb::FileOpener> opener) override;
@@ -35,13 +42,22 @@ class StoreFileSystem : public duckdb::FileSystem {
   duckdb::vector<duckdb::OpenFileInfo> Glob(const std::string &path, duckdb::FileOpener *opener) override;
   void Seek(duckdb::FileHandle &handle, duckdb::idx_t location) override;
   duckdb::idx_t SeekPosition(duckdb::FileHandle &handle) override;
-  bool CanHandleFile(const std::string &path) override { return path.rfind(kPrefix, 0) == 0; }
+  bool CanHandleFile(const std::string &path) override {
+    return path.rfind(kPrefix, 0) == 0 || path.rfind(kBucketPrefix, 0) == 0;
+  }
   bool CanSeek() override { return true; }
   bool OnDiskFile(duckdb::FileHandle &handle) override { return false; }
   std::string GetName() const override { return "StoreFileSystem"; }
 
  private:
+  struct Target {
+    ObjectStore &store;
+    std::string key;
+  };
+  Target Resolve(const std::string &path);
+
   ObjectStore &store_;
+  BucketStores *buckets_;
 };
 
 }  // namespace ducklake

@@ -8,6 +8,7 @@
 #include "common/time.hpp"
 #include "files/object_rows.hpp"
 #include "files/preview.hpp"
+#include "engine/engine.hpp"
 
 namespace ducklake {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 constexpr size_t kMaxVolumeName = 63;
 constexpr size_t kMaxFieldBytes = 4096;
 constexpr const char *kVolumeColumns =
-    "volume_id, name, location, description, owner, tags, created_by, created_ms, updated_ms";
+    "volume_id, name, bucket, location, description, owner, tags, created_by, created_ms, updated_ms";
 
 void ValidateVolumeName(const std::string &name) {
   bool valid = !name.empty() && name.size() <= kMaxVolumeName && std::isalnum(static_cast<unsigned char>(name.front()));
@@ -83,13 +84,14 @@ VolumeInfo VolumeFromRow(const SqlRow &row) {
   VolumeInfo volume;
   volume.id = row.Int(0);
   volume.name = row.String(1);
-  volume.location = row.String(2);
-  volume.description = row.String(3);
-  volume.owner = row.String(4);
-  volume.tags = MapFromJson(row.String(5));
-  volume.created_by = row.String(6);
-  volume.created_ms = row.Int(7);
-  volume.updated_ms = row.Int(8);
+  volume.bucket = row.String(2);
+  volume.location = row.String(3);
+  volume.description = row.String(4);
+  volume.owner = row.String(5);
+  volume.tags = MapFromJson(row.String(6));
+  volume.created_by = row.String(7);
+  volume.created_ms = row.Int(8);
+  volume.updated_ms = row.Int(9);
   return volume;
 }
 
@@ -107,7 +109,8 @@ VolumeInfo FileService::CreateVolume(const std::string &name, const VolumeChange
   ValidateVolumeName(name);
   VolumeInfo volume;
   volume.name = name;
-  volume.location = "volumes/" + name + "/";
+  volume.bucket = fields.bucket.value_or("");
+  volume.location = volume.bucket.empty() ? "volumes/" + name + "/" : "";
   volume.description = fields.description.value_or("");
   volume.owner = fields.owner.value_or(created_by);
   volume.tags = fields.tags.value_or(StringMap{});
@@ -116,13 +119,20 @@ VolumeInfo FileService::CreateVolume(const std::string &name, const VolumeChange
   ValidateText(volume.description, "description");
   ValidateText(volume.owner, "owner");
   ValidateTags(volume.tags);
+  if (!volume.bucket.empty()) {
+    if (!buckets_) throw Error(ErrorKind::kInvalidInput, "a volume with a bucket of its own needs S3 storage");
+    StoreOf(volume);  // creates the bucket: a volume is never recorded on a store that cannot be reached
+  }
   auto txn = meta_.Begin(TransactionMode::kWrite);
   if (!txn->Query("SELECT 1 FROM dl_volume WHERE name = ?", {name}).empty()) {
     throw MakeError(ErrorKind::kConflict, "volume '{}' already exists", name);
   }
+  if (!volume.bucket.empty() && !txn->Query("SELECT 1 FROM dl_volume WHERE bucket = ?", {volume.bucket}).empty()) {
+    throw MakeError(ErrorKind::kConflict, "bucket '{}' already belongs to a volume", volume.bucket);
+  }
   volume.id = txn->Query("SELECT COALESCE(MAX(volume_id), 0) + 1 FROM dl_volume")[0].Int(0);
-  txn->Execute(fmt::format("INSERT INTO dl_volume ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", kVolumeColumns),
-               {volume.id, volume.name, volume.location, volume.description, volume.owner, MapToJson(volume.tags),
+  txn->Execute(fmt::format("INSERT INTO dl_volume ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kVolumeColumns),
+               {volume.id, volume.name, volume.bucket, volume.location, volume.description, volume.owner, MapToJson(volume.tags),
                 volume.created_by, volume.created_ms, volume.updated_ms});
   txn->Commit();
   return volume;
@@ -171,18 +181,18 @@ void FileService::DeleteVolume(const std::string &name, bool force) {
     auto txn = meta_.Begin(TransactionMode::kRead);
     bool indexed = !txn->Query("SELECT 1 FROM dl_object WHERE volume_id = ? LIMIT 1", {volume.id}).empty() ||
                    !txn->Query("SELECT 1 FROM dl_upload WHERE volume_id = ? LIMIT 1", {volume.id}).empty();
-    if (indexed || !store_.List(volume.location, "", "", 1).objects.empty()) {
+    if (indexed || !StoreOf(volume).List(volume.location, "", "", 1).objects.empty()) {
       throw MakeError(ErrorKind::kConflict, "volume '{}' is not empty; delete it with force=true", name);
     }
   }
   for (const auto &upload : ListUploads(name)) AbortUpload(name, upload.upload_id);
   // Store first, then the rows of what is gone: at every step each row names a stored object.
   while (true) {
-    auto page = store_.List(volume.location, "", "", kStorePage);
+    auto page = StoreOf(volume).List(volume.location, "", "", kStorePage);
     if (page.objects.empty()) break;
     std::vector<std::string> keys;
     for (const auto &object : page.objects) keys.push_back(object.key);
-    store_.DeleteMany(keys);
+    StoreOf(volume).DeleteMany(keys);
     auto txn = meta_.Begin(TransactionMode::kWrite);
     for (const auto &key : keys) DeleteObjectRow(*txn, volume.id, key.substr(volume.location.size()));
     txn->Commit();
@@ -199,6 +209,17 @@ std::string FileService::StoreKey(const VolumeInfo &volume, const std::string &k
   auto store_key = volume.location + key;
   ValidateKey(store_key);
   return store_key;
+}
+
+ObjectStore &FileService::StoreOf(const VolumeInfo &volume) {
+  if (volume.bucket.empty()) return store_;
+  if (!buckets_) throw Error(ErrorKind::kUnavailable, "this server has no access to volumes with their own bucket");
+  return buckets_->Open(volume.bucket);
+}
+
+std::string FileService::EnginePath(const VolumeInfo &volume, const std::string &key) const {
+  auto store_key = StoreKey(volume, key);
+  return volume.bucket.empty() ? Engine::ObjectPath(store_key) : Engine::BucketPath(volume.bucket, store_key);
 }
 
 // --- the index -------------------------------------------------------------------------------
@@ -296,7 +317,7 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     std::optional<Digest> md5, sha256;
     if (request.expected_md5) md5.emplace(DigestAlgorithm::kMd5);
     if (request.expected_sha256) sha256.emplace(DigestAlgorithm::kSha256);
-    auto writer = store_.Put(store_key);
+    auto writer = StoreOf(volume).Put(store_key);
     body([&](const char *data, size_t size) {
       if (md5) md5->Update(data, size);
       if (sha256) sha256->Update(data, size);
@@ -338,7 +359,7 @@ ObjectRecord FileService::Stat(const std::string &volume_name, const std::string
     if (auto record = LoadObject(*txn, volume.id, key)) return *record;
   }
   // Written behind DuckLake's back (a presigned S3 upload, another tool): index it now.
-  auto info = store_.Head(StoreKey(volume, key));
+  auto info = StoreOf(volume).Head(StoreKey(volume, key));
   ObjectRecord record;
   record.key = key;
   record.size = info.size;
@@ -351,7 +372,8 @@ ObjectRecord FileService::Stat(const std::string &volume_name, const std::string
 
 void FileService::Read(const std::string &volume_name, const ObjectRecord &object, std::optional<ByteRange> range,
                        const ByteSink &sink) {
-  auto info = store_.Get(StoreKey(GetVolume(volume_name), object.key), range, sink);
+  auto volume = GetVolume(volume_name);
+  auto info = StoreOf(volume).Get(StoreKey(volume, object.key), range, sink);
   if (info.etag != object.etag) {
     // Replaced meanwhile (or behind the index's back): the reader must not take the bytes as the
     // version it was promised.
@@ -367,8 +389,9 @@ void FileService::Delete(const std::string &volume_name, const std::string &key)
     auto txn = meta_.Begin(TransactionMode::kRead);
     indexed = LoadObject(*txn, volume.id, key).has_value();
   }
-  if (!indexed) store_.Head(store_key);  // kNotFound when it is nowhere
-  store_.Delete(store_key);
+  auto &store = StoreOf(volume);
+  if (!indexed) store.Head(store_key);  // kNotFound when it is nowhere
+  store.Delete(store_key);
   auto txn = meta_.Begin(TransactionMode::kWrite);
   DeleteObjectRow(*txn, volume.id, key);
   txn->Commit();
@@ -382,7 +405,20 @@ ObjectRecord FileService::Copy(const std::string &volume_name, const std::string
   auto from_key = StoreKey(from, key);
   auto target_key = StoreKey(to, to_key);
   if (from_key == target_key) throw Error(ErrorKind::kInvalidInput, "an object cannot be copied onto itself");
-  auto info = store_.Copy(from_key, target_key);
+  auto &from_store = StoreOf(from);
+  auto &to_store = StoreOf(to);
+  ObjectInfo info;
+  if (&from_store == &to_store) {
+    info = from_store.Copy(from_key, target_key);
+  } else {
+    // Between buckets: streamed through this server, never whole in memory.
+    auto writer = to_store.Put(target_key);
+    from_store.Get(from_key, std::nullopt, [&writer](const char *data, size_t size) {
+      writer->Append(data, size);
+      return true;
+    });
+    info = writer->Commit();
+  }
   ObjectRecord record = source;
   record.key = to_key;
   record.size = info.size;
@@ -395,7 +431,7 @@ ObjectRecord FileService::Copy(const std::string &volume_name, const std::string
                  [&](MetaTransaction &txn) { SaveTags(txn, to.id, to_key, source.tags); });
   record.tags = source.tags;
   if (move) {
-    store_.Delete(from_key);
+    from_store.Delete(from_key);
     auto txn = meta_.Begin(TransactionMode::kWrite);
     DeleteObjectRow(*txn, from.id, key);
     txn->Commit();

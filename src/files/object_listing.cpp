@@ -164,7 +164,7 @@ ReconcileReport FileService::Reconcile(const std::string &volume_name, bool dry_
   std::string store_cursor, low;
   bool last_page = false;
   while (!last_page) {
-    auto page = store_.List(volume.location, "", store_cursor, kStorePage);
+    auto page = StoreOf(volume).List(volume.location, "", store_cursor, kStorePage);
     store_cursor = page.next_cursor;
     last_page = store_cursor.empty();
     std::map<std::string, ObjectInfo> stored;

@@ -60,7 +60,7 @@ nlohmann::json PreviewObject(FileService &files, Engine &engine, const std::stri
     query.timeout_ms = 30000;
     std::string json;
     try {
-      engine.ReadFile(Engine::ObjectPath(files.StoreKey(files.GetVolume(volume), object.key)), *format, query,
+      engine.ReadFile(files.EnginePath(files.GetVolume(volume), object.key), *format, query,
                       [&json](const char *data, size_t size) {
                         json.append(data, size);
                         return true;

@@ -64,7 +64,7 @@ UploadInfo FileService::CreateUpload(const std::string &volume_name, const std::
   info.metadata = metadata;
   info.created_by = created_by;
   info.created_ms = NowUnixMs();
-  auto store_upload_id = store_.CreateMultipart(store_key);
+  auto store_upload_id = StoreOf(volume).CreateMultipart(store_key);
   try {
     auto txn = meta_.Begin(TransactionMode::kWrite);
     txn->Execute(
@@ -74,7 +74,7 @@ UploadInfo FileService::CreateUpload(const std::string &volume_name, const std::
          info.created_ms});
     txn->Commit();
   } catch (...) {
-    store_.AbortMultipart(store_key, store_upload_id);
+    StoreOf(volume).AbortMultipart(store_key, store_upload_id);
     throw;
   }
   return info;
@@ -113,7 +113,7 @@ PartInfo FileService::PutPart(const std::string &volume_name, const std::string 
   }
   std::optional<Digest> md5;
   if (expected_md5) md5.emplace(DigestAlgorithm::kMd5);
-  auto writer = store_.PutPart(StoreKey(volume, upload.info.key), upload.store_upload_id, part_number, size);
+  auto writer = StoreOf(volume).PutPart(StoreKey(volume, upload.info.key), upload.store_upload_id, part_number, size);
   body([&](const char *data, size_t length) {
     if (md5) md5->Update(data, length);
     writer->Append(data, length);
@@ -133,7 +133,7 @@ std::vector<PartInfo> FileService::ListParts(const std::string &volume_name, con
     volume = LoadVolume(*txn, volume_name);
     upload = LoadUpload(*txn, volume.id, volume_name, upload_id);
   }
-  return store_.ListParts(StoreKey(volume, upload.info.key), upload.store_upload_id);
+  return StoreOf(volume).ListParts(StoreKey(volume, upload.info.key), upload.store_upload_id);
 }
 
 ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const std::string &upload_id,
@@ -146,9 +146,9 @@ ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const s
     upload = LoadUpload(*txn, volume.id, volume_name, upload_id);
   }
   auto store_key = StoreKey(volume, upload.info.key);
-  if (parts.empty()) parts = store_.ListParts(store_key, upload.store_upload_id);
+  if (parts.empty()) parts = StoreOf(volume).ListParts(store_key, upload.store_upload_id);
   if (parts.empty()) throw Error(ErrorKind::kInvalidInput, "the upload has no parts");
-  auto info = store_.CompleteMultipart(store_key, upload.store_upload_id, parts);
+  auto info = StoreOf(volume).CompleteMultipart(store_key, upload.store_upload_id, parts);
   ObjectRecord record;
   record.key = upload.info.key;
   record.size = info.size;
@@ -170,7 +170,7 @@ void FileService::AbortUpload(const std::string &volume_name, const std::string 
     volume = LoadVolume(*txn, volume_name);
     upload = LoadUpload(*txn, volume.id, volume_name, upload_id);
   }
-  store_.AbortMultipart(StoreKey(volume, upload.info.key), upload.store_upload_id);
+  StoreOf(volume).AbortMultipart(StoreKey(volume, upload.info.key), upload.store_upload_id);
   auto txn = meta_.Begin(TransactionMode::kWrite);
   txn->Execute("DELETE FROM dl_upload WHERE upload_id = ?", {upload_id});
   txn->Commit();
@@ -220,7 +220,7 @@ PresignedUrl FileService::Presign(const std::string &volume_name, const std::str
   presigned.method = method;
   int64_t expires_s = NowUnixMs() / 1000 + expires_in.count();
   presigned.expires_ms = expires_s * 1000;
-  if (auto url = store_.PresignUrl(method, store_key, expires_in, options)) {
+  if (auto url = StoreOf(volume).PresignUrl(method, store_key, expires_in, options)) {
     presigned.url = *url;
     return presigned;
   }

@@ -100,7 +100,7 @@ const std::vector<Migration> &Migrations() {
            // Volumes of files and the index of their objects. Keys compare byte-wise ({KEY}), so
            // listings page in the same order on every backend. Times are Unix milliseconds.
            "CREATE TABLE dl_volume (volume_id BIGINT PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, "
-           "location VARCHAR NOT NULL, description VARCHAR NOT NULL, owner VARCHAR NOT NULL, tags VARCHAR NOT NULL, "
+           "bucket VARCHAR NOT NULL, location VARCHAR NOT NULL, description VARCHAR NOT NULL, owner VARCHAR NOT NULL, tags VARCHAR NOT NULL, "
            "created_by VARCHAR NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)",
            "CREATE TABLE dl_object (volume_id BIGINT NOT NULL, key {KEY} NOT NULL, size BIGINT NOT NULL, "
            "etag VARCHAR NOT NULL, content_type VARCHAR NOT NULL, metadata VARCHAR NOT NULL, "

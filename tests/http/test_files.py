@@ -19,7 +19,7 @@ import zlib
 import pytest
 import requests
 
-from httpsupport import assert_problem, expect_status, poll_until, unique_name
+from httpsupport import BACKEND, assert_problem, expect_status, poll_until, unique_name
 
 
 def vol_name() -> str:
@@ -496,3 +496,27 @@ def test_cleanup_never_touches_volumes(api, vol):
     put(api, vol, "keep/me.txt", b"precious")
     api.maintain("cleanup", orphan_min_age_seconds=0)
     assert api.get(obj(vol, "keep/me.txt")).content == b"precious"
+
+
+def test_a_volume_with_a_bucket_of_its_own(api, ns):
+    name, bucket = vol_name(), unique_name("dl-http").replace("_", "-")
+    if BACKEND != "postgres-s3":
+        # Local storage has no buckets to give a volume.
+        assert_problem(api.post("/api/v1/volumes", json={"name": name, "bucket": bucket}), 400)
+        assert_problem(api.get(f"/api/v1/volumes/{name}"), 404)
+        return
+    assert_problem(api.post("/api/v1/volumes", json={"name": name, "bucket": "Bad_Bucket"}), 400)
+    created = expect_status(api.post("/api/v1/volumes", json={"name": name, "bucket": bucket}), 201).json()
+    assert created["bucket"] == bucket
+    csv = b"id,v\n" + b"".join(f"{i},{i * i}\n".encode() for i in range(100))
+    put(api, name, "data/squares.csv", csv)
+    assert api.get(obj(name, "data/squares.csv"), headers={"Range": "bytes=0-3"}).content == b"id,v"
+    expect_status(api.post(f"/api/v1/namespaces/{ns}/tables/squares/data",
+                           params={"from": f"volumes/{name}/objects/data/squares.csv"}), 201)
+    assert api.rows(f"SELECT sum(v)::BIGINT FROM {ns}.squares") == [[328350]]
+    expect_status(api.sql(f"SELECT * FROM {ns}.squares WHERE id < 10", export={"volume": name, "key": "out/small.parquet"}), 201)
+    preview = api.get(obj(name, "out/small.parquet"), params={"preview": "1"}).json()
+    assert preview["kind"] == "table" and len(preview["rows"]) == 10
+    url = expect_status(api.post(f"/api/v1/volumes/{name}/presign", json={"key": "data/squares.csv"}), 200).json()["url"]
+    assert bucket in url and requests.get(url, timeout=30).content == csv
+    expect_status(api.delete(f"/api/v1/volumes/{name}", params={"force": "true"}), 204)

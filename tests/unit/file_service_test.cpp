@@ -535,6 +535,46 @@ TEST_P(FileServiceTest, PresignedUrlsAreSignedForOneMethodAndKey) {
   replica.VerifyPresigned("vol", "shared.txt", "GET", expires, signature);
 }
 
+TEST_P(FileServiceTest, AVolumeCanHaveABucketOfItsOwn) {
+  VolumeChange fields;
+  fields.bucket = "ducklake-unit-" + RandomHex(6);
+  if (GetParam().store.name == "local") {
+    // No S3 service to make a bucket on.
+    EXPECT_ERROR_KIND(files_->CreateVolume("own", fields, "tester"), ErrorKind::kInvalidInput);
+    EXPECT_ERROR_KIND(files_->GetVolume("own"), ErrorKind::kNotFound);
+    return;
+  }
+  BucketStores buckets(testing::TestS3Options(""));
+  FileService files(*meta_, *store_, &buckets);
+  VolumeChange bad;
+  bad.bucket = "Not_A_Bucket";
+  EXPECT_ERROR_KIND(files.CreateVolume("bad", bad, "tester"), ErrorKind::kInvalidInput);
+  auto volume = files.CreateVolume("own", fields, "tester");
+  EXPECT_EQ(volume.location, "");
+  EXPECT_ERROR_KIND(files.CreateVolume("twin", fields, "tester"), ErrorKind::kConflict);
+
+  PutRequest request;
+  request.volume = "own";
+  request.key = "a/b.txt";
+  files.Put(request, BodyOf("in its own bucket"));
+  // At the bucket's root, not under the lake's prefix.
+  EXPECT_EQ(buckets.Open(*fields.bucket).Head("a/b.txt").size, 17u);
+  Put("lake.txt", "from the lake's store");
+  auto copied = files.Copy("vol", "lake.txt", "own", "copied.txt", false, "tester");
+  EXPECT_EQ(copied.size, 21u);
+  files.Copy("own", "a/b.txt", "vol", "back.txt", true, "tester");
+  EXPECT_EQ(ReadAll("back.txt"), "in its own bucket");
+  auto presigned = files.Presign("own", "copied.txt", "GET", std::chrono::seconds(60), "http://unused", "");
+  EXPECT_NE(presigned.url.find(*fields.bucket), std::string::npos);
+  auto listing = files.List("own", "", "", "", 10);
+  ASSERT_EQ(listing.objects.size(), 1u);
+  EXPECT_EQ(listing.objects[0].key, "copied.txt");
+  EXPECT_EQ(files.Reconcile("own", false).unchanged, 1);
+  files.DeleteVolume("own", true);
+  EXPECT_TRUE(buckets.Open(*fields.bucket).List("", "", "", 10).objects.empty());
+  ExpectConsistent();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FileServiceTest, ::testing::ValuesIn(BackendPairs()),
                          [](const ::testing::TestParamInfo<BackendPair> &info) {
                            return info.param.meta.name + "_" + info.param.store.name;

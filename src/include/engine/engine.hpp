@@ -18,10 +18,13 @@
 
 namespace ducklake {
 
+class BucketStores;
+
 struct EngineOptions {
   std::string memory_limit = "1GB";
   int threads = 2;
   std::string staging_dir;  // local directory of uploads being ingested (absolute)
+  BucketStores *buckets = nullptr;  // stores of other buckets, for BucketPath (must outlive the engine)
 };
 
 // One data file of a lake table as the engine reads it.
@@ -137,8 +140,10 @@ class Engine {
 
   // Streams the rows of a CSV, Parquet, JSON or NDJSON file (a path from ObjectPath) like Query.
   void ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options, const ByteSink &sink);
-  // The engine's path of an object-store key, for ReadFile, DescribeUpload and WriteUpload.
+  // The engine's path of an object-store key, for ReadFile, DescribeUpload and WriteUpload; and
+  // of a key in another bucket (EngineOptions::buckets).
   static std::string ObjectPath(const std::string &key);
+  static std::string BucketPath(const std::string &bucket, const std::string &key);
 
   // The result columns of a query, in lake types (for CREATE TABLE AS).
   std::vector<ColumnDef> DescribeQuery(const std::string &sql, TableResolver &resolver);

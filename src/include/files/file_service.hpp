@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "meta/meta_store.hpp"
+#include "storage/bucket_stores.hpp"
 #include "storage/object_store.hpp"
 
 namespace ducklake {
@@ -26,7 +27,8 @@ using StringMap = std::map<std::string, std::string>;
 struct VolumeInfo {
   int64_t id = 0;
   std::string name;
-  std::string location;  // the store prefix of its objects, "volumes/<name>/"
+  std::string bucket;    // its own bucket (S3 storage only); empty: the lake's store
+  std::string location;  // the prefix of its objects in that store: "volumes/<name>/", or "" in its own bucket
   std::string description;
   std::string owner;
   StringMap tags;
@@ -36,6 +38,7 @@ struct VolumeInfo {
 };
 
 struct VolumeChange {
+  std::optional<std::string> bucket;  // at creation only
   std::optional<std::string> description;
   std::optional<std::string> owner;
   std::optional<StringMap> tags;  // replaces all tags
@@ -131,7 +134,9 @@ class FileService {
   // Create-only uploads reserve their key this long; a crashed upload's reservation then lapses.
   static constexpr int64_t kReservationMs = 6 * 3600 * 1000;
 
-  FileService(MetaStore &meta, ObjectStore &store) : meta_(meta), store_(store) {}
+  // `buckets` (may be null) opens the stores of volumes that have a bucket of their own.
+  FileService(MetaStore &meta, ObjectStore &store, BucketStores *buckets = nullptr)
+      : meta_(meta), store_(store), buckets_(buckets) {}
 
   // --- volumes
   VolumeInfo CreateVolume(const std::string &name, const VolumeChange &fields, const std::string &created_by);
@@ -142,8 +147,10 @@ class FileService {
   // page, then their rows), so an interrupted deletion can be retried.
   void DeleteVolume(const std::string &name, bool force);
 
-  // The object-store key of `key` in `volume` (validated).
+  // The object-store key of `key` in `volume` (validated), the store it is in, and its engine path.
   std::string StoreKey(const VolumeInfo &volume, const std::string &key) const;
+  ObjectStore &StoreOf(const VolumeInfo &volume);
+  std::string EnginePath(const VolumeInfo &volume, const std::string &key) const;
 
   // --- objects
   ObjectRecord Put(const PutRequest &request, const BodySource &body);
@@ -187,8 +194,6 @@ class FileService {
   void VerifyPresigned(const std::string &volume, const std::string &key, const std::string &method,
                        const std::string &expires, const std::string &signature);
 
-  ObjectStore &store() { return store_; }
-
  private:
   VolumeInfo LoadVolume(MetaTransaction &txn, const std::string &name);
   std::optional<ObjectRecord> LoadObject(MetaTransaction &txn, int64_t volume_id, const std::string &key);
@@ -205,6 +210,7 @@ class FileService {
 
   MetaStore &meta_;
   ObjectStore &store_;
+  BucketStores *buckets_;
   std::mutex signing_key_mutex_;
   std::string signing_key_;
 };
