@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "common/digest.hpp"
 #include "common/error.hpp"
 
 namespace ducklake {
@@ -17,31 +18,20 @@ std::vector<unsigned char> RandomBytes(size_t count) {
   return bytes;
 }
 
-std::string ToHex(const unsigned char *data, size_t size) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; i++) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0xf]);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string NewUuid() {
   auto bytes = RandomBytes(16);
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  auto hex = ToHex(bytes.data(), bytes.size());
+  auto hex = HexEncode(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
          hex.substr(20);
 }
 
 std::string RandomHex(size_t count) {
   auto bytes = RandomBytes(count);
-  return ToHex(bytes.data(), bytes.size());
+  return HexEncode(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
 }
 
 }  // namespace ducklake

@@ -104,6 +104,16 @@ std::string XmlEscape(const std::string &text) {
   return out;
 }
 
+// What a write that S3 acknowledged with `etag` produced (S3 answers no size or time).
+ObjectInfo JustWritten(const std::string &key, uint64_t size, const std::string &etag) {
+  ObjectInfo info;
+  info.key = key;
+  info.size = size;
+  info.etag = etag;
+  info.modified_unix_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+  return info;
+}
+
 std::string StripQuotes(std::string etag) {
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
   return etag;
@@ -583,12 +593,7 @@ class S3Writer : public ObjectWriter {
     }
     committed_ = true;
     if (etag.empty()) return store_.Head(key_);  // a service that did not say
-    ObjectInfo info;
-    info.key = key_;
-    info.size = size_;
-    info.etag = etag;
-    info.modified_unix_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
-    return info;
+    return JustWritten(key_, size_, etag);
   }
 
  private:
@@ -679,13 +684,7 @@ class S3PartWriter : public ObjectWriter {
       whole_ = true;
       changed_.notify_all();
     }
-    auto etag = Finish();
-    ObjectInfo info;
-    info.key = key_;
-    info.size = size_;
-    info.etag = etag;
-    info.modified_unix_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
-    return info;
+    return JustWritten(key_, size_, Finish());
   }
 
  private:

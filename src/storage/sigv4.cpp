@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/digest.hpp"
 #include "common/error.hpp"
 
 namespace ducklake {
@@ -65,24 +66,13 @@ std::string UriEncode(std::string_view text, bool encode_slash) {
   return out;
 }
 
-std::string ToHex(std::string_view bytes) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
-}
-
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
     throw Error(ErrorKind::kInternal, "SHA-256 failed");
   }
-  return ToHex(std::string_view(reinterpret_cast<char *>(digest), length));
+  return HexEncode(std::string_view(reinterpret_cast<char *>(digest), length));
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
@@ -117,7 +107,7 @@ std::string SigningKey(const std::string &secret_key, const std::string &date, c
 std::string AuthorizationHeader(const SigV4Request &request, const SigV4Credentials &credentials,
                                 const SigV4Scope &scope, const std::string &amz_date) {
   auto date = amz_date.substr(0, 8);
-  auto signature = ToHex(HmacSha256(SigningKey(credentials.secret_key, date, scope),
+  auto signature = HexEncode(HmacSha256(SigningKey(credentials.secret_key, date, scope),
                                     StringToSign(CanonicalRequest(request), amz_date, scope)));
   return "AWS4-HMAC-SHA256 Credential=" + credentials.access_key + "/" + CredentialScope(date, scope) +
          ", SignedHeaders=" + SignedHeaders(request.headers) + ", Signature=" + signature;
@@ -133,7 +123,7 @@ std::string PresignQuery(SigV4Request request, const SigV4Credentials &credentia
   request.query.emplace_back("X-Amz-Expires", std::to_string(expires_seconds));
   if (!credentials.session_token.empty()) request.query.emplace_back("X-Amz-Security-Token", credentials.session_token);
   request.query.emplace_back("X-Amz-SignedHeaders", SignedHeaders(request.headers));
-  auto signature = ToHex(HmacSha256(SigningKey(credentials.secret_key, date, scope),
+  auto signature = HexEncode(HmacSha256(SigningKey(credentials.secret_key, date, scope),
                                     StringToSign(CanonicalRequest(request), amz_date, scope)));
   return CanonicalQuery(request.query) + "&X-Amz-Signature=" + signature;
 }

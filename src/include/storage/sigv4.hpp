@@ -33,7 +33,6 @@ struct SigV4Request {
 std::string UriEncode(std::string_view text, bool encode_slash);
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
-std::string ToHex(std::string_view bytes);
 
 std::string CanonicalRequest(const SigV4Request &request);
 std::string StringToSign(const std::string &canonical_request, const std::string &amz_date, const SigV4Scope &scope);
