@@ -362,7 +362,14 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          ctx.SendJson(201, VolumeJson(volume));
        }},
       {"GET", "/api/v1/volumes/{vol}",
-       [&files](RequestContext &ctx) { ctx.SendJson(200, VolumeJson(files.GetVolume(ctx.Param("vol")))); }},
+       [&files](RequestContext &ctx) {
+         auto json = VolumeJson(files.GetVolume(ctx.Param("vol")));
+         auto usage = files.Usage(ctx.Param("vol"));
+         json["object_count"] = usage.object_count;
+         json["size_bytes"] = usage.size_bytes;
+         json["open_uploads"] = usage.open_uploads;
+         ctx.SendJson(200, json);
+       }},
       {"PATCH", "/api/v1/volumes/{vol}",
        [&files](RequestContext &ctx) {
          auto body = ctx.JsonBody();

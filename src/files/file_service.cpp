@@ -159,6 +159,17 @@ VolumeInfo FileService::GetVolume(const std::string &name) {
   return LoadVolume(*txn, name);
 }
 
+VolumeUsage FileService::Usage(const std::string &name) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  auto volume = LoadVolume(*txn, name);
+  VolumeUsage usage;
+  auto objects = txn->Query("SELECT count(*), COALESCE(sum(size), 0) FROM dl_object WHERE volume_id = ?", {volume.id});
+  usage.object_count = objects[0].Int(0);
+  usage.size_bytes = objects[0].Int(1);
+  usage.open_uploads = txn->Query("SELECT count(*) FROM dl_upload WHERE volume_id = ?", {volume.id})[0].Int(0);
+  return usage;
+}
+
 VolumeInfo FileService::UpdateVolume(const std::string &name, const VolumeChange &change) {
   if (change.description) ValidateText(*change.description, "description");
   if (change.owner) ValidateText(*change.owner, "owner");

@@ -64,6 +64,10 @@ def test_volume_lifecycle(api):
     assert patched["owner"] == "rita" and patched["description"] == "raw drops"
 
     put(api, name, "a.txt", b"a")
+    put(api, name, "b/c.txt", b"bc")
+    expect_status(api.post(f"/api/v1/volumes/{name}/uploads", json={"key": "d.bin"}), 201)
+    described = expect_status(api.get(f"/api/v1/volumes/{name}"), 200).json()
+    assert (described["object_count"], described["size_bytes"], described["open_uploads"]) == (2, 3, 1)
     assert_problem(api.delete(f"/api/v1/volumes/{name}"), 409)
     expect_status(api.delete(f"/api/v1/volumes/{name}", params={"force": "true"}), 204)
     assert_problem(api.get(f"/api/v1/volumes/{name}"), 404)

@@ -37,6 +37,12 @@ struct VolumeInfo {
   int64_t updated_ms = 0;
 };
 
+struct VolumeUsage {
+  int64_t object_count = 0;
+  int64_t size_bytes = 0;
+  int64_t open_uploads = 0;  // multipart uploads neither completed nor aborted
+};
+
 struct VolumeChange {
   std::optional<std::string> bucket;  // at creation only
   std::optional<std::string> description;
@@ -142,6 +148,8 @@ class FileService {
   VolumeInfo CreateVolume(const std::string &name, const VolumeChange &fields, const std::string &created_by);
   std::vector<VolumeInfo> ListVolumes();
   VolumeInfo GetVolume(const std::string &name);
+  // What the index holds for the volume.
+  VolumeUsage Usage(const std::string &name);
   VolumeInfo UpdateVolume(const std::string &name, const VolumeChange &change);
   // A volume with objects is kConflict unless `force`, which deletes them (store first, page by
   // page, then their rows), so an interrupted deletion can be retried.
