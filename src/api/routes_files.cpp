@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/http.hpp"
+#include "api/maintenance_report.hpp"
 #include "api/object_http.hpp"
 #include "common/digest.hpp"
 #include "common/ids.hpp"
@@ -534,13 +535,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          auto body = ctx.JsonBody(true);
          RejectUnknownFields(body, {"dry_run"});
          bool dry_run = body.contains("dry_run") && BoolField(body["dry_run"], "dry_run");
-         auto report = files.Reconcile(ctx.Param("vol"), dry_run);
-         ctx.SendJson(200, {{"dry_run", dry_run},
-                            {"added", report.added},
-                            {"updated", report.updated},
-                            {"removed", report.removed},
-                            {"unchanged", report.unchanged},
-                            {"stale_reservations", report.stale_reservations}});
+         ctx.SendJson(200, ReconcileReportJson(ctx.Param("vol"), files.Reconcile(ctx.Param("vol"), dry_run), dry_run));
        }},
   };
 }

@@ -33,6 +33,13 @@ nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run) {
 
 nlohmann::json FlushReport(bool dry_run) { return {{"operation", "flush"}, {"dry_run", dry_run}, {"flushed_rows", 0}}; }
 
+nlohmann::json ReconcileReportJson(const std::string &volume, const ReconcileReport &report, bool dry_run) {
+  return {{"operation", "reconcile"},       {"volume", volume},
+          {"dry_run", dry_run},             {"added", report.added},
+          {"updated", report.updated},      {"removed", report.removed},
+          {"unchanged", report.unchanged},  {"stale_reservations", report.stale_reservations}};
+}
+
 namespace {
 
 bool DryRun(const nlohmann::json &body) { return body.contains("dry_run") && BoolField(body["dry_run"], "dry_run"); }

@@ -222,10 +222,11 @@ struct MaintenanceCommand {
   int64_t keep_last = 0;
   int64_t orphan_min_age_s = CleanupOptions{}.orphan_min_age_ms / 1000;
   int64_t scheduled_min_age_s = CleanupOptions{}.scheduled_min_age_ms / 1000;
+  std::string volume;
 };
 
 void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &command) {
-  auto *maintenance = app.add_subcommand("maintenance", "compact, expire, clean up or flush the lake");
+  auto *maintenance = app.add_subcommand("maintenance", "compact, expire, clean up or flush the lake, or reconcile a volume");
   maintenance->require_subcommand(1);
   AddLakeOptions(*maintenance, config);
   maintenance->add_flag("--dry-run", command.dry_run, "report what would be done, change nothing");
@@ -246,6 +247,8 @@ void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &c
                       "seconds since expiry before a file only expired snapshots read is deleted")
       ->check(CLI::Range(int64_t{0}, INT64_MAX / 1000));
   maintenance->add_subcommand("flush", "write out data held outside Parquet (none: commits write Parquet)");
+  auto *reconcile = maintenance->add_subcommand("reconcile", "bring a volume's object index in line with its store");
+  reconcile->add_option("--volume", command.volume, "the volume")->required();
   for (auto *sub : maintenance->get_subcommands({})) {
     // Also accepted after the operation: `ducklake maintenance compact --dry-run`.
     sub->add_flag("--dry-run", command.dry_run, "report what would be done, change nothing");
@@ -280,6 +283,8 @@ int RunMaintenance(Config config, const MaintenanceCommand &command) {
     options.scheduled_min_age_ms = command.scheduled_min_age_s * 1000;
     options.dry_run = command.dry_run;
     report = CleanupReport(lake.maintenance->Cleanup(options), command.dry_run);
+  } else if (command.operation == "reconcile") {
+    report = ReconcileReportJson(command.volume, lake.files->Reconcile(command.volume, command.dry_run), command.dry_run);
   } else {
     report = FlushReport(command.dry_run);
   }

@@ -203,6 +203,9 @@ std::unique_ptr<PostgresStore::Connection> PostgresStore::Acquire(bool *pooled) 
     // libpq's message may name the host, never the password; keep it short and generic anyway.
     throw MakeError(ErrorKind::kUnavailable, "cannot connect to the metadata database at {}", RedactUrl(url_));
   }
+  // libpq prints server notices ("relation ... already exists, skipping") to stderr by default,
+  // which would break the CLI's one-line output and the structured server log; they are routine.
+  PQsetNoticeProcessor(connection->conn, [](void *, const char *) {}, nullptr);
   return connection;
 }
 

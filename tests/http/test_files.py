@@ -19,7 +19,7 @@ import zlib
 import pytest
 import requests
 
-from httpsupport import BACKEND, assert_problem, expect_status, poll_until, unique_name
+from httpsupport import BACKEND, _s3_client, assert_problem, expect_status, poll_until, run_ducklake, unique_name
 
 
 def vol_name() -> str:
@@ -524,3 +524,39 @@ def test_a_volume_with_a_bucket_of_its_own(api, ns):
     url = expect_status(api.post(f"/api/v1/volumes/{name}/presign", json={"key": "data/squares.csv"}), 200).json()["url"]
     assert bucket in url and requests.get(url, timeout=30).content == csv
     expect_status(api.delete(f"/api/v1/volumes/{name}", params={"force": "true"}), 204)
+
+
+def write_behind_the_index(server, key: str, data: bytes):
+    """Writes straight to the server's object store, as another tool would."""
+    if server.s3_prefix:
+        bucket, _, prefix = server.s3_prefix.removeprefix("s3://").partition("/")
+        _s3_client().put_object(Bucket=bucket, Key=prefix + key, Body=data)
+    else:
+        path = server.data_dir / "objects" / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def test_reconcile_through_the_api_and_the_cli(start_server, tmp_path):
+    server = start_server()
+    api = server.api
+    expect_status(api.post("/api/v1/volumes", json={"name": "landing"}), 201)
+    put(api, "landing", "known.txt", b"known")
+    for i in range(3):
+        write_behind_the_index(server, f"volumes/landing/drop/{i}.csv", b"a\n1\n")
+    dry = expect_status(api.post("/api/v1/volumes/landing/reconcile", json={"dry_run": True}), 200).json()
+    assert (dry["operation"], dry["dry_run"], dry["added"], dry["unchanged"]) == ("reconcile", True, 3, 1)
+    assert keys_of(api, "landing") == ["known.txt"]
+
+    base = ["maintenance", "--data-dir", str(server.data_dir), *server.backend_flags]
+    result = run_ducklake([*base, "reconcile", "--volume", "landing"], cwd=tmp_path, env=server.env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["added"], report["removed"], report["unchanged"]) == (3, 0, 1)
+    assert keys_of(api, "landing") == ["drop/0.csv", "drop/1.csv", "drop/2.csv", "known.txt"]
+    assert api.get(obj("landing", "drop/1.csv")).headers["Content-Type"] == "text/csv"
+    again = expect_status(api.post("/api/v1/volumes/landing/reconcile"), 200).json()
+    assert (again["added"], again["updated"], again["removed"], again["unchanged"]) == (0, 0, 0, 4)
+    for bad in (["reconcile"], ["reconcile", "--volume", "missing"], ["reconcile", "--volume", "Bad/Name"]):
+        result = run_ducklake([*base, *bad], cwd=tmp_path, env=server.env)
+        assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, (bad, result.stderr)

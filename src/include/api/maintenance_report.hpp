@@ -1,10 +1,11 @@
 #pragma once
 // The JSON reports of maintenance operations, shared by the HTTP API and the CLI so both say the
-// same thing: what was (or, with dry_run, would be) compacted, expired and deleted.
+// same thing: what was (or, with dry_run, would be) compacted, expired, deleted and reconciled.
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "files/file_service.hpp"
 #include "lake/maintenance.hpp"
 
 namespace ducklake {
@@ -15,5 +16,6 @@ nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run);
 // Every commit writes Parquet directly (no rows are inlined in the metadata database), so a flush
 // has nothing to move; the report says so.
 nlohmann::json FlushReport(bool dry_run);
+nlohmann::json ReconcileReportJson(const std::string &volume, const ReconcileReport &report, bool dry_run);
 
 }  // namespace ducklake
