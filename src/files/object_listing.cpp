@@ -86,7 +86,18 @@ ObjectListing FileService::List(const std::string &volume_name, const std::strin
       start = AfterKey(key);
     }
   }
-  for (auto &object : listing.objects) object.tags = LoadTags(*txn, volume.id, object.key);
+  if (!listing.objects.empty()) {
+    // The page's tags in one query over its key range, not one per object.
+    std::map<std::string, StringMap> tags;
+    for (const auto &row : txn->Query("SELECT key, name, value FROM dl_object_tag WHERE volume_id = ? AND key >= ? "
+                                      "AND key <= ?",
+                                      {volume.id, listing.objects.front().key, listing.objects.back().key})) {
+      tags[row.String(0)][row.String(1)] = row.String(2);
+    }
+    for (auto &object : listing.objects) {
+      if (auto it = tags.find(object.key); it != tags.end()) object.tags = std::move(it->second);
+    }
+  }
   if (!exhausted) {
     auto more = txn->Query("SELECT o.key FROM dl_object o WHERE o.volume_id = ? AND o.key >= ? ORDER BY o.key LIMIT 1",
                            {volume.id, start});

@@ -1,6 +1,7 @@
 #include "storage/s3_store.hpp"
 
 #include <curl/curl.h>
+#include <malloc.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -551,6 +552,7 @@ class S3Writer : public ObjectWriter {
       } catch (...) {
       }
     }
+    ReleaseBuffers();
     if (!upload_id_.empty()) {
       try {
         impl_.AbortMultipart(key_, upload_id_);
@@ -592,6 +594,7 @@ class S3Writer : public ObjectWriter {
       etag = impl_.CompleteMultipart(key_, upload_id_, parts);
     }
     committed_ = true;
+    ReleaseBuffers();
     if (etag.empty()) return store_.Head(key_);  // a service that did not say
     return JustWritten(key_, size_, etag);
   }
@@ -600,11 +603,12 @@ class S3Writer : public ObjectWriter {
   void SubmitPart() {
     if (upload_id_.empty()) upload_id_ = impl_.CreateMultipart(key_);
     auto part = std::make_shared<std::string>(std::move(buffer_));
-    buffer_ = std::string();
-    buffer_.reserve(std::min<size_t>(impl_.options().part_size, 1 << 20));
+    buffer_ = TakeBuffer();
     int number = ++part_count_;
     pending_.push_back(std::async(std::launch::async, [this, part, number] {
-      return std::make_pair(number, impl_.UploadPart(key_, upload_id_, number, *part));
+      auto etag = impl_.UploadPart(key_, upload_id_, number, *part);
+      GiveBack(std::move(*part));
+      return std::make_pair(number, etag);
     }));
     // Bounded memory: at most parallel_parts parts in flight.
     while (pending_.size() >= static_cast<size_t>(impl_.options().parallel_parts)) {
@@ -614,10 +618,41 @@ class S3Writer : public ObjectWriter {
     }
   }
 
+  // Part buffers are reused for the whole upload, allocated once at full size rather than grown by
+  // doubling for every part.
+  std::string TakeBuffer() {
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    std::string buffer;
+    if (spare_.empty()) {
+      buffer.reserve(impl_.options().part_size);
+    } else {
+      buffer = std::move(spare_.back());
+      spare_.pop_back();
+      buffer.clear();
+    }
+    return buffer;
+  }
+  void GiveBack(std::string buffer) {
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    spare_.push_back(std::move(buffer));
+  }
+  // glibc keeps freed blocks in the arena of the thread that freed them, so each large upload
+  // would leave its parts' worth of memory behind; a trim gives them back once they are gone.
+  void ReleaseBuffers() {
+    std::string().swap(buffer_);
+    {
+      std::lock_guard<std::mutex> lock(spare_mutex_);
+      spare_.clear();
+    }
+    if (part_count_ > 0) malloc_trim(0);
+  }
+
   S3Store &store_;
   S3Store::Impl &impl_;
   std::string key_;
   std::string buffer_;
+  std::mutex spare_mutex_;
+  std::vector<std::string> spare_;
   std::string upload_id_;
   int part_count_ = 0;
   uint64_t size_ = 0;

@@ -403,6 +403,16 @@ TEST_P(FileServiceTest, ListingsPageThroughFoldersInByteOrder) {
   std::sort(expected_entries.begin(), expected_entries.end());
   EXPECT_EQ(entries, expected_entries);
 
+  // Tags come with the listing (read for the whole page at once).
+  ObjectChange change;
+  change.tags = StringMap{{"keep", "yes"}};
+  files_->Update("vol", "logs/top-03.log", change);
+  auto tagged = files_->List("vol", "logs/top-0", "", "", 5).objects;
+  ASSERT_EQ(tagged.size(), 5u);
+  for (const auto &object : tagged) {
+    EXPECT_EQ(object.tags, object.key == "logs/top-03.log" ? *change.tags : StringMap{}) << object.key;
+  }
+
   EXPECT_ERROR_KIND(files_->List("vol", "", "/", "not a cursor!", 10), ErrorKind::kInvalidInput);
   EXPECT_ERROR_KIND(files_->List("vol", "", "é", "", 10), ErrorKind::kInvalidInput);
   EXPECT_ERROR_KIND(files_->List("vol", "", "", "", 0), ErrorKind::kInvalidInput);

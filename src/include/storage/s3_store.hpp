@@ -30,7 +30,7 @@ struct S3Options {
   int request_timeout_ms = 300000;
   int max_attempts = 5;
   size_t part_size = 8 << 20;  // multipart part size (S3's minimum is 5 MiB)
-  int parallel_parts = 4;
+  int parallel_parts = 2;
 };
 
 class S3Store : public ObjectStore {
