@@ -8,7 +8,10 @@ bool StreamPipe::Write(const char *data, size_t size) {
     changed_.wait(lock, [this] { return cancelled_ || queued_bytes_ < kMaxQueuedBytes; });
     if (cancelled_) return false;
     // Small writes are coalesced into the last chunk so the connection sees few, large writes.
-    if (chunks_.empty() || chunks_.back().size() >= kChunkBytes) chunks_.emplace_back();
+    if (chunks_.empty() || chunks_.back().size() >= kChunkBytes) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(std::min(kChunkBytes, std::max(size, kChunkBytes / 16)));  // no doubling copies
+    }
     auto &chunk = chunks_.back();
     size_t take = std::min(size, kChunkBytes - chunk.size());
     chunk.append(data, take);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Files API benchmarks (volumes and objects): a 1 GiB object PUT and GET, listing 100,000 objects,
+# 10,000 small uploads from 16 clients; on the embedded lake (SQLite + local directory) and on
+# PostgreSQL + S3 (Swift), each against the same work done straight on the store in the same run.
+# Usage: bench/run-files.sh [--smoke] [--only transfer,listing,small]
+#   --smoke: tiny sizes, seconds, for CI; --only: run just those sections
+# Does not build: it runs $BUILD_DIR/ducklake (default build/ducklake) as it is. PostgreSQL and S3
+# come from scripts/test-services.sh (started only if they are not already up). bench/files_bench.py
+# does the work; progress goes to stderr, the result tables to stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) ARGS+=(--smoke); shift ;;
+    --only) [ $# -ge 2 ] || { echo "usage: $0 [--smoke] [--only SECTIONS]" >&2; exit 2; }
+            ARGS+=(--only "$2"); shift 2 ;;
+    *) echo "usage: $0 [--smoke] [--only transfer,listing,small]" >&2; exit 2 ;;
+  esac
+done
+if [ ! -x "$BUILD_DIR/ducklake" ]; then
+  echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
+  exit 1
+fi
+
+scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
+driver=
+cleanup() {
+  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
+  # Whatever the driver could not clean up itself (it removes the list when it did).
+  [ -s "$scratch/resources" ] && /usr/bin/python3 bench/files_bench.py --cleanup --scratch "$scratch" || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+services_up() {
+  [ -f "$BUILD_DIR/test-services.env" ] || return 1
+  ( . "$BUILD_DIR/test-services.env"
+    psql -X -q -tA "$DUCKLAKE_TEST_POSTGRES" -c 'SELECT 1' >/dev/null 2>&1 &&
+      curl -sf -m 5 "$DUCKLAKE_TEST_S3_ENDPOINT/healthcheck" >/dev/null )
+}
+services_up || scripts/test-services.sh start >/dev/null
+. "$BUILD_DIR/test-services.env"
+
+/usr/bin/python3 bench/files_bench.py --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "${ARGS[@]}" &
+driver=$!
+wait "$driver"
