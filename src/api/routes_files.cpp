@@ -421,6 +421,9 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
            request.if_match = etag;
          }
          request.created_by = CommitOf(ctx).author;
+         if (ctx.request.has_header("Content-Length") && !ctx.request.has_header("Transfer-Encoding")) {
+           request.size = ContentLengthOf(ctx);
+         }
          auto object = files.Put(request, BodyOf(ctx, config.max_upload_bytes));
          ctx.response.set_header("ETag", "\"" + object.etag + "\"");
          ctx.SendJson(object.created_ms == object.modified_ms ? 201 : 200, ObjectJson(object));

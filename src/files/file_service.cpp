@@ -328,7 +328,8 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     std::optional<Digest> md5, sha256;
     if (request.expected_md5) md5.emplace(DigestAlgorithm::kMd5);
     if (request.expected_sha256) sha256.emplace(DigestAlgorithm::kSha256);
-    auto writer = StoreOf(volume).Put(store_key);
+    auto &store = StoreOf(volume);
+    auto writer = request.size ? store.PutSized(store_key, *request.size) : store.Put(store_key);
     body([&](const char *data, size_t size) {
       if (md5) md5->Update(data, size);
       if (sha256) sha256->Update(data, size);

@@ -25,6 +25,11 @@ std::unique_ptr<ObjectWriter> MeteredStore::Put(const std::string &key) {
   return std::make_unique<MeteredWriter>(ObjectStoreWrapper::Put(key), counters_);
 }
 
+std::unique_ptr<ObjectWriter> MeteredStore::PutSized(const std::string &key, uint64_t size) {
+  counters_.put_requests++;
+  return std::make_unique<MeteredWriter>(ObjectStoreWrapper::PutSized(key, size), counters_);
+}
+
 std::unique_ptr<ObjectWriter> MeteredStore::PutPart(const std::string &key, const std::string &upload_id,
                                                     int part_number, uint64_t size) {
   counters_.put_requests++;

@@ -661,11 +661,11 @@ class S3Writer : public ObjectWriter {
   bool committed_ = false;
 };
 
-// Streams one part of a known size: a thread runs the PUT while Append feeds it through a queue
-// of at most kQueueBytes, so a part of any size costs bounded memory. The part's last byte is
-// held back until Commit has checked the count, so a part of the wrong size never reaches the
-// service whole (the transfer is cancelled instead). A caller that feeds nothing for a minute
-// fails the part, like any stalled transfer.
+// Streams one part, or a whole object, of a known size (no upload id: a plain PUT): a thread runs
+// the PUT while Append feeds it through a queue of at most kQueueBytes, so any size costs bounded
+// memory. The last byte is held back until Commit has checked the count, so a body of the wrong
+// size never reaches the service whole (the transfer is cancelled instead). A caller that feeds
+// nothing for a minute fails the transfer, like any stalled one.
 class S3PartWriter : public ObjectWriter {
  public:
   S3PartWriter(S3Store::Impl &impl, std::string key, std::string upload_id, int part_number, uint64_t size)
@@ -710,8 +710,9 @@ class S3PartWriter : public ObjectWriter {
   ObjectInfo Commit() override {
     if (oversized_ || appended_ != size_) {
       Cancel();
-      throw MakeError(ErrorKind::kInvalidInput, "part {} of '{}' was announced as {} bytes but {} were sent",
-                      part_number_, key_, size_, oversized_ ? "more" : std::to_string(appended_));
+      throw MakeError(ErrorKind::kInvalidInput, "{}'{}' was announced as {} bytes but {} were sent",
+                      upload_id_.empty() ? "" : fmt::format("part {} of ", part_number_), key_, size_,
+                      oversized_ ? "more" : std::to_string(appended_));
     }
     if (!thread_.joinable() && !finished_) Start();  // an empty part
     {
@@ -728,7 +729,8 @@ class S3PartWriter : public ObjectWriter {
 
   void Start() {
     thread_ = std::thread([this] {
-      S3Store::Impl::Request request{"PUT", key_, S3Store::Impl::PartQuery(upload_id_, part_number_)};
+      S3Store::Impl::Request request{"PUT", key_};
+      if (!upload_id_.empty()) request.query = S3Store::Impl::PartQuery(upload_id_, part_number_);
       request.upload = &reader_;
       request.upload_size = size_;
       try {
@@ -746,9 +748,12 @@ class S3PartWriter : public ObjectWriter {
   std::string Finish() {
     if (thread_.joinable()) thread_.join();
     if (error_) std::rethrow_exception(error_);
-    if (response_.status != 200) impl_.ThrowForUpload(response_, key_);
+    if (response_.status != 200) {
+      if (upload_id_.empty()) impl_.ThrowFor(response_, key_);
+      impl_.ThrowForUpload(response_, key_);
+    }
     auto etag = StripQuotes(response_.headers["etag"]);
-    if (etag.empty()) throw Error(ErrorKind::kInternal, "object store did not give the etag of a part");
+    if (etag.empty()) throw Error(ErrorKind::kInternal, "object store did not give the etag of what it stored");
     return etag;
   }
 
@@ -974,6 +979,14 @@ std::string S3Store::CreateMultipart(const std::string &key) {
   ValidateKey(key);
   if (key.back() == '/') throw Error(ErrorKind::kInvalidInput, "object key must not end with '/'");
   return impl_->CreateMultipart(key);
+}
+
+std::unique_ptr<ObjectWriter> S3Store::PutSized(const std::string &key, uint64_t size) {
+  constexpr uint64_t kMaxSinglePut = 5ULL << 30;
+  ValidateKey(key);
+  if (size > kMaxSinglePut) return ObjectStore::PutSized(key, size);
+  // One streamed request: bounded memory like multipart, without its cost on the service.
+  return std::make_unique<S3PartWriter>(*impl_, key, "", 0, size);
 }
 
 std::unique_ptr<ObjectWriter> S3Store::PutPart(const std::string &key, const std::string &upload_id, int part_number,

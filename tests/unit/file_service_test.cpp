@@ -28,6 +28,10 @@ class FaultyStore : public ObjectStoreWrapper {
     Check("put");
     return std::make_unique<FaultyWriter>(ObjectStoreWrapper::Put(key), *this);
   }
+  std::unique_ptr<ObjectWriter> PutSized(const std::string &key, uint64_t size) override {
+    Check("put");
+    return std::make_unique<FaultyWriter>(ObjectStoreWrapper::PutSized(key, size), *this);
+  }
   ObjectInfo Head(const std::string &key) override {
     Check("head");
     return ObjectStoreWrapper::Head(key);
@@ -140,6 +144,15 @@ class FileServiceTest : public ::testing::TestWithParam<BackendPair> {
     request.volume = volume;
     request.key = key;
     request.created_by = "tester";
+    return files_->Put(request, BodyOf(data));
+  }
+
+  // As an upload with Content-Length arrives: the store is told the size first.
+  ObjectRecord PutSized(const std::string &key, const std::string &data) {
+    PutRequest request;
+    request.volume = "vol";
+    request.key = key;
+    request.size = data.size();
     return files_->Put(request, BodyOf(data));
   }
 
@@ -259,6 +272,21 @@ TEST_P(FileServiceTest, ObjectsRoundTripWithMetadataTagsAndRanges) {
   ExpectConsistent();
 }
 
+TEST_P(FileServiceTest, SizedUploadsStoreExactlyTheirSize) {
+  auto data = Pattern(3 << 20, 'z');
+  EXPECT_EQ(PutSized("sized.bin", data).size, data.size());
+  EXPECT_EQ(ReadAll("sized.bin"), data);
+  PutRequest request;
+  request.volume = "vol";
+  request.key = "sized.bin";
+  request.size = data.size() + 1;  // the body ends a byte short
+  EXPECT_ERROR_KIND(files_->Put(request, BodyOf(data.substr(1))), ErrorKind::kInvalidInput);
+  request.size = 2;
+  EXPECT_ERROR_KIND(files_->Put(request, BodyOf("three")), ErrorKind::kInvalidInput);
+  EXPECT_EQ(ReadAll("sized.bin"), data);
+  ExpectConsistent();
+}
+
 TEST_P(FileServiceTest, BadKeysAreRefusedBeforeAnythingIsWritten) {
   for (std::string bad : {std::string("../escape"), std::string("a/../../b"), std::string("/abs"), std::string("a//b"),
                           std::string("nul\0byte", 8), std::string(2000, 'k'), std::string("tab\tkey")}) {
@@ -335,6 +363,8 @@ TEST_P(FileServiceTest, AStoreFailingAtAnyStepLeavesIndexAndStoreInAgreement) {
       {"append", [this] { Put("keep.txt", std::string(50000, 'r')); }},
       {"commit", [this] { Put("keep.txt", "replaced"); }},
       {"commit", [this] { Put("new.txt", "new"); }},
+      {"append", [this] { PutSized("keep.txt", std::string(50000, 's')); }},
+      {"commit", [this] { PutSized("keep.txt", "sized"); }},
       {"copy", [this] { files_->Copy("vol", "source.txt", "vol", "copy.txt", false, "tester"); }},
       {"delete", [this] { files_->Copy("vol", "source.txt", "vol", "moved.txt", true, "tester"); }},
       {"delete", [this] { files_->Delete("vol", "keep.txt"); }},

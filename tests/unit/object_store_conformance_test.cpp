@@ -94,6 +94,25 @@ TEST_P(ObjectStoreConformance, LargeObjectsStreamInPieces) {
   EXPECT_EQ(GetString("big.bin", ByteRange{5u << 20, 1}), "f");
 }
 
+TEST_P(ObjectStoreConformance, SizedPutsStoreExactlyTheAnnouncedBytes) {
+  auto content = Pattern(9 << 20, 3);  // beyond one multipart part, streamed in 64 KiB appends
+  auto writer = store_->PutSized("sized.bin", content.size());
+  for (size_t offset = 0; offset < content.size(); offset += 64 << 10) {
+    writer->Append(content.data() + offset, std::min<size_t>(64 << 10, content.size() - offset));
+  }
+  EXPECT_EQ(writer->Commit().size, content.size());
+  EXPECT_EQ(GetString("sized.bin"), content);
+  auto empty = store_->PutSized("empty.bin", 0);
+  EXPECT_EQ(empty->Commit().size, 0u);
+  EXPECT_EQ(GetString("empty.bin"), "");
+  for (uint64_t announced : {uint64_t{5}, uint64_t{7}}) {
+    auto wrong = store_->PutSized("wrong.bin", announced);
+    wrong->Append("sixsix", 6);
+    EXPECT_ERROR_KIND(wrong->Commit(), ErrorKind::kInvalidInput);
+  }
+  EXPECT_ERROR_KIND(store_->Head("wrong.bin"), ErrorKind::kNotFound);
+}
+
 TEST_P(ObjectStoreConformance, RangesSelectBytes) {
   PutString("r.txt", "0123456789");
   EXPECT_EQ(GetString("r.txt", ByteRange{2, 3}), "234");

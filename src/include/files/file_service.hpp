@@ -77,6 +77,7 @@ struct PutRequest {
   std::string volume;
   std::string key;
   std::string content_type;  // empty: guessed from the key
+  std::optional<uint64_t> size;  // when known up front (Content-Length): stored in one stream
   StringMap metadata;
   std::optional<std::string> expected_md5;     // raw digest the body must have
   std::optional<std::string> expected_sha256;  // raw digest the body must have

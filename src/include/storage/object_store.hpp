@@ -63,6 +63,10 @@ class ObjectStore {
   virtual ~ObjectStore() = default;
 
   virtual std::unique_ptr<ObjectWriter> Put(const std::string &key) = 0;
+  // Put for an object whose size is known before its first byte, so a backend may stream it in
+  // one request (S3: a single PUT instead of a multipart upload). Appending a different number
+  // of bytes is kInvalidInput at Commit, and nothing becomes visible.
+  virtual std::unique_ptr<ObjectWriter> PutSized(const std::string &key, uint64_t size);
   // Streams the object (or a range of it) to `sink`. Returns the object's info.
   virtual ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) = 0;
   virtual ObjectInfo Head(const std::string &key) = 0;
@@ -117,6 +121,9 @@ class ObjectStoreWrapper : public ObjectStore {
  public:
   explicit ObjectStoreWrapper(ObjectStore &target) : target_(target) {}
   std::unique_ptr<ObjectWriter> Put(const std::string &key) override { return target_.Put(key); }
+  std::unique_ptr<ObjectWriter> PutSized(const std::string &key, uint64_t size) override {
+    return target_.PutSized(key, size);
+  }
   ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override {
     return target_.Get(key, range, sink);
   }

@@ -39,6 +39,8 @@ class S3Store : public ObjectStore {
   ~S3Store() override;
 
   std::unique_ptr<ObjectWriter> Put(const std::string &key) override;
+  // Up to 5 GiB (S3's limit for one PUT) streams in a single request; larger ones as Put.
+  std::unique_ptr<ObjectWriter> PutSized(const std::string &key, uint64_t size) override;
   ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override;
   ObjectInfo Head(const std::string &key) override;
   ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
