@@ -76,6 +76,15 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config);
 const std::string &OpenApiDocument();
 
 std::vector<Route> MaintenanceRoutes(Services &services, const Config &config);
+std::vector<Route> LineageRoutes(Services &services, const Config &config);
+// Where a dataset's lineage is, and how many jobs write and read it: for table and object views.
+nlohmann::json LineageLink(LineageGraph &graph, const std::string &ns, const std::string &name);
+// An object of a volume as a lineage dataset (`object` may be a record of it as it is, or nullopt for
+// one not written yet).
+LineageDataset ObjectDataset(FileService &files, const std::string &volume, const std::string &key,
+                             const std::optional<ObjectRecord> &object, const std::string &content_type = "");
+// The lineage job name a request asked for (field or query parameter "job"), if any.
+std::optional<std::string> JobNameOf(const nlohmann::json &value);
 std::vector<Route> FileRoutes(Services &services, const Config &config);
 // An object as the files routes describe it.
 nlohmann::json ObjectJson(const ObjectRecord &object);

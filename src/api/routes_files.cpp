@@ -429,11 +429,20 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          ctx.SendJson(object.created_ms == object.modified_ms ? 201 : 200, ObjectJson(object));
        }},
       {"GET", "/api/v1/volumes/{vol}/objects/{key...}",
-       [&files, &engine](RequestContext &ctx) {
+       [&files, &engine, &services](RequestContext &ctx) {
          CheckPresigned(files, ctx);
          auto object = files.Stat(ctx.Param("vol"), ctx.Param("key"));
          if (ctx.QueryParam("preview") && *ctx.QueryParam("preview") != "0") {
            ctx.SendJson(200, PreviewObject(files, engine, ctx.Param("vol"), object));
+           return;
+         }
+         if (ctx.QueryParam("metadata") && *ctx.QueryParam("metadata") != "0") {
+           // The index row, and where the object stands in lineage.
+           auto json = ObjectJson(object);
+           json["volume"] = ctx.Param("vol");
+           auto location = files.Location(ctx.Param("vol"), object.key);
+           json["lineage"] = LineageLink(services.graph, location.ns, location.name);
+           ctx.SendJson(200, json);
            return;
          }
          if (AnswerConditions(ctx, object)) return;
@@ -455,13 +464,30 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, ObjectJson(files.Update(ctx.Param("vol"), ctx.Param("key"), change)));
        }},
       {"POST", "/api/v1/volumes/{vol}/objects/{key...}",
-       [&files](RequestContext &ctx) {
+       [&files, &services](RequestContext &ctx) {
          auto copy_to = ctx.QueryParam("copy_to");
          auto move_to = ctx.QueryParam("move_to");
          if (!copy_to == !move_to) throw Error(ErrorKind::kInvalidInput, "give one of copy_to or move_to");
          const auto &volume = ctx.Param("vol");
-         auto object = files.Copy(volume, ctx.Param("key"), ctx.QueryParam("to_volume").value_or(volume),
-                                  copy_to ? *copy_to : *move_to, move_to.has_value(), CommitOf(ctx).author);
+         const auto &key = ctx.Param("key");
+         auto to_volume = ctx.QueryParam("to_volume").value_or(volume);
+         const auto &to_key = copy_to ? *copy_to : *move_to;
+         // A lineage job from the source object to the new one, kept with the new one's index row.
+         auto source = files.Stat(volume, key);
+         auto commit = CommitOf(ctx);
+         auto run = NewJobRun(std::string(move_to ? "move." : "copy.") + to_volume + "." + to_key, "COPY", commit,
+                              ctx.QueryParam("job") ? JobNameOf(nlohmann::json(*ctx.QueryParam("job"))) : std::nullopt);
+         run.inputs.push_back(ObjectDataset(files, volume, key, source));
+         run.outputs.push_back(ObjectDataset(files, to_volume, to_key, std::nullopt, source.content_type));
+         ObjectRecord object;
+         RunWithLineage(&services.lineage, run, [&](const std::function<void(MetaTransaction &)> &complete) {
+           object = files.Copy(volume, key, to_volume, to_key, move_to.has_value(), commit.author,
+                               [&](MetaTransaction &txn, const ObjectRecord &indexed) {
+                                 run.outputs[0].etag = indexed.etag;
+                                 run.outputs[0].bytes = static_cast<int64_t>(indexed.size);
+                                 complete(txn);
+                               });
+         });
          ctx.SendJson(201, ObjectJson(object));
        }},
       {"POST", "/api/v1/volumes/{vol}/uploads",

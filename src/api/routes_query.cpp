@@ -31,7 +31,8 @@ ExportTarget ExportField(const nlohmann::json &value) {
   return {value["volume"].get<std::string>(), value["key"].get<std::string>()};
 }
 
-// Writes a query's result to a volume object as it is produced (COPY ... TO, through the API).
+// Writes a query's result to a volume object as it is produced (COPY ... TO, through the API): a
+// lineage job from the tables the query reads to the object, kept with the object's index row.
 void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, const ExportTarget &target) {
   if (services.engine.Parse(request.sql).kind != StatementKind::kQuery) {
     throw Error(ErrorKind::kInvalidInput, "only a query's result can be exported");
@@ -43,10 +44,22 @@ void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, co
   put.content_type = ContentTypeOf(request.options.format);
   put.created_by = request.commit.author;
   put.source = nlohmann::json{{"kind", "query"}, {"sql", request.sql}, {"snapshot_id", *request.snapshot_id}}.dump();
-  auto object = services.files.Put(put, [&](const std::function<void(const char *, size_t)> &sink) {
-    services.tables.RunSql(request, [&sink](const char *data, size_t size) {
-      sink(data, size);
-      return true;
+  auto run = NewJobRun("export." + target.volume + "." + target.key, "EXPORT", request.commit, request.job_name);
+  run.sql = request.sql;
+  run.outputs.push_back(ObjectDataset(services.files, target.volume, target.key, std::nullopt, put.content_type));
+  services.tables.DescribeQueryLineage(request.sql, *request.snapshot_id, run);
+  ObjectRecord object;
+  RunWithLineage(&services.lineage, run, [&](const std::function<void(MetaTransaction &)> &complete) {
+    put.in_index_transaction = [&](MetaTransaction &txn, const ObjectRecord &indexed) {
+      run.outputs[0].etag = indexed.etag;
+      run.outputs[0].bytes = static_cast<int64_t>(indexed.size);
+      complete(txn);
+    };
+    object = services.files.Put(put, [&](const std::function<void(const char *, size_t)> &sink) {
+      services.tables.RunSql(request, [&sink](const char *data, size_t size) {
+        sink(data, size);
+        return true;
+      });
     });
   });
   auto json = ObjectJson(object);
@@ -66,8 +79,9 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
          auto body = ctx.JsonBody();
          if (body.contains("statements")) {
            // A transaction: every statement commits in one snapshot, or none does.
-           RejectUnknownFields(body, {"statements", "timeout_ms", "message"});
+           RejectUnknownFields(body, {"statements", "timeout_ms", "message", "job"});
            TransactionRequest request;
+           if (body.contains("job")) request.job_name = JobNameOf(body["job"]);
            request.statements = StatementsField(body["statements"]);
            request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1)
                                                             : config.default_query_timeout_ms;
@@ -113,6 +127,8 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
              request.commit.message = value.get<std::string>();
            } else if (key == "export") {
              export_target = ExportField(value);
+           } else if (key == "job") {
+             request.job_name = JobNameOf(value);
            } else {
              throw MakeError(ErrorKind::kInvalidInput, "unknown field '{}'", key);
            }

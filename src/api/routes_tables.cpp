@@ -249,6 +249,7 @@ void IngestFromObject(RequestContext &ctx, Lake &lake, TableService &tables, Fil
   auto source = fmt::format("{}@{}", from, object.etag);
   if (!request.commit.message) request.commit.message = "ingest from " + source;
   request.upload_path = files.EnginePath(files.GetVolume(volume), key);
+  request.source = ObjectDataset(files, volume, key, object);
   auto result = tables.Ingest(request);
   SendIngestResult(ctx, result, {{"source", {{"volume", volume}, {"key", key}, {"etag", object.etag}}}});
 }
@@ -332,26 +333,30 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
            RejectUnknownFields(column, {"name", "type"});
            requested.emplace_back(RequireString(column, "name"), RequireString(column, "type"));
          }
-         auto result = lake.CreateTable(ctx.Param("ns"), name, tables.ParseColumns(requested), CommitOf(ctx));
+         auto result = tables.CreateTable(ctx.Param("ns"), name, tables.ParseColumns(requested), CommitOf(ctx));
          auto table = lake.GetTable(ctx.Param("ns"), name, result.snapshot_id);
          ctx.response.set_header("Location", "/api/v1/namespaces/" + table.namespace_name + "/tables/" + table.name);
          ctx.SendJson(201, TableJson(table));
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}",
-       [&lake](RequestContext &ctx) {
-         ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), ctx.Param("table"), lake.LatestSnapshot())));
+       [&lake, &services](RequestContext &ctx) {
+         auto table = lake.GetTable(ctx.Param("ns"), ctx.Param("table"), lake.LatestSnapshot());
+         auto json = TableJson(table);
+         json["lineage"] = LineageLink(services.graph, services.lineage.LakeNamespace(),
+                                       table.namespace_name + "." + table.name);
+         ctx.SendJson(200, json);
        }},
       {"PATCH", "/api/v1/namespaces/{ns}/tables/{table}",
-       [&lake](RequestContext &ctx) {
+       [&lake, &tables](RequestContext &ctx) {
          auto body = ctx.JsonBody();
          RejectUnknownFields(body, {"name"});
          auto new_name = RequireString(body, "name");
-         auto result = lake.RenameTable(ctx.Param("ns"), ctx.Param("table"), new_name, CommitOf(ctx));
+         auto result = tables.RenameTable(ctx.Param("ns"), ctx.Param("table"), new_name, CommitOf(ctx));
          ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), new_name, result.snapshot_id)));
        }},
       {"DELETE", "/api/v1/namespaces/{ns}/tables/{table}",
-       [&lake](RequestContext &ctx) {
-         lake.DropTable(ctx.Param("ns"), ctx.Param("table"), CommitOf(ctx));
+       [&tables](RequestContext &ctx) {
+         tables.DropTable(ctx.Param("ns"), ctx.Param("table"), CommitOf(ctx));
          ctx.response.status = 204;
        }},
       {"POST", "/api/v1/namespaces/{ns}/tables/{table}/data",
@@ -359,6 +364,7 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          IngestRequest request;
          request.namespace_name = ctx.Param("ns");
          request.table_name = ctx.Param("table");
+         if (auto job = ctx.QueryParam("job")) request.job_name = JobNameOf(nlohmann::json(*job));
          if (auto from = ctx.QueryParam("from")) {
            IngestFromObject(ctx, lake, tables, files, *from, request);
            return;

@@ -28,6 +28,16 @@ std::vector<std::string> SplitPath(const std::string &path) {
   return segments;
 }
 
+// The path's segments, each decoded on its own: an encoded '/' (%2F) stays inside its segment, so
+// names that are URIs (lineage namespaces such as "ducklake://lake") can be path parameters.
+std::vector<std::string> RequestSegments(const httplib::Request &request) {
+  if (request.target.empty()) return SplitPath(request.path);
+  auto raw = request.target.substr(0, request.target.find('?'));
+  auto segments = SplitPath(raw);
+  for (auto &segment : segments) segment = httplib::detail::decode_url(segment, false);
+  return segments;
+}
+
 bool MatchRoute(const Route &route, const std::vector<std::string> &segments,
                 std::map<std::string, std::string> &params) {
   auto pattern = SplitPath(route.pattern);
@@ -249,7 +259,8 @@ class Server::Impl {
  public:
   Impl(const Config &config, Services services) : config_(config), services_(services) {
     for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_),
-                        MaintenanceRoutes(services_, config_), FileRoutes(services_, config_), ServerRoutes()}) {
+                        MaintenanceRoutes(services_, config_), FileRoutes(services_, config_),
+                        LineageRoutes(services_, config_), ServerRoutes()}) {
       for (auto &route : routes) routes_.push_back(std::move(route));
     }
     server_.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
@@ -365,7 +376,7 @@ class Server::Impl {
     RequestContext context(request, response, reader, config_);
     context.request_id = request_id_;
     context.bytes_out = &metrics_.streamed_bytes_out;
-    auto segments = SplitPath(request.path);
+    auto segments = RequestSegments(request);
     std::string allowed;
     const Route *matched = nullptr;
     for (const auto &route : routes_) {

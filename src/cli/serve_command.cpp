@@ -14,6 +14,10 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "lineage/event_validator.hpp"
+#include "lineage/forwarder.hpp"
+#include "lineage/lineage_graph.hpp"
+#include "lineage/recorder.hpp"
 #include "storage/bucket_stores.hpp"
 #include "storage/metered_store.hpp"
 #include "storage/s3_store.hpp"
@@ -88,6 +92,21 @@ void AddServeOptions(CLI::App &serve, Config &config) {
                    "background maintenance expires snapshots older than this many seconds")
       ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
       ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
+  serve.add_option("--lineage-url", config.lineage_url,
+                   "OpenLineage endpoint (e.g. Marquez) that DuckLake's events are POSTed to, at {url}/api/v1/lineage")
+      ->envname("DUCKLAKE_LINEAGE_URL");
+  serve.add_option("--lineage-token-file", config.lineage_token_file,
+                   "file holding a bearer token for --lineage-url (DUCKLAKE_LINEAGE_TOKEN also works)")
+      ->envname("DUCKLAKE_LINEAGE_TOKEN_FILE");
+  serve.add_option("--lineage-file", config.lineage_file, "file DuckLake's events are appended to, one JSON per line")
+      ->envname("DUCKLAKE_LINEAGE_FILE");
+  serve.add_option("--lineage-volume", config.lineage_volume,
+                   "volume DuckLake's events are written to, as NDJSON objects under lineage/")
+      ->envname("DUCKLAKE_LINEAGE_VOLUME");
+  serve.add_option("--lineage-retry-max-ms", config.lineage_retry_max_ms,
+                   "longest wait between attempts to deliver an event")
+      ->envname("DUCKLAKE_LINEAGE_RETRY_MAX_MS")
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
 }
 
 void ValidateListen(const std::string &listen) {
@@ -159,7 +178,9 @@ struct LakeRuntime {
     engine_options.buckets = buckets.get();
     engine = std::make_unique<Engine>(*store, engine_options);
     lake = std::make_unique<Lake>(*meta);
-    tables = std::make_unique<TableService>(*lake, *engine, *store);
+    lineage = std::make_unique<LineageRecorder>(*meta, config.instance_name);
+    graph = std::make_unique<LineageGraph>(*meta);
+    tables = std::make_unique<TableService>(*lake, *engine, *store, lineage.get());
     maintenance = std::make_unique<Maintenance>(*tables, *store);
     files = std::make_unique<FileService>(*meta, *store, buckets.get());
   }
@@ -170,10 +191,49 @@ struct LakeRuntime {
   std::unique_ptr<BucketStores> buckets;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Lake> lake;
+  std::unique_ptr<LineageRecorder> lineage;
+  std::unique_ptr<LineageGraph> graph;
   std::unique_ptr<TableService> tables;
   std::unique_ptr<Maintenance> maintenance;
   std::unique_ptr<FileService> files;
 };
+
+// The sinks DuckLake's own lineage events are delivered to, as configured.
+std::unique_ptr<LineageForwarder> StartForwarder(const Config &config, LakeRuntime &lake) {
+  std::vector<std::unique_ptr<LineageSink>> sinks;
+  if (!config.lineage_url.empty()) {
+    if (config.lineage_url.rfind("http://", 0) != 0 && config.lineage_url.rfind("https://", 0) != 0) {
+      throw Error(ErrorKind::kInvalidInput, "--lineage-url must be an http:// or https:// URL");
+    }
+    std::string token;
+    if (!config.lineage_token_file.empty()) {
+      token = ReadSecretFile(config.lineage_token_file, "lineage token");
+    } else if (const char *from_env = std::getenv("DUCKLAKE_LINEAGE_TOKEN")) {
+      token = from_env;
+    }
+    sinks.push_back(MakeHttpSink(config.lineage_url, token, 10000));
+  }
+  if (!config.lineage_file.empty()) sinks.push_back(MakeFileSink(config.lineage_file));
+  if (!config.lineage_volume.empty()) {
+    lake.files->GetVolume(config.lineage_volume);  // a missing volume is a configuration error
+    auto *files = lake.files.get();
+    auto volume = config.lineage_volume;
+    sinks.push_back(MakeBatchSink("volume:" + volume, [files, volume](int64_t first, int64_t last, const std::string &text) {
+      PutRequest put;
+      put.volume = volume;
+      put.key = fmt::format("lineage/{}/{:020}-{:020}.ndjson", FormatRfc3339Ms(NowUnixMs()).substr(0, 10), first, last);
+      put.content_type = "application/x-ndjson";
+      put.size = text.size();
+      put.created_by = "ducklake lineage";
+      files->Put(put, [&text](const std::function<void(const char *, size_t)> &sink) { sink(text.data(), text.size()); });
+    }));
+  }
+  if (sinks.empty()) return nullptr;
+  ForwarderOptions options;
+  options.retry_max_ms = config.lineage_retry_max_ms;
+  options.retry_min_ms = std::min<int64_t>(options.retry_min_ms, config.lineage_retry_max_ms);
+  return std::make_unique<LineageForwarder>(*lake.meta, std::move(sinks), options);
+}
 
 int Serve(Config config) {
   // Signals go to one thread that drains the server. Blocked before any thread starts (DuckDB,
@@ -186,8 +246,11 @@ int Serve(Config config) {
   ValidateListen(config.listen);
   InitLogging(config.log_format, config.log_level);
   LakeRuntime lake(config);
+  auto forwarder = StartForwarder(config, lake);
+  EventValidator validator;
   Server server(config, Services{*lake.meta, *lake.store, *lake.engine, *lake.lake, *lake.tables, *lake.maintenance,
-                                 *lake.files, &lake.store->counters()});
+                                 *lake.files, *lake.lineage, *lake.graph, validator, forwarder.get(),
+                                 &lake.store->counters()});
   std::optional<MaintenanceScheduler> scheduler;
   if (config.maintenance_interval_s > 0) {
     MaintenancePolicy policy;
@@ -206,6 +269,7 @@ int Serve(Config config) {
   server.Run();
   signal_thread.join();
   scheduler.reset();
+  forwarder.reset();
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -39,7 +39,10 @@
 #include "duckdb/planner/filter/constant_filter.hpp"
 #include "duckdb/planner/filter/optional_filter.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
+#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
+#include "duckdb/planner/planner.hpp"
 #include "engine/arrow_ipc_writer.hpp"
+#include "engine/column_lineage.hpp"
 #include "engine/input_file_system.hpp"
 #include "engine/json_result.hpp"
 #include "engine/output_file_system.hpp"
@@ -90,7 +93,13 @@ struct RequestState {
   std::map<std::string, std::set<size_t>> kept_files;      // after pruning; absent = all
   std::map<std::string, VersionedRef> versioned_refs;      // token -> reference
   std::exception_ptr resolver_error;                       // thrown by the resolver inside DuckDB
+  // Binding for lineage only: lake tables become kLineageScan calls (their columns, no rows).
+  bool lineage_scan = false;
+  std::map<std::string, TableReference> references;  // table key -> the table as the SQL named it
 };
+
+// The table function a lake table becomes when a statement is bound for its lineage.
+constexpr const char *kLineageScan = "__ducklake_lineage_scan";
 
 std::string TableKey(const std::string &schema, const std::string &table) { return Lower(schema) + "." + Lower(table); }
 
@@ -212,6 +221,7 @@ class Engine::Impl {
     fs.RegisterSubSystem(std::move(input));
 
     duckdb::Connection con(*db_);
+    RegisterLineageScan(con);
     std::string staging = options_.staging_dir.empty() ? "" : ", " + QuoteLiteral(options_.staging_dir + "/");
     for (const auto &setting : {
              fmt::format("SET memory_limit = {}", QuoteLiteral(options_.memory_limit)),
@@ -266,14 +276,8 @@ class Engine::Impl {
                                                               duckdb::ReplacementScanInput &input,
                                                               duckdb::optional_ptr<duckdb::ReplacementScanData> data) {
     auto &impl = *data->Cast<ScanData>().impl;
-    RequestState *state;
-    {
-      std::lock_guard<std::mutex> lock(impl.states_mutex_);
-      auto it = impl.states_.find(&context);
-      if (it == impl.states_.end()) return nullptr;
-      state = it->second;
-    }
-    if (!state->resolver) return nullptr;
+    RequestState *state = impl.StateOf(context);
+    if (!state || !state->resolver) return nullptr;
     std::string key, schema = input.schema_name, table = input.table_name;
     std::optional<TableVersion> version;
     if (auto ref = state->versioned_refs.find(input.table_name); ref != state->versioned_refs.end()) {
@@ -285,6 +289,7 @@ class Engine::Impl {
       if (input.schema_name.empty() || !input.catalog_name.empty()) return nullptr;
       key = TableKey(schema, table);
     }
+    state->references.emplace(key, TableReference{schema, table, version});
     auto cached = state->tables.find(key);
     if (cached == state->tables.end()) {
       std::optional<TableScan> scan;
@@ -308,12 +313,93 @@ class Engine::Impl {
     }
     if (!cached->second) return nullptr;
     auto kept = state->kept_files.find(key);
-    auto sql = ScanSql(*cached->second, kept == state->kept_files.end() ? nullptr : &kept->second);
+    auto sql = state->lineage_scan ? fmt::format("SELECT * FROM {}({})", kLineageScan, QuoteLiteral(key)) : ScanSql(*cached->second, kept == state->kept_files.end() ? nullptr : &kept->second);
     duckdb::Parser parser;
     parser.ParseQuery(sql);
     auto select = duckdb::unique_ptr_cast<duckdb::SQLStatement, duckdb::SelectStatement>(
         std::move(parser.statements[0]));
     return duckdb::make_uniq<duckdb::SubqueryRef>(std::move(select), table);
+  }
+
+  RequestState *StateOf(duckdb::ClientContext &context) {
+    std::lock_guard<std::mutex> lock(states_mutex_);
+    auto it = states_.find(&context);
+    return it == states_.end() ? nullptr : it->second;
+  }
+
+  // --- lineage ---------------------------------------------------------------------------------------
+
+  struct LineageScanInfo : public duckdb::TableFunctionInfo {
+    explicit LineageScanInfo(Impl *impl) : impl(impl) {}
+    Impl *impl;
+  };
+
+  // A lake table in a statement bound for lineage: its columns, and no rows.
+  static duckdb::unique_ptr<duckdb::FunctionData> LineageScanBind(duckdb::ClientContext &context,
+                                                                  duckdb::TableFunctionBindInput &input,
+                                                                  duckdb::vector<duckdb::LogicalType> &types,
+                                                                  duckdb::vector<std::string> &names) {
+    auto *state = input.info->Cast<LineageScanInfo>().impl->StateOf(context);
+    if (!state || !state->lineage_scan) {
+      throw duckdb::PermissionException("table function '%s' is not allowed", kLineageScan);
+    }
+    auto it = state->tables.find(input.inputs[0].ToString());
+    if (it == state->tables.end() || !it->second) throw duckdb::BinderException("no such lake table");
+    for (const auto &column : it->second->columns) {
+      names.push_back(column.name);
+      types.push_back(TypeFromLakeColumn(column));
+    }
+    return duckdb::make_uniq<duckdb::TableFunctionData>();
+  }
+
+  static void LineageScanRows(duckdb::ClientContext &, duckdb::TableFunctionInput &, duckdb::DataChunk &output) {
+    output.SetCardinality(0);
+  }
+
+  void RegisterLineageScan(duckdb::Connection &con) {
+    duckdb::TableFunction function(kLineageScan, {duckdb::LogicalType::VARCHAR}, LineageScanRows, LineageScanBind);
+    function.function_info = duckdb::make_shared_ptr<LineageScanInfo>(this);
+    duckdb::CreateTableFunctionInfo info(function);
+    con.BeginTransaction();
+    duckdb::Catalog::GetSystemCatalog(*con.context).CreateTableFunction(*con.context, info);
+    con.Commit();
+  }
+
+  // Binds `sql` (one SELECT) without optimising it, so that every column binding is still there,
+  // and follows each result column back to the lake columns it comes from.
+  QueryLineage Lineage(Session &session, const std::string &sql) {
+    auto &state = session.state();
+    state.lineage_scan = true;
+    auto statements = ParseStatements(sql);
+    if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
+      throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
+    }
+    RewriteVersionedRefs(session, *statements[0]);
+    duckdb::unique_ptr<duckdb::LogicalOperator> plan;
+    QueryLineage lineage;
+    Bind(session, [&] {
+      session.context().RunFunctionInTransaction([&] {
+        duckdb::Planner planner(session.context());
+        planner.CreatePlan(std::move(statements[0]));
+        plan = std::move(planner.plan);
+        lineage.column_names.assign(planner.names.begin(), planner.names.end());
+      });
+      return 0;
+    });
+    std::map<std::string, std::set<size_t>> no_pruning;
+    CheckPlan(*plan, state, no_pruning);
+    std::map<std::string, size_t> table_indexes;
+    PlanLineage analysis([&](const duckdb::LogicalGet &get) -> std::optional<size_t> {
+      if (get.function.name != kLineageScan || get.parameters.empty()) return std::nullopt;
+      auto key = get.parameters[0].ToString();
+      auto [it, inserted] = table_indexes.emplace(key, lineage.tables.size());
+      if (inserted) lineage.tables.push_back(state.references.at(key));
+      return it->second;
+    });
+    analysis.Analyse(*plan);
+    lineage.columns = analysis.Columns();
+    lineage.indirect = analysis.Indirect();
+    return lineage;
   }
 
   // --- errors --------------------------------------------------------------------------------------
@@ -465,6 +551,7 @@ class Engine::Impl {
       }
       return;
     }
+    if (name == kLineageScan && state.lineage_scan) return;
     if (!kAllowedTableFunctions.count(name)) {
       throw MakeError(ErrorKind::kForbidden, "table function '{}' is not allowed", name);
     }
@@ -867,6 +954,11 @@ std::vector<std::vector<std::optional<std::string>>> Engine::QueryRows(const std
     }
   }
   return rows;
+}
+
+QueryLineage Engine::Lineage(const std::string &sql, TableResolver &resolver) {
+  Impl::Session session(*impl_, &resolver);
+  return impl_->Lineage(session, sql);
 }
 
 std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolver &resolver) {

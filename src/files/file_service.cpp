@@ -266,19 +266,21 @@ void FileService::DeleteObjectRow(MetaTransaction &txn, int64_t volume_id, const
 
 ObjectRecord FileService::Index(const VolumeInfo &volume, ObjectRecord record,
                                 const std::optional<std::string> &reservation,
-                                const std::function<void(MetaTransaction &)> &also) {
+                                const std::function<void(MetaTransaction &, const ObjectRecord &)> &also) {
   auto txn = meta_.Begin(TransactionMode::kWrite);
   if (auto existing = LoadObject(*txn, volume.id, record.key)) {
-    // Tags describe the key, so they outlive a new version of its bytes; so does its creation.
+    // Tags describe the key, so they outlive a new version of its bytes; so does its creation
+    // (who and when: later writers are in modified_ms and the lineage and audit logs).
     record.tags = existing->tags;
     record.created_ms = existing->created_ms;
+    record.created_by = existing->created_by;
   }
   SaveObject(*txn, volume.id, record);
   if (reservation) {
     txn->Execute("DELETE FROM dl_object_reservation WHERE volume_id = ? AND key = ? AND token = ?",
                  {volume.id, record.key, *reservation});
   }
-  if (also) also(*txn);
+  if (also) also(*txn, record);
   txn->Commit();
   return record;
 }
@@ -355,7 +357,7 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     record.created_by = request.created_by;
     record.created_ms = record.modified_ms = NowUnixMs();
     record.source = request.source;
-    return Index(volume, std::move(record), reservation);
+    return Index(volume, std::move(record), reservation, request.in_index_transaction);
   } catch (...) {
     if (reservation) ReleaseReservation(volume.id, request.key, *reservation);
     throw;
@@ -409,8 +411,14 @@ void FileService::Delete(const std::string &volume_name, const std::string &key)
   txn->Commit();
 }
 
+ObjectLocation FileService::Location(const std::string &volume_name, const std::string &key) {
+  auto volume = GetVolume(volume_name);
+  return StoreOf(volume).Location(StoreKey(volume, key));
+}
+
 ObjectRecord FileService::Copy(const std::string &volume_name, const std::string &key, const std::string &to_volume,
-                               const std::string &to_key, bool move, const std::string &created_by) {
+                               const std::string &to_key, bool move, const std::string &created_by,
+                               const std::function<void(MetaTransaction &, const ObjectRecord &)> &in_index_transaction) {
   auto source = Stat(volume_name, key);
   auto from = GetVolume(volume_name);
   auto to = to_volume == volume_name ? from : GetVolume(to_volume);
@@ -439,8 +447,10 @@ ObjectRecord FileService::Copy(const std::string &volume_name, const std::string
   record.created_ms = record.modified_ms = NowUnixMs();
   record.source = nlohmann::json{{"copied_from", {{"volume", volume_name}, {"key", key}, {"etag", source.etag}}}}.dump();
   // Like the bytes, the tags are the source's (replacing any the target had).
-  record = Index(to, std::move(record), std::nullopt,
-                 [&](MetaTransaction &txn) { SaveTags(txn, to.id, to_key, source.tags); });
+  record = Index(to, std::move(record), std::nullopt, [&](MetaTransaction &txn, const ObjectRecord &indexed) {
+    SaveTags(txn, to.id, to_key, source.tags);
+    if (in_index_transaction) in_index_transaction(txn, indexed);
+  });
   record.tags = source.tags;
   if (move) {
     from_store.Delete(from_key);

@@ -157,7 +157,7 @@ ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const s
   record.metadata = upload.info.metadata;
   record.created_by = upload.info.created_by;
   record.created_ms = record.modified_ms = NowUnixMs();
-  return Index(volume, std::move(record), std::nullopt, [&](MetaTransaction &txn) {
+  return Index(volume, std::move(record), std::nullopt, [&](MetaTransaction &txn, const ObjectRecord &) {
     txn.Execute("DELETE FROM dl_upload WHERE upload_id = ?", {upload_id});
   });
 }

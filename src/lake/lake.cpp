@@ -342,6 +342,8 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     if (draft.schema_changed) {
       txn->Execute("INSERT INTO ducklake_schema_versions VALUES (?, ?)", {draft.id, draft.schema_version});
     }
+    draft.result.snapshot_id = draft.id;
+    if (commit.in_transaction) commit.in_transaction(*txn, draft.result);
     try {
       txn->Commit();
     } catch (const Error &error) {
@@ -775,7 +777,9 @@ CommitResult Lake::CreateTable(const std::string &namespace_name, const std::str
       throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", schema.name, table_name);
     }
     auto fresh_columns = columns;
-    CreateTableRows(txn, draft, schema, table_name, fresh_columns);
+    auto row = CreateTableRows(txn, draft, schema, table_name, fresh_columns);
+    auto table = catalog.Describe(schema, row);
+    draft.result.tables.push_back({schema.name, row.name, "", table.columns, table.key_prefix, "CREATE"});
   });
 }
 
@@ -785,9 +789,11 @@ CommitResult Lake::DropTable(const std::string &namespace_name, const std::strin
     auto schema = catalog.GetSchema(namespace_name);
     auto table = catalog.FindTable(schema.id, table_name);
     if (!table) throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", namespace_name, table_name);
+    auto description = catalog.Describe(schema, *table);
     EndTableRows(txn, table->id, draft.id);
     draft.schema_changed = true;
     draft.changes.push_back("dropped_table:" + std::to_string(table->id));
+    draft.result.tables.push_back({schema.name, table->name, "", {}, description.key_prefix, "DROP"});
   });
 }
 
@@ -808,6 +814,10 @@ CommitResult Lake::RenameTable(const std::string &namespace_name, const std::str
                 {table->id, table->uuid, draft.id, schema.id, new_name, table->path, int64_t{1}});
     draft.schema_changed = true;
     draft.changes.push_back("altered_table:" + std::to_string(table->id));
+    auto previous = table->name;
+    table->name = new_name;
+    auto description = catalog.Describe(schema, *table);
+    draft.result.tables.push_back({schema.name, new_name, previous, description.columns, description.key_prefix, "RENAME"});
   });
 }
 
@@ -986,6 +996,8 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
                       int64_t base_snapshot) {
   auto schema = catalog.GetSchema(change.namespace_name);
   std::optional<TableRow> row;
+  bool created = false;
+  std::string previous_name;
   auto quoted_name = fmt::format("{}.{}", change.namespace_name, change.table_name);
   if (change.table_id) {
     row = catalog.FindTableById(*change.table_id);
@@ -999,6 +1011,7 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
     if (!row) {
       auto columns = *change.create_columns;
       row = CreateTableRows(txn, draft, schema, change.table_name, columns, change.create_folder);
+      created = true;
     }
   }
   const int64_t table_id = row->id;
@@ -1020,6 +1033,8 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
     EndTableRows(txn, table_id, draft.id);
     draft.schema_changed = true;
     draft.changes.push_back("dropped_table:" + id_text);
+    draft.result.tables.push_back(
+        {schema.name, row->name, "", {}, catalog.DataPath() + schema.path + row->path, "DROP"});
     return;
   }
   if (change.new_name && *change.new_name != row->name) {
@@ -1032,6 +1047,7 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
                 {draft.id, table_id});
     txn.Execute("INSERT INTO ducklake_table VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
                 {table_id, row->uuid, draft.id, schema.id, *change.new_name, row->path, int64_t{1}});
+    previous_name = row->name;
     row->name = *change.new_name;
     draft.schema_changed = true;
     draft.changes.push_back("altered_table:" + id_text);
@@ -1111,6 +1127,15 @@ void ApplyTableChange(MetaTransaction &txn, Catalog &catalog, SnapshotDraft &dra
   RefreshTableStats(txn, catalog, table, draft.id, change.added_files, change.replace_contents);
   draft.result.rows_written += change.compacted ? 0 : rows_added;
   draft.result.rows_deleted += change.rows_deleted;
+  int64_t bytes_added = 0;
+  for (const auto &file : change.added_files) bytes_added += file.file_size_bytes;
+  std::string lifecycle = created                  ? "CREATE"
+                          : change.columns         ? "ALTER"
+                          : !previous_name.empty() ? "RENAME"
+                          : change.replace_contents ? "OVERWRITE"
+                                                    : "";
+  draft.result.tables.push_back({schema.name, row->name, previous_name, table.columns, table.key_prefix, lifecycle,
+                                 change.compacted ? 0 : rows_added, change.rows_deleted, bytes_added});
   if (change.compacted) {
     draft.changes.push_back("compacted_table:" + id_text);
     return;

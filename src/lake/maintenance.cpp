@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "lake/job_lineage.hpp"
 #include "lake/written_files.hpp"
 
 namespace ducklake {
@@ -61,26 +62,21 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
   change.namespace_name = table.namespace_name;
   change.table_name = table.name;
   change.table_id = table.id;
-  change.compacted = true;
+  change.compacted = true;  // the runs' files are added by CompactRuns
   std::vector<std::string> written;
+  // Compaction reads the table and writes it back, its rows unchanged: each column is its own origin.
+  auto job = NewJobRun("compact." + table.namespace_name + "." + table.name, "COMPACTION", commit);
+  job.inputs.push_back(TableDataset(table.namespace_name, table.name));
+  job.inputs[0].snapshot_id = table.snapshot_id;
+  job.outputs.push_back(TableDataset(table.namespace_name, table.name));
+  for (const auto &column : table.columns) {
+    job.outputs[0].column_lineage[column.name].push_back({0, column.name, "DIRECT", "IDENTITY", false});
+  }
   try {
-    for (const auto &merged : runs) {
-      TableScan scan;
-      scan.columns = table.columns;
-      for (const auto *file : merged) {
-        scan.files.push_back(ToScanFile(*file));
-        change.removed_files.push_back(file->key);
-      }
-      RunResolver resolver(std::move(scan));
-      auto key = NewFileKey(table.key_prefix);
-      written.push_back(key);
-      auto file = tables_.engine().WriteQuery("SELECT * FROM \"__compaction\".\"run\"", resolver, table.columns, {},
-                                              key, options.timeout_ms, true);
-      change.added_files.push_back(ToNewDataFile(file));
-    }
-    // Compaction can outlast cleanup's grace period (a sweep by another server or the CLI).
-    RequireFilesStored(store_, written, fmt::format("the compaction of '{}.{}'", table.namespace_name, table.name));
-    report.snapshot_id = lake.CommitTransaction(transaction, commit).snapshot_id;
+    report.snapshot_id =
+        RunWithLineage(tables_.lineage(), store_, job, commit, [&](const CommitInfo &with_lineage) {
+          return CompactRuns(table, runs, options, with_lineage, transaction, written);
+        }).snapshot_id;
   } catch (const CommitOutcomeUnknown &) {
     throw;  // the snapshot may reference the files
   } catch (...) {
@@ -88,6 +84,29 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
     throw;
   }
   return report;
+}
+
+CommitResult Maintenance::CompactRuns(const TableInfo &table, const std::vector<std::vector<const DataFile *>> &runs,
+                                      const CompactOptions &options, const CommitInfo &commit,
+                                      LakeTransaction &transaction, std::vector<std::string> &written) {
+  auto &change = transaction.tables.back();
+  for (const auto &merged : runs) {
+    TableScan scan;
+    scan.columns = table.columns;
+    for (const auto *file : merged) {
+      scan.files.push_back(ToScanFile(*file));
+      change.removed_files.push_back(file->key);
+    }
+    RunResolver resolver(std::move(scan));
+    auto key = NewFileKey(table.key_prefix);
+    written.push_back(key);
+    auto file = tables_.engine().WriteQuery("SELECT * FROM \"__compaction\".\"run\"", resolver, table.columns, {},
+                                            key, options.timeout_ms, true);
+    change.added_files.push_back(ToNewDataFile(file));
+  }
+  // Compaction can outlast cleanup's grace period (a sweep by another server or the CLI).
+  RequireFilesStored(store_, written, fmt::format("the compaction of '{}.{}'", table.namespace_name, table.name));
+  return tables_.lake().CommitTransaction(transaction, commit);
 }
 
 std::vector<CompactedTable> Maintenance::Compact(const CompactOptions &options, const CommitInfo &commit) {

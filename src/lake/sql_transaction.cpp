@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "lake/names.hpp"
 #include "lake/scan_cache.hpp"
+#include "lake/job_lineage.hpp"
 #include "lake/written_files.hpp"
 
 namespace ducklake {
@@ -392,6 +393,75 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
     }
   }
   throw Error(ErrorKind::kInternal, "unknown statement kind");
+}
+
+void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
+  // Tables as the catalog spells them (SQL names them case-insensitively).
+  auto canonical = [&](const std::string &schema, const std::string &table) -> std::pair<std::string, std::string> {
+    if (auto *pending = FindPending(schema, table)) return {pending->schema, pending->name};
+    if (auto info = lake_.FindTable(schema, table, base_snapshot_)) return {info->namespace_name, info->name};
+    return {schema, table};
+  };
+  if (statement.kind == StatementKind::kInsert || statement.kind == StatementKind::kDelete ||
+      statement.kind == StatementKind::kUpdate) {
+    Pending(statement.target_schema, statement.target_table);  // kNotFound for a table that is not there
+  }
+  std::pair<std::string, std::string> target = canonical(statement.target_schema, statement.target_table);
+  if (statement.kind == StatementKind::kCreateTable || statement.kind == StatementKind::kCreateTableAs) {
+    target = {lake_.GetNamespace(statement.target_schema, base_snapshot_).name, statement.target_table};
+  }
+  size_t output_index = OutputIndex(run, TableDataset(target.first, target.second));
+
+  std::string query;
+  std::vector<std::string> written;  // the output column of each result column
+  auto target_ref = QuoteIdentifier(statement.target_schema) + "." + QuoteIdentifier(statement.target_table) + " AS " +
+                    QuoteIdentifier(statement.target_alias.empty() ? statement.target_table : statement.target_alias);
+  auto where = statement.condition_sql.empty() ? std::string() : " WHERE " + statement.condition_sql;
+  switch (statement.kind) {
+    case StatementKind::kInsert: {
+      query = statement.query_sql;
+      if (!statement.insert_columns.empty()) {
+        written = statement.insert_columns;
+      } else if (auto scan = Scan(statement.target_schema, statement.target_table)) {
+        for (const auto &column : scan->columns) written.push_back(column.name);
+      }
+      break;
+    }
+    case StatementKind::kCreateTableAs:
+      query = statement.query_sql;
+      break;
+    case StatementKind::kUpdate: {
+      std::string select_list;
+      for (const auto &[column, expression] : statement.assignments) {
+        select_list += (select_list.empty() ? "" : ", ") + ("(" + expression + ")");
+        written.push_back(column);
+      }
+      query = "SELECT " + select_list + " FROM " + target_ref + where;
+      break;
+    }
+    case StatementKind::kDelete:
+      query = "SELECT 1 FROM " + target_ref + where;
+      break;
+    default:
+      return;  // schema changes read nothing
+  }
+  Resolver resolver(*this);
+  auto lineage = engine_.Lineage(query, resolver);
+  if (statement.kind == StatementKind::kCreateTableAs) written = lineage.column_names;
+  if (auto scan = Scan(target.first, target.second)) {
+    // Columns as the table spells them (SQL names them case-insensitively).
+    for (auto &name : written) {
+      if (auto *column = ColumnNamed(scan->columns, name)) name = column->name;
+    }
+  }
+  AddQueryLineage(
+      run, output_index, lineage, written,
+      [&](const TableReference &reference) { return canonical(reference.schema, reference.table); },
+      [&](const TableReference &reference) -> std::optional<int64_t> {
+        if (reference.at && reference.at->snapshot_id) return *reference.at->snapshot_id;
+        if (FindPending(reference.schema, reference.table)) return std::nullopt;  // not committed yet
+        return base_snapshot_;
+      });
 }
 
 StatementOutcome SqlTransaction::Alter(const Statement &statement) {

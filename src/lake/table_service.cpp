@@ -115,24 +115,96 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
   SqlTransaction transaction(lake_, engine_, store_, scans_);
-  auto outcome = transaction.Run(statement, request.options.timeout_ms);
-  auto result = transaction.Commit(request.commit);
+  auto run = NewJobRun(JobNameOf(statement), "QUERY", request.commit, request.job_name);
+  run.sql = request.sql;
+  if (lineage_) transaction.DescribeLineage(statement, run);
+  StatementOutcome outcome;
+  auto result = RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
+    outcome = transaction.Run(statement, request.options.timeout_ms);
+    return transaction.Commit(commit);
+  });
   SendWriteResult(outcome, result, request.options, sink);
 }
 
 TransactionResult TableService::RunTransaction(const TransactionRequest &request) {
   if (request.statements.empty()) throw Error(ErrorKind::kInvalidInput, "\"statements\" is empty");
-  SqlTransaction transaction(lake_, engine_, store_, scans_);
-  TransactionResult result;
+  auto numbered = [](size_t i, const Error &error) {
+    return Error(error.kind(), fmt::format("statement {}: {}", i + 1, error.what()));
+  };
+  std::vector<Statement> statements;
+  std::string sql;
   for (size_t i = 0; i < request.statements.size(); i++) {
     try {
-      result.statements.push_back(transaction.Run(engine_.Parse(request.statements[i]), request.timeout_ms));
+      statements.push_back(engine_.Parse(request.statements[i]));
     } catch (const Error &error) {
-      throw Error(error.kind(), fmt::format("statement {}: {}", i + 1, error.what()));
+      throw numbered(i, error);
     }
+    sql += (sql.empty() ? "" : ";\n") + request.statements[i];
   }
-  result.commit = transaction.Commit(request.commit);
+  SqlTransaction transaction(lake_, engine_, store_, scans_);
+  const auto &first = statements.front();
+  auto run = NewJobRun("transaction." + first.target_schema + "." + first.target_table, "QUERY", request.commit,
+                       request.job_name);
+  run.sql = sql;
+  TransactionResult result;
+  result.commit = RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
+    for (size_t i = 0; i < statements.size(); i++) {
+      try {
+        if (lineage_) transaction.DescribeLineage(statements[i], run);
+        result.statements.push_back(transaction.Run(statements[i], request.timeout_ms));
+      } catch (const Error &error) {
+        throw numbered(i, error);
+      }
+    }
+    return transaction.Commit(commit);
+  });
   return result;
+}
+
+CommitResult TableService::CreateTable(const std::string &namespace_name, const std::string &table_name,
+                                       std::vector<ColumnDef> columns, const CommitInfo &commit) {
+  auto run = NewJobRun("create_table." + namespace_name + "." + table_name, "DDL", commit);
+  run.outputs.push_back(TableDataset(lake_.GetNamespace(namespace_name, lake_.LatestSnapshot()).name, table_name));
+  return RunWithLineage(lineage_, store_, run, commit, [&](const CommitInfo &with_lineage) {
+    return lake_.CreateTable(namespace_name, table_name, columns, with_lineage);
+  });
+}
+
+CommitResult TableService::RenameTable(const std::string &namespace_name, const std::string &table_name,
+                                       const std::string &new_name, const CommitInfo &commit) {
+  auto table = lake_.GetTable(namespace_name, table_name, lake_.LatestSnapshot());
+  auto run = NewJobRun("alter." + table.namespace_name + "." + table.name, "DDL", commit);
+  run.outputs.push_back(TableDataset(table.namespace_name, table.name));
+  return RunWithLineage(lineage_, store_, run, commit, [&](const CommitInfo &with_lineage) {
+    return lake_.RenameTable(namespace_name, table_name, new_name, with_lineage);
+  });
+}
+
+CommitResult TableService::DropTable(const std::string &namespace_name, const std::string &table_name,
+                                     const CommitInfo &commit) {
+  auto table = lake_.GetTable(namespace_name, table_name, lake_.LatestSnapshot());
+  auto run = NewJobRun("drop." + table.namespace_name + "." + table.name, "DDL", commit);
+  run.outputs.push_back(TableDataset(table.namespace_name, table.name));
+  return RunWithLineage(lineage_, store_, run, commit, [&](const CommitInfo &with_lineage) {
+    return lake_.DropTable(namespace_name, table_name, with_lineage);
+  });
+}
+
+void TableService::DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run) {
+  SnapshotResolver resolver(lake_, scans_, snapshot_id);
+  auto lineage = engine_.Lineage(sql, resolver);
+  AddQueryLineage(
+      run, 0, lineage, lineage.column_names,
+      [&](const TableReference &reference) -> std::pair<std::string, std::string> {
+        if (auto info = lake_.FindTable(reference.schema, reference.table, snapshot_id)) {
+          return {info->namespace_name, info->name};
+        }
+        return {reference.schema, reference.table};
+      },
+      [&](const TableReference &reference) -> std::optional<int64_t> {
+        if (reference.at && reference.at->snapshot_id) return *reference.at->snapshot_id;
+        return snapshot_id;
+      });
 }
 
 void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) {
@@ -214,7 +286,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
 
 CommitResult TableService::Ingest(const IngestRequest &request) {
   int64_t snapshot_id = lake_.LatestSnapshot();
-  lake_.GetNamespace(request.namespace_name, snapshot_id);
+  auto namespace_info = lake_.GetNamespace(request.namespace_name, snapshot_id);
   TableWrite write;
   write.namespace_name = request.namespace_name;
   write.table_name = request.table_name;
@@ -225,10 +297,12 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
                                           request.format);
   std::vector<ColumnDef> target;
   std::string key;
+  std::string table_name = request.table_name;
   if (auto table = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id)) {
     target = table->columns;
     write.expected_table_id = table->id;
     key = NewFileKey(table->key_prefix);
+    table_name = table->name;
   } else {
     ValidateObjectName("table", request.table_name);
     target = described;
@@ -237,9 +311,26 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
     write.create_columns = target;
     key = NewFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
   }
-  auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
-  write.files.push_back(ToNewDataFile(file));
-  return CommitOrDiscard(write, request.commit);
+  auto run = NewJobRun("ingest." + namespace_info.name + "." + table_name, "INGEST", request.commit, request.job_name);
+  run.outputs.push_back(TableDataset(namespace_info.name, table_name));
+  if (request.source) {
+    // Columns are matched by name: each one the object has is its table column's origin.
+    auto source = *request.source;
+    source.columns = described;
+    run.inputs.push_back(std::move(source));
+    for (const auto &column : target) {
+      for (const auto &found : described) {
+        if (LowerName(found.name) == LowerName(column.name)) {
+          run.outputs[0].column_lineage[column.name].push_back({0, found.name, "DIRECT", "IDENTITY", false});
+        }
+      }
+    }
+  }
+  return RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
+    auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
+    write.files.push_back(ToNewDataFile(file));
+    return CommitOrDiscard(write, commit);
+  });
 }
 
 void TableService::Preview(const std::string &namespace_name, const std::string &table_name, int64_t limit,

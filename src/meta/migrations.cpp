@@ -118,6 +118,45 @@ const std::vector<Migration> &Migrations() {
            // Server-wide secrets and settings shared by every replica (e.g. the presigning key).
            "CREATE TABLE dl_setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
        }},
+      {4,
+       {
+           // Lineage: every OpenLineage event kept as received (DuckLake's own and other tools'), in
+           // commit order, which makes the log of DuckLake's own events the outbox; how far each
+           // delivery sink has taken it (and which server drains it); and the graph the events build,
+           // in Marquez's terms (namespaces, jobs, runs, datasets and their versions, which job reads
+           // and writes which dataset, which column derives from which). Times: Unix ms.
+           "CREATE TABLE dl_lineage_event (event_id BIGINT PRIMARY KEY, kind VARCHAR NOT NULL, "
+           "event_type VARCHAR, run_id VARCHAR, job_namespace VARCHAR, job_name VARCHAR, event_ms BIGINT NOT NULL, "
+           "received_ms BIGINT NOT NULL, origin VARCHAR NOT NULL, payload VARCHAR NOT NULL)",
+           "CREATE INDEX dl_lineage_event_by_run ON dl_lineage_event (run_id)",
+           "CREATE INDEX dl_lineage_event_by_origin ON dl_lineage_event (origin, event_id)",
+           "CREATE TABLE dl_lineage_cursor (sink VARCHAR PRIMARY KEY, delivered_through BIGINT NOT NULL, "
+           "attempts BIGINT NOT NULL, next_attempt_ms BIGINT NOT NULL, last_error VARCHAR, holder VARCHAR, "
+           "lease_expires_ms BIGINT NOT NULL)",
+           "CREATE TABLE dl_lineage_namespace (name {KEY} PRIMARY KEY, created_ms BIGINT NOT NULL, "
+           "updated_ms BIGINT NOT NULL)",
+           "CREATE TABLE dl_lineage_job (job_id BIGINT PRIMARY KEY, namespace {KEY} NOT NULL, name {KEY} NOT NULL, "
+           "facets VARCHAR NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, latest_run_id VARCHAR, "
+           "UNIQUE (namespace, name))",
+           "CREATE TABLE dl_lineage_dataset (dataset_id BIGINT PRIMARY KEY, namespace {KEY} NOT NULL, "
+           "name {KEY} NOT NULL, facets VARCHAR NOT NULL, current_version VARCHAR, lifecycle_state VARCHAR, "
+           "created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, last_modified_ms BIGINT, UNIQUE (namespace, name))",
+           "CREATE TABLE dl_lineage_io (job_id BIGINT NOT NULL, dataset_id BIGINT NOT NULL, direction VARCHAR NOT NULL, "
+           "PRIMARY KEY (job_id, dataset_id, direction))",
+           "CREATE INDEX dl_lineage_io_by_dataset ON dl_lineage_io (dataset_id, direction)",
+           "CREATE TABLE dl_lineage_run (run_id VARCHAR PRIMARY KEY, job_id BIGINT NOT NULL, state VARCHAR NOT NULL, "
+           "created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, started_ms BIGINT, ended_ms BIGINT, "
+           "nominal_start VARCHAR, nominal_end VARCHAR, facets VARCHAR NOT NULL, inputs VARCHAR NOT NULL, "
+           "outputs VARCHAR NOT NULL)",
+           "CREATE INDEX dl_lineage_run_by_job ON dl_lineage_run (job_id, created_ms)",
+           "CREATE TABLE dl_lineage_dataset_version (dataset_id BIGINT NOT NULL, version VARCHAR NOT NULL, "
+           "run_id VARCHAR, created_ms BIGINT NOT NULL, facets VARCHAR NOT NULL, lifecycle_state VARCHAR, "
+           "PRIMARY KEY (dataset_id, version))",
+           "CREATE TABLE dl_lineage_column (dataset_id BIGINT NOT NULL, field VARCHAR NOT NULL, "
+           "input_dataset_id BIGINT NOT NULL, input_field VARCHAR NOT NULL, transformations VARCHAR NOT NULL, "
+           "PRIMARY KEY (dataset_id, field, input_dataset_id, input_field))",
+           "CREATE INDEX dl_lineage_column_by_input ON dl_lineage_column (input_dataset_id, input_field)",
+       }},
   };
   return migrations;
 }

@@ -975,6 +975,10 @@ void RequireUploadId(const std::string &key, const std::string &upload_id) {
 
 }  // namespace
 
+ObjectLocation S3Store::Location(const std::string &key) const {
+  return {"s3://" + impl_->options().bucket, impl_->FullKey(key)};
+}
+
 std::string S3Store::CreateMultipart(const std::string &key) {
   ValidateKey(key);
   if (key.back() == '/') throw Error(ErrorKind::kInvalidInput, "object key must not end with '/'");

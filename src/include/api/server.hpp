@@ -11,6 +11,10 @@
 #include "lake/lake.hpp"
 #include "lake/maintenance.hpp"
 #include "lake/table_service.hpp"
+#include "lineage/event_validator.hpp"
+#include "lineage/forwarder.hpp"
+#include "lineage/lineage_graph.hpp"
+#include "lineage/recorder.hpp"
 #include "meta/meta_store.hpp"
 #include "storage/metered_store.hpp"
 #include "storage/object_store.hpp"
@@ -25,6 +29,10 @@ struct Services {
   TableService &tables;
   Maintenance &maintenance;
   FileService &files;
+  LineageRecorder &lineage;
+  LineageGraph &graph;
+  EventValidator &validator;
+  LineageForwarder *forwarder = nullptr;           // delivery of lineage events, when configured
   const StoreCounters *store_counters = nullptr;  // object-store traffic for /metrics, if metered
 };
 

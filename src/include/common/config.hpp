@@ -32,6 +32,11 @@ struct Config {
   int shutdown_timeout_s = 30;              // SIGTERM drain bound
   int maintenance_interval_s = 0;           // background compact/expire/cleanup; 0: off
   int64_t snapshot_retention_s = 7 * 86400; // background expiry keeps snapshots this young
+  std::string lineage_url;                  // OpenLineage endpoint; events go to {url}/api/v1/lineage
+  std::string lineage_token_file;           // its bearer token (DUCKLAKE_LINEAGE_TOKEN also works)
+  std::string lineage_file;                 // NDJSON file every own event is appended to
+  std::string lineage_volume;               // volume NDJSON batches of own events are written to
+  int64_t lineage_retry_max_ms = 30000;     // backoff ceiling of a failing delivery
 };
 
 }  // namespace ducklake

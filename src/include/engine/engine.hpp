@@ -120,6 +120,40 @@ struct WrittenFile {
   std::vector<ColumnStats> stats;  // by column id of the target columns
 };
 
+// Where a result column's values come from, in OpenLineage's words. Direct origins (the column's
+// value is computed from it): IDENTITY, TRANSFORMATION, AGGREGATION. Indirect origins (the column
+// decides which rows there are): JOIN, FILTER, GROUP_BY, SORT, WINDOW.
+struct ColumnOrigin {
+  static constexpr const char *kIdentity = "IDENTITY";
+  static constexpr const char *kTransformation = "TRANSFORMATION";
+  static constexpr const char *kAggregation = "AGGREGATION";
+  static constexpr const char *kJoin = "JOIN";
+  static constexpr const char *kFilter = "FILTER";
+  static constexpr const char *kGroupBy = "GROUP_BY";
+  static constexpr const char *kSort = "SORT";
+  static constexpr const char *kWindow = "WINDOW";
+
+  size_t table = 0;  // index into QueryLineage::tables
+  std::string column;
+  std::string subtype;
+  bool masking = false;  // the value no longer shows the input (a hash of it)
+};
+
+// A lake table a statement reads, as it names it.
+struct TableReference {
+  std::string schema;
+  std::string table;
+  std::optional<TableVersion> at;
+};
+
+// What a query reads and how its result columns derive from it (from DuckDB's bound plan).
+struct QueryLineage {
+  std::vector<TableReference> tables;
+  std::vector<std::string> column_names;
+  std::vector<std::vector<ColumnOrigin>> columns;  // per result column
+  std::vector<ColumnOrigin> indirect;
+};
+
 class Engine {
  public:
   // The columns TableScan::with_positions adds: the data file (as FileLocation(key)) and the row's
@@ -144,6 +178,10 @@ class Engine {
   // of a key in another bucket (EngineOptions::buckets).
   static std::string ObjectPath(const std::string &key);
   static std::string BucketPath(const std::string &bucket, const std::string &key);
+
+  // The lake tables a query reads and where each result column comes from. Binds the query (with
+  // the sandbox's checks) but reads no data.
+  QueryLineage Lineage(const std::string &sql, TableResolver &resolver);
 
   // The result columns of a query, in lake types (for CREATE TABLE AS).
   std::vector<ColumnDef> DescribeQuery(const std::string &sql, TableResolver &resolver);

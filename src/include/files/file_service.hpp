@@ -85,6 +85,8 @@ struct PutRequest {
   std::optional<std::string> if_match;         // the current etag must be this ("*": any)
   std::string created_by;
   std::optional<std::string> source;
+  // Runs in the metadata transaction that indexes the new object (e.g. to keep its lineage with it).
+  std::function<void(MetaTransaction &, const ObjectRecord &)> in_index_transaction;
 };
 
 struct ObjectListing {
@@ -170,9 +172,13 @@ class FileService {
   void Read(const std::string &volume, const ObjectRecord &object, std::optional<ByteRange> range,
             const ByteSink &sink);
   void Delete(const std::string &volume, const std::string &key);
-  // Server-side copy; with `move` the source is deleted once the copy is indexed.
+  // Server-side copy; with `move` the source is deleted once the copy is indexed (in a transaction
+  // that also runs `in_index_transaction`, when given).
   ObjectRecord Copy(const std::string &volume, const std::string &key, const std::string &to_volume,
-                    const std::string &to_key, bool move, const std::string &created_by);
+                    const std::string &to_key, bool move, const std::string &created_by,
+                    const std::function<void(MetaTransaction &, const ObjectRecord &)> &in_index_transaction = {});
+  // Where an object of a volume physically is (for lineage); the key is validated, nothing is read.
+  ObjectLocation Location(const std::string &volume, const std::string &key);
   ObjectRecord Update(const std::string &volume, const std::string &key, const ObjectChange &change);
   // Objects (and folders, with a delimiter) with keys starting with `prefix`, in byte order,
   // resuming at `cursor` (from a previous page).
@@ -208,10 +214,10 @@ class FileService {
   std::optional<ObjectRecord> LoadObject(MetaTransaction &txn, int64_t volume_id, const std::string &key);
   void SaveObject(MetaTransaction &txn, int64_t volume_id, const ObjectRecord &record);
   void DeleteObjectRow(MetaTransaction &txn, int64_t volume_id, const std::string &key);
-  // Records `record` (keeping the object's tags) and drops `reservation`; `also` runs in the same
-  // metadata transaction.
+  // Records `record` (keeping the object's tags and creation) and drops `reservation`; `also` runs in
+  // the same metadata transaction, given the record as indexed.
   ObjectRecord Index(const VolumeInfo &volume, ObjectRecord record, const std::optional<std::string> &reservation,
-                     const std::function<void(MetaTransaction &)> &also = nullptr);
+                     const std::function<void(MetaTransaction &, const ObjectRecord &)> &also = nullptr);
   void ReleaseReservation(int64_t volume_id, const std::string &key, const std::string &token);
   std::string SigningKey();
   std::string Signature(const std::string &volume, const std::string &key, const std::string &method,

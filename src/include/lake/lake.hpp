@@ -6,6 +6,7 @@
 // kConflict (exists, not empty, lost too many races), kInvalidInput (bad names or columns).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -157,9 +158,18 @@ struct LakeTransaction {
   std::vector<TableChange> tables;
 };
 
-struct CommitInfo {
-  std::string author = "anonymous";
-  std::optional<std::string> message;
+// What a commit did to one table.
+struct TableOutcome {
+  std::string namespace_name;
+  std::string table_name;          // after the commit
+  std::string previous_name;       // when the commit renamed it
+  std::vector<ColumnDef> columns;  // after the commit (none when dropped)
+  std::string key_prefix;          // where its data files are
+  // In OpenLineage's words: CREATE, ALTER, RENAME, OVERWRITE, DROP; empty for plain writes.
+  std::string lifecycle;
+  int64_t rows_added = 0;
+  int64_t rows_deleted = 0;
+  int64_t bytes_added = 0;
 };
 
 struct CommitResult {
@@ -167,6 +177,16 @@ struct CommitResult {
   int64_t rows_written = 0;
   int64_t rows_deleted = 0;
   bool created_table = false;
+  std::vector<TableOutcome> tables;  // each table the snapshot changed
+};
+
+struct CommitInfo {
+  std::string author = "anonymous";
+  std::optional<std::string> message;
+  // Runs inside the metadata transaction that creates the snapshot, just before it commits (with
+  // the result so far): what it writes is kept exactly when the snapshot is. It may throw, which
+  // abandons the commit.
+  std::function<void(MetaTransaction &txn, const CommitResult &result)> in_transaction;
 };
 
 // What expiring snapshots did (or, in a dry run, would do).

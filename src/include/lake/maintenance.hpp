@@ -61,6 +61,10 @@ class Maintenance {
  private:
   std::optional<CompactedTable> CompactTable(const TableInfo &table, const CompactOptions &options,
                                              const CommitInfo &commit);
+  // Writes each run of files as one file and commits them in place of the run's files.
+  CommitResult CompactRuns(const TableInfo &table, const std::vector<std::vector<const DataFile *>> &runs,
+                           const CompactOptions &options, const CommitInfo &commit, LakeTransaction &transaction,
+                           std::vector<std::string> &written);
 
   TableService &tables_;
   ObjectStore &store_;

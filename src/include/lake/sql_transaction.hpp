@@ -15,6 +15,7 @@
 
 #include "engine/engine.hpp"
 #include "lake/lake.hpp"
+#include "lineage/job_run.hpp"
 
 namespace ducklake {
 
@@ -44,6 +45,11 @@ class SqlTransaction {
   SqlTransaction &operator=(const SqlTransaction &) = delete;
 
   StatementOutcome Run(const Statement &statement, int64_t timeout_ms);
+
+  // Adds to `run` the lake tables `statement` reads and writes, and how each column it writes
+  // derives from what it reads (from the bound plan, against this transaction's view of the lake).
+  // Call it before Run(statement); it reads no data. Errors are those the statement would raise.
+  void DescribeLineage(const Statement &statement, JobRun &run);
 
   // Commits everything as one snapshot (no snapshot when nothing changed).
   CommitResult Commit(const CommitInfo &commit);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "lake/job_lineage.hpp"
 #include "lake/lake.hpp"
 #include "lake/scan_cache.hpp"
 #include "lake/sql_transaction.hpp"
@@ -21,12 +22,14 @@ struct SqlRequest {
   QueryOptions options;
   std::optional<int64_t> snapshot_id;  // default: the latest
   CommitInfo commit;
+  std::optional<std::string> job_name;  // lineage job of a write (default: JobNameOf the statement)
 };
 
 struct TransactionRequest {
   std::vector<std::string> statements;
   int64_t timeout_ms = 300000;  // per statement
   CommitInfo commit;
+  std::optional<std::string> job_name;  // default: "transaction.<first table written>"
 };
 
 struct TransactionResult {
@@ -42,6 +45,8 @@ struct IngestRequest {
   UploadFormat format = UploadFormat::kCsv;
   WriteMode mode = WriteMode::kAppend;
   CommitInfo commit;
+  std::optional<LineageDataset> source;  // the object read, for lineage (none: a client's upload)
+  std::optional<std::string> job_name;   // default: "ingest.<namespace>.<table>"
 };
 
 // Rows a table gained and lost between two snapshots.
@@ -58,7 +63,9 @@ class TableService {
   // The most snapshots one change-feed request may span (each adds to one query).
   static constexpr size_t kMaxChangeSnapshots = 1000;
 
-  TableService(Lake &lake, Engine &engine, ObjectStore &store) : lake_(lake), engine_(engine), store_(store) {}
+  // `lineage` (may be null) records every write as an OpenLineage job.
+  TableService(Lake &lake, Engine &engine, ObjectStore &store, LineageRecorder *lineage = nullptr)
+      : lake_(lake), engine_(engine), store_(store), lineage_(lineage) {}
 
   // Runs one statement. Queries stream their result to `sink`; writes commit and then send a
   // one-row result (rows_written / rows_deleted / rows_updated, snapshot_id) in the requested format.
@@ -68,6 +75,16 @@ class TableService {
   TransactionResult RunTransaction(const TransactionRequest &request);
 
   CommitResult Ingest(const IngestRequest &request);
+
+  // Catalog changes made without SQL (the REST API's), each a lineage job like the SQL ones.
+  CommitResult CreateTable(const std::string &namespace_name, const std::string &table_name,
+                           std::vector<ColumnDef> columns, const CommitInfo &commit);
+  CommitResult RenameTable(const std::string &namespace_name, const std::string &table_name,
+                           const std::string &new_name, const CommitInfo &commit);
+  CommitResult DropTable(const std::string &namespace_name, const std::string &table_name, const CommitInfo &commit);
+
+  // What a query reads and where its columns come from (for exports), as of the latest snapshot.
+  void DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run);
 
   // The first `limit` rows of a table as a query result.
   void Preview(const std::string &namespace_name, const std::string &table_name, int64_t limit,
@@ -81,6 +98,8 @@ class TableService {
   std::vector<ColumnDef> ParseColumns(const std::vector<std::pair<std::string, std::string>> &columns);
 
   Lake &lake() { return lake_; }
+  LineageRecorder *lineage() { return lineage_; }
+  ObjectStore &store() { return store_; }
   Engine &engine() { return engine_; }
   ScanCache &scans() { return scans_; }
 
@@ -92,6 +111,7 @@ class TableService {
   Lake &lake_;
   Engine &engine_;
   ObjectStore &store_;
+  LineageRecorder *lineage_;
   ScanCache scans_;
 };
 

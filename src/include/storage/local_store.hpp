@@ -40,6 +40,7 @@ class LocalStore : public ObjectStore {
   // Always nullopt: a directory has no URLs of its own.
   std::optional<std::string> PresignUrl(const std::string &method, const std::string &key,
                                         std::chrono::seconds expires_in, const PresignOptions &options) override;
+  ObjectLocation Location(const std::string &key) const override { return {"file", PathOf(key)}; }
 
  private:
   std::string PathOf(const std::string &key) const;

@@ -38,6 +38,13 @@ struct PartInfo {
   uint64_t size = 0;
 };
 
+// Where an object physically is, named as OpenLineage names datasets: "s3://<bucket>" and the
+// object's full key, or "file" and its absolute path.
+struct ObjectLocation {
+  std::string ns;
+  std::string name;
+};
+
 // Response headers a presigned GET should carry (empty: the backend's default).
 struct PresignOptions {
   std::string content_type;
@@ -106,6 +113,9 @@ class ObjectStore {
   // `expires_in` has passed; nullopt when the backend has no URLs of its own (local storage).
   virtual std::optional<std::string> PresignUrl(const std::string &method, const std::string &key,
                                                 std::chrono::seconds expires_in, const PresignOptions &options) = 0;
+
+  // Where `key` lives (it need not exist); no request is made.
+  virtual ObjectLocation Location(const std::string &key) const = 0;
 };
 
 // Throws kInvalidInput unless `key` is a safe relative key: 1..1024 bytes of valid UTF-8, no
@@ -157,6 +167,7 @@ class ObjectStoreWrapper : public ObjectStore {
                                         std::chrono::seconds expires_in, const PresignOptions &options) override {
     return target_.PresignUrl(method, key, expires_in, options);
   }
+  ObjectLocation Location(const std::string &key) const override { return target_.Location(key); }
 
  private:
   ObjectStore &target_;

@@ -61,6 +61,7 @@ class S3Store : public ObjectStore {
   // Never nullopt. `expires_in` must be 1 s..7 days (S3's limits); options only for GET.
   std::optional<std::string> PresignUrl(const std::string &method, const std::string &key,
                                         std::chrono::seconds expires_in, const PresignOptions &options) override;
+  ObjectLocation Location(const std::string &key) const override;
 
   class Impl;
 

@@ -1,0 +1,61 @@
+#pragma once
+// LineageGraph: the lineage graph that OpenLineage events build in the metadata database, and the
+// questions Marquez's API answers about it, in Marquez's JSON shapes (so Marquez clients and its web
+// UI work against DuckLake). Apply folds one validated event into the graph inside the caller's
+// transaction; everything else reads. Node ids are Marquez's: "dataset:<ns>:<name>",
+// "job:<ns>:<name>", "datasetField:<ns>:<dataset>:<field>". Thread-safe. Errors are
+// ducklake::Error: kInvalidInput (a malformed node id or parameter), kNotFound (no such node).
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "meta/meta_store.hpp"
+
+namespace ducklake {
+
+struct LineageCounts {
+  std::string node_id;
+  int64_t upstream_jobs = 0;    // jobs that wrote the dataset
+  int64_t downstream_jobs = 0;  // jobs that read it
+};
+
+class LineageGraph {
+ public:
+  static constexpr int kMaxDepth = 100;
+  static constexpr int64_t kMaxPage = 1000;
+
+  explicit LineageGraph(MetaStore &meta) : meta_(meta) {}
+
+  // Folds `event` (a RunEvent, DatasetEvent or JobEvent already validated) into the graph.
+  static void Apply(MetaTransaction &txn, const nlohmann::json &event, int64_t received_ms);
+
+  nlohmann::json Namespaces();
+  nlohmann::json Namespace(const std::string &name);
+  nlohmann::json Jobs(const std::string &ns, int64_t limit, int64_t offset);
+  nlohmann::json Job(const std::string &ns, const std::string &name);
+  nlohmann::json Runs(const std::string &ns, const std::string &job, int64_t limit, int64_t offset);
+  nlohmann::json Run(const std::string &run_id);
+  nlohmann::json Datasets(const std::string &ns, int64_t limit, int64_t offset);
+  nlohmann::json Dataset(const std::string &ns, const std::string &name);
+  nlohmann::json DatasetVersions(const std::string &ns, const std::string &name, int64_t limit, int64_t offset);
+
+  // The graph around `node_id` (a dataset or job) up to `depth` hops each way: {"graph": [nodes]}.
+  nlohmann::json Lineage(const std::string &node_id, int depth);
+  // Column lineage around a dataset field (or every field of a dataset, or of a job's outputs):
+  // upstream `depth` hops, and downstream too when asked.
+  nlohmann::json ColumnLineage(const std::string &node_id, int depth, bool with_downstream);
+  // Jobs and datasets whose name contains `query`. `filter`: "DATASET", "JOB" or empty; `sort`:
+  // "NAME" or "UPDATE_AT".
+  nlohmann::json Search(const std::string &query, const std::string &filter, const std::string &sort, int64_t limit,
+                        const std::optional<std::string> &ns);
+
+  // How many jobs write and read a dataset (zeros when lineage has never seen it).
+  LineageCounts Counts(const std::string &ns, const std::string &name);
+
+ private:
+  MetaStore &meta_;
+};
+
+}  // namespace ducklake
