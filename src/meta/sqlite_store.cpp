@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <unordered_map>
+
 #include "common/error.hpp"
 
 namespace ducklake {
@@ -9,6 +11,9 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 30000;
 constexpr size_t kMaxIdleConnections = 16;
+// Statements kept prepared per connection; past this the cache starts over (some SQL is built with
+// its values inlined, e.g. IN lists, and would otherwise grow it without end).
+constexpr size_t kMaxCachedStatements = 256;
 
 [[noreturn]] void ThrowSqlite(sqlite3 *db, int rc, const std::string &what) {
   const char *message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -23,13 +28,14 @@ constexpr size_t kMaxIdleConnections = 16;
   throw MakeError(ErrorKind::kInternal, "metadata {} failed: {}", what, message);
 }
 
+// A prepared statement, borrowed from its connection's cache and reset when done with.
 class Statement {
  public:
-  Statement(sqlite3 *db, const std::string &sql) : db_(db) {
-    int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
-    if (rc != SQLITE_OK) ThrowSqlite(db, rc, "prepare");
+  Statement(sqlite3 *db, sqlite3_stmt *stmt) : db_(db), stmt_(stmt) {}
+  ~Statement() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
 
   void Bind(const std::vector<SqlValue> &params) {
     for (size_t i = 0; i < params.size(); i++) {
@@ -78,7 +84,7 @@ class Statement {
 
  private:
   sqlite3 *db_;
-  sqlite3_stmt *stmt_ = nullptr;
+  sqlite3_stmt *stmt_;
 };
 
 void ExecuteSimple(sqlite3 *db, const char *sql) {
@@ -90,32 +96,60 @@ void ExecuteSimple(sqlite3 *db, const char *sql) {
   }
 }
 
+}  // namespace
+
+struct SqliteStore::Connection {
+  sqlite3 *db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt *> statements;
+
+  ~Connection() {
+    Forget();
+    sqlite3_close(db);
+  }
+  void Forget() {
+    for (auto &[sql, stmt] : statements) sqlite3_finalize(stmt);
+    statements.clear();
+  }
+  sqlite3_stmt *Prepared(const std::string &sql) {
+    if (auto it = statements.find(sql); it != statements.end()) return it->second;
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) ThrowSqlite(db, rc, "prepare");
+    if (statements.size() >= kMaxCachedStatements) Forget();
+    statements.emplace(sql, stmt);
+    return stmt;
+  }
+};
+
+namespace {
+
 class SqliteTransaction : public MetaTransaction {
  public:
-  SqliteTransaction(SqliteStore &store, sqlite3 *db, TransactionMode mode) : store_(store), db_(db) {
+  SqliteTransaction(SqliteStore &store, std::unique_ptr<SqliteStore::Connection> connection, TransactionMode mode)
+      : store_(store), connection_(std::move(connection)) {
     try {
-      ExecuteSimple(db_, mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+      ExecuteSimple(connection_->db, mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
     } catch (...) {
-      store_.Release(db_);
+      store_.Release(std::move(connection_));
       throw;
     }
   }
 
   ~SqliteTransaction() override {
-    if (!finished_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    store_.Release(db_);
+    if (!finished_) sqlite3_exec(connection_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    store_.Release(std::move(connection_));
   }
 
   int64_t Execute(const std::string &sql, const std::vector<SqlValue> &params) override {
-    Statement statement(db_, sql);
+    Statement statement(connection_->db, connection_->Prepared(sql));
     statement.Bind(params);
     while (statement.Step()) {
     }
-    return sqlite3_changes(db_);
+    return sqlite3_changes(connection_->db);
   }
 
   std::vector<SqlRow> Query(const std::string &sql, const std::vector<SqlValue> &params) override {
-    Statement statement(db_, sql);
+    Statement statement(connection_->db, connection_->Prepared(sql));
     statement.Bind(params);
     std::vector<SqlRow> rows;
     while (statement.Step()) rows.push_back(statement.Row());
@@ -123,13 +157,13 @@ class SqliteTransaction : public MetaTransaction {
   }
 
   void Commit() override {
-    ExecuteSimple(db_, "COMMIT");
+    ExecuteSimple(connection_->db, "COMMIT");
     finished_ = true;
   }
 
  private:
   SqliteStore &store_;
-  sqlite3 *db_;
+  std::unique_ptr<SqliteStore::Connection> connection_;
   bool finished_ = false;
 };
 
@@ -137,45 +171,33 @@ class SqliteTransaction : public MetaTransaction {
 
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) { Release(Acquire()); }
 
-SqliteStore::~SqliteStore() {
-  for (auto *db : idle_) sqlite3_close(db);
-}
+SqliteStore::~SqliteStore() = default;
 
-sqlite3 *SqliteStore::Acquire() {
+std::unique_ptr<SqliteStore::Connection> SqliteStore::Acquire() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!idle_.empty()) {
-      auto *db = idle_.back();
+      auto connection = std::move(idle_.back());
       idle_.pop_back();
-      return db;
+      return connection;
     }
   }
-  sqlite3 *db = nullptr;
-  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  auto connection = std::make_unique<Connection>();
+  int rc = sqlite3_open_v2(path_.c_str(), &connection->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    sqlite3_close(db);
     throw MakeError(ErrorKind::kUnavailable, "cannot open the metadata database: {}", sqlite3_errstr(rc));
   }
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  try {
-    ExecuteSimple(db, "PRAGMA journal_mode=WAL");
-    ExecuteSimple(db, "PRAGMA synchronous=NORMAL");
-    ExecuteSimple(db, "PRAGMA foreign_keys=ON");
-  } catch (...) {
-    sqlite3_close(db);
-    throw;
-  }
-  return db;
+  sqlite3_busy_timeout(connection->db, kBusyTimeoutMs);
+  ExecuteSimple(connection->db, "PRAGMA journal_mode=WAL");
+  ExecuteSimple(connection->db, "PRAGMA synchronous=NORMAL");
+  ExecuteSimple(connection->db, "PRAGMA foreign_keys=ON");
+  return connection;
 }
 
-void SqliteStore::Release(sqlite3 *db) {
+void SqliteStore::Release(std::unique_ptr<Connection> connection) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (idle_.size() < kMaxIdleConnections) {
-    idle_.push_back(db);
-  } else {
-    sqlite3_close(db);
-  }
+  if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
 }
 
 std::unique_ptr<MetaTransaction> SqliteStore::Begin(TransactionMode mode) {

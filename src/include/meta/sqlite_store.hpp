@@ -1,6 +1,7 @@
 #pragma once
 // SqliteStore: the embedded MetaStore, one SQLite file in WAL mode. Writers are serialised with
-// BEGIN IMMEDIATE (SQLite allows one writer); readers run concurrently on pooled connections.
+// BEGIN IMMEDIATE (SQLite allows one writer); readers run concurrently on pooled connections, each
+// keeping its prepared statements for the next transaction.
 
 #include <memory>
 #include <mutex>
@@ -22,15 +23,16 @@ class SqliteStore : public MetaStore {
   void Ping() override;
   std::string Dialect() const override { return "sqlite"; }
 
+  struct Connection;
   // Connections return here when their transaction ends.
-  void Release(sqlite3 *connection);
+  void Release(std::unique_ptr<Connection> connection);
 
  private:
-  sqlite3 *Acquire();
+  std::unique_ptr<Connection> Acquire();
 
   std::string path_;
   std::mutex mutex_;
-  std::vector<sqlite3 *> idle_;
+  std::vector<std::unique_ptr<Connection>> idle_;
 };
 
 }  // namespace ducklake
