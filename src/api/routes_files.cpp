@@ -480,7 +480,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          run.inputs.push_back(ObjectDataset(files, volume, key, source));
          run.outputs.push_back(ObjectDataset(files, to_volume, to_key, std::nullopt, source.content_type));
          ObjectRecord object;
-         RunWithLineage(&services.lineage, run, [&](const std::function<void(MetaTransaction &)> &complete) {
+         RunWithLineage(services.tables.lineage(), run, [&](const std::function<void(MetaTransaction &)> &complete) {
            object = files.Copy(volume, key, to_volume, to_key, move_to.has_value(), commit.author,
                                [&](MetaTransaction &txn, const ObjectRecord &indexed) {
                                  run.outputs[0].etag = indexed.etag;

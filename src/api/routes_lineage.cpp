@@ -27,10 +27,7 @@ bool BoolParam(const RequestContext &ctx, const char *name) {
 void AcceptEvent(RequestContext &ctx, Services &services) {
   auto event = ctx.JsonBody();
   services.validator.Validate(event);
-  auto txn = services.meta.Begin(TransactionMode::kWrite);
-  auto id = services.lineage.Record(*txn, event, LineageRecorder::kExternalEvent);
-  txn->Commit();
-  ctx.SendJson(201, {{"event_id", id}});
+  ctx.SendJson(201, {{"event_id", services.lineage.RecordExternal(std::move(event))}});
 }
 
 // The routes Marquez has, under `prefix` ("/api/v1" for DuckLake's own, "/marquez/api/v1").
@@ -81,6 +78,31 @@ std::vector<Route> MarquezRoutes(Services &services) {
       {"GET", prefix + "/namespaces/{ns}/datasets/{ds}/versions",
        [&graph, limit, offset](RequestContext &ctx) {
          ctx.SendJson(200, graph.DatasetVersions(ctx.Param("ns"), ctx.Param("ds"), limit(ctx), offset(ctx)));
+       }},
+      // The event log as Marquez's web UI pages it: newest first.
+      {"GET", prefix + "/events/lineage",
+       [&services, limit, offset](RequestContext &ctx) {
+         auto txn = services.meta.Begin(TransactionMode::kRead);
+         std::string where = " WHERE 1 = 1";
+         std::vector<SqlValue> params;
+         if (auto after = ctx.QueryParam("after")) {
+           where += " AND event_ms >= ?";
+           params.push_back(ParseRfc3339Ms(*after, "after"));
+         }
+         if (auto before = ctx.QueryParam("before")) {
+           where += " AND event_ms <= ?";
+           params.push_back(ParseRfc3339Ms(*before, "before"));
+         }
+         auto total = txn->Query("SELECT COUNT(*) FROM dl_lineage_event" + where, params)[0].Int(0);
+         params.push_back(limit(ctx));
+         params.push_back(offset(ctx));
+         nlohmann::json events = nlohmann::json::array();
+         for (const auto &row : txn->Query("SELECT payload FROM dl_lineage_event" + where +
+                                               " ORDER BY event_ms DESC, event_id DESC LIMIT ? OFFSET ?",
+                                           params)) {
+           events.push_back(nlohmann::json::parse(row.String(0)));
+         }
+         ctx.SendJson(200, {{"events", events}, {"totalCount", total}});
        }},
       {"GET", prefix + "/search",
        [&graph](RequestContext &ctx) {

@@ -49,7 +49,7 @@ void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, co
   run.outputs.push_back(ObjectDataset(services.files, target.volume, target.key, std::nullopt, put.content_type));
   services.tables.DescribeQueryLineage(request.sql, *request.snapshot_id, run);
   ObjectRecord object;
-  RunWithLineage(&services.lineage, run, [&](const std::function<void(MetaTransaction &)> &complete) {
+  RunWithLineage(services.tables.lineage(), run, [&](const std::function<void(MetaTransaction &)> &complete) {
     put.in_index_transaction = [&](MetaTransaction &txn, const ObjectRecord &indexed) {
       run.outputs[0].etag = indexed.etag;
       run.outputs[0].bytes = static_cast<int64_t>(indexed.size);

@@ -92,6 +92,8 @@ void AddServeOptions(CLI::App &serve, Config &config) {
                    "background maintenance expires snapshots older than this many seconds")
       ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
       ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
+  serve.add_option("--lineage", config.lineage, "record DuckLake's own jobs as OpenLineage runs (on or off)")
+      ->envname("DUCKLAKE_LINEAGE");
   serve.add_option("--lineage-url", config.lineage_url,
                    "OpenLineage endpoint (e.g. Marquez) that DuckLake's events are POSTed to, at {url}/api/v1/lineage")
       ->envname("DUCKLAKE_LINEAGE_URL");
@@ -180,7 +182,7 @@ struct LakeRuntime {
     lake = std::make_unique<Lake>(*meta);
     lineage = std::make_unique<LineageRecorder>(*meta, config.instance_name);
     graph = std::make_unique<LineageGraph>(*meta);
-    tables = std::make_unique<TableService>(*lake, *engine, *store, lineage.get());
+    tables = std::make_unique<TableService>(*lake, *engine, *store, config.lineage ? lineage.get() : nullptr);
     maintenance = std::make_unique<Maintenance>(*tables, *store);
     files = std::make_unique<FileService>(*meta, *store, buckets.get());
   }
@@ -247,6 +249,7 @@ int Serve(Config config) {
   InitLogging(config.log_format, config.log_level);
   LakeRuntime lake(config);
   auto forwarder = StartForwarder(config, lake);
+  LineageGraphUpdater graph_updater(*lake.graph, 1000);
   EventValidator validator;
   Server server(config, Services{*lake.meta, *lake.store, *lake.engine, *lake.lake, *lake.tables, *lake.maintenance,
                                  *lake.files, *lake.lineage, *lake.graph, validator, forwarder.get(),

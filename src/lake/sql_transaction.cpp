@@ -402,9 +402,11 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
     if (auto info = lake_.FindTable(schema, table, base_snapshot_)) return {info->namespace_name, info->name};
     return {schema, table};
   };
+  // The target's columns as this transaction sees them (no file listing: that is for reading).
+  const std::vector<ColumnDef> *target_columns = nullptr;
   if (statement.kind == StatementKind::kInsert || statement.kind == StatementKind::kDelete ||
       statement.kind == StatementKind::kUpdate) {
-    Pending(statement.target_schema, statement.target_table);  // kNotFound for a table that is not there
+    target_columns = &Pending(statement.target_schema, statement.target_table).columns;  // kNotFound if missing
   }
   std::pair<std::string, std::string> target = canonical(statement.target_schema, statement.target_table);
   if (statement.kind == StatementKind::kCreateTable || statement.kind == StatementKind::kCreateTableAs) {
@@ -422,8 +424,8 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
       query = statement.query_sql;
       if (!statement.insert_columns.empty()) {
         written = statement.insert_columns;
-      } else if (auto scan = Scan(statement.target_schema, statement.target_table)) {
-        for (const auto &column : scan->columns) written.push_back(column.name);
+      } else {
+        for (const auto &column : *target_columns) written.push_back(column.name);
       }
       break;
     }
@@ -448,10 +450,11 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
   Resolver resolver(*this);
   auto lineage = engine_.Lineage(query, resolver);
   if (statement.kind == StatementKind::kCreateTableAs) written = lineage.column_names;
-  if (auto scan = Scan(target.first, target.second)) {
+  if (target_columns) {
     // Columns as the table spells them (SQL names them case-insensitively).
+    auto columns = *target_columns;
     for (auto &name : written) {
-      if (auto *column = ColumnNamed(scan->columns, name)) name = column->name;
+      if (auto *column = ColumnNamed(columns, name)) name = column->name;
     }
   }
   AddQueryLineage(

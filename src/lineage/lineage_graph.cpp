@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "common/time.hpp"
 
 namespace ducklake {
@@ -13,6 +14,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr size_t kInChunk = 500;  // ids per IN (...) list
+// The graph's place in the event log, kept among the delivery cursors (a name no sink has).
+constexpr const char *kGraphCursor = "(graph)";
 
 Json ParseJson(const std::string &text) {
   if (text.empty()) return Json::object();
@@ -66,23 +69,33 @@ int64_t NextId(MetaTransaction &txn, const char *table, const char *column) {
   return txn.Query(fmt::format("SELECT COALESCE(MAX({}), 0) + 1 FROM {}", column, table))[0].Int(0);
 }
 
-int64_t UpsertJob(MetaTransaction &txn, const Json &job, int64_t ms) {
+struct JobState {
+  int64_t id = 0;
+  std::optional<std::string> previous_run_id;  // the latest run before this event's
+};
+
+// The job, created if new, with the event's facets merged in and `run_id` (when given) as its latest run.
+JobState UpsertJob(MetaTransaction &txn, const Json &job, int64_t ms, const std::optional<std::string> &run_id) {
   auto ns = job.at("namespace").get<std::string>();
   auto name = job.at("name").get<std::string>();
-  TouchNamespace(txn, ns, ms);
-  auto rows = txn.Query("SELECT job_id, facets FROM dl_lineage_job WHERE namespace = ? AND name = ?", {ns, name});
+  auto rows = txn.Query("SELECT job_id, facets, latest_run_id FROM dl_lineage_job WHERE namespace = ? AND name = ?",
+                        {ns, name});
   auto facets = job.contains("facets") ? job["facets"] : Json::object();
+  auto run = run_id ? SqlValue(*run_id) : SqlValue();
   if (rows.empty()) {
+    TouchNamespace(txn, ns, ms);
     int64_t id = NextId(txn, "dl_lineage_job", "job_id");
     txn.Execute("INSERT INTO dl_lineage_job (job_id, namespace, name, facets, created_ms, updated_ms, latest_run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                {id, ns, name, Dump(MergeFacets(Json::object(), facets)), ms, ms});
-    return id;
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                {id, ns, name, Dump(MergeFacets(Json::object(), facets)), ms, ms, run});
+    return {id, std::nullopt};
   }
-  int64_t id = rows[0].Int(0);
-  txn.Execute("UPDATE dl_lineage_job SET facets = ?, updated_ms = ? WHERE job_id = ?",
-              {Dump(MergeFacets(ParseJson(rows[0].String(1)), facets)), ms, id});
-  return id;
+  JobState state{rows[0].Int(0), rows[0].OptionalString(2)};
+  auto merged = facets.empty() ? rows[0].String(1) : Dump(MergeFacets(ParseJson(rows[0].String(1)), facets));
+  txn.Execute("UPDATE dl_lineage_job SET facets = ?, updated_ms = ?, latest_run_id = COALESCE(?, latest_run_id) "
+              "WHERE job_id = ?",
+              {merged, ms, run, state.id});
+  return state;
 }
 
 std::string LifecycleOf(const Json &facets) {
@@ -92,29 +105,37 @@ std::string LifecycleOf(const Json &facets) {
   return "";
 }
 
-int64_t DatasetId(MetaTransaction &txn, const std::string &ns, const std::string &name, int64_t ms) {
-  auto rows = txn.Query("SELECT dataset_id FROM dl_lineage_dataset WHERE namespace = ? AND name = ?", {ns, name});
-  if (!rows.empty()) return rows[0].Int(0);
+struct DatasetState {
+  int64_t id = 0;
+  std::string facets;  // as stored, after this event
+};
+
+// The dataset (created if new) and its facets as stored.
+DatasetState FindOrCreateDataset(MetaTransaction &txn, const std::string &ns, const std::string &name, int64_t ms) {
+  auto rows = txn.Query("SELECT dataset_id, facets FROM dl_lineage_dataset WHERE namespace = ? AND name = ?", {ns, name});
+  if (!rows.empty()) return {rows[0].Int(0), rows[0].String(1)};
   TouchNamespace(txn, ns, ms);
   int64_t id = NextId(txn, "dl_lineage_dataset", "dataset_id");
   txn.Execute("INSERT INTO dl_lineage_dataset (dataset_id, namespace, name, facets, current_version, lifecycle_state, "
               "created_ms, updated_ms, last_modified_ms) VALUES (?, ?, ?, '{}', NULL, NULL, ?, ?, NULL)",
               {id, ns, name, ms, ms});
-  return id;
+  return {id, "{}"};
 }
 
-int64_t UpsertDataset(MetaTransaction &txn, const Json &dataset, int64_t ms) {
-  auto ns = dataset.at("namespace").get<std::string>();
-  auto name = dataset.at("name").get<std::string>();
-  int64_t id = DatasetId(txn, ns, name, ms);
-  if (!dataset.contains("facets") || dataset["facets"].empty()) return id;
-  auto current = txn.Query("SELECT facets FROM dl_lineage_dataset WHERE dataset_id = ?", {id});
-  auto merged = MergeFacets(ParseJson(current[0].String(0)), dataset["facets"]);
+int64_t DatasetId(MetaTransaction &txn, const std::string &ns, const std::string &name, int64_t ms) {
+  return FindOrCreateDataset(txn, ns, name, ms).id;
+}
+
+// The dataset with the event's facets merged in.
+DatasetState UpsertDataset(MetaTransaction &txn, const Json &dataset, int64_t ms) {
+  auto state = FindOrCreateDataset(txn, dataset.at("namespace").get<std::string>(), dataset.at("name").get<std::string>(), ms);
+  if (!dataset.contains("facets") || dataset["facets"].empty()) return state;
+  state.facets = Dump(MergeFacets(ParseJson(state.facets), dataset["facets"]));
   auto lifecycle = LifecycleOf(dataset["facets"]);
   txn.Execute("UPDATE dl_lineage_dataset SET facets = ?, updated_ms = ?, lifecycle_state = COALESCE(?, lifecycle_state) "
               "WHERE dataset_id = ?",
-              {Dump(merged), ms, lifecycle.empty() ? SqlValue() : SqlValue(lifecycle), id});
-  return id;
+              {state.facets, ms, lifecycle.empty() ? SqlValue() : SqlValue(lifecycle), state.id});
+  return state;
 }
 
 const char *RunState(const std::string &event_type, const std::string &current) {
@@ -189,26 +210,26 @@ void ReplaceColumnLineage(MetaTransaction &txn, int64_t dataset_id, const Json &
 void ApplyRunEvent(MetaTransaction &txn, const Json &event, int64_t event_ms) {
   std::string event_type = event.value("eventType", "OTHER");
   auto run_id = event["run"]["runId"].get<std::string>();
-  int64_t job_id = UpsertJob(txn, event["job"], event_ms);
+  auto job = UpsertJob(txn, event["job"], event_ms, run_id);
+  int64_t job_id = job.id;
   Json inputs = event.contains("inputs") && event["inputs"].is_array() ? event["inputs"] : Json::array();
   Json outputs = event.contains("outputs") && event["outputs"].is_array() ? event["outputs"] : Json::array();
-  std::vector<int64_t> input_ids, output_ids;
-  for (const auto &input : inputs) input_ids.push_back(UpsertDataset(txn, input, event_ms));
-  for (const auto &output : outputs) output_ids.push_back(UpsertDataset(txn, output, event_ms));
+  std::vector<int64_t> input_ids;
+  std::vector<DatasetState> output_states;
+  for (const auto &input : inputs) input_ids.push_back(UpsertDataset(txn, input, event_ms).id);
+  for (const auto &output : outputs) output_states.push_back(UpsertDataset(txn, output, event_ms));
 
   // The job's edges are those of its latest run.
-  auto latest = txn.Query("SELECT latest_run_id FROM dl_lineage_job WHERE job_id = ?", {job_id})[0].OptionalString(0);
-  if (!input_ids.empty() || !output_ids.empty()) {
-    if (latest != run_id) txn.Execute("DELETE FROM dl_lineage_io WHERE job_id = ?", {job_id});
+  if (!input_ids.empty() || !output_states.empty()) {
+    if (job.previous_run_id != run_id) txn.Execute("DELETE FROM dl_lineage_io WHERE job_id = ?", {job_id});
     auto add = [&](int64_t dataset_id, const char *direction) {
       txn.Execute("INSERT INTO dl_lineage_io (job_id, dataset_id, direction) VALUES (?, ?, ?) "
                   "ON CONFLICT (job_id, dataset_id, direction) DO NOTHING",
                   {job_id, dataset_id, direction});
     };
     for (auto id : input_ids) add(id, "input");
-    for (auto id : output_ids) add(id, "output");
+    for (const auto &state : output_states) add(state.id, "output");
   }
-  txn.Execute("UPDATE dl_lineage_job SET latest_run_id = ?, updated_ms = ? WHERE job_id = ?", {run_id, event_ms, job_id});
 
   auto run_facets = event["run"].contains("facets") ? event["run"]["facets"] : Json::object();
   auto existing = txn.Query("SELECT state, facets, inputs, outputs, started_ms, ended_ms, nominal_start, nominal_end "
@@ -254,21 +275,21 @@ void ApplyRunEvent(MetaTransaction &txn, const Json &event, int64_t event_ms) {
   for (size_t i = 0; i < outputs.size(); i++) {
     const auto &output = outputs[i];
     Json output_facets = output.contains("facets") ? output["facets"] : Json::object();
+    int64_t output_id = output_states[i].id;
     if (output_facets.contains("columnLineage")) {
-      ReplaceColumnLineage(txn, output_ids[i], output_facets["columnLineage"], event_ms);
+      ReplaceColumnLineage(txn, output_id, output_facets["columnLineage"], event_ms);
     }
     if (event_type != "COMPLETE") continue;
     // A completed run made a new version of each of its outputs.
     auto version = VersionFacet(output).value_or(run_id);
     auto lifecycle = LifecycleOf(output_facets);
     auto lifecycle_value = lifecycle.empty() ? SqlValue() : SqlValue(lifecycle);
-    auto dataset_facets = txn.Query("SELECT facets FROM dl_lineage_dataset WHERE dataset_id = ?", {output_ids[i]});
     txn.Execute("INSERT INTO dl_lineage_dataset_version (dataset_id, version, run_id, created_ms, facets, "
                 "lifecycle_state) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dataset_id, version) DO UPDATE SET "
                 "run_id = excluded.run_id, facets = excluded.facets, lifecycle_state = excluded.lifecycle_state",
-                {output_ids[i], version, run_id, event_ms, dataset_facets[0].String(0), lifecycle_value});
+                {output_id, version, run_id, event_ms, output_states[i].facets, lifecycle_value});
     txn.Execute("UPDATE dl_lineage_dataset SET current_version = ?, last_modified_ms = ? WHERE dataset_id = ?",
-                {version, event_ms, output_ids[i]});
+                {version, event_ms, output_id});
   }
 }
 
@@ -548,6 +569,62 @@ Json Edge(const std::string &origin, const std::string &destination) {
 
 }  // namespace
 
+int64_t LineageGraph::CatchUp() {
+  std::lock_guard<std::mutex> lock(fold_mutex_);
+  {
+    // Nothing new, the common case: a read, no write lock.
+    auto txn = meta_.Begin(TransactionMode::kRead);
+    auto through = txn->Query("SELECT delivered_through FROM dl_lineage_cursor WHERE sink = ?", {std::string(kGraphCursor)});
+    auto last = txn->Query("SELECT COALESCE(MAX(event_id), 0) FROM dl_lineage_event")[0].Int(0);
+    if (last == 0 || (!through.empty() && through[0].Int(0) >= last)) return 0;
+  }
+  int64_t folded = 0;
+  while (true) {
+    auto txn = meta_.Begin(TransactionMode::kWrite);
+    auto through = txn->Query("SELECT delivered_through FROM dl_lineage_cursor WHERE sink = ?", {std::string(kGraphCursor)});
+    int64_t from = through.empty() ? 0 : through[0].Int(0);
+    auto rows = txn->Query("SELECT event_id, received_ms, payload FROM dl_lineage_event WHERE event_id > ? ORDER BY "
+                           "event_id LIMIT ?",
+                           {from, static_cast<int64_t>(kFoldBatch)});
+    if (rows.empty()) return folded;
+    for (const auto &row : rows) Apply(*txn, Json::parse(row.String(2)), row.Int(1));
+    int64_t to = rows.back().Int(0);
+    if (through.empty()) {
+      txn->Execute("INSERT INTO dl_lineage_cursor (sink, delivered_through, attempts, next_attempt_ms, last_error, "
+                   "holder, lease_expires_ms) VALUES (?, ?, 0, 0, NULL, NULL, 0)",
+                   {std::string(kGraphCursor), to});
+    } else {
+      txn->Execute("UPDATE dl_lineage_cursor SET delivered_through = ? WHERE sink = ?", {to, std::string(kGraphCursor)});
+    }
+    txn->Commit();
+    folded += static_cast<int64_t>(rows.size());
+    if (rows.size() < kFoldBatch) return folded;
+  }
+}
+
+LineageGraphUpdater::LineageGraphUpdater(LineageGraph &graph, int64_t interval_ms)
+    : graph_(graph), interval_ms_(interval_ms), thread_([this] {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; })) {
+          lock.unlock();
+          try {
+            graph_.CatchUp();
+          } catch (const std::exception &error) {
+            Log(LogLevel::kWarn, "lineage graph update failed; retrying", {{"error", error.what()}});
+          }
+          lock.lock();
+        }
+      }) {}
+
+LineageGraphUpdater::~LineageGraphUpdater() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
 void LineageGraph::Apply(MetaTransaction &txn, const nlohmann::json &event, int64_t received_ms) {
   int64_t event_ms = received_ms;
   if (event.contains("eventTime") && event["eventTime"].is_string()) {
@@ -562,12 +639,12 @@ void LineageGraph::Apply(MetaTransaction &txn, const nlohmann::json &event, int6
     return;
   }
   // A JobEvent: the job, and what it reads and writes.
-  int64_t job_id = UpsertJob(txn, event["job"], event_ms);
+  int64_t job_id = UpsertJob(txn, event["job"], event_ms, std::nullopt).id;
   std::vector<std::pair<int64_t, const char *>> edges;
   for (const char *side : {"inputs", "outputs"}) {
     if (!event.contains(side) || !event[side].is_array()) continue;
     for (const auto &dataset : event[side]) {
-      edges.emplace_back(UpsertDataset(txn, dataset, event_ms), std::string(side) == "inputs" ? "input" : "output");
+      edges.emplace_back(UpsertDataset(txn, dataset, event_ms).id, std::string(side) == "inputs" ? "input" : "output");
     }
   }
   if (edges.empty()) return;
@@ -580,6 +657,7 @@ void LineageGraph::Apply(MetaTransaction &txn, const nlohmann::json &event, int6
 }
 
 nlohmann::json LineageGraph::Namespaces() {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   Json namespaces = Json::array();
   for (const auto &row : txn->Query("SELECT name, created_ms, updated_ms FROM dl_lineage_namespace ORDER BY name")) {
@@ -602,6 +680,7 @@ nlohmann::json LineageGraph::Namespace(const std::string &name) {
 }
 
 nlohmann::json LineageGraph::Jobs(const std::string &ns, int64_t limit, int64_t offset) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   std::vector<JobRow> jobs;
   for (const auto &row : txn->Query(fmt::format("SELECT {} FROM dl_lineage_job WHERE namespace = ? ORDER BY name "
@@ -618,6 +697,7 @@ nlohmann::json LineageGraph::Jobs(const std::string &ns, int64_t limit, int64_t 
 }
 
 nlohmann::json LineageGraph::Job(const std::string &ns, const std::string &name) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto job = FindJob(*txn, ns, name);
   if (!job) throw MakeError(ErrorKind::kNotFound, "job '{}' not found in namespace '{}'", name, ns);
@@ -625,6 +705,7 @@ nlohmann::json LineageGraph::Job(const std::string &ns, const std::string &name)
 }
 
 nlohmann::json LineageGraph::Runs(const std::string &ns, const std::string &job_name, int64_t limit, int64_t offset) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto job = FindJob(*txn, ns, job_name);
   if (!job) throw MakeError(ErrorKind::kNotFound, "job '{}' not found in namespace '{}'", job_name, ns);
@@ -641,6 +722,7 @@ nlohmann::json LineageGraph::Runs(const std::string &ns, const std::string &job_
 }
 
 nlohmann::json LineageGraph::Run(const std::string &run_id) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto rows = txn->Query(
       fmt::format("SELECT {} FROM dl_lineage_run r JOIN dl_lineage_job j ON j.job_id = r.job_id WHERE r.run_id = ?",
@@ -651,6 +733,7 @@ nlohmann::json LineageGraph::Run(const std::string &run_id) {
 }
 
 nlohmann::json LineageGraph::Datasets(const std::string &ns, int64_t limit, int64_t offset) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   Json list = Json::array();
   for (const auto &row : txn->Query(fmt::format("SELECT {} FROM dl_lineage_dataset WHERE namespace = ? ORDER BY name "
@@ -664,6 +747,7 @@ nlohmann::json LineageGraph::Datasets(const std::string &ns, int64_t limit, int6
 }
 
 nlohmann::json LineageGraph::Dataset(const std::string &ns, const std::string &name) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto dataset = FindDataset(*txn, ns, name);
   if (!dataset) throw MakeError(ErrorKind::kNotFound, "dataset '{}' not found in namespace '{}'", name, ns);
@@ -672,6 +756,7 @@ nlohmann::json LineageGraph::Dataset(const std::string &ns, const std::string &n
 
 nlohmann::json LineageGraph::DatasetVersions(const std::string &ns, const std::string &name, int64_t limit,
                                              int64_t offset) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto dataset = FindDataset(*txn, ns, name);
   if (!dataset) throw MakeError(ErrorKind::kNotFound, "dataset '{}' not found in namespace '{}'", name, ns);
@@ -711,6 +796,7 @@ nlohmann::json LineageGraph::DatasetVersions(const std::string &ns, const std::s
 
 nlohmann::json LineageGraph::Lineage(const std::string &node_id, int depth) {
   if (depth < 0 || depth > kMaxDepth) throw MakeError(ErrorKind::kInvalidInput, "depth must be 0..{}", kMaxDepth);
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto node = ParseNodeId(*txn, node_id);
   if (node.kind == NodeRef::Kind::kField) {
@@ -796,6 +882,7 @@ nlohmann::json LineageGraph::Lineage(const std::string &node_id, int depth) {
 
 nlohmann::json LineageGraph::ColumnLineage(const std::string &node_id, int depth, bool with_downstream) {
   if (depth < 0 || depth > kMaxDepth) throw MakeError(ErrorKind::kInvalidInput, "depth must be 0..{}", kMaxDepth);
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto node = ParseNodeId(*txn, node_id);
   using Field = std::pair<int64_t, std::string>;  // dataset id, field
@@ -912,6 +999,7 @@ nlohmann::json LineageGraph::Search(const std::string &query, const std::string 
     throw Error(ErrorKind::kInvalidInput, "filter must be DATASET or JOB");
   }
   if (sort != "NAME" && sort != "UPDATE_AT") throw Error(ErrorKind::kInvalidInput, "sort must be NAME or UPDATE_AT");
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto pattern = LikeContains(query);
   std::vector<std::tuple<std::string, std::string, std::string, int64_t>> hits;  // type, ns, name, updated
@@ -946,6 +1034,7 @@ nlohmann::json LineageGraph::Search(const std::string &query, const std::string 
 }
 
 LineageCounts LineageGraph::Counts(const std::string &ns, const std::string &name) {
+  CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   LineageCounts counts;
   counts.node_id = DatasetNodeId(ns, name);

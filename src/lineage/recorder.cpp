@@ -5,7 +5,6 @@
 #include "common/log.hpp"
 #include "common/time.hpp"
 #include "lineage/events.hpp"
-#include "lineage/lineage_graph.hpp"
 
 namespace ducklake {
 
@@ -31,20 +30,23 @@ int64_t LineageRecorder::Record(MetaTransaction &txn, const nlohmann::json &even
               "received_ms, origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               {id, kind, event_type, text("run", "runId"), text("job", "namespace"), text("job", "name"), event_ms,
                received_ms, origin, event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-  LineageGraph::Apply(txn, event, received_ms);
   return id;
 }
 
 void LineageRecorder::Start(JobRun &run) {
   run.run_id = NewUuid();
   run.started_ms = NowUnixMs();
-  auto txn = meta_.Begin(TransactionMode::kWrite);
-  Record(*txn, BuildRunEvent(run, "START", run.started_ms, LakeNamespace()), kOwnEvent);
-  txn->Commit();
+  run.start_event = BuildRunEvent(run, "START", run.started_ms, LakeNamespace()).dump();
+}
+
+void LineageRecorder::RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event) {
+  if (run.start_event.empty()) throw Error(ErrorKind::kInternal, "a lineage run ended that never started");
+  Record(txn, nlohmann::json::parse(run.start_event), kOwnEvent);
+  Record(txn, event, kOwnEvent);
 }
 
 void LineageRecorder::Complete(MetaTransaction &txn, const JobRun &run) {
-  Record(txn, BuildRunEvent(run, "COMPLETE", NowUnixMs(), LakeNamespace()), kOwnEvent);
+  RecordEnd(txn, run, BuildRunEvent(run, "COMPLETE", NowUnixMs(), LakeNamespace()));
 }
 
 void LineageRecorder::Complete(const JobRun &run) {
@@ -56,11 +58,53 @@ void LineageRecorder::Complete(const JobRun &run) {
 void LineageRecorder::Fail(const JobRun &run, const std::string &message) noexcept {
   try {
     auto txn = meta_.Begin(TransactionMode::kWrite);
-    Record(*txn, BuildRunEvent(run, "FAIL", NowUnixMs(), LakeNamespace(), message), kOwnEvent);
+    RecordEnd(*txn, run, BuildRunEvent(run, "FAIL", NowUnixMs(), LakeNamespace(), message));
     txn->Commit();
   } catch (const std::exception &error) {
     Log(LogLevel::kError, "lineage FAIL event lost", {{"job", run.job_name}, {"run_id", run.run_id}, {"error", error.what()}});
   }
+}
+
+}  // namespace ducklake
+
+namespace ducklake {
+
+struct LineageRecorder::Batch {
+  std::vector<nlohmann::json> events;
+  std::vector<int64_t> ids;
+  bool done = false;
+  std::exception_ptr error;
+};
+
+int64_t LineageRecorder::RecordExternal(nlohmann::json event) {
+  std::unique_lock<std::mutex> lock(batch_mutex_);
+  if (!open_batch_) open_batch_ = std::make_shared<Batch>();
+  auto batch = open_batch_;
+  size_t index = batch->events.size();
+  batch->events.push_back(std::move(event));
+  // One thread at a time commits; whoever is free when a batch is waiting takes it whole.
+  while (!batch->done) {
+    if (!committing_ && open_batch_ == batch) {
+      committing_ = true;
+      open_batch_.reset();
+      lock.unlock();
+      try {
+        auto txn = meta_.Begin(TransactionMode::kWrite);
+        for (const auto &pending : batch->events) batch->ids.push_back(Record(*txn, pending, kExternalEvent));
+        txn->Commit();
+      } catch (...) {
+        batch->error = std::current_exception();
+      }
+      lock.lock();
+      batch->done = true;
+      committing_ = false;
+      batch_done_.notify_all();
+      break;
+    }
+    batch_done_.wait(lock);
+  }
+  if (batch->error) std::rethrow_exception(batch->error);
+  return batch->ids.at(index);
 }
 
 }  // namespace ducklake

@@ -32,6 +32,7 @@ struct Config {
   int shutdown_timeout_s = 30;              // SIGTERM drain bound
   int maintenance_interval_s = 0;           // background compact/expire/cleanup; 0: off
   int64_t snapshot_retention_s = 7 * 86400; // background expiry keeps snapshots this young
+  bool lineage = true;                      // record DuckLake's own jobs as OpenLineage runs
   std::string lineage_url;                  // OpenLineage endpoint; events go to {url}/api/v1/lineage
   std::string lineage_token_file;           // its bearer token (DUCKLAKE_LINEAGE_TOKEN also works)
   std::string lineage_file;                 // NDJSON file every own event is appended to

@@ -55,9 +55,10 @@ struct JobRun {
   std::string author;
   std::vector<LineageDataset> inputs;
   std::vector<LineageDataset> outputs;
-  // Set by LineageRecorder::Start.
+  // Set by LineageRecorder::Start: the run's id, when it began, and its START event as it was then.
   std::string run_id;
   int64_t started_ms = 0;
+  std::string start_event;
 };
 
 }  // namespace ducklake

@@ -1,12 +1,17 @@
 #pragma once
-// LineageGraph: the lineage graph that OpenLineage events build in the metadata database, and the
-// questions Marquez's API answers about it, in Marquez's JSON shapes (so Marquez clients and its web
-// UI work against DuckLake). Apply folds one validated event into the graph inside the caller's
-// transaction; everything else reads. Node ids are Marquez's: "dataset:<ns>:<name>",
+// LineageGraph: the lineage graph that the event log (dl_lineage_event) builds in the metadata
+// database, and the questions Marquez's API answers about it, in Marquez's JSON shapes (so Marquez
+// clients and its web UI work against DuckLake). The graph is a view of the log kept by folding
+// events into it in order, off the path of the writes that log them: every read first folds what
+// the log has gained (so a reader sees every event committed before it asked), and
+// LineageGraphUpdater folds in the background. Node ids are Marquez's: "dataset:<ns>:<name>",
 // "job:<ns>:<name>", "datasetField:<ns>:<dataset>:<field>". Thread-safe. Errors are
 // ducklake::Error: kInvalidInput (a malformed node id or parameter), kNotFound (no such node).
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -26,8 +31,12 @@ class LineageGraph {
   static constexpr int kMaxDepth = 100;
   static constexpr int64_t kMaxPage = 1000;
 
+  static constexpr size_t kFoldBatch = 500;  // events folded per transaction
+
   explicit LineageGraph(MetaStore &meta) : meta_(meta) {}
 
+  // Folds every event the log has gained since the last fold; returns how many.
+  int64_t CatchUp();
   // Folds `event` (a RunEvent, DatasetEvent or JobEvent already validated) into the graph.
   static void Apply(MetaTransaction &txn, const nlohmann::json &event, int64_t received_ms);
 
@@ -56,6 +65,22 @@ class LineageGraph {
 
  private:
   MetaStore &meta_;
+  std::mutex fold_mutex_;  // one fold at a time per server (the database serialises servers)
+};
+
+// Folds the event log into the graph every `interval_ms` on its own thread, until destroyed.
+class LineageGraphUpdater {
+ public:
+  LineageGraphUpdater(LineageGraph &graph, int64_t interval_ms);
+  ~LineageGraphUpdater();
+
+ private:
+  LineageGraph &graph_;
+  int64_t interval_ms_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace ducklake

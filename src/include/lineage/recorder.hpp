@@ -1,12 +1,16 @@
 #pragma once
-// LineageRecorder: keeps OpenLineage events in the metadata database. Each event is appended to the
-// event log (dl_lineage_event, in commit order: writers are serialised) and folded into the lineage
-// graph in one metadata transaction: in the very transaction that commits the change the event
-// describes, when the caller passes it, so an event is kept exactly when its change is. The log of
-// DuckLake's own events is the outbox LineageForwarder delivers from. Thread-safe. Errors are
-// ducklake::Error from the MetaStore.
+// LineageRecorder: keeps OpenLineage events in the metadata database, appended to the event log
+// (dl_lineage_event, in commit order: writers are serialised), which LineageGraph folds into the
+// lineage graph and LineageForwarder delivers from. A job's START is kept together with its end, COMPLETE or FAIL, in one metadata transaction
+// (for COMPLETE, the very transaction that commits the job's change), so a job's events are kept
+// exactly when its outcome is: one write per job, and a job cut off by a crash leaves neither a
+// change nor events. Events other tools send are kept in group commits: one transaction for all that arrive together.
+// Thread-safe. Errors are ducklake::Error from the MetaStore.
 
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -26,7 +30,7 @@ class LineageRecorder {
   // The namespace of the lake's own tables and jobs.
   std::string LakeNamespace() const;
 
-  // A job begins: gives `run` its run id and start time and keeps its START event.
+  // A job begins: gives `run` its run id and start time, and its START event as of now.
   void Start(JobRun &run);
   // The job's change commits in `txn`: its COMPLETE event goes into the same transaction.
   void Complete(MetaTransaction &txn, const JobRun &run);
@@ -40,9 +44,22 @@ class LineageRecorder {
   // its id in the event log.
   int64_t Record(MetaTransaction &txn, const nlohmann::json &event, const std::string &origin);
 
+  // Keeps an event another tool sent, in a transaction shared with the events that other threads
+  // hand in meanwhile; returns its id once that transaction has committed. If the transaction
+  // fails, every event of it fails with the error.
+  int64_t RecordExternal(nlohmann::json event);
+
  private:
+  struct Batch;
+  // Keeps START (as Start made it) and `event` in `txn`.
+  void RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event);
+
   MetaStore &meta_;
   std::string instance_;
+  std::mutex batch_mutex_;
+  std::condition_variable batch_done_;
+  std::shared_ptr<Batch> open_batch_;  // events waiting for the next group commit
+  bool committing_ = false;            // a thread is committing a batch
 };
 
 }  // namespace ducklake
