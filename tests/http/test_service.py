@@ -1,58 +1,10 @@
 """Service endpoints: /healthz, /readyz, /metrics and the OpenAPI document."""
 
+import json
+
 import requests
 
-from httpsupport import HTTP_TIMEOUT_S, expect_status, metric_value, parse_metrics, poll_until
-
-# Every route of the REST API as (method, templated path). The OpenAPI test fails when the
-# document misses one; add new routes here when they are implemented.
-API_ROUTES = [
-    ("GET", "/healthz"),
-    ("GET", "/readyz"),
-    ("GET", "/metrics"),
-    ("GET", "/api/v1/openapi.json"),
-    ("GET", "/api/v1/namespaces"),
-    ("POST", "/api/v1/namespaces"),
-    ("GET", "/api/v1/namespaces/{ns}"),
-    ("DELETE", "/api/v1/namespaces/{ns}"),
-    ("GET", "/api/v1/namespaces/{ns}/tables"),
-    ("POST", "/api/v1/namespaces/{ns}/tables"),
-    ("GET", "/api/v1/namespaces/{ns}/tables/{table}"),
-    ("PATCH", "/api/v1/namespaces/{ns}/tables/{table}"),
-    ("DELETE", "/api/v1/namespaces/{ns}/tables/{table}"),
-    ("POST", "/api/v1/namespaces/{ns}/tables/{table}/data"),
-    ("GET", "/api/v1/namespaces/{ns}/tables/{table}/preview"),
-    ("GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots"),
-    ("GET", "/api/v1/namespaces/{ns}/tables/{table}/changes"),
-    ("GET", "/api/v1/snapshots"),
-    ("POST", "/api/v1/query"),
-    ("POST", "/api/v1/maintenance/compact"),
-    ("POST", "/api/v1/maintenance/expire"),
-    ("POST", "/api/v1/maintenance/cleanup"),
-    ("POST", "/api/v1/maintenance/flush"),
-    ("GET", "/api/v1/volumes"),
-    ("POST", "/api/v1/volumes"),
-    ("GET", "/api/v1/volumes/{vol}"),
-    ("PATCH", "/api/v1/volumes/{vol}"),
-    ("DELETE", "/api/v1/volumes/{vol}"),
-    ("GET", "/api/v1/volumes/{vol}/objects"),
-    ("PUT", "/api/v1/volumes/{vol}/objects/{key}"),
-    ("GET", "/api/v1/volumes/{vol}/objects/{key}"),
-    ("HEAD", "/api/v1/volumes/{vol}/objects/{key}"),
-    ("DELETE", "/api/v1/volumes/{vol}/objects/{key}"),
-    ("PATCH", "/api/v1/volumes/{vol}/objects/{key}"),
-    ("POST", "/api/v1/volumes/{vol}/objects/{key}"),
-    ("POST", "/api/v1/volumes/{vol}/uploads"),
-    ("GET", "/api/v1/volumes/{vol}/uploads"),
-    ("GET", "/api/v1/volumes/{vol}/uploads/{upload}"),
-    ("PUT", "/api/v1/volumes/{vol}/uploads/{upload}/parts/{part}"),
-    ("POST", "/api/v1/volumes/{vol}/uploads/{upload}"),
-    ("DELETE", "/api/v1/volumes/{vol}/uploads/{upload}"),
-    ("POST", "/api/v1/volumes/{vol}/presign"),
-    ("POST", "/api/v1/volumes/{vol}/reconcile"),
-    ("GET", "/api/v1/search"),
-]
-
+from httpsupport import HTTP_TIMEOUT_S, REPO_ROOT, expect_status, metric_value, parse_metrics, poll_until
 
 def metrics(api):
     response = expect_status(api.get("/metrics"), 200)
@@ -130,11 +82,10 @@ def test_queries_running_gauge_follows_a_streaming_query(api):
                "ducklake_queries_running to return to 0 after the client disconnected")
 
 
-def test_openapi_document_lists_every_route(api):
+def test_openapi_document_is_served(api):
+    # That it describes every route is checked against the server's route tables (unit OpenApiTest).
     response = expect_status(api.get("/api/v1/openapi.json"), 200)
     assert response.headers["Content-Type"].startswith("application/json")
     document = response.json()
     assert str(document.get("openapi", "")).startswith("3.1"), document.get("openapi")
-    paths = document.get("paths") or {}
-    missing = [f"{method} {path}" for method, path in API_ROUTES if method.lower() not in paths.get(path, {})]
-    assert not missing, f"routes missing from the OpenAPI document: {missing}"
+    assert json.loads((REPO_ROOT / "docs" / "openapi.json").read_text()) == document
