@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Lineage benchmarks: other tools' events from 16 concurrent senders, the lineage graph at depth 5
+# on 10,000 datasets and 20,000 jobs, and the cost of lineage on a small commit; on SQLite and on
+# PostgreSQL metadata, each against the same work done straight on the database in the same run.
+# Usage: bench/run-lineage.sh [--smoke] [--only ingest,graph,commit]
+# Does not build: it runs $BUILD_DIR/ducklake (default build/ducklake) as it is. PostgreSQL comes
+# from scripts/test-services.sh (started only if it is not already up); the SQL baselines use
+# Debian's python3-psycopg2 (installed if missing). Progress goes to stderr, tables to stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) ARGS+=(--smoke); shift ;;
+    --only) [ $# -ge 2 ] || { echo "usage: $0 [--smoke] [--only SECTIONS]" >&2; exit 2; }
+            ARGS+=(--only "$2"); shift 2 ;;
+    *) echo "usage: $0 [--smoke] [--only ingest,graph,commit]" >&2; exit 2 ;;
+  esac
+done
+if [ ! -x "$BUILD_DIR/ducklake" ]; then
+  echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
+  exit 1
+fi
+/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || {
+  echo "installing python3-psycopg2 for the SQL baselines" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-psycopg2 >/dev/null
+}
+
+scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
+driver=
+cleanup() {
+  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
+  [ -s "$scratch/resources" ] && /usr/bin/python3 bench/lineage_bench.py --cleanup --scratch "$scratch" || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ -f "$BUILD_DIR/test-services.env" ] && ( . "$BUILD_DIR/test-services.env"
+  psql -X -q -tA "$DUCKLAKE_TEST_POSTGRES" -c 'SELECT 1' >/dev/null 2>&1 ) || scripts/test-services.sh start >/dev/null
+. "$BUILD_DIR/test-services.env"
+
+/usr/bin/python3 bench/lineage_bench.py --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "${ARGS[@]}" &
+driver=$!
+wait "$driver"
