@@ -84,7 +84,7 @@ nlohmann::json LineageLink(LineageGraph &graph, const std::string &ns, const std
 LineageDataset ObjectDataset(FileService &files, const std::string &volume, const std::string &key,
                              const std::optional<ObjectRecord> &object, const std::string &content_type = "");
 // The lineage job name a request asked for (field or query parameter "job"), if any.
-std::optional<std::string> JobNameOf(const nlohmann::json &value);
+std::optional<std::string> JobNameField(const nlohmann::json &value);
 std::vector<Route> FileRoutes(Services &services, const Config &config);
 // An object as the files routes describe it.
 nlohmann::json ObjectJson(const ObjectRecord &object);

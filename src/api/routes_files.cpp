@@ -476,7 +476,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          auto source = files.Stat(volume, key);
          auto commit = CommitOf(ctx);
          auto run = NewJobRun(std::string(move_to ? "move." : "copy.") + to_volume + "." + to_key, "COPY", commit,
-                              ctx.QueryParam("job") ? JobNameOf(nlohmann::json(*ctx.QueryParam("job"))) : std::nullopt);
+                              ctx.QueryParam("job") ? JobNameField(nlohmann::json(*ctx.QueryParam("job"))) : std::nullopt);
          run.inputs.push_back(ObjectDataset(files, volume, key, source));
          run.outputs.push_back(ObjectDataset(files, to_volume, to_key, std::nullopt, source.content_type));
          ObjectRecord object;

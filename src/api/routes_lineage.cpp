@@ -154,7 +154,7 @@ LineageDataset ObjectDataset(FileService &files, const std::string &volume, cons
   return dataset;
 }
 
-std::optional<std::string> JobNameOf(const nlohmann::json &value) {
+std::optional<std::string> JobNameField(const nlohmann::json &value) {
   if (value.is_null()) return std::nullopt;
   if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'job' must be a string");
   auto name = value.get<std::string>();

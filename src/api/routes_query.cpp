@@ -81,7 +81,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            // A transaction: every statement commits in one snapshot, or none does.
            RejectUnknownFields(body, {"statements", "timeout_ms", "message", "job"});
            TransactionRequest request;
-           if (body.contains("job")) request.job_name = JobNameOf(body["job"]);
+           if (body.contains("job")) request.job_name = JobNameField(body["job"]);
            request.statements = StatementsField(body["statements"]);
            request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1)
                                                             : config.default_query_timeout_ms;
@@ -128,12 +128,16 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            } else if (key == "export") {
              export_target = ExportField(value);
            } else if (key == "job") {
-             request.job_name = JobNameOf(value);
+             request.job_name = JobNameField(value);
            } else {
              throw MakeError(ErrorKind::kInvalidInput, "unknown field '{}'", key);
            }
          }
          if (request.sql.empty()) throw Error(ErrorKind::kInvalidInput, "field 'sql' is required");
+         if (request.job_name && !export_target && services.engine.Parse(request.sql).kind == StatementKind::kQuery) {
+           throw Error(ErrorKind::kInvalidInput, "field 'job' names the lineage job of a write or an export; a query "
+                                                 "is neither");
+         }
          if (export_target) {
            // Exports default to Parquet, the format that keeps types.
            if (!body.contains("format")) request.options.format = ResultFormat::kParquet;

@@ -364,7 +364,7 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          IngestRequest request;
          request.namespace_name = ctx.Param("ns");
          request.table_name = ctx.Param("table");
-         if (auto job = ctx.QueryParam("job")) request.job_name = JobNameOf(nlohmann::json(*job));
+         if (auto job = ctx.QueryParam("job")) request.job_name = JobNameField(nlohmann::json(*job));
          if (auto from = ctx.QueryParam("from")) {
            IngestFromObject(ctx, lake, tables, files, *from, request);
            return;

@@ -57,6 +57,9 @@ void AddLakeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("DUCKLAKE_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
+  serve.add_option("--lineage", config.lineage, "record DuckLake's own jobs as OpenLineage runs (on or off)")
+      ->envname("DUCKLAKE_LINEAGE");
 }
 
 void AddServeOptions(CLI::App &serve, Config &config) {
@@ -65,7 +68,6 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--public-url", config.public_url,
                    "URL clients reach this server at, for presigned URLs (default: http://<Host header>)")
       ->envname("DUCKLAKE_PUBLIC_URL");
-  serve.add_option("--instance", config.instance_name, "name of this lake in lineage")->envname("DUCKLAKE_INSTANCE");
   serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
       ->envname("DUCKLAKE_HTTP_THREADS")
       ->check(CLI::Range(1, 100000));
@@ -92,8 +94,6 @@ void AddServeOptions(CLI::App &serve, Config &config) {
                    "background maintenance expires snapshots older than this many seconds")
       ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
       ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
-  serve.add_option("--lineage", config.lineage, "record DuckLake's own jobs as OpenLineage runs (on or off)")
-      ->envname("DUCKLAKE_LINEAGE");
   serve.add_option("--lineage-url", config.lineage_url,
                    "OpenLineage endpoint (e.g. Marquez) that DuckLake's events are POSTed to, at {url}/api/v1/lineage")
       ->envname("DUCKLAKE_LINEAGE_URL");

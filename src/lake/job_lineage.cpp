@@ -43,7 +43,7 @@ JobRun NewJobRun(const std::string &name, const std::string &type, const CommitI
   return run;
 }
 
-std::string JobNameOf(const Statement &statement) {
+std::string JobNameOf(const Statement &statement, const std::string &table) {
   const char *verb = "write";
   switch (statement.kind) {
     case StatementKind::kQuery: verb = "query"; break;
@@ -55,7 +55,7 @@ std::string JobNameOf(const Statement &statement) {
     case StatementKind::kAlterTable: verb = "alter"; break;
     case StatementKind::kDropTable: verb = "drop"; break;
   }
-  return std::string(verb) + "." + statement.target_schema + "." + statement.target_table;
+  return std::string(verb) + "." + table;
 }
 
 LineageDataset TableDataset(const std::string &namespace_name, const std::string &table_name) {
@@ -128,7 +128,15 @@ CommitResult RunWithLineage(LineageRecorder *recorder, const ObjectStore &store,
   };
   try {
     auto result = job(commit);
-    if (!completed_in_commit) recorder->Complete(run);  // the job changed nothing: no snapshot
+    if (!completed_in_commit) {
+      // The job changed nothing (no snapshot): its tables are as they were, at the latest snapshot.
+      for (auto &output : run.outputs) {
+        if (output.kind != LineageDataset::Kind::kTable) continue;
+        output.snapshot_id = result.snapshot_id;
+        output.rows = 0;
+      }
+      recorder->Complete(run);
+    }
     return result;
   } catch (const CommitOutcomeUnknown &) {
     throw;  // it may have committed, COMPLETE with it: a FAIL could contradict it

@@ -115,9 +115,12 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
   SqlTransaction transaction(lake_, engine_, store_, scans_);
-  auto run = NewJobRun(JobNameOf(statement), "QUERY", request.commit, request.job_name);
+  auto run = NewJobRun("", "QUERY", request.commit, request.job_name);
   run.sql = request.sql;
-  if (lineage_) transaction.DescribeLineage(statement, run);
+  if (lineage_) {
+    transaction.DescribeLineage(statement, run);  // its first output is the statement's table
+    if (!request.job_name) run.job_name = JobNameOf(statement, run.outputs.at(0).name);
+  }
   StatementOutcome outcome;
   auto result = RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
     outcome = transaction.Run(statement, request.options.timeout_ms);
@@ -143,8 +146,10 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
   }
   SqlTransaction transaction(lake_, engine_, store_, scans_);
   const auto &first = statements.front();
-  auto run = NewJobRun("transaction." + first.target_schema + "." + first.target_table, "QUERY", request.commit,
-                       request.job_name);
+  auto first_table = lake_.FindTable(first.target_schema, first.target_table, lake_.LatestSnapshot());
+  auto run = NewJobRun("transaction." + (first_table ? first_table->namespace_name + "." + first_table->name
+                                                     : first.target_schema + "." + first.target_table),
+                       "QUERY", request.commit, request.job_name);
   run.sql = sql;
   TransactionResult result;
   result.commit = RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {

@@ -137,7 +137,7 @@ const std::vector<Migration> &Migrations() {
            "updated_ms BIGINT NOT NULL)",
            "CREATE TABLE dl_lineage_job (job_id BIGINT PRIMARY KEY, namespace {KEY} NOT NULL, name {KEY} NOT NULL, "
            "facets VARCHAR NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, latest_run_id VARCHAR, "
-           "UNIQUE (namespace, name))",
+           "edges_run_id VARCHAR, UNIQUE (namespace, name))",
            "CREATE TABLE dl_lineage_dataset (dataset_id BIGINT PRIMARY KEY, namespace {KEY} NOT NULL, "
            "name {KEY} NOT NULL, facets VARCHAR NOT NULL, current_version VARCHAR, lifecycle_state VARCHAR, "
            "created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, last_modified_ms BIGINT, UNIQUE (namespace, name))",

@@ -500,3 +500,44 @@ def test_bad_lineage_flags_are_refused(tmp_path):
         assert result.returncode != 0, result
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and words in lines[0], result.stderr
+
+
+def test_job_names_follow_the_catalog_and_no_op_writes_keep_the_tables_version(api, ns):
+    api.upload(ns, "Orders", CSV)
+    mark = last_event_id(api)
+    api.write(f"INSERT INTO {ns.upper()}.ORDERS SELECT * FROM {ns}.orders")  # any case names the same table
+    nothing = api.write(f"DELETE FROM {ns}.orders WHERE id < 0", count="rows_deleted")
+    jobs = runs_of(own_events(api, mark))
+    assert sorted(jobs) == [f"delete.{ns}.Orders", f"insert.{ns}.Orders"]
+    unchanged = output(completed(jobs, f"delete.{ns}.Orders"), f"{ns}.Orders")
+    assert facet(unchanged, "version")["datasetVersion"] == str(nothing["snapshot_id"])
+    assert unchanged["outputFacets"]["outputStatistics"]["rowCount"] == 0
+    # Lineage is recorded for writes and exports; a query has none to name.
+    assert_problem(api.post("/api/v1/query", json={"sql": f"SELECT * FROM {ns}.orders", "job": "x"}), 400)
+
+
+def test_later_writes_replace_the_lineage_of_the_columns_they_write_only(api, ns):
+    api.upload(ns, "src", CSV)
+    api.write(f"CREATE TABLE {ns}.t AS SELECT id, customer, amount FROM {ns}.src")
+    api.write(f"UPDATE {ns}.t SET amount = id * 2", count="rows_updated")
+    api.write(f"DELETE FROM {ns}.t WHERE customer = 'ada'", count="rows_deleted")
+
+    def inputs(column):
+        node = f"datasetField:{LAKE}:{ns}.t:{column}"
+        graph = {n["id"]: n for n in expect_status(api.get("/api/v1/column-lineage", params={"nodeId": node, "depth": 1}),
+                                                   200).json()["graph"]}
+        return sorted((f["dataset"], f["field"], f["transformationType"]) for f in graph[node]["data"]["inputFields"])
+
+    assert inputs("customer") == [(f"{ns}.src", "customer", "IDENTITY")]
+    assert inputs("amount") == [(f"{ns}.t", "id", "TRANSFORMATION")]
+
+
+def test_search_counts_every_match(api):
+    job_ns = unique_name("count")
+    for i in range(3):
+        event = run_event(f"match_{i}", [], [{"namespace": job_ns, "name": f"match_table_{i}"}])
+        event["job"]["namespace"] = job_ns
+        expect_status(api.post("/api/v1/lineage", json=event), 201)
+    found = expect_status(api.get("/marquez/api/v1/search", params={"q": "match_", "limit": 2, "namespace": job_ns}),
+                          200).json()
+    assert found["totalCount"] == 6 and len(found["results"]) == 2

@@ -18,8 +18,9 @@ namespace ducklake {
 JobRun NewJobRun(const std::string &name, const std::string &type, const CommitInfo &commit,
                  const std::optional<std::string> &requested_name = std::nullopt);
 
-// The name of the job a statement is: "<verb>.<namespace>.<table>", e.g. "insert.sales.orders".
-std::string JobNameOf(const Statement &statement);
+// The name of the job a statement is: "<verb>.<table>" with the table as "<namespace>.<table>"
+// spelled as the catalog spells it, e.g. "insert.sales.orders".
+std::string JobNameOf(const Statement &statement, const std::string &table);
 
 // A lake table as a lineage dataset, named "<namespace>.<table>".
 LineageDataset TableDataset(const std::string &namespace_name, const std::string &table_name);
