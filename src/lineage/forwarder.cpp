@@ -172,7 +172,7 @@ LineageForwarder::LineageForwarder(MetaStore &meta, std::vector<std::unique_ptr<
   }
   // Cursors exist before the server takes its first request, so a new sink misses none of its events.
   for (auto &sink : sinks_) {
-    auto txn = meta_.Begin(TransactionMode::kWrite);
+    auto txn = meta_.Begin(TransactionMode::kBookkeeping);
     if (txn->Query("SELECT 1 FROM dl_lineage_cursor WHERE sink = ?", {sink->name}).empty()) {
       auto end = txn->Query("SELECT COALESCE(MAX(event_id), 0) FROM dl_lineage_event")[0].Int(0);
       txn->Execute("INSERT INTO dl_lineage_cursor (sink, delivered_through, attempts, next_attempt_ms, last_error, "
@@ -221,7 +221,7 @@ std::vector<SinkStatus> LineageForwarder::Status() {
 
 std::optional<LineageForwarder::Cursor> LineageForwarder::TakeCursor(const std::string &sink) {
   int64_t now = NowUnixMs();
-  auto txn = meta_.Begin(TransactionMode::kWrite);
+  auto txn = meta_.Begin(TransactionMode::kBookkeeping);
   auto rows = txn->Query("SELECT delivered_through, attempts, next_attempt_ms, holder, lease_expires_ms FROM "
                          "dl_lineage_cursor WHERE sink = ?",
                          {sink});
@@ -287,7 +287,7 @@ int64_t LineageForwarder::Round(Sink &sink) {
           {{"sink", sink.name}, {"attempts", std::to_string(attempts)}, {"error", failure->what()}});
     }
   }
-  auto txn = meta_.Begin(TransactionMode::kWrite);
+  auto txn = meta_.Begin(TransactionMode::kBookkeeping);
   txn->Execute("UPDATE dl_lineage_cursor SET delivered_through = ?, attempts = ?, next_attempt_ms = ?, last_error = ? "
                "WHERE sink = ? AND holder = ?",
                {delivered_through, attempts, NowUnixMs() + wait,

@@ -279,7 +279,7 @@ int64_t LineageGraph::CatchUp() {
   }
   int64_t folded = 0;
   while (true) {
-    auto txn = meta_.Begin(TransactionMode::kWrite);
+    auto txn = meta_.Begin(TransactionMode::kBookkeeping);
     auto through = txn->Query("SELECT delivered_through FROM dl_lineage_cursor WHERE sink = ?", {std::string(kGraphCursor)});
     int64_t from = through.empty() ? 0 : through[0].Int(0);
     auto rows = txn->Query("SELECT event_id, received_ms, payload FROM dl_lineage_event WHERE event_id > ? ORDER BY "

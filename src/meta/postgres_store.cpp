@@ -10,6 +10,8 @@ namespace {
 constexpr size_t kMaxIdleConnections = 16;
 // pg_advisory_xact_lock key shared by every DuckLake server writing this catalog ("dlcommit").
 constexpr const char *kCommitLock = "SELECT pg_advisory_xact_lock(7236832775573203316)";
+// ... and the one of bookkeeping writes (TransactionMode::kBookkeeping, "dlbookkp").
+constexpr const char *kBookkeepingLock = "SELECT pg_advisory_xact_lock(7236832775573294960)";
 constexpr int kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700, kFloat8Oid = 701;
 
 // `?` placeholders -> `$1, $2, ...`, leaving quoted text alone.
@@ -63,8 +65,10 @@ class PostgresTransaction : public MetaTransaction {
   PostgresTransaction(PostgresStore &store, std::unique_ptr<PostgresStore::Connection> connection,
                       TransactionMode mode)
       : store_(store), connection_(std::move(connection)) {
-    Simple(mode == TransactionMode::kWrite ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    Simple(mode == TransactionMode::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                          : "BEGIN ISOLATION LEVEL READ COMMITTED");
     if (mode == TransactionMode::kWrite) Simple(kCommitLock);
+    if (mode == TransactionMode::kBookkeeping) Simple(kBookkeepingLock);
   }
 
   ~PostgresTransaction() override {

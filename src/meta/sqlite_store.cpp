@@ -128,7 +128,7 @@ class SqliteTransaction : public MetaTransaction {
   SqliteTransaction(SqliteStore &store, std::unique_ptr<SqliteStore::Connection> connection, TransactionMode mode)
       : store_(store), connection_(std::move(connection)) {
     try {
-      ExecuteSimple(connection_->db, mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+      ExecuteSimple(connection_->db, mode == TransactionMode::kRead ? "BEGIN" : "BEGIN IMMEDIATE");
     } catch (...) {
       store_.Release(std::move(connection_));
       throw;

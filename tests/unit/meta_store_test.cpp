@@ -1,3 +1,4 @@
+#include <future>
 #include <thread>
 
 #include "backends.hpp"
@@ -75,6 +76,50 @@ TEST_P(MetaStoreTest, WritersAreSerialised) {
   for (auto &writer : writers) writer.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(store_->Begin(TransactionMode::kRead)->Query("SELECT count(*) FROM t")[0].Int(0), 200);
+}
+
+TEST_P(MetaStoreTest, BookkeepingWritersAreSerialisedAmongThemselves) {
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 4; w++) {
+    writers.emplace_back([&] {
+      for (int i = 0; i < 25; i++) {
+        try {
+          auto txn = store_->Begin(TransactionMode::kBookkeeping);
+          auto next = txn->Query("SELECT coalesce(max(id), 0) + 1 FROM t")[0].Int(0);
+          txn->Execute("INSERT INTO t VALUES (?, 'b', 0)", {next});
+          txn->Commit();
+        } catch (const Error &) {
+          failures++;
+        }
+      }
+    });
+  }
+  for (auto &writer : writers) writer.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(store_->Begin(TransactionMode::kRead)->Query("SELECT count(*) FROM t")[0].Int(0), 100);
+}
+
+TEST_P(MetaStoreTest, BookkeepingWaitsForACommitOnlyWhereTheDatabaseHasOneWriter) {
+  auto commit = store_->Begin(TransactionMode::kWrite);  // holds the commit lock until it ends
+  commit->Execute("INSERT INTO t VALUES (1, 'commit', 0)");
+  auto bookkeeping = std::async(std::launch::async, [&] {
+    auto txn = store_->Begin(TransactionMode::kBookkeeping);
+    txn->Execute("INSERT INTO t VALUES (2, 'bookkeeping', 0)");
+    txn->Commit();
+  });
+  if (store_->Dialect() == "postgresql") {
+    // Its own lock: it finishes while the commit is still open.
+    ASSERT_EQ(bookkeeping.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    commit->Commit();
+  } else {
+    // SQLite has one writer: it waits for the commit.
+    EXPECT_EQ(bookkeeping.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+    commit->Commit();
+    ASSERT_EQ(bookkeeping.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  }
+  bookkeeping.get();
+  EXPECT_EQ(store_->Begin(TransactionMode::kRead)->Query("SELECT count(*) FROM t")[0].Int(0), 2);
 }
 
 TEST_P(MetaStoreTest, MigrationsApplyOnceAndCreateTheCatalog) {

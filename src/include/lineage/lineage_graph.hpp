@@ -31,7 +31,7 @@ class LineageGraph {
   static constexpr int kMaxDepth = 100;
   static constexpr int64_t kMaxPage = 1000;
 
-  static constexpr size_t kFoldBatch = 500;  // events folded per transaction
+  static constexpr size_t kFoldBatch = 100;  // events folded per transaction
 
   explicit LineageGraph(MetaStore &meta) : meta_(meta) {}
 

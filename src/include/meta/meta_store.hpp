@@ -31,6 +31,10 @@ struct SqlRow {
 enum class TransactionMode {
   kRead,   // a consistent read of committed state
   kWrite,  // serialised with other writers for the commit protocol
+  // A write to bookkeeping that no commit reads (the lineage graph, delivery cursors): serialised
+  // with other writes of this mode, not with commits, so a long one holds no commit up. Where the
+  // database has one writer at a time anyway (SQLite), the same as kWrite.
+  kBookkeeping,
 };
 
 class MetaTransaction {
