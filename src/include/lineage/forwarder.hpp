@@ -48,7 +48,7 @@ struct ForwarderOptions {
   int64_t poll_ms = 200;        // how often an idle sink looks for new events
   int64_t retry_min_ms = 100;   // first backoff after a failure
   int64_t retry_max_ms = 30000; // backoff ceiling
-  int64_t lease_ms = 15000;     // how long a server may drain a sink without renewing its lease
+  int64_t lease_ms = 5000;      // how long a server may drain a sink without renewing its lease
   size_t batch = 100;           // events per round
 };
 
