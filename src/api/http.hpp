@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/request_limits.hpp"
 #include "api/server.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"
@@ -30,6 +31,13 @@ class RequestContext {
   httplib::Response &response;
   std::map<std::string, std::string> params;  // from the route pattern
   std::string request_id;
+  // Who is calling (null without authentication, --auth=none) and what they may do (never null
+  // once the request is routed: unrestricted without authentication).
+  const Principal *principal = nullptr;
+  const Access *access = nullptr;
+  std::shared_ptr<const Access> shared_access;  // owns `access`, for work that outlives the handler
+  std::string audit_target;  // what the request acted on, when the route's parameters do not say
+  ConcurrencyLimiter *query_slots = nullptr;  // queries each token may run at once (with tokens)
   std::atomic<uint64_t> *bytes_out = nullptr;  // streamed responses add what they send
 
   const std::string &Param(const std::string &name) const { return params.at(name); }
@@ -40,6 +48,7 @@ class RequestContext {
   // Streams the body to `sink`; kTooLarge past `limit` bytes.
   void StreamBody(const std::function<void(const char *, size_t)> &sink, uint64_t limit);
   uint64_t bytes_in() const { return bytes_in_; }
+  bool body_too_slow() const { return body_too_slow_; }
 
   void SendJson(int status, const nlohmann::json &body);
   // Streams `produce` (run on its own thread, writing through the given sink) as the response body.
@@ -57,6 +66,7 @@ class RequestContext {
   const httplib::ContentReader *reader_;
   const Config &config_;
   uint64_t bytes_in_ = 0;
+  bool body_too_slow_ = false;
 };
 
 using Handler = std::function<void(RequestContext &)>;
@@ -66,6 +76,27 @@ struct Route {
   std::string pattern;  // "/api/v1/namespaces/{ns}"; "{name...}" matches the rest of the path
   Handler handler;
 };
+
+// Who may call a route, checked before its handler (see api/permits.cpp).
+enum class Gate {
+  kPublic,         // anyone, without a token (health, metrics, the API document)
+  kAuthenticated,  // any valid token; the handler narrows what it shows or does
+  kLake,           // `role` on the whole lake
+  kNamespace,      // `role` on the namespace of path parameter "ns"
+  kVolume,         // `role` on the volume of path parameter "vol" (or a presigned URL's signer)
+};
+
+struct Permit {
+  Gate gate = Gate::kPublic;
+  Role role = Role::kReader;
+};
+
+// kInternal for a route the policy does not name (the server refuses to start with one).
+Permit PermitOf(const std::string &method, const std::string &pattern);
+// The token id a DuckLake presigned URL of an object route was signed for ("" without
+// authentication), after checking its signature and expiry (kForbidden); nullopt for a request that
+// is not presigned.
+std::optional<std::string> PresignedSigner(FileService &files, const RequestContext &ctx);
 
 int StatusOf(ErrorKind kind);
 void SendProblem(httplib::Response &response, int status, const std::string &detail, const std::string &instance);
@@ -77,6 +108,7 @@ const std::string &OpenApiDocument();
 
 std::vector<Route> MaintenanceRoutes(Services &services, const Config &config);
 std::vector<Route> LineageRoutes(Services &services, const Config &config);
+std::vector<Route> AuthRoutes(Services &services, const Config &config);
 // Where a dataset's lineage is, and how many jobs write and read it: for table and object views.
 nlohmann::json LineageLink(LineageGraph &graph, const std::string &ns, const std::string &name);
 // An object of a volume as a lineage dataset (`object` may be a record of it as it is, or nullopt for

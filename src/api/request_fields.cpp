@@ -34,7 +34,7 @@ void RejectUnknownFields(const nlohmann::json &body, std::initializer_list<const
 
 CommitInfo CommitOf(const RequestContext &ctx) {
   CommitInfo commit;
-  commit.author = "anonymous";
+  commit.author = ctx.principal ? ctx.principal->user : "anonymous";
   return commit;
 }
 

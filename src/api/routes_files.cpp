@@ -114,14 +114,6 @@ BodySource BodyOf(RequestContext &ctx, uint64_t limit) {
   return [&ctx, limit](const std::function<void(const char *, size_t)> &sink) { ctx.StreamBody(sink, limit); };
 }
 
-// A request through a DuckLake presigned URL carries its signature; a wrong one is refused.
-void CheckPresigned(FileService &files, RequestContext &ctx) {
-  auto signature = ctx.QueryParam("X-DuckLake-Signature");
-  auto expires = ctx.QueryParam("X-DuckLake-Expires");
-  if (!signature && !expires) return;
-  if (!signature || !expires) throw Error(ErrorKind::kForbidden, "the presigned URL is malformed");
-  files.VerifyPresigned(ctx.Param("vol"), ctx.Param("key"), ctx.request.method, *expires, *signature);
-}
 
 void SetObjectHeaders(RequestContext &ctx, const ObjectRecord &object) {
   ctx.response.set_header("ETag", "\"" + object.etag + "\"");
@@ -292,15 +284,23 @@ void Search(RequestContext &ctx, Lake &lake, FileService &files) {
   nlohmann::json results = nlohmann::json::array();
   nlohmann::json last;
   bool tables_done = cursor.is_object() && cursor["kind"] == "object";
+  // Only what the caller may read is found; pages are filled from further along when some is not.
   if (!tables_done && kind != "object" && !volume) {
     TableSearch search{text, tag, std::nullopt, limit};
     if (cursor.is_object()) search.after = std::make_pair(cursor["a"].get<std::string>(), cursor["b"].get<std::string>());
-    for (const auto &hit : lake.SearchTables(search)) {
-      results.push_back({{"kind", "table"},
-                         {"namespace", hit.namespace_name},
-                         {"name", hit.name},
-                         {"matched_columns", hit.matched_columns}});
-      last = {{"kind", "table"}, {"a", hit.namespace_name}, {"b", hit.name}};
+    while (results.size() < limit) {
+      auto hits = lake.SearchTables(search);
+      for (const auto &hit : hits) {
+        search.after = std::make_pair(hit.namespace_name, hit.name);
+        if (!ctx.access->HasNamespace(hit.namespace_name, Role::kReader)) continue;
+        results.push_back({{"kind", "table"},
+                           {"namespace", hit.namespace_name},
+                           {"name", hit.name},
+                           {"matched_columns", hit.matched_columns}});
+        last = {{"kind", "table"}, {"a", hit.namespace_name}, {"b", hit.name}};
+        if (results.size() == limit) break;
+      }
+      if (hits.size() < search.limit) break;
     }
   }
   if (results.size() < limit && kind != "table") {
@@ -308,14 +308,21 @@ void Search(RequestContext &ctx, Lake &lake, FileService &files) {
     search.text = text;
     search.volume = volume;
     search.tag = tag;
-    search.limit = limit - results.size();
+    search.limit = limit;
     if (tables_done) search.after = cursor["a"].get<std::string>() + "/" + cursor["b"].get<std::string>();
-    for (const auto &hit : files.Search(search)) {
-      auto json = ObjectJson(hit.object);
-      json["kind"] = "object";
-      json["volume"] = hit.volume;
-      results.push_back(json);
-      last = {{"kind", "object"}, {"a", hit.volume}, {"b", hit.object.key}};
+    while (results.size() < limit) {
+      auto hits = files.Search(search);
+      for (const auto &hit : hits) {
+        search.after = hit.volume + "/" + hit.object.key;
+        if (!ctx.access->HasVolume(hit.volume, Role::kReader)) continue;
+        auto json = ObjectJson(hit.object);
+        json["kind"] = "object";
+        json["volume"] = hit.volume;
+        results.push_back(json);
+        last = {{"kind", "object"}, {"a", hit.volume}, {"b", hit.object.key}};
+        if (results.size() == limit) break;
+      }
+      if (hits.size() < search.limit) break;
     }
   }
   nlohmann::json next;
@@ -324,6 +331,21 @@ void Search(RequestContext &ctx, Lake &lake, FileService &files) {
 }
 
 }  // namespace
+
+std::optional<std::string> PresignedSigner(FileService &files, const RequestContext &ctx) {
+  auto signature = ctx.QueryParam("X-DuckLake-Signature");
+  auto expires = ctx.QueryParam("X-DuckLake-Expires");
+  if (!signature && !expires) return std::nullopt;
+  // Only the object routes take presigned URLs, and only for what the URL was signed for.
+  const auto &method = ctx.request.method;
+  if (!ctx.params.count("key") || (method != "GET" && method != "HEAD" && method != "PUT")) {
+    throw Error(ErrorKind::kForbidden, "a presigned URL is for reading or writing an object only");
+  }
+  if (!signature || !expires) throw Error(ErrorKind::kForbidden, "the presigned URL is malformed");
+  auto signer = ctx.QueryParam("X-DuckLake-Signer").value_or("");
+  files.VerifyPresigned(ctx.Param("vol"), ctx.Param("key"), method, *expires, signer, *signature);
+  return signer;
+}
 
 nlohmann::json ObjectJson(const ObjectRecord &object) {
   nlohmann::json json = {{"key", object.key},
@@ -348,8 +370,11 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
       {"GET", "/api/v1/search", [&lake, &files](RequestContext &ctx) { Search(ctx, lake, files); }},
       {"GET", "/api/v1/volumes",
        [&files](RequestContext &ctx) {
+         // Those the caller may read.
          nlohmann::json volumes = nlohmann::json::array();
-         for (const auto &volume : files.ListVolumes()) volumes.push_back(VolumeJson(volume));
+         for (const auto &volume : files.ListVolumes()) {
+           if (ctx.access->HasVolume(volume.name, Role::kReader)) volumes.push_back(VolumeJson(volume));
+         }
          ctx.SendJson(200, {{"volumes", volumes}});
        }},
       {"POST", "/api/v1/volumes",
@@ -397,7 +422,6 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
        }},
       {"PUT", "/api/v1/volumes/{vol}/objects/{key...}",
        [&files, &config](RequestContext &ctx) {
-         CheckPresigned(files, ctx);
          PutRequest request;
          request.volume = ctx.Param("vol");
          request.key = ctx.Param("key");
@@ -430,7 +454,6 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
        }},
       {"GET", "/api/v1/volumes/{vol}/objects/{key...}",
        [&files, &engine, &services](RequestContext &ctx) {
-         CheckPresigned(files, ctx);
          auto object = files.Stat(ctx.Param("vol"), ctx.Param("key"));
          if (ctx.QueryParam("preview") && *ctx.QueryParam("preview") != "0") {
            ctx.SendJson(200, PreviewObject(files, engine, ctx.Param("vol"), object));
@@ -472,6 +495,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          const auto &key = ctx.Param("key");
          auto to_volume = ctx.QueryParam("to_volume").value_or(volume);
          const auto &to_key = copy_to ? *copy_to : *move_to;
+         ctx.access->RequireVolume(to_volume, Role::kWriter);
          // A lineage job from the source object to the new one, kept with the new one's index row.
          auto source = files.Stat(volume, key);
          auto commit = CommitOf(ctx);
@@ -553,8 +577,11 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          auto expires_in = body.contains("expires_in") ? IntegerField(body["expires_in"], "expires_in", 1)
                                                        : kDefaultPresignSeconds;
          bool download = body.contains("download") && BoolField(body["download"], "download");
+         // A URL to write with needs the right to write (the route's permit is the right to read).
+         if (method == "PUT") ctx.access->RequireVolume(ctx.Param("vol"), Role::kWriter);
          auto presigned = files.Presign(ctx.Param("vol"), key, method, std::chrono::seconds(expires_in),
-                                        BaseUrl(ctx, config), download ? AttachmentDisposition(key) : "");
+                                        BaseUrl(ctx, config), download ? AttachmentDisposition(key) : "",
+                                        ctx.principal ? ctx.principal->token_id : "");
          ctx.SendJson(200, {{"url", presigned.url},
                             {"method", presigned.method},
                             {"expires_at", FormatRfc3339Ms(presigned.expires_ms)}});

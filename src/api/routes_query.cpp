@@ -37,6 +37,7 @@ void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, co
   if (services.engine.Parse(request.sql).kind != StatementKind::kQuery) {
     throw Error(ErrorKind::kInvalidInput, "only a query's result can be exported");
   }
+  ctx.access->RequireVolume(target.volume, Role::kWriter);
   if (!request.snapshot_id) request.snapshot_id = services.lake.LatestSnapshot();
   PutRequest put;
   put.volume = target.volume;
@@ -47,7 +48,7 @@ void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, co
   auto run = NewJobRun("export." + target.volume + "." + target.key, "EXPORT", request.commit, request.job_name);
   run.sql = request.sql;
   run.outputs.push_back(ObjectDataset(services.files, target.volume, target.key, std::nullopt, put.content_type));
-  services.tables.DescribeQueryLineage(request.sql, *request.snapshot_id, run);
+  services.tables.DescribeQueryLineage(request.sql, *request.snapshot_id, run, ctx.access);
   ObjectRecord object;
   RunWithLineage(services.tables.lineage(), run, [&](const std::function<void(MetaTransaction &)> &complete) {
     put.in_index_transaction = [&](MetaTransaction &txn, const ObjectRecord &indexed) {
@@ -86,6 +87,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1)
                                                             : config.default_query_timeout_ms;
            request.commit = CommitOf(ctx);
+           request.access = ctx.access;
            if (body.contains("message")) {
              if (!body["message"].is_string()) throw Error(ErrorKind::kInvalidInput, "field 'message' must be a string");
              request.commit.message = body["message"].get<std::string>();
@@ -103,6 +105,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
          std::optional<ExportTarget> export_target;
          request.options.timeout_ms = config.default_query_timeout_ms;
          request.commit = CommitOf(ctx);
+         request.access = ctx.access;
          for (const auto &item : body.items()) {
            const auto &key = item.key();
            const auto &value = item.value();
@@ -148,8 +151,29 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            request.options.limit = std::min(request.options.limit.value_or(config.max_result_rows),
                                             config.max_result_rows);
          }
+         std::shared_ptr<void> slot;
+         if (ctx.query_slots) {
+           slot = ctx.query_slots->Acquire(ctx.principal->token_id);
+           if (!slot) {
+             ctx.response.set_header("Retry-After", "1");
+             throw MakeError(ErrorKind::kRateLimited, "more than {} queries at once with this token",
+                             config.max_concurrent_queries);
+           }
+         }
+         // The query runs on after this handler returns: it keeps its slot and the caller's rights.
+         auto access = ctx.shared_access;
+         uint64_t max_bytes = config.max_result_bytes;
          ctx.SendStream(ContentTypeOf(request.options.format),
-                        [&tables, request](const ByteSink &sink) { tables.RunSql(request, sink); });
+                        [&tables, request, slot, access, max_bytes](const ByteSink &sink) {
+                          uint64_t sent = 0;
+                          tables.RunSql(request, [&](const char *data, size_t size) {
+                            sent += size;
+                            if (max_bytes > 0 && sent > max_bytes) {
+                              throw MakeError(ErrorKind::kTooLarge, "the result is larger than {} bytes", max_bytes);
+                            }
+                            return sink(data, size);
+                          });
+                        });
        }},
   };
 }

@@ -235,6 +235,7 @@ void IngestFromObject(RequestContext &ctx, Lake &lake, TableService &tables, Fil
   }
   auto volume = from.substr(kPrefix.size(), objects_at - kPrefix.size());
   auto key = from.substr(objects_at + kObjects.size());
+  ctx.access->RequireVolume(volume, Role::kReader);
   lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());
   auto object = files.Stat(volume, key);
   auto format = ctx.QueryParam("format") ? std::optional<UploadFormat>(UploadFormatOf(ctx)) : TabularFormatOf(object);
@@ -286,7 +287,10 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
       {"GET", "/api/v1/namespaces",
        [&lake](RequestContext &ctx) {
          nlohmann::json list = nlohmann::json::array();
-         for (const auto &info : lake.ListNamespaces(lake.LatestSnapshot())) list.push_back(NamespaceJson(info));
+         for (const auto &info : lake.ListNamespaces(lake.LatestSnapshot())) {
+           // Those the caller may read.
+           if (ctx.access->HasNamespace(info.name, Role::kReader)) list.push_back(NamespaceJson(info));
+         }
          ctx.SendJson(200, {{"namespaces", list}});
        }},
       {"POST", "/api/v1/namespaces",

@@ -2,19 +2,27 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
+#include <set>
+#include <strings.h>
 #include <mutex>
 #include <thread>
 
 #include "api/http.hpp"
 #include "api/metrics.hpp"
+#include "api/request_limits.hpp"
 #include "api/stream_pipe.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
+#include "common/time.hpp"
 
 namespace ducklake {
 namespace {
 
 thread_local std::string current_route;
+
+constexpr double kSlowBodyGraceS = 10;
+constexpr size_t kMaxHeaders = 100;
 
 std::vector<std::string> SplitPath(const std::string &path) {
   std::vector<std::string> segments;
@@ -80,11 +88,13 @@ int StatusOf(ErrorKind kind) {
     case ErrorKind::kInvalidInput: return 400;
     case ErrorKind::kNotFound: return 404;
     case ErrorKind::kConflict: return 409;
+    case ErrorKind::kUnauthenticated: return 401;
     case ErrorKind::kForbidden: return 403;
     case ErrorKind::kTooLarge: return 413;
     case ErrorKind::kPrecondition: return 412;
     case ErrorKind::kTimeout: return 504;
     case ErrorKind::kUnavailable: return 503;
+    case ErrorKind::kRateLimited: return 429;
     case ErrorKind::kInternal: return 500;
   }
   return 500;
@@ -105,6 +115,7 @@ const char *StatusTitle(int status) {
     case 415: return "Unsupported Media Type";
     case 416: return "Range Not Satisfiable";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
@@ -142,9 +153,19 @@ void RequestContext::StreamBody(const std::function<void(const char *, size_t)> 
       throw MakeError(ErrorKind::kTooLarge, "request body is larger than {} bytes", limit);
     }
   }
+  auto started = std::chrono::steady_clock::now();
   auto consume = [&](const char *data, size_t size) {
     bytes_in_ += size;
     if (bytes_in_ > limit) throw MakeError(ErrorKind::kTooLarge, "request body is larger than {} bytes", limit);
+    // A body trickling in (slowloris) holds a connection and a thread: past a grace period it must
+    // keep up a minimum rate.
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (config_.min_upload_rate > 0 && elapsed > kSlowBodyGraceS &&
+        static_cast<double>(bytes_in_) / elapsed < static_cast<double>(config_.min_upload_rate)) {
+      body_too_slow_ = true;
+      throw MakeError(ErrorKind::kTimeout, "the request body arrives slower than {} bytes per second",
+                      config_.min_upload_rate);
+    }
     sink(data, size);
     return true;
   };
@@ -164,10 +185,31 @@ nlohmann::json RequestContext::JsonBody(bool empty_is_object) {
   StreamBody([&body](const char *data, size_t size) { body.append(data, size); }, config_.max_body_bytes);
   if (empty_is_object && body.empty()) return nlohmann::json::object();
   nlohmann::json parsed;
+  // Deep nesting is refused before it is built; a key given twice in one object is refused rather
+  // than one of them quietly winning.
+  std::vector<std::set<std::string>> keys;
+  auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &value) {
+    using Event = nlohmann::json::parse_event_t;
+    if ((event == Event::object_start || event == Event::array_start) && depth >= config_.max_json_depth) {
+      throw MakeError(ErrorKind::kInvalidInput, "the JSON body nests deeper than {} levels", config_.max_json_depth);
+    }
+    if (event == Event::object_start) keys.emplace_back();
+    if (event == Event::object_end && !keys.empty()) keys.pop_back();
+    if (event == Event::key && !keys.empty() && !keys.back().insert(value.get<std::string>()).second) {
+      throw MakeError(ErrorKind::kInvalidInput, "the JSON body gives key '{}' twice in one object",
+                      value.get<std::string>().substr(0, 64));
+    }
+    if (event == Event::value && value.is_number_float() && !std::isfinite(value.get<double>())) {
+      throw Error(ErrorKind::kInvalidInput, "the JSON body has a number out of range");
+    }
+    return true;
+  };
   try {
-    parsed = nlohmann::json::parse(body);
+    parsed = nlohmann::json::parse(body, check);
   } catch (const nlohmann::json::parse_error &error) {
     throw MakeError(ErrorKind::kInvalidInput, "malformed JSON body at byte {}", error.byte);
+  } catch (const nlohmann::json::out_of_range &) {
+    throw Error(ErrorKind::kInvalidInput, "the JSON body has a number out of range");
   }
   if (!parsed.is_object()) throw Error(ErrorKind::kInvalidInput, "the JSON body must be an object");
   return parsed;
@@ -257,35 +299,53 @@ void RequestContext::SendSized(int status, const std::string &content_type, uint
 
 class Server::Impl {
  public:
-  Impl(const Config &config, Services services) : config_(config), services_(services) {
+  Impl(const Config &config, Services services)
+      : config_(config),
+        services_(services),
+        rate_limiter_(config.rate_limit, config.rate_burst),
+        query_slots_(config.max_concurrent_queries) {
     for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_),
                         MaintenanceRoutes(services_, config_), FileRoutes(services_, config_),
-                        LineageRoutes(services_, config_), ServerRoutes()}) {
-      for (auto &route : routes) routes_.push_back(std::move(route));
+                        LineageRoutes(services_, config_), AuthRoutes(services_, config_), ServerRoutes()}) {
+      for (auto &route : routes) {
+        permits_.push_back(PermitOf(route.method, route.pattern));  // a route outside the policy: no start
+        routes_.push_back(std::move(route));
+      }
     }
-    server_.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
-    server_.set_tcp_nodelay(true);
-    server_.set_keep_alive_max_count(1000);
+    if (!config_.tls_cert.empty() || !config_.tls_key.empty()) {
+      if (config_.tls_cert.empty() || config_.tls_key.empty()) {
+        throw Error(ErrorKind::kInvalidInput, "HTTPS needs both --tls-cert and --tls-key");
+      }
+      auto tls = std::make_unique<httplib::SSLServer>(config_.tls_cert.c_str(), config_.tls_key.c_str());
+      if (!tls->is_valid()) throw Error(ErrorKind::kInvalidInput, "cannot load the TLS certificate and key");
+      server_ = std::move(tls);
+    } else {
+      server_ = std::make_unique<httplib::Server>();
+    }
+    auto &http = *server_;
+    http.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(1000);
     // One byte over our own limits, so handlers see the overflow and answer 413 themselves.
-    server_.set_payload_max_length(std::max(config_.max_upload_bytes, config_.max_body_bytes) + 1);
-    server_.set_read_timeout(60, 0);
-    server_.set_write_timeout(60, 0);
+    http.set_payload_max_length(std::max(config_.max_upload_bytes, config_.max_body_bytes) + 1);
+    http.set_read_timeout(config_.read_timeout_s, 0);
+    http.set_write_timeout(config_.read_timeout_s, 0);
 
-    server_.set_pre_routing_handler(
+    http.set_pre_routing_handler(
         [this](const httplib::Request &request, httplib::Response &response) { return PreRoute(request, response); });
     auto plain = [this](const httplib::Request &request, httplib::Response &response) {
       Dispatch(request, response, nullptr);
     };
     auto streamed = [this](const httplib::Request &request, httplib::Response &response,
                            const httplib::ContentReader &reader) { Dispatch(request, response, &reader); };
-    server_.Get(".*", plain);
-    server_.Delete(".*", plain);
-    server_.Options(".*", plain);
-    server_.Post(".*", streamed);
-    server_.Put(".*", streamed);
-    server_.Patch(".*", streamed);
+    http.Get(".*", plain);
+    http.Delete(".*", plain);
+    http.Options(".*", plain);
+    http.Post(".*", streamed);
+    http.Put(".*", streamed);
+    http.Patch(".*", streamed);
     // httplib calls this for every status >= 400; only its own errors (no body yet) need a problem.
-    server_.set_error_handler([this](const httplib::Request &request, httplib::Response &response) {
+    http.set_error_handler([this](const httplib::Request &request, httplib::Response &response) {
       if (!response.body.empty() || response.content_provider_) return;
       if (response.status == 416 && (request.method == "GET" || request.method == "HEAD")) {
         // httplib refuses a Range header it cannot parse before routing; RFC 9110 says to ignore
@@ -302,7 +362,7 @@ class Server::Impl {
                   response.status == 413 ? "request body too large" : "the request could not be served",
                   request.path);
     });
-    server_.set_logger([this](const httplib::Request &request, const httplib::Response &response) {
+    http.set_logger([this](const httplib::Request &request, const httplib::Response &response) {
       // httplib reports a connection it could not parse a request from with an empty method.
       if (request.method.empty()) return;
       auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start_).count();
@@ -324,14 +384,14 @@ class Server::Impl {
     if (colon == std::string::npos) throw Error(ErrorKind::kInvalidInput, "listen address must be host:port");
     auto host = config_.listen.substr(0, colon);
     int port = std::stoi(config_.listen.substr(colon + 1));
-    port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+    port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
     if (port_ < 0) throw MakeError(ErrorKind::kUnavailable, "cannot listen on {}", config_.listen);
     return port_;
   }
 
   void Run() {
     Log(LogLevel::kInfo, "listening", {{"address", fmt::format("{}:{}", config_.listen.substr(0, config_.listen.rfind(':')), port_)}});
-    server_.listen_after_bind();
+    server_->listen_after_bind();
   }
 
   void Shutdown() {
@@ -340,7 +400,7 @@ class Server::Impl {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config_.shutdown_timeout_s);
     std::unique_lock<std::mutex> lock(drain_mutex_);
     drained_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
-    server_.stop();
+    server_->stop();
   }
 
  private:
@@ -358,6 +418,20 @@ class Server::Impl {
       SendProblem(response, 503, "the server is shutting down", request.path);
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (request.target.size() > config_.max_url_bytes) {
+      response.set_header("Connection", "close");
+      SendProblem(response, 414, fmt::format("the URL is longer than {} bytes", config_.max_url_bytes), "");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    uint64_t header_bytes = 0;
+    for (const auto &[name, value] : request.headers) header_bytes += name.size() + value.size() + 4;
+    if (header_bytes > config_.max_header_bytes || request.headers.size() > kMaxHeaders) {
+      response.set_header("Connection", "close");
+      SendProblem(response, 431,
+                  fmt::format("the request headers exceed {} bytes or {} fields", config_.max_header_bytes, kMaxHeaders),
+                  request.path);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   }
 
@@ -371,6 +445,71 @@ class Server::Impl {
     Impl &impl;
   };
 
+  // Says who is calling: the signer of a presigned URL, or the bearer of a token; sets the
+  // principal (kept in `storage`) and what they may do on the context.
+  void Authenticate(RequestContext &ctx, const Permit &permit, Principal &storage) {
+    ctx.shared_access = std::shared_ptr<const Access>(&UnrestrictedAccess(), [](const Access *) {});
+    ctx.access = ctx.shared_access.get();
+    auto signer = PresignedSigner(services_.files, ctx);  // checks the URL's signature and expiry
+    if (!services_.auth || permit.gate == Gate::kPublic) return;
+    if (signer) {
+      // A presigned URL carries the rights its creator has now, not more.
+      storage = services_.auth->PrincipalOfToken(*signer);
+    } else {
+      auto header = ctx.request.get_header_value("Authorization");
+      if (header.empty()) throw Error(ErrorKind::kUnauthenticated, "this route needs a bearer token");
+      if (ctx.request.get_header_value_count("Authorization") > 1) {
+        throw Error(ErrorKind::kUnauthenticated, "give one Authorization header");
+      }
+      if (header.size() < 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0) {
+        throw Error(ErrorKind::kUnauthenticated, "the Authorization header must be 'Bearer <token>'");
+      }
+      storage = services_.auth->Authenticate(header.substr(7));
+    }
+    ctx.principal = &storage;
+    ctx.shared_access = services_.auth->AccessOf(&storage);
+    ctx.access = ctx.shared_access.get();
+  }
+
+  void Authorize(RequestContext &ctx, const Permit &permit) {
+    switch (permit.gate) {
+      case Gate::kPublic:
+      case Gate::kAuthenticated:
+        return;
+      case Gate::kLake: ctx.access->RequireLake(permit.role); return;
+      case Gate::kNamespace: ctx.access->RequireNamespace(ctx.Param("ns"), permit.role); return;
+      case Gate::kVolume: ctx.access->RequireVolume(ctx.Param("vol"), permit.role); return;
+    }
+  }
+
+  // Who did what, from where, and whether it was let through: every request that changes
+  // something or was refused.
+  void Audit(const RequestContext &ctx, const Route &route, int status, const std::string &detail) {
+    if (!services_.audit) return;
+    bool refused = status == 401 || status == 403 || status == 429;
+    if (!refused && (ctx.request.method == "GET" || ctx.request.method == "HEAD")) return;
+    AuditEntry entry;
+    entry.at_ms = NowUnixMs();
+    entry.principal = ctx.principal ? ctx.principal->user : "-";
+    entry.token_id = ctx.principal ? ctx.principal->token_id : "";
+    entry.remote = ctx.request.remote_addr;
+    entry.method = ctx.request.method;
+    entry.path = ctx.request.path;
+    entry.action = route.method + " " + route.pattern;
+    entry.target = ctx.audit_target;
+    if (entry.target.empty()) {
+      for (const auto &[name, value] : ctx.params) entry.target += (entry.target.empty() ? "" : " ") + name + "=" + value;
+    }
+    entry.allowed = !refused;
+    entry.status = status;
+    entry.detail = detail;
+    try {
+      services_.audit->Append(std::move(entry));
+    } catch (const std::exception &error) {
+      Log(LogLevel::kError, "audit entry lost", {{"request_id", request_id_}, {"error", error.what()}});
+    }
+  }
+
   void Dispatch(const httplib::Request &request, httplib::Response &response, const httplib::ContentReader *reader) {
     auto in_flight = std::make_shared<InFlight>(*this);
     RequestContext context(request, response, reader, config_);
@@ -378,18 +517,19 @@ class Server::Impl {
     context.bytes_out = &metrics_.streamed_bytes_out;
     auto segments = RequestSegments(request);
     std::string allowed;
-    const Route *matched = nullptr;
-    for (const auto &route : routes_) {
+    size_t matched = routes_.size();
+    for (size_t i = 0; i < routes_.size(); i++) {
+      const auto &route = routes_[i];
       std::map<std::string, std::string> params;
       if (!MatchRoute(route, segments, params)) continue;
       if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
-        matched = &route;
+        matched = i;
         context.params = std::move(params);
         break;
       }
       allowed += (allowed.empty() ? "" : ", ") + route.method;
     }
-    if (!matched) {
+    if (matched == routes_.size()) {
       if (!allowed.empty()) {
         response.set_header("Allow", allowed);
         SendProblem(response, 405, fmt::format("{} is not allowed here; use {}", request.method, allowed),
@@ -399,9 +539,22 @@ class Server::Impl {
       }
       return;
     }
-    current_route = matched->pattern;
+    const auto &route = routes_[matched];
+    current_route = route.pattern;
+    Principal principal;
+    std::string failure;
     try {
-      matched->handler(context);
+      Authenticate(context, permits_[matched], principal);
+      if (context.principal) {
+        if (int wait = rate_limiter_.Take(context.principal->token_id)) {
+          response.set_header("Retry-After", std::to_string(wait));
+          throw MakeError(ErrorKind::kRateLimited, "more than {} requests per second with this token",
+                          config_.rate_limit);
+        }
+        context.query_slots = &query_slots_;
+      }
+      Authorize(context, permits_[matched]);
+      route.handler(context);
       if (response.content_provider_) {
         // Keep the request in flight until its stream has been sent.
         auto releaser = response.content_provider_resource_releaser_;
@@ -412,19 +565,23 @@ class Server::Impl {
     } catch (const Error &error) {
       // The body may be unread; the connection cannot carry another request after it.
       if (reader) response.set_header("Connection", "close");
-      int status = StatusOf(error.kind());
+      int status = context.body_too_slow() ? 408 : StatusOf(error.kind());
       if (status >= 500) {
         // Timeouts and unavailable backends are operational, not bugs.
         Log(status == 500 ? LogLevel::kError : LogLevel::kWarn, "request failed",
             {{"request_id", request_id_}, {"error", error.what()}});
       }
+      if (status == 401) response.set_header("WWW-Authenticate", "Bearer realm=\"ducklake\"");
+      failure = status == 500 ? "internal error" : error.what();
       SendProblem(response, status, status == 500 ? "internal error; see the server log" : error.what(),
                   request.path);
     } catch (const std::exception &error) {
       if (reader) response.set_header("Connection", "close");
       Log(LogLevel::kError, "request failed", {{"request_id", request_id_}, {"error", error.what()}});
+      failure = "internal error";
       SendProblem(response, 500, "internal error; see the server log", request.path);
     }
+    Audit(context, route, response.status, failure);
     body_in_ = context.bytes_in();
   }
 
@@ -463,7 +620,10 @@ class Server::Impl {
   const Config &config_;
   Services services_;
   std::vector<Route> routes_;
-  httplib::Server server_;
+  std::vector<Permit> permits_;  // of each route, in the same order
+  std::unique_ptr<httplib::Server> server_;
+  RateLimiter rate_limiter_;
+  ConcurrencyLimiter query_slots_;
   Metrics metrics_;
   int port_ = -1;
   std::atomic<bool> draining_{false};

@@ -14,6 +14,8 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "auth/audit_log.hpp"
+#include "auth/auth_service.hpp"
 #include "lineage/event_validator.hpp"
 #include "lineage/forwarder.hpp"
 #include "lineage/lineage_graph.hpp"
@@ -94,6 +96,44 @@ void AddServeOptions(CLI::App &serve, Config &config) {
                    "background maintenance expires snapshots older than this many seconds")
       ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
       ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
+  serve.add_option("--auth", config.auth,
+                   "token: every request needs a bearer token; none: no authentication, allowed on loopback only "
+                   "(default: none on loopback, token otherwise)")
+      ->envname("DUCKLAKE_AUTH")
+      ->check(CLI::IsMember({"token", "none"}));
+  serve.add_option("--admin-token-file", config.admin_token_file,
+                   "the admin's token: read from this file if it exists, else made and written there")
+      ->envname("DUCKLAKE_ADMIN_TOKEN_FILE");
+  serve.add_option("--tls-cert", config.tls_cert, "PEM certificate (chain): serve HTTPS")->envname("DUCKLAKE_TLS_CERT");
+  serve.add_option("--tls-key", config.tls_key, "PEM private key of --tls-cert")->envname("DUCKLAKE_TLS_KEY");
+  serve.add_option("--max-header-bytes", config.max_header_bytes, "all request headers together")
+      ->envname("DUCKLAKE_MAX_HEADER_BYTES")
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 20));
+  serve.add_option("--max-url-bytes", config.max_url_bytes, "longest request target (path and query)")
+      ->envname("DUCKLAKE_MAX_URL_BYTES")
+      ->check(CLI::Range(uint64_t{256}, uint64_t{8192}));
+  serve.add_option("--max-json-depth", config.max_json_depth, "deepest nesting of a JSON request body")
+      ->envname("DUCKLAKE_MAX_JSON_DEPTH")
+      ->check(CLI::Range(2, 1000));
+  serve.add_option("--max-result-bytes", config.max_result_bytes, "cap on a query result's bytes (0: none)")
+      ->envname("DUCKLAKE_MAX_RESULT_BYTES")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 50));
+  serve.add_option("--max-concurrent-queries", config.max_concurrent_queries, "queries one token may run at once")
+      ->envname("DUCKLAKE_MAX_CONCURRENT_QUERIES")
+      ->check(CLI::Range(1, 10000));
+  serve.add_option("--rate-limit", config.rate_limit, "requests per second one token may send (0: no limit)")
+      ->envname("DUCKLAKE_RATE_LIMIT")
+      ->check(CLI::Range(0.0, 1e6));
+  serve.add_option("--rate-burst", config.rate_burst, "requests one token may send at once")
+      ->envname("DUCKLAKE_RATE_BURST")
+      ->check(CLI::Range(1.0, 1e7));
+  serve.add_option("--min-upload-rate", config.min_upload_rate,
+                   "bytes per second a request body must average after 10 s (0: no minimum)")
+      ->envname("DUCKLAKE_MIN_UPLOAD_RATE")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 40));
+  serve.add_option("--read-timeout", config.read_timeout_s, "seconds a socket read or write may wait")
+      ->envname("DUCKLAKE_READ_TIMEOUT")
+      ->check(CLI::Range(1, 3600));
   serve.add_option("--lineage-url", config.lineage_url,
                    "OpenLineage endpoint (e.g. Marquez) that DuckLake's events are POSTed to, at {url}/api/v1/lineage")
       ->envname("DUCKLAKE_LINEAGE_URL");
@@ -185,6 +225,8 @@ struct LakeRuntime {
     tables = std::make_unique<TableService>(*lake, *engine, *store, config.lineage ? lineage.get() : nullptr);
     maintenance = std::make_unique<Maintenance>(*tables, *store);
     files = std::make_unique<FileService>(*meta, *store, buckets.get());
+    auth = std::make_unique<AuthService>(*meta);
+    audit = std::make_unique<AuditLog>(*meta);
   }
 
   std::unique_ptr<MetaStore> meta;
@@ -198,7 +240,53 @@ struct LakeRuntime {
   std::unique_ptr<TableService> tables;
   std::unique_ptr<Maintenance> maintenance;
   std::unique_ptr<FileService> files;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<AuditLog> audit;
 };
+
+bool IsLoopback(const std::string &listen) {
+  auto host = listen.substr(0, listen.rfind(':'));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// Decides --auth; without authentication nobody but this machine may connect.
+void ResolveAuth(Config &config) {
+  if (config.auth.empty()) config.auth = IsLoopback(config.listen) ? "none" : "token";
+  if (config.auth == "none" && !IsLoopback(config.listen)) {
+    throw MakeError(ErrorKind::kInvalidInput,
+                    "--auth=none is allowed only when listening on loopback (127.0.0.1, ::1, localhost), not on {}",
+                    config.listen);
+  }
+}
+
+// The first start makes the admin's token (lake-wide admin) and shows it once; with
+// --admin-token-file the token is the file's (or is made and written there, readable by the owner).
+void BootstrapAdmin(const Config &config, AuthService &auth) {
+  namespace fs = std::filesystem;
+  std::optional<std::string> secret;
+  if (!config.admin_token_file.empty()) {
+    if (fs::exists(config.admin_token_file)) {
+      auth.AdoptToken(ReadSecretFile(config.admin_token_file, "admin token"), AuthService::kAdminUser,
+                      "admin (from --admin-token-file)");
+    } else {
+      auto created = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)");
+      std::ofstream out(config.admin_token_file);
+      fs::permissions(config.admin_token_file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+      out << created.secret << "\n";
+      if (!out.flush()) throw Error(ErrorKind::kInvalidInput, "cannot write the admin token file");
+    }
+  } else if (!auth.HasTokens()) {
+    secret = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)").secret;
+  }
+  bool granted = false;
+  for (const auto &grant : auth.ListGrants(std::string(AuthService::kAdminUser))) {
+    granted = granted || (grant.scope == ScopeKind::kLake && grant.role == Role::kAdmin);
+  }
+  if (!granted) auth.Grant(AuthService::kAdminUser, Role::kAdmin, ScopeKind::kLake, "", "(bootstrap)");
+  // Shown once, on stdout and never in the log: the token is not kept anywhere it could be read back.
+  if (secret) std::cout << "DuckLake admin token (shown once, keep it): " << *secret << std::endl;
+}
 
 // The sinks DuckLake's own lineage events are delivered to, as configured.
 std::unique_ptr<LineageForwarder> StartForwarder(const Config &config, LakeRuntime &lake) {
@@ -246,13 +334,17 @@ int Serve(Config config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ValidateListen(config.listen);
+  ResolveAuth(config);
   InitLogging(config.log_format, config.log_level);
   LakeRuntime lake(config);
+  bool authenticated = config.auth == "token";
+  if (authenticated) BootstrapAdmin(config, *lake.auth);
   auto forwarder = StartForwarder(config, lake);
   LineageGraphUpdater graph_updater(*lake.graph, 1000);
   EventValidator validator;
   Server server(config, Services{*lake.meta, *lake.store, *lake.engine, *lake.lake, *lake.tables, *lake.maintenance,
                                  *lake.files, *lake.lineage, *lake.graph, validator, forwarder.get(),
+                                 authenticated ? lake.auth.get() : nullptr, authenticated ? lake.audit.get() : nullptr,
                                  &lake.store->counters()});
   std::optional<MaintenanceScheduler> scheduler;
   if (config.maintenance_interval_s > 0) {

@@ -198,13 +198,14 @@ std::string FileService::SigningKey() {
 }
 
 std::string FileService::Signature(const std::string &volume, const std::string &key, const std::string &method,
-                                   int64_t expires_s) {
-  return HexEncode(HmacSha256(SigningKey(), fmt::format("{}\n{}\n{}\n{}", method, volume, key, expires_s)));
+                                   int64_t expires_s, const std::string &signer) {
+  return HexEncode(
+      HmacSha256(SigningKey(), fmt::format("{}\n{}\n{}\n{}\n{}", method, volume, key, expires_s, signer)));
 }
 
 PresignedUrl FileService::Presign(const std::string &volume_name, const std::string &key, const std::string &method,
                                   std::chrono::seconds expires_in, const std::string &base_url,
-                                  const std::string &content_disposition) {
+                                  const std::string &content_disposition, const std::string &signer) {
   if (method != "GET" && method != "PUT") throw Error(ErrorKind::kInvalidInput, "method must be GET or PUT");
   if (expires_in.count() < 1 || expires_in.count() > kMaxPresignSeconds) {
     throw MakeError(ErrorKind::kInvalidInput, "expires_in must be between 1 and {} seconds", kMaxPresignSeconds);
@@ -224,14 +225,14 @@ PresignedUrl FileService::Presign(const std::string &volume_name, const std::str
     presigned.url = *url;
     return presigned;
   }
-  presigned.url = fmt::format("{}/api/v1/volumes/{}/objects/{}?X-DuckLake-Expires={}&X-DuckLake-Signature={}",
-                              base_url, volume_name, UriEncode(key, false), expires_s,
-                              Signature(volume_name, key, method, expires_s));
+  presigned.url = fmt::format(
+      "{}/api/v1/volumes/{}/objects/{}?X-DuckLake-Expires={}&X-DuckLake-Signer={}&X-DuckLake-Signature={}", base_url,
+      volume_name, UriEncode(key, false), expires_s, signer, Signature(volume_name, key, method, expires_s, signer));
   return presigned;
 }
 
 void FileService::VerifyPresigned(const std::string &volume, const std::string &key, const std::string &method,
-                                  const std::string &expires, const std::string &signature) {
+                                  const std::string &expires, const std::string &signer, const std::string &signature) {
   int64_t expires_s = 0;
   auto [end, error] = std::from_chars(expires.data(), expires.data() + expires.size(), expires_s);
   if (error != std::errc() || end != expires.data() + expires.size()) {
@@ -239,7 +240,7 @@ void FileService::VerifyPresigned(const std::string &volume, const std::string &
   }
   // HEAD is allowed wherever GET is.
   auto signed_method = method == "HEAD" ? std::string("GET") : method;
-  if (!ConstantTimeEquals(Signature(volume, key, signed_method, expires_s), signature)) {
+  if (!ConstantTimeEquals(Signature(volume, key, signed_method, expires_s, signer), signature)) {
     throw Error(ErrorKind::kForbidden, "the presigned URL's signature does not match");
   }
   if (NowUnixMs() / 1000 > expires_s) throw Error(ErrorKind::kForbidden, "the presigned URL has expired");

@@ -103,6 +103,9 @@ class SqlTransaction::Resolver : public TableResolver {
   std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
                                    const std::optional<TableVersion> &at) override {
     if (matches_ && !at && schema == "__dml" && table == "matches") return *matches_;
+    // Every lake table a statement names is resolved here, wherever it stands in the statement
+    // (join, subquery, CTE, time travel): the one place reads are allowed or refused.
+    RequireNamespace(transaction_.access_, schema, Role::kReader);
     if (at) {
       return ResolveCommitted(transaction_.lake_, transaction_.cache_, transaction_.base_snapshot_, schema, table, at);
     }
@@ -119,8 +122,8 @@ class SqlTransaction::Resolver : public TableResolver {
   const TableScan *matches_;
 };
 
-SqlTransaction::SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache)
-    : lake_(lake), engine_(engine), store_(store), cache_(cache), base_snapshot_(lake.LatestSnapshot()) {}
+SqlTransaction::SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access)
+    : lake_(lake), engine_(engine), store_(store), cache_(cache), access_(access), base_snapshot_(lake.LatestSnapshot()) {}
 
 SqlTransaction::~SqlTransaction() { DiscardFiles(store_, committed_ ? superseded_keys_ : written_keys_); }
 
@@ -279,6 +282,7 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
 
 StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout_ms) {
   statements_run_++;
+  if (statement.kind != StatementKind::kQuery) RequireNamespace(access_, statement.target_schema, Role::kWriter);
   StatementOutcome outcome;
   switch (statement.kind) {
     case StatementKind::kQuery:
@@ -396,6 +400,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
 }
 
 void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
+  if (statement.kind != StatementKind::kQuery) RequireNamespace(access_, statement.target_schema, Role::kWriter);
   // Tables as the catalog spells them (SQL names them case-insensitively).
   auto canonical = [&](const std::string &schema, const std::string &table) -> std::pair<std::string, std::string> {
     if (auto *pending = FindPending(schema, table)) return {pending->schema, pending->name};

@@ -10,11 +10,13 @@ namespace {
 // Exposes the lake's tables as of one snapshot to the engine, through the scan cache.
 class SnapshotResolver : public TableResolver {
  public:
-  SnapshotResolver(Lake &lake, ScanCache &cache, int64_t snapshot_id)
-      : lake_(lake), cache_(cache), snapshot_id_(snapshot_id) {}
+  SnapshotResolver(Lake &lake, ScanCache &cache, int64_t snapshot_id, const Access *access = nullptr)
+      : lake_(lake), cache_(cache), snapshot_id_(snapshot_id), access_(access) {}
 
   std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
                                    const std::optional<TableVersion> &at) override {
+    // Every lake table a query names is resolved here, wherever it stands in the statement.
+    RequireNamespace(access_, schema, Role::kReader);
     return ResolveCommitted(lake_, cache_, snapshot_id_, schema, table, at);
   }
 
@@ -22,6 +24,7 @@ class SnapshotResolver : public TableResolver {
   Lake &lake_;
   ScanCache &cache_;
   int64_t snapshot_id_;
+  const Access *access_;
 };
 
 // Tables made up for one internal query: "__changes"."<name>" -> a given scan.
@@ -109,12 +112,12 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
   if (statement.kind == StatementKind::kQuery) {
     int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : lake_.LatestSnapshot();
     if (request.snapshot_id) lake_.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
-    SnapshotResolver resolver(lake_, scans_, snapshot_id);
+    SnapshotResolver resolver(lake_, scans_, snapshot_id, request.access);
     engine_.Query(statement.query_sql, resolver, request.options, sink);
     return;
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
-  SqlTransaction transaction(lake_, engine_, store_, scans_);
+  SqlTransaction transaction(lake_, engine_, store_, scans_, request.access);
   auto run = NewJobRun("", "QUERY", request.commit, request.job_name);
   run.sql = request.sql;
   if (lineage_) {
@@ -144,7 +147,7 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
     }
     sql += (sql.empty() ? "" : ";\n") + request.statements[i];
   }
-  SqlTransaction transaction(lake_, engine_, store_, scans_);
+  SqlTransaction transaction(lake_, engine_, store_, scans_, request.access);
   const auto &first = statements.front();
   auto first_table = lake_.FindTable(first.target_schema, first.target_table, lake_.LatestSnapshot());
   auto run = NewJobRun("transaction." + (first_table ? first_table->namespace_name + "." + first_table->name
@@ -195,8 +198,9 @@ CommitResult TableService::DropTable(const std::string &namespace_name, const st
   });
 }
 
-void TableService::DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run) {
-  SnapshotResolver resolver(lake_, scans_, snapshot_id);
+void TableService::DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run,
+                                        const Access *access) {
+  SnapshotResolver resolver(lake_, scans_, snapshot_id, access);
   auto lineage = engine_.Lineage(sql, resolver);
   AddQueryLineage(
       run, 0, lineage, lineage.column_names,

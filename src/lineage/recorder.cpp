@@ -65,46 +65,10 @@ void LineageRecorder::Fail(const JobRun &run, const std::string &message) noexce
   }
 }
 
-}  // namespace ducklake
-
-namespace ducklake {
-
-struct LineageRecorder::Batch {
-  std::vector<nlohmann::json> events;
-  std::vector<int64_t> ids;
-  bool done = false;
-  std::exception_ptr error;
-};
-
 int64_t LineageRecorder::RecordExternal(nlohmann::json event) {
-  std::unique_lock<std::mutex> lock(batch_mutex_);
-  if (!open_batch_) open_batch_ = std::make_shared<Batch>();
-  auto batch = open_batch_;
-  size_t index = batch->events.size();
-  batch->events.push_back(std::move(event));
-  // One thread at a time commits; whoever is free when a batch is waiting takes it whole.
-  while (!batch->done) {
-    if (!committing_ && open_batch_ == batch) {
-      committing_ = true;
-      open_batch_.reset();
-      lock.unlock();
-      try {
-        auto txn = meta_.Begin(TransactionMode::kWrite);
-        for (const auto &pending : batch->events) batch->ids.push_back(Record(*txn, pending, kExternalEvent));
-        txn->Commit();
-      } catch (...) {
-        batch->error = std::current_exception();
-      }
-      lock.lock();
-      batch->done = true;
-      committing_ = false;
-      batch_done_.notify_all();
-      break;
-    }
-    batch_done_.wait(lock);
-  }
-  if (batch->error) std::rethrow_exception(batch->error);
-  return batch->ids.at(index);
+  int64_t id = 0;
+  external_.Run([&](MetaTransaction &txn) { id = Record(txn, event, kExternalEvent); });
+  return id;
 }
 
 }  // namespace ducklake

@@ -157,6 +157,26 @@ const std::vector<Migration> &Migrations() {
            "PRIMARY KEY (dataset_id, field, input_dataset_id, input_field))",
            "CREATE INDEX dl_lineage_column_by_input ON dl_lineage_column (input_dataset_id, input_field)",
        }},
+      {5,
+       {
+           // Security: bearer tokens (only their SHA-256 is kept), roles granted to users and groups on
+           // the lake, a namespace or a volume, group members, and the audit log, each row holding
+           // the hash of the one before it (a changed or removed row breaks the chain).
+           "CREATE TABLE dl_token (token_id VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, "
+           "token_hash VARCHAR NOT NULL UNIQUE, description VARCHAR NOT NULL, created_by VARCHAR NOT NULL, "
+           "created_ms BIGINT NOT NULL, expires_ms BIGINT, revoked_ms BIGINT, last_used_ms BIGINT)",
+           "CREATE INDEX dl_token_by_user ON dl_token (user_name)",
+           "CREATE TABLE dl_grant (grant_id VARCHAR PRIMARY KEY, principal VARCHAR NOT NULL, role VARCHAR NOT NULL, "
+           "scope_kind VARCHAR NOT NULL, scope_name VARCHAR NOT NULL, created_by VARCHAR NOT NULL, "
+           "created_ms BIGINT NOT NULL, UNIQUE (principal, scope_kind, scope_name))",
+           "CREATE TABLE dl_group_member (group_name VARCHAR NOT NULL, user_name VARCHAR NOT NULL, "
+           "added_by VARCHAR NOT NULL, added_ms BIGINT NOT NULL, PRIMARY KEY (group_name, user_name))",
+           "CREATE INDEX dl_group_member_by_user ON dl_group_member (user_name)",
+           "CREATE TABLE dl_audit (audit_id BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, principal VARCHAR NOT NULL, "
+           "token_id VARCHAR, remote VARCHAR NOT NULL, method VARCHAR NOT NULL, path VARCHAR NOT NULL, "
+           "action VARCHAR NOT NULL, target VARCHAR NOT NULL, allowed BIGINT NOT NULL, status BIGINT NOT NULL, "
+           "detail VARCHAR NOT NULL, previous_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)",
+       }},
   };
   return migrations;
 }

@@ -544,10 +544,11 @@ TEST_P(FileServiceTest, SearchFindsKeysMetadataAndTagsLiterally) {
 
 TEST_P(FileServiceTest, PresignedUrlsAreSignedForOneMethodAndKey) {
   Put("shared.txt", "shared");
-  auto presigned = files_->Presign("vol", "shared.txt", "GET", std::chrono::seconds(60), "http://lake:8080", "");
-  EXPECT_ERROR_KIND(files_->Presign("vol", "shared.txt", "DELETE", std::chrono::seconds(60), "http://x", ""),
+  auto presigned =
+      files_->Presign("vol", "shared.txt", "GET", std::chrono::seconds(60), "http://lake:8080", "", "tok1");
+  EXPECT_ERROR_KIND(files_->Presign("vol", "shared.txt", "DELETE", std::chrono::seconds(60), "http://x", "", ""),
                     ErrorKind::kInvalidInput);
-  EXPECT_ERROR_KIND(files_->Presign("vol", "shared.txt", "GET", std::chrono::seconds(0), "http://x", ""),
+  EXPECT_ERROR_KIND(files_->Presign("vol", "shared.txt", "GET", std::chrono::seconds(0), "http://x", "", ""),
                     ErrorKind::kInvalidInput);
   if (GetParam().store.name != "local") {
     EXPECT_EQ(presigned.url.find("http://lake:8080"), std::string::npos) << "S3 URLs point at the store";
@@ -561,18 +562,22 @@ TEST_P(FileServiceTest, PresignedUrlsAreSignedForOneMethodAndKey) {
   };
   auto expires = param("X-DuckLake-Expires");
   auto signature = param("X-DuckLake-Signature");
-  files_->VerifyPresigned("vol", "shared.txt", "GET", expires, signature);
-  files_->VerifyPresigned("vol", "shared.txt", "HEAD", expires, signature);
-  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "PUT", expires, signature), ErrorKind::kForbidden);
-  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "other.txt", "GET", expires, signature), ErrorKind::kForbidden);
-  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "GET", std::to_string(std::stoll(expires) + 1), signature),
+  EXPECT_EQ(param("X-DuckLake-Signer"), "tok1");
+  files_->VerifyPresigned("vol", "shared.txt", "GET", expires, "tok1", signature);
+  files_->VerifyPresigned("vol", "shared.txt", "HEAD", expires, "tok1", signature);
+  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "PUT", expires, "tok1", signature), ErrorKind::kForbidden);
+  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "other.txt", "GET", expires, "tok1", signature), ErrorKind::kForbidden);
+  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "GET", std::to_string(std::stoll(expires) + 1), "tok1",
+                                            signature),
                     ErrorKind::kForbidden);
+  // The signer is signed too: the URL cannot be passed off as someone else's.
+  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "GET", expires, "tok2", signature), ErrorKind::kForbidden);
   auto tampered = signature;
   tampered[0] = tampered[0] == 'a' ? 'b' : 'a';
-  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "GET", expires, tampered), ErrorKind::kForbidden);
+  EXPECT_ERROR_KIND(files_->VerifyPresigned("vol", "shared.txt", "GET", expires, "tok1", tampered), ErrorKind::kForbidden);
   // Another FileService on the same lake (another replica) accepts the same URL.
   FileService replica(*meta_, *store_);
-  replica.VerifyPresigned("vol", "shared.txt", "GET", expires, signature);
+  replica.VerifyPresigned("vol", "shared.txt", "GET", expires, "tok1", signature);
 }
 
 TEST_P(FileServiceTest, AVolumeCanHaveABucketOfItsOwn) {
@@ -604,7 +609,7 @@ TEST_P(FileServiceTest, AVolumeCanHaveABucketOfItsOwn) {
   EXPECT_EQ(copied.size, 21u);
   files.Copy("own", "a/b.txt", "vol", "back.txt", true, "tester");
   EXPECT_EQ(ReadAll("back.txt"), "in its own bucket");
-  auto presigned = files.Presign("own", "copied.txt", "GET", std::chrono::seconds(60), "http://unused", "");
+  auto presigned = files.Presign("own", "copied.txt", "GET", std::chrono::seconds(60), "http://unused", "", "");
   EXPECT_NE(presigned.url.find(*fields.bucket), std::string::npos);
   auto listing = files.List("own", "", "", "", 10);
   ASSERT_EQ(listing.objects.size(), 1u);

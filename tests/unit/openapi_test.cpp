@@ -34,7 +34,7 @@ TEST(OpenApiTest, TheDocumentDescribesEveryRoute) {
   const auto &paths = document["paths"];
   std::set<std::pair<std::string, std::string>> routed;  // (method, path)
   for (auto routes : {TableRoutes(services, config), QueryRoutes(services, config), MaintenanceRoutes(services, config),
-                      FileRoutes(services, config), LineageRoutes(services, config)}) {
+                      FileRoutes(services, config), LineageRoutes(services, config), AuthRoutes(services, config)}) {
     for (const auto &route : routes) {
       auto path = route.pattern;
       auto rest = path.find("...}");

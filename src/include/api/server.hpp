@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "common/config.hpp"
+#include "auth/audit_log.hpp"
+#include "auth/auth_service.hpp"
 #include "engine/engine.hpp"
 #include "files/file_service.hpp"
 #include "lake/lake.hpp"
@@ -33,6 +35,8 @@ struct Services {
   LineageGraph &graph;
   EventValidator &validator;
   LineageForwarder *forwarder = nullptr;           // delivery of lineage events, when configured
+  AuthService *auth = nullptr;                     // tokens and grants; null with --auth=none
+  AuditLog *audit = nullptr;                       // where requests are recorded, when they are
   const StoreCounters *store_counters = nullptr;  // object-store traffic for /metrics, if metered
 };
 

@@ -32,6 +32,19 @@ struct Config {
   int shutdown_timeout_s = 30;              // SIGTERM drain bound
   int maintenance_interval_s = 0;           // background compact/expire/cleanup; 0: off
   int64_t snapshot_retention_s = 7 * 86400; // background expiry keeps snapshots this young
+  std::string auth;                         // "token" or "none"; empty: none on loopback, else token
+  std::string admin_token_file;             // the admin token: read if the file exists, else made there
+  std::string tls_cert;                     // PEM certificate (chain) and key: serve HTTPS
+  std::string tls_key;
+  uint64_t max_header_bytes = 16 << 10;     // all request headers together
+  uint64_t max_url_bytes = 8 << 10;         // the request target, path and query
+  int max_json_depth = 64;                  // nesting of JSON request bodies
+  uint64_t max_result_bytes = 0;            // cap on a query result's bytes (0: none)
+  int max_concurrent_queries = 8;           // per token
+  double rate_limit = 500;                  // requests per second per token (0: none) ...
+  double rate_burst = 1000;                 // ... with this many at once
+  uint64_t min_upload_rate = 1024;          // bytes/s a request body must average after 10 s
+  int read_timeout_s = 30;                  // socket reads and writes
   bool lineage = true;                      // record DuckLake's own jobs as OpenLineage runs
   std::string lineage_url;                  // OpenLineage endpoint; events go to {url}/api/v1/lineage
   std::string lineage_token_file;           // its bearer token (DUCKLAKE_LINEAGE_TOKEN also works)

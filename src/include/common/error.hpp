@@ -14,11 +14,13 @@ enum class ErrorKind {
   kInvalidInput,   // the caller sent something malformed or unsupported
   kNotFound,       // the named thing does not exist
   kConflict,       // the change contradicts the current state (exists, not empty, lost race)
+  kUnauthenticated,  // the caller did not say who they are, or said it with a bad credential
   kForbidden,      // the request is well-formed but not permitted (sandbox, permissions)
   kTooLarge,       // a size limit was exceeded
   kPrecondition,   // a condition the caller set (If-None-Match, If-Match) does not hold
   kTimeout,        // the operation ran past its deadline and was interrupted
   kUnavailable,    // a backend (metadata database, object store) cannot be reached right now
+  kRateLimited,    // the caller sent more than its share (requests per second, concurrent queries)
   kInternal,       // a bug or an unexpected backend answer
 };
 

@@ -201,13 +201,14 @@ class FileService {
 
   // --- presigned URLs
   // The store's own URL when it has one (S3), else a DuckLake URL under `base_url` signed with the
-  // lake's key. `method` is GET or PUT.
+  // lake's key for `signer` (the creator's token id, "" without authentication), which the URL
+  // names. `method` is GET or PUT.
   PresignedUrl Presign(const std::string &volume, const std::string &key, const std::string &method,
                        std::chrono::seconds expires_in, const std::string &base_url,
-                       const std::string &content_disposition);
+                       const std::string &content_disposition, const std::string &signer);
   // Checks a DuckLake-signed request; kForbidden when the signature is wrong or has expired.
   void VerifyPresigned(const std::string &volume, const std::string &key, const std::string &method,
-                       const std::string &expires, const std::string &signature);
+                       const std::string &expires, const std::string &signer, const std::string &signature);
 
  private:
   VolumeInfo LoadVolume(MetaTransaction &txn, const std::string &name);
@@ -221,7 +222,7 @@ class FileService {
   void ReleaseReservation(int64_t volume_id, const std::string &key, const std::string &token);
   std::string SigningKey();
   std::string Signature(const std::string &volume, const std::string &key, const std::string &method,
-                        int64_t expires_s);
+                        int64_t expires_s, const std::string &signer);
 
   MetaStore &meta_;
   ObjectStore &store_;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "common/access.hpp"
 #include "lake/lake.hpp"
 #include "lineage/job_run.hpp"
 
@@ -39,7 +40,8 @@ class SqlTransaction {
   static constexpr const char *kUpdateSuffix = "-update";
   static constexpr const char *kUpdateDeleteSuffix = "-update-delete";
 
-  SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache);
+  // `access` (may be null: everything) is what the caller may read and write.
+  SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access = nullptr);
   ~SqlTransaction();
   SqlTransaction(const SqlTransaction &) = delete;
   SqlTransaction &operator=(const SqlTransaction &) = delete;
@@ -76,6 +78,7 @@ class SqlTransaction {
   Engine &engine_;
   ObjectStore &store_;
   ScanCache &cache_;
+  const Access *access_;
   int64_t base_snapshot_;
   std::vector<std::unique_ptr<PendingTable>> tables_;
   std::vector<std::string> written_keys_;     // every file this transaction wrote

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "common/access.hpp"
 #include "lake/job_lineage.hpp"
 #include "lake/lake.hpp"
 #include "lake/scan_cache.hpp"
@@ -23,6 +24,7 @@ struct SqlRequest {
   std::optional<int64_t> snapshot_id;  // default: the latest
   CommitInfo commit;
   std::optional<std::string> job_name;  // lineage job of a write (default: JobNameOf the statement)
+  const Access *access = nullptr;       // what the caller may read and write (null: everything)
 };
 
 struct TransactionRequest {
@@ -30,6 +32,7 @@ struct TransactionRequest {
   int64_t timeout_ms = 300000;  // per statement
   CommitInfo commit;
   std::optional<std::string> job_name;  // default: "transaction.<first table written>"
+  const Access *access = nullptr;
 };
 
 struct TransactionResult {
@@ -84,7 +87,7 @@ class TableService {
   CommitResult DropTable(const std::string &namespace_name, const std::string &table_name, const CommitInfo &commit);
 
   // What a query reads and where its columns come from (for exports), as of the latest snapshot.
-  void DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run);
+  void DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run, const Access *access);
 
   // The first `limit` rows of a table as a query result.
   void Preview(const std::string &namespace_name, const std::string &table_name, int64_t limit,

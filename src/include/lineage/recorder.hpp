@@ -7,14 +7,12 @@
 // change nor events. Events other tools send are kept in group commits: one transaction for all that arrive together.
 // Thread-safe. Errors are ducklake::Error from the MetaStore.
 
-#include <condition_variable>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "lineage/job_run.hpp"
+#include "meta/group_commit.hpp"
 #include "meta/meta_store.hpp"
 
 namespace ducklake {
@@ -25,7 +23,8 @@ class LineageRecorder {
   static constexpr const char *kExternalEvent = "external";
 
   // Lake tables are named in ducklake://<instance>.
-  LineageRecorder(MetaStore &meta, std::string instance) : meta_(meta), instance_(std::move(instance)) {}
+  LineageRecorder(MetaStore &meta, std::string instance)
+      : meta_(meta), instance_(std::move(instance)), external_(meta, TransactionMode::kWrite) {}
 
   // The namespace of the lake's own tables and jobs.
   std::string LakeNamespace() const;
@@ -50,16 +49,12 @@ class LineageRecorder {
   int64_t RecordExternal(nlohmann::json event);
 
  private:
-  struct Batch;
   // Keeps START (as Start made it) and `event` in `txn`.
   void RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event);
 
   MetaStore &meta_;
   std::string instance_;
-  std::mutex batch_mutex_;
-  std::condition_variable batch_done_;
-  std::shared_ptr<Batch> open_batch_;  // events waiting for the next group commit
-  bool committing_ = false;            // a thread is committing a batch
+  GroupCommit external_;  // events other tools send (under the commit lock: it orders the log)
 };
 
 }  // namespace ducklake

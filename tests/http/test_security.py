@@ -1,0 +1,274 @@
+"""Identity and access over HTTP: bearer tokens (hashed, expiring, revocable), the bootstrap admin,
+roles granted on the lake, namespaces and volumes to users and groups, SQL checked table by table,
+presigned URLs that carry their creator's rights, the audit log and its hash chain, and TLS."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import urllib.parse
+
+import pytest
+import requests
+
+from httpsupport import (BACKEND, Api, ServerProcess, assert_problem, expect_status, free_port, poll_until,
+                         run_ducklake, unique_name)
+
+CSV = "id,amount\n1,10\n2,20\n"
+
+
+def authorized(server: ServerProcess, token: str) -> Api:
+    api = Api(server.base_url)
+    api.http.headers["Authorization"] = f"Bearer {token}"
+    return api
+
+
+@pytest.fixture
+def secured(start_server, tmp_path):
+    """A server that needs tokens, with its admin's token in a file it made, and the admin's client."""
+    token_file = tmp_path / "admin.token"
+    server = start_server("--auth", "token", "--admin-token-file", str(token_file))
+    token = token_file.read_text().strip()
+    return server, authorized(server, token), token_file
+
+
+def new_token(admin: Api, user: str, **fields) -> dict:
+    return expect_status(admin.post("/api/v1/tokens", json={"user": user, **fields}), 201).json()
+
+
+def grant(admin: Api, principal: str, role: str, **scope) -> dict:
+    return expect_status(admin.post("/api/v1/grants", json={"principal": principal, "role": role, **scope}), 201).json()
+
+
+def test_the_admin_token_file_is_made_once_and_kept_to_the_owner(secured, tmp_path):
+    server, admin, token_file = secured
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert token_file.read_text().strip().startswith("dl_") and len(token_file.read_text().strip()) == 67
+    me = expect_status(admin.get("/api/v1/whoami"), 200).json()
+    assert me["user"] == "admin" and me["authenticated"]
+    # The token is not in the log, and (on SQLite) not in the metadata database: only its hash is.
+    token = token_file.read_text().strip()
+    assert token not in server.log_text()
+    if BACKEND == "embedded":
+        database = sqlite3.connect(server.data_dir / "metadata.sqlite")
+        rows = database.execute("SELECT token_hash FROM dl_token").fetchall()
+        database.close()
+        assert rows and all(token not in row[0] for row in rows)
+        assert (server.data_dir / "metadata.sqlite").read_bytes().find(token.encode()) == -1
+
+
+def test_the_first_start_shows_the_admin_token_once(start_server, tmp_path):
+    server = start_server("--auth", "token")
+    # The line is on stdout (which the test harness sends to the log file): once, never via the logger.
+    lines = [line for line in server.log_text().splitlines() if "admin token" in line]
+    assert len(lines) == 1 and lines[0].startswith("DuckLake admin token"), lines
+    token = lines[0].rsplit(" ", 1)[-1]
+    assert expect_status(authorized(server, token).get("/api/v1/whoami"), 200).json()["user"] == "admin"
+    server.stop_cleanly()
+    again = ServerProcess(tmp_path / "again", server.args[1:], server.env, server.port, server.data_dir,
+                          "restarted", server.s3_prefix, server.backend_flags)
+    try:
+        again.wait_healthy()
+        assert "admin token" not in again.log_text()
+        expect_status(authorized(again, token).get("/api/v1/whoami"), 200)
+    finally:
+        again.stop_cleanly()
+
+
+def test_requests_without_a_good_token_are_401(secured):
+    server, admin, _ = secured
+    anonymous = Api(server.base_url)
+    for path in ("/api/v1/namespaces", "/api/v1/volumes", "/api/v1/tokens", "/api/v1/audit", "/api/v1/lineage?nodeId=x"):
+        response = anonymous.get(path)
+        assert_problem(response, 401)
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    for header in ("Bearer", "Bearer dl_short", "Basic YWRtaW46eA==", "Bearer dl_" + "0" * 64, "bearer"):
+        assert_problem(anonymous.get("/api/v1/namespaces", headers={"Authorization": header}), 401)
+    # Health, metrics and the API document stay open.
+    for path in ("/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"):
+        expect_status(anonymous.get(path), 200)
+
+
+def test_tokens_expire_and_can_be_revoked_and_are_listed_without_secrets(secured):
+    server, admin, _ = secured
+    rita = new_token(admin, "rita", expires_in=3600, description="notebook")
+    assert rita["token"].startswith("dl_") and rita["user"] == "rita" and rita["expires_at"]
+    listed = expect_status(admin.get("/api/v1/tokens"), 200).json()["tokens"]
+    assert rita["id"] in [t["id"] for t in listed]
+    assert all("token" not in t and "hash" not in str(t) for t in listed)
+    as_rita = authorized(server, rita["token"])
+    assert expect_status(as_rita.get("/api/v1/whoami"), 200).json()["user"] == "rita"
+    # Her own tokens only; not the admin's.
+    assert [t["user"] for t in expect_status(as_rita.get("/api/v1/tokens"), 200).json()["tokens"]] == ["rita"]
+    assert_problem(as_rita.get("/api/v1/tokens", params={"user": "admin"}), 403)
+    assert_problem(as_rita.post("/api/v1/tokens", json={"user": "admin"}), 403)
+    expect_status(admin.delete(f"/api/v1/tokens/{rita['id']}"), 204)
+    assert_problem(as_rita.get("/api/v1/whoami"), 401)
+
+    short = new_token(admin, "sam", expires_in=1)
+    as_sam = authorized(server, short["token"])
+    poll_until(lambda: as_sam.get("/api/v1/whoami").status_code == 401, 10, "the token to expire")
+    body = assert_problem(as_sam.get("/api/v1/whoami"), 401)
+    assert "expired" in body["detail"] and short["token"] not in body["detail"]
+    for bad in ({"user": "bad name"}, {"user": "rita", "expires_in": 0}, {"user": "rita", "expires_in": "1h"},
+                {"user": 7}, {"user": "rita", "extra": 1}):
+        assert_problem(admin.post("/api/v1/tokens", json=bad), 400)
+    assert_problem(admin.delete("/api/v1/tokens/nope"), 404)
+
+
+@pytest.fixture
+def lake_with_two_namespaces(secured):
+    server, admin, token_file = secured
+    for ns in ("fin", "hr"):
+        expect_status(admin.post("/api/v1/namespaces", json={"name": ns}), 201)
+        expect_status(admin.post(f"/api/v1/namespaces/{ns}/tables/t/data", params={"format": "csv"}, data=CSV), 201)
+    rita = authorized(server, new_token(admin, "rita")["token"])
+    return server, admin, rita
+
+
+def test_a_reader_reads_her_namespace_and_nothing_else_however_the_sql_is_written(lake_with_two_namespaces):
+    server, admin, rita = lake_with_two_namespaces
+    assert_problem(rita.get("/api/v1/namespaces/fin/tables/t"), 403)
+    grant(admin, "rita", "reader", namespace="fin")
+    assert expect_status(rita.get("/api/v1/namespaces/fin/tables/t"), 200).json()["row_count"] == 2
+    assert [n["name"] for n in expect_status(rita.get("/api/v1/namespaces"), 200).json()["namespaces"]] == ["fin"]
+    assert rita.rows("SELECT CAST(sum(amount) AS BIGINT) FROM fin.t") == [[30]]
+    for sql in ("SELECT * FROM hr.t",
+                "SELECT * FROM fin.t JOIN hr.t USING (id)",
+                "SELECT * FROM fin.t WHERE id IN (SELECT id FROM hr.t)",
+                "WITH x AS (SELECT * FROM HR.T) SELECT * FROM x",
+                "SELECT (SELECT max(amount) FROM hr.t) AS m",
+                "SELECT * FROM hr.t AT (VERSION => 1)",
+                "SELECT * FROM fin.t UNION ALL SELECT * FROM hr.t"):
+        body = assert_problem(rita.sql(sql), 403)
+        assert "hr" in body["detail"].lower(), (sql, body)
+    # A reader does not write, by any route.
+    assert_problem(rita.sql("INSERT INTO fin.t VALUES (3, 30)"), 403)
+    assert_problem(rita.sql("DELETE FROM fin.t"), 403)
+    assert_problem(rita.sql("CREATE TABLE fin.copy AS SELECT * FROM fin.t"), 403)
+    assert_problem(rita.transaction(["INSERT INTO fin.t VALUES (3, 30)"]), 403)
+    assert_problem(rita.post("/api/v1/namespaces/fin/tables/t/data", params={"format": "csv"}, data=CSV), 403)
+    assert_problem(rita.delete("/api/v1/namespaces/fin/tables/t"), 403)
+    assert_problem(rita.post("/api/v1/maintenance/compact", json={}), 403)
+    assert expect_status(admin.get("/api/v1/namespaces/fin/tables/t"), 200).json()["row_count"] == 2
+    # DuckDB's own catalog functions are refused, so they show nothing either.
+    for sql in ("SELECT * FROM duckdb_tables()", "SELECT * FROM information_schema.tables",
+                "SELECT * FROM duckdb_columns()"):
+        assert rita.sql(sql).status_code in (400, 403)
+    # Search finds only what she may read.
+    found = expect_status(rita.get("/api/v1/search", params={"q": "t"}), 200).json()["results"]
+    assert {r["namespace"] for r in found if r["kind"] == "table"} == {"fin"}
+
+
+def test_writers_write_groups_grant_and_admins_of_a_namespace_grant_on_it(lake_with_two_namespaces):
+    server, admin, rita = lake_with_two_namespaces
+    grant(admin, "group:finance", "writer", namespace="fin")
+    assert_problem(rita.sql("INSERT INTO fin.t VALUES (3, 30)"), 403)
+    expect_status(admin.request("PUT", "/api/v1/groups/finance/members/rita"), 204)
+    assert rita.write("INSERT INTO fin.t VALUES (3, 30)")["rows_written"] == 1
+    snapshots = expect_status(admin.get("/api/v1/snapshots", params={"limit": 1}), 200).json()["snapshots"]
+    assert snapshots[0]["author"] == "rita"
+    assert_problem(rita.sql("INSERT INTO hr.t SELECT * FROM fin.t"), 403)
+    # Granting on a namespace takes admin there.
+    assert_problem(rita.post("/api/v1/grants", json={"principal": "sam", "role": "reader", "namespace": "fin"}), 403)
+    grant(admin, "rita", "admin", namespace="fin")
+    grant(rita, "sam", "reader", namespace="fin")
+    assert_problem(rita.post("/api/v1/grants", json={"principal": "sam", "role": "reader", "namespace": "hr"}), 403)
+    assert_problem(rita.post("/api/v1/grants", json={"principal": "sam", "role": "reader"}), 403)
+    mine = expect_status(rita.get("/api/v1/grants"), 200).json()["grants"]
+    assert {(g["principal"], g["role"]) for g in mine} == {("rita", "admin"), ("group:finance", "writer")}
+    for bad in ({"principal": "x", "role": "owner", "namespace": "fin"}, {"principal": "x", "role": "reader",
+                                                                          "namespace": "fin", "volume": "v"},
+                {"principal": "x y", "role": "reader"}, {"role": "reader"}):
+        assert_problem(admin.post("/api/v1/grants", json=bad), 400)
+    assert_problem(admin.post("/api/v1/grants", json={"principal": "x", "role": "reader", "namespace": "none"}), 404)
+    # Revoking the group's grant takes the right away again.
+    writer_grant = [g for g in expect_status(admin.get("/api/v1/grants"), 200).json()["grants"]
+                    if g["principal"] == "group:finance"][0]
+    expect_status(admin.delete(f"/api/v1/grants/{writer_grant['id']}"), 204)
+    grant(admin, "rita", "reader", namespace="fin")  # replaces her admin role there
+    assert_problem(rita.sql("INSERT INTO fin.t VALUES (4, 40)"), 403)
+
+
+def test_volumes_and_presigned_urls_carry_their_creators_rights(secured):
+    server, admin, _ = secured
+    expect_status(admin.post("/api/v1/volumes", json={"name": "docs"}), 201)
+    expect_status(admin.request("PUT", "/api/v1/volumes/docs/objects/a.txt", data=b"secret report"), 201)
+    token = new_token(admin, "rita")
+    rita = authorized(server, token["token"])
+    assert_problem(rita.get("/api/v1/volumes/docs/objects/a.txt"), 403)
+    assert expect_status(rita.get("/api/v1/volumes"), 200).json()["volumes"] == []
+    grant(admin, "rita", "reader", volume="docs")
+    assert expect_status(rita.get("/api/v1/volumes/docs/objects/a.txt"), 200).content == b"secret report"
+    assert_problem(rita.request("PUT", "/api/v1/volumes/docs/objects/b.txt", data=b"x"), 403)
+    assert_problem(rita.post("/api/v1/volumes/docs/presign", json={"key": "a.txt", "method": "PUT"}), 403)
+    url = expect_status(rita.post("/api/v1/volumes/docs/presign", json={"key": "a.txt"}), 200).json()["url"]
+    if BACKEND == "embedded":
+        assert requests.get(url, timeout=30).content == b"secret report"  # no token needed
+        # The URL cannot be passed off as another token's, nor used for another method or object.
+        assert requests.get(url.replace(f"Signer={token['id']}", "Signer=0000000000000000"), timeout=30).status_code == 403
+        assert requests.delete(url, timeout=30).status_code in (401, 403)
+        # Revoking her token revokes what she signed.
+        expect_status(admin.delete(f"/api/v1/tokens/{token['id']}"), 204)
+        assert requests.get(url, timeout=30).status_code == 403
+
+
+def test_the_audit_log_records_who_did_what_and_breaks_if_changed(secured):
+    server, admin, _ = secured
+    expect_status(admin.post("/api/v1/namespaces", json={"name": "au"}), 201)
+    rita = authorized(server, new_token(admin, "rita")["token"])
+    assert_problem(rita.delete("/api/v1/namespaces/au"), 403)
+    assert_problem(Api(server.base_url).post("/api/v1/namespaces", json={"name": "x"}), 401)
+    entries = expect_status(admin.get("/api/v1/audit"), 200).json()["entries"]
+    actions = [(e["principal"], e["action"], e["allowed"], e["status"]) for e in entries]
+    assert ("admin", "POST /api/v1/namespaces", True, 201) in actions
+    assert ("rita", "DELETE /api/v1/namespaces/{ns}", False, 403) in actions
+    assert ("-", "POST /api/v1/namespaces", False, 401) in actions
+    refused = [e for e in entries if e["principal"] == "rita"][0]
+    assert refused["target"] == "ns=au" and refused["remote"] == "127.0.0.1" and "admin" in refused["detail"]
+    assert all("dl_" not in str(e) for e in entries)
+    assert expect_status(admin.get("/api/v1/audit", params={"allowed": "false"}), 200).json()["entries"][0]["allowed"] is False
+    assert_problem(rita.get("/api/v1/audit"), 403)
+    verify = expect_status(admin.get("/api/v1/audit/verify"), 200).json()
+    assert verify["intact"] and verify["checked"] >= 3
+    if BACKEND == "embedded":
+        database = sqlite3.connect(server.data_dir / "metadata.sqlite")
+        database.execute("UPDATE dl_audit SET principal = 'someone else' WHERE audit_id = 2")
+        database.commit()
+        database.close()
+        verify = expect_status(admin.get("/api/v1/audit/verify"), 200).json()
+        assert not verify["intact"] and verify["first_broken"] == 2
+
+
+def test_auth_none_is_refused_off_loopback_and_bad_auth_flags(tmp_path):
+    for flags, words in ((["--listen", f"0.0.0.0:{free_port()}", "--auth", "none"], "loopback"),
+                         (["--listen", f"127.0.0.1:{free_port()}", "--auth", "maybe"], "--auth"),
+                         (["--listen", f"127.0.0.1:{free_port()}", "--tls-cert", "/nonexistent"], "tls")):
+        result = run_ducklake(["serve", "--data-dir", str(tmp_path / "d"), *flags], tmp_path)
+        assert result.returncode == 2, result
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and words in lines[0].lower(), result.stderr
+
+
+def test_https_with_a_self_signed_certificate(start_server, tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    server = start_server("--tls-cert", str(cert), "--tls-key", str(key), wait=False)
+    url = f"https://127.0.0.1:{server.port}"
+    poll_until(lambda: _https_ok(url, cert), 30, "the HTTPS server")
+    assert requests.get(url + "/api/v1/namespaces", verify=str(cert), timeout=10).status_code == 200
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(url + "/healthz", timeout=10)  # an unknown certificate is not trusted
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(f"http://127.0.0.1:{server.port}/healthz", timeout=10)  # no plain HTTP on that port
+
+
+def _https_ok(url, cert):
+    try:
+        return requests.get(url + "/healthz", verify=str(cert), timeout=2).status_code == 200
+    except requests.exceptions.RequestException:
+        return False
