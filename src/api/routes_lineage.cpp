@@ -155,7 +155,6 @@ LineageDataset ObjectDataset(FileService &files, const std::string &volume, cons
 }
 
 std::optional<std::string> JobNameField(const nlohmann::json &value) {
-  if (value.is_null()) return std::nullopt;
   if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'job' must be a string");
   auto name = value.get<std::string>();
   bool valid = !name.empty() && name.size() <= 255 &&

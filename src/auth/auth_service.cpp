@@ -124,11 +124,13 @@ const char *ScopeKindName(ScopeKind kind) {
 }
 
 void ValidatePrincipalName(const std::string &name, const char *what) {
-  bool valid = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+  bool valid = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0])) &&
+               std::all_of(name.begin(), name.end(), [](unsigned char c) {
                  return std::isalnum(c) || c == '.' || c == '_' || c == '-' || c == '@';
                });
   if (!valid) {
-    throw MakeError(ErrorKind::kInvalidInput, "{} must be 1 to 64 letters, digits, '.', '_', '-' or '@'", what);
+    throw MakeError(ErrorKind::kInvalidInput,
+                    "{} must be 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit", what);
   }
 }
 

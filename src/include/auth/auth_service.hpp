@@ -104,7 +104,7 @@ class AuthService {
 // What a caller may do without authentication (--auth=none): everything.
 const Access &UnrestrictedAccess();
 
-// Names users and groups may have: 1 to 64 of letters, digits, '.', '_', '-', '@'.
+// Names users and groups may have: 1 to 64 of letters, digits, '.', '_', '-', '@', the first a letter or digit.
 void ValidatePrincipalName(const std::string &name, const char *what);
 
 }  // namespace ducklake
