@@ -7,6 +7,7 @@
 #include "api/object_http.hpp"
 #include "common/digest.hpp"
 #include "common/ids.hpp"
+#include "common/utf8.hpp"
 #include "files/object_preview.hpp"
 
 namespace ducklake {
@@ -89,6 +90,7 @@ StringMap MetadataHeaders(const httplib::Request &request) {
     if (lower.rfind(kMetaHeaderPrefix, 0) != 0) continue;
     auto field = lower.substr(std::strlen(kMetaHeaderPrefix));
     if (metadata.count(field)) throw MakeError(ErrorKind::kInvalidInput, "metadata header '{}' is repeated", name);
+    if (!IsValidUtf8(value)) throw MakeError(ErrorKind::kInvalidInput, "metadata header '{}' is not UTF-8", name);
     metadata[field] = value;
   }
   return metadata;

@@ -15,6 +15,7 @@
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "common/utf8.hpp"
 
 namespace ducklake {
 namespace {
@@ -516,6 +517,13 @@ class Server::Impl {
     context.request_id = request_id_;
     context.bytes_out = &metrics_.streamed_bytes_out;
     auto segments = RequestSegments(request);
+    // Text that is not UTF-8 would reach the metadata database (and fail there): refused here.
+    bool utf8 = std::all_of(segments.begin(), segments.end(), [](const std::string &s) { return IsValidUtf8(s); });
+    for (const auto &[name, value] : request.params) utf8 = utf8 && IsValidUtf8(name) && IsValidUtf8(value);
+    if (!utf8) {
+      SendProblem(response, 400, "the URL is not valid UTF-8 once decoded", "");
+      return;
+    }
     std::string allowed;
     size_t matched = routes_.size();
     for (size_t i = 0; i < routes_.size(); i++) {

@@ -329,3 +329,13 @@ def test_the_request_rate_per_token_is_limited(start_server, tmp_path):
     other = Api(server.base_url)
     other.http.headers["Authorization"] = "Bearer " + created["token"]
     assert [other.get("/api/v1/whoami").status_code for _ in range(5)] == [200] * 5
+
+
+def test_text_that_is_not_utf8_is_refused_before_it_reaches_the_database(hostile_server, admin):
+    expect_status(admin.post("/api/v1/volumes", json={"name": "utf"}), 201)
+    assert_problem(admin.http.get(hostile_server.base_url + "/api/v1/volumes/utf/objects?prefix=%ff", timeout=30), 400)
+    answer = raw(hostile_server, (f"PUT /api/v1/volumes/utf/objects/a.txt HTTP/1.1\r\nHost: x\r\n"
+                                  f"Authorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: 1\r\n").encode() +
+                 b"x-ducklake-meta-who: \xff\xfe\r\nConnection: close\r\n\r\nx", half_close=False)
+    assert status_of(answer) == 400, answer[:300]
+    assert expect_status(admin.get("/api/v1/volumes/utf/objects"), 200).json()["objects"] == []
