@@ -8,6 +8,7 @@
 
 #include "api/http.hpp"
 #include "api/stream_pipe.hpp"
+#include "api/upload_framing.hpp"
 #include "common/ids.hpp"
 #include "files/object_preview.hpp"
 
@@ -155,9 +156,7 @@ CommitResult IngestStreaming(RequestContext &ctx, TableService &tables, Engine &
     return take;
   };
   auto start = [&] {
-    // Sniff whole lines only: a cut-off last line would look like a malformed row.
-    auto last_newline = head.rfind('\n');
-    sample.Write(last_newline == std::string::npos ? head : head.substr(0, last_newline + 1));
+    sample.Write(std::string(WholeLines(head)));
     request.sample_path = sample.path();
     input_path = engine.RegisterInput(source);
     request.upload_path = input_path;

@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "api/http.hpp"
+#include "api/json_body.hpp"
 #include "api/metrics.hpp"
 #include "api/request_limits.hpp"
+#include "api/router.hpp"
 #include "api/stream_pipe.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
@@ -25,50 +27,9 @@ thread_local std::string current_route;
 constexpr double kSlowBodyGraceS = 10;
 constexpr size_t kMaxHeaders = 100;
 
-std::vector<std::string> SplitPath(const std::string &path) {
-  std::vector<std::string> segments;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
-// The path's segments, each decoded on its own: an encoded '/' (%2F) stays inside its segment, so
-// names that are URIs (lineage namespaces such as "ducklake://lake") can be path parameters.
+// The request's path segments, as routing sees them.
 std::vector<std::string> RequestSegments(const httplib::Request &request) {
-  if (request.target.empty()) return SplitPath(request.path);
-  auto raw = request.target.substr(0, request.target.find('?'));
-  auto segments = SplitPath(raw);
-  for (auto &segment : segments) segment = httplib::detail::decode_url(segment, false);
-  return segments;
-}
-
-bool MatchRoute(const Route &route, const std::vector<std::string> &segments,
-                std::map<std::string, std::string> &params) {
-  auto pattern = SplitPath(route.pattern);
-  for (size_t i = 0; i < pattern.size(); i++) {
-    const auto &part = pattern[i];
-    bool variable = part.size() > 2 && part.front() == '{' && part.back() == '}';
-    if (variable && part.size() > 5 && part.compare(part.size() - 4, 4, "...}") == 0) {
-      if (i >= segments.size()) return false;
-      std::string rest;
-      for (size_t k = i; k < segments.size(); k++) rest += (k > i ? "/" : "") + segments[k];
-      params[part.substr(1, part.size() - 5)] = rest;
-      return true;
-    }
-    if (i >= segments.size()) return false;
-    if (variable) {
-      if (segments[i].empty()) return false;
-      params[part.substr(1, part.size() - 2)] = segments[i];
-    } else if (part != segments[i]) {
-      return false;
-    }
-  }
-  return pattern.size() == segments.size();
+  return PathSegments(request.target.empty() ? request.path : request.target);
 }
 
 std::string SafeRequestId(const httplib::Request &request) {
@@ -185,35 +146,7 @@ nlohmann::json RequestContext::JsonBody(bool empty_is_object) {
   std::string body;
   StreamBody([&body](const char *data, size_t size) { body.append(data, size); }, config_.max_body_bytes);
   if (empty_is_object && body.empty()) return nlohmann::json::object();
-  nlohmann::json parsed;
-  // Deep nesting is refused before it is built; a key given twice in one object is refused rather
-  // than one of them quietly winning.
-  std::vector<std::set<std::string>> keys;
-  auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &value) {
-    using Event = nlohmann::json::parse_event_t;
-    if ((event == Event::object_start || event == Event::array_start) && depth >= config_.max_json_depth) {
-      throw MakeError(ErrorKind::kInvalidInput, "the JSON body nests deeper than {} levels", config_.max_json_depth);
-    }
-    if (event == Event::object_start) keys.emplace_back();
-    if (event == Event::object_end && !keys.empty()) keys.pop_back();
-    if (event == Event::key && !keys.empty() && !keys.back().insert(value.get<std::string>()).second) {
-      throw MakeError(ErrorKind::kInvalidInput, "the JSON body gives key '{}' twice in one object",
-                      value.get<std::string>().substr(0, 64));
-    }
-    if (event == Event::value && value.is_number_float() && !std::isfinite(value.get<double>())) {
-      throw Error(ErrorKind::kInvalidInput, "the JSON body has a number out of range");
-    }
-    return true;
-  };
-  try {
-    parsed = nlohmann::json::parse(body, check);
-  } catch (const nlohmann::json::parse_error &error) {
-    throw MakeError(ErrorKind::kInvalidInput, "malformed JSON body at byte {}", error.byte);
-  } catch (const nlohmann::json::out_of_range &) {
-    throw Error(ErrorKind::kInvalidInput, "the JSON body has a number out of range");
-  }
-  if (!parsed.is_object()) throw Error(ErrorKind::kInvalidInput, "the JSON body must be an object");
-  return parsed;
+  return ParseJsonBody(body, config_.max_json_depth);
 }
 
 void RequestContext::SendJson(int status, const nlohmann::json &body) {
@@ -529,7 +462,7 @@ class Server::Impl {
     for (size_t i = 0; i < routes_.size(); i++) {
       const auto &route = routes_[i];
       std::map<std::string, std::string> params;
-      if (!MatchRoute(route, segments, params)) continue;
+      if (!MatchPattern(route.pattern, segments, params)) continue;
       if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
         matched = i;
         context.params = std::move(params);
