@@ -57,6 +57,7 @@ bool MatchPattern(const std::string &pattern, const std::vector<std::string> &se
       if (i >= segments.size()) return false;
       std::string rest;
       for (size_t k = i; k < segments.size(); k++) rest += (k > i ? "/" : "") + segments[k];
+      if (rest.empty()) return false;
       params[part.substr(1, part.size() - 5)] = rest;
       return true;
     }

@@ -13,7 +13,7 @@ namespace ducklake {
 std::vector<std::string> PathSegments(const std::string &target);
 
 // Whether `segments` match `pattern` ("/api/v1/namespaces/{ns}"; "{name...}" takes the rest of the
-// path, joined with '/'), filling `params`. Variables match non-empty segments only.
+// path, joined with '/'), filling `params`. Variables match non-empty segments (or rests) only.
 bool MatchPattern(const std::string &pattern, const std::vector<std::string> &segments,
                   std::map<std::string, std::string> &params);
 

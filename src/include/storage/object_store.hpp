@@ -119,7 +119,8 @@ class ObjectStore {
 };
 
 // Throws kInvalidInput unless `key` is a safe relative key: 1..1024 bytes of valid UTF-8, no
-// leading '/', no empty, '.' or '..' segments, no control characters or backslashes.
+// leading '/', no empty, '.' or '..' segments (a trailing '/', a folder marker, is allowed), no
+// control characters or backslashes.
 void ValidateKey(const std::string &key);
 
 // Opens the store named by `url`: "file://<directory>" (embedded) or "s3://bucket/prefix"
