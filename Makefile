@@ -2,10 +2,19 @@
 # Both install what is missing first (scripts/setup.sh needs root for apt-get on a fresh machine).
 
 BUILD_DIR ?= build
+# make test builds (once) with AddressSanitizer and UndefinedBehaviorSanitizer and runs every suite
+# on that build; the libFuzzer targets are a clang build of their own.
+TEST_BUILD_DIR ?= build-sanitize
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 30
 JOBS ?= 2
 PYTHON ?= /usr/bin/python3
+# Sanitizer reports fail the run. LeakSanitizer stays off: DuckDB (not built here) keeps its
+# caches until exit, and the servers' exit codes are part of the tests.
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all setup build run test unit-test http-test http-test-postgres-s3 bench clean
+.PHONY: all setup build run test unit-test http-test http-test-postgres-s3 fuzz fuzz-smoke bench clean
 
 all: build
 
@@ -22,14 +31,19 @@ build: setup $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/ducklake serve
 
-# Builds once, starts PostgreSQL and S3 (Swift s3api) on 127.0.0.1, then runs the unit tests
-# (every backend) and the HTTP suite twice: on the embedded default and on PostgreSQL + S3.
-test: setup $(BUILD_DIR)/CMakeCache.txt
-	cmake --build $(BUILD_DIR) -j $(JOBS)
+$(TEST_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
+	cmake -S . -B $(TEST_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUCKLAKE_SANITIZE=ON
+
+# Builds once (ASan + UBSan), starts PostgreSQL and S3 (Swift s3api) on 127.0.0.1, then runs the
+# unit tests (every backend), the HTTP suite twice (on the embedded default and on PostgreSQL + S3)
+# and a smoke run of every fuzz target.
+test: setup $(TEST_BUILD_DIR)/CMakeCache.txt
+	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
-	scripts/test-services.sh start
-	. $(BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 \
-	  $(MAKE) --no-print-directory unit-test http-test http-test-postgres-s3
+	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
+	. $(TEST_BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 $(SANITIZER_ENV) \
+	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3
+	$(MAKE) --no-print-directory fuzz-smoke
 
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
@@ -41,8 +55,18 @@ http-test-postgres-s3:
 	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
 	  $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
 
+$(FUZZ_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt tests/fuzz/CMakeLists.txt
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUCKLAKE_FUZZ=ON
+
+fuzz: setup $(FUZZ_BUILD_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
+
+# FUZZ_SECONDS of each target from the checked-in corpus (new inputs go to a scratch directory).
+fuzz-smoke: fuzz
+	scripts/fuzz-smoke.sh $(FUZZ_BUILD_DIR)/tests/fuzz $(FUZZ_SECONDS)
+
 bench: build
 	bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR)

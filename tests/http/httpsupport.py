@@ -319,10 +319,21 @@ def metric_value(samples, name: str, **labels) -> float | None:
 # --- the server process ------------------------------------------------------------------------
 
 
+# What AddressSanitizer and UndefinedBehaviorSanitizer print (make test builds with both).
+SANITIZER_REPORT = re.compile(r"ERROR: AddressSanitizer|runtime error: |ERROR: LeakSanitizer")
+
+
+def assert_no_sanitizer_report(text: str, who: str) -> None:
+    match = SANITIZER_REPORT.search(text)
+    assert not match, f"{who} reported a sanitizer error:\n{text[max(0, match.start() - 2000):match.start() + 8000]}"
+
+
 def run_ducklake(args: list[str], cwd: Path, env: dict | None = None, timeout_s: float = EXIT_TIMEOUT_S):
     """Runs the binary to completion (for invocations that must exit by themselves)."""
-    return subprocess.run([str(BINARY), *args], cwd=cwd, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=timeout_s)
+    result = subprocess.run([str(BINARY), *args], cwd=cwd, env={**os.environ, **(env or {})},
+                            capture_output=True, text=True, timeout=timeout_s)
+    assert_no_sanitizer_report(result.stderr, "ducklake " + " ".join(args[:2]))
+    return result
 
 
 class ServerProcess:
@@ -405,17 +416,20 @@ class ServerProcess:
             raise AssertionError(self.describe_failure(f"server did not exit within {timeout_s:.0f}s"))
 
     def stop(self, timeout_s: float = EXIT_TIMEOUT_S) -> int:
-        """SIGTERM, then the exit code (killing the process if it outlives `timeout_s`)."""
+        """SIGTERM, then the exit code (killing the process if it outlives `timeout_s`). A sanitizer
+        report anywhere in the server's log fails the test, whatever the exit code."""
         self.api.http.close()  # idle keep-alive connections would hold up the server's exit
         try:
             if self.process.poll() is None:
                 self.signal(signal.SIGTERM)
             try:
-                return self.process.wait(timeout=timeout_s)
+                code = self.process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=timeout_s)
                 raise AssertionError(self.describe_failure(f"server ignored SIGTERM for {timeout_s:.0f}s; killed"))
+            assert_no_sanitizer_report(self.log_text(), self.name)
+            return code
         finally:
             if self in ServerProcess.live:
                 ServerProcess.live.remove(self)
