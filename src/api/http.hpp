@@ -49,6 +49,7 @@ class RequestContext {
   void StreamBody(const std::function<void(const char *, size_t)> &sink, uint64_t limit);
   uint64_t bytes_in() const { return bytes_in_; }
   bool body_too_slow() const { return body_too_slow_; }
+  bool body_read() const { return body_read_; }
 
   void SendJson(int status, const nlohmann::json &body);
   // Streams `produce` (run on its own thread, writing through the given sink) as the response body.
@@ -67,6 +68,7 @@ class RequestContext {
   const Config &config_;
   uint64_t bytes_in_ = 0;
   bool body_too_slow_ = false;
+  bool body_read_ = false;  // StreamBody ran to the end of the body
 };
 
 using Handler = std::function<void(RequestContext &)>;
@@ -123,7 +125,7 @@ nlohmann::json ObjectJson(const ObjectRecord &object);
 
 // Request fields; each throws kInvalidInput naming the field when it is malformed or out of range.
 int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum, int64_t maximum);
-int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum);
+int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum, int64_t maximum);
 bool BoolField(const nlohmann::json &value, const char *field);
 void RejectUnknownFields(const nlohmann::json &body, std::initializer_list<const char *> known);
 // Who commits, and with what message, for a request that changes the lake.

@@ -17,10 +17,15 @@ int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallba
   return value;
 }
 
-int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum) {
+int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum, int64_t maximum) {
   if (!value.is_number_integer()) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be an integer", field);
-  auto number = value.get<int64_t>();
-  if (number < minimum) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be at least {}", field, minimum);
+  // An unsigned JSON number past INT64_MAX must not wrap into range.
+  bool too_big = value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(maximum);
+  auto number = too_big ? maximum : value.get<int64_t>();
+  if (too_big || number < minimum || number > maximum) {
+    throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be an integer between {} and {}", field, minimum,
+                    maximum);
+  }
   return number;
 }
 

@@ -8,6 +8,14 @@ int RateLimiter::Take(const std::string &key) {
   if (rate_ <= 0) return 0;
   auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mutex_);
+  if (buckets_.size() >= kMaxBuckets) {
+    // A bucket that has refilled is the same as none: forget those, so many keys (client
+    // addresses) cannot grow the map without bound.
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      double idle = std::chrono::duration<double>(now - it->second.refilled).count();
+      it = it->second.tokens + idle * rate_ >= burst_ ? buckets_.erase(it) : std::next(it);
+    }
+  }
   auto [it, created] = buckets_.try_emplace(key, Bucket{burst_, now});
   auto &bucket = it->second;
   double elapsed = std::chrono::duration<double>(now - bucket.refilled).count();

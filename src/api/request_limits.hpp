@@ -19,6 +19,7 @@ class RateLimiter {
   int Take(const std::string &key);
 
  private:
+  static constexpr size_t kMaxBuckets = 10000;  // past this, full buckets are dropped
   struct Bucket {
     double tokens = 0;
     std::chrono::steady_clock::time_point refilled;

@@ -93,7 +93,18 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          std::string user = body.contains("user") ? StringOf(body, "user") : ctx.principal->user;
          RequireOwnOrAdmin(ctx, user);
          std::optional<int64_t> lifetime;
-         if (body.contains("expires_in")) lifetime = IntegerField(body["expires_in"], "expires_in", 1) * 1000;
+         if (body.contains("expires_in")) {
+           lifetime = IntegerField(body["expires_in"], "expires_in", 1, AuthService::kMaxTokenLifetimeMs / 1000) * 1000;
+         }
+         // Expiry must mean something: a token that is not a lake admin's cannot make one that
+         // outlives it (by default the new one expires with it).
+         if (ctx.principal && ctx.principal->token_expires_ms && !ctx.access->HasLake(Role::kAdmin)) {
+           int64_t remaining = *ctx.principal->token_expires_ms - NowUnixMs();
+           if (lifetime && *lifetime > remaining) {
+             throw Error(ErrorKind::kForbidden, "a new token cannot outlive the token that makes it");
+           }
+           if (!lifetime) lifetime = std::max<int64_t>(remaining, 1000);
+         }
          auto description = body.contains("description") ? StringOf(body, "description") : std::string();
          auto created = auth.CreateToken(user, lifetime, description, ctx.principal->user);
          ctx.audit_target = "token " + created.info.id + " of " + user;

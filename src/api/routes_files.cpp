@@ -30,6 +30,7 @@ nlohmann::json VolumeJson(const VolumeInfo &volume) {
           {"description", volume.description},
           {"owner", volume.owner},
           {"tags", MapJson(volume.tags)},
+          {"max_object_bytes", volume.max_object_bytes ? nlohmann::json(volume.max_object_bytes) : nlohmann::json()},
           {"created_by", volume.created_by},
           {"created_at", FormatRfc3339Ms(volume.created_ms)},
           {"updated_at", FormatRfc3339Ms(volume.updated_ms)}};
@@ -70,6 +71,11 @@ VolumeChange VolumeFields(const nlohmann::json &body) {
   if (body.contains("description")) change.description = StringField(body["description"], "description");
   if (body.contains("owner")) change.owner = StringField(body["owner"], "owner");
   if (body.contains("tags")) change.tags = StringMapField(body["tags"], "tags");
+  if (body.contains("max_object_bytes")) {
+    // null: back to the server's limit
+    change.max_object_bytes =
+        body["max_object_bytes"].is_null() ? 0 : IntegerField(body["max_object_bytes"], "max_object_bytes", 1, int64_t{1} << 50);
+  }
   return change;
 }
 
@@ -215,8 +221,8 @@ int PartNumberOf(const RequestContext &ctx) {
   int number = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (error != std::errc() || end != text.data() + text.size() || number < 1 ||
-      number > ObjectStore::kMaxPartNumber) {
-    throw MakeError(ErrorKind::kInvalidInput, "part number must be between 1 and {}", ObjectStore::kMaxPartNumber);
+      number > ObjectStore::ObjectStore::kMaxPartNumber) {
+    throw MakeError(ErrorKind::kInvalidInput, "part number must be between 1 and {}", ObjectStore::ObjectStore::kMaxPartNumber);
   }
   return number;
 }
@@ -243,7 +249,7 @@ std::vector<PartInfo> PartsField(const nlohmann::json &value) {
     }
     RejectUnknownFields(item, {"part_number", "etag", "size"});
     PartInfo part;
-    part.number = static_cast<int>(IntegerField(item["part_number"], "part_number", 1));
+    part.number = static_cast<int>(IntegerField(item["part_number"], "part_number", 1, ObjectStore::kMaxPartNumber));
     part.etag = StringField(item["etag"], "etag");
     parts.push_back(part);
   }
@@ -382,7 +388,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
       {"POST", "/api/v1/volumes",
        [&files](RequestContext &ctx) {
          auto body = ctx.JsonBody();
-         RejectUnknownFields(body, {"name", "bucket", "description", "owner", "tags"});
+         RejectUnknownFields(body, {"name", "bucket", "description", "owner", "tags", "max_object_bytes"});
          if (!body.contains("name")) throw Error(ErrorKind::kInvalidInput, "field 'name' is required");
          auto fields = VolumeFields(body);
          if (body.contains("bucket")) fields.bucket = StringField(body["bucket"], "bucket");
@@ -401,12 +407,13 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
       {"PATCH", "/api/v1/volumes/{vol}",
        [&files](RequestContext &ctx) {
          auto body = ctx.JsonBody();
-         RejectUnknownFields(body, {"description", "owner", "tags"});
+         RejectUnknownFields(body, {"description", "owner", "tags", "max_object_bytes"});
          ctx.SendJson(200, VolumeJson(files.UpdateVolume(ctx.Param("vol"), VolumeFields(body))));
        }},
       {"DELETE", "/api/v1/volumes/{vol}",
-       [&files](RequestContext &ctx) {
+       [&files, &services](RequestContext &ctx) {
          files.DeleteVolume(ctx.Param("vol"), ForceParam(ctx));
+         if (services.auth) services.auth->RevokeGrantsOn(ScopeKind::kVolume, ctx.Param("vol"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/volumes/{vol}/objects",
@@ -576,7 +583,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          if (!body.contains("key")) throw Error(ErrorKind::kInvalidInput, "field 'key' is required");
          auto key = StringField(body["key"], "key");
          auto method = body.contains("method") ? StringField(body["method"], "method") : "GET";
-         auto expires_in = body.contains("expires_in") ? IntegerField(body["expires_in"], "expires_in", 1)
+         auto expires_in = body.contains("expires_in") ? IntegerField(body["expires_in"], "expires_in", 1, FileService::kMaxPresignSeconds)
                                                        : kDefaultPresignSeconds;
          bool download = body.contains("download") && BoolField(body["download"], "download");
          // A URL to write with needs the right to write (the route's permit is the right to read).

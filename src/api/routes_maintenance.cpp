@@ -4,6 +4,12 @@
 #include "api/maintenance_report.hpp"
 
 namespace ducklake {
+namespace {
+
+constexpr int64_t kMaxTargetFileBytes = int64_t{1} << 40;
+constexpr int64_t kMaxAgeSeconds = int64_t{100} * 366 * 86400;  // in milliseconds, far from overflowing
+
+}  // namespace
 
 nlohmann::json CompactReport(const std::vector<CompactedTable> &tables, bool dry_run) {
   nlohmann::json list = nlohmann::json::array();
@@ -63,7 +69,7 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
          options.namespace_name = OptionalString(body, "namespace");
          options.table_name = OptionalString(body, "table");
          if (body.contains("target_file_bytes")) {
-           options.target_file_bytes = IntegerField(body["target_file_bytes"], "target_file_bytes", 1);
+           options.target_file_bytes = IntegerField(body["target_file_bytes"], "target_file_bytes", 1, kMaxTargetFileBytes);
          }
          options.dry_run = DryRun(body);
          options.timeout_ms = config.default_query_timeout_ms;
@@ -79,7 +85,7 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
          std::optional<int64_t> older_than;
          if (auto text = OptionalString(body, "older_than")) older_than = ParseRfc3339Ms(*text, "older_than");
          // With only older_than, every snapshot after it stays (at least the latest one).
-         int64_t keep_last = body.contains("keep_last") ? IntegerField(body["keep_last"], "keep_last", 1) : 1;
+         int64_t keep_last = body.contains("keep_last") ? IntegerField(body["keep_last"], "keep_last", 1, INT32_MAX) : 1;
          bool dry_run = DryRun(body);
          ctx.SendJson(200, ExpireReport(maintenance.Expire(older_than, keep_last, dry_run), dry_run));
        }},
@@ -90,10 +96,10 @@ std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
          CleanupOptions options;
          if (body.contains("scheduled_min_age_seconds")) {
            options.scheduled_min_age_ms =
-               IntegerField(body["scheduled_min_age_seconds"], "scheduled_min_age_seconds", 0) * 1000;
+               IntegerField(body["scheduled_min_age_seconds"], "scheduled_min_age_seconds", 0, kMaxAgeSeconds) * 1000;
          }
          if (body.contains("orphan_min_age_seconds")) {
-           options.orphan_min_age_ms = IntegerField(body["orphan_min_age_seconds"], "orphan_min_age_seconds", 0) * 1000;
+           options.orphan_min_age_ms = IntegerField(body["orphan_min_age_seconds"], "orphan_min_age_seconds", 0, kMaxAgeSeconds) * 1000;
          }
          options.dry_run = DryRun(body);
          ctx.SendJson(200, CleanupReport(maintenance.Cleanup(options), options.dry_run));

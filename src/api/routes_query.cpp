@@ -1,6 +1,7 @@
 // SQL: POST /api/v1/query.
 
 #include <ctime>
+#include <map>
 
 #include "api/http.hpp"
 
@@ -15,6 +16,24 @@ std::vector<std::string> StatementsField(const nlohmann::json &value) {
     statements.push_back(item.get<std::string>());
   }
   return statements;
+}
+
+// What a statement acts on, for the audit log: "INSERT sales.orders", or "query".
+std::string StatementTarget(Engine &engine, const std::string &sql) {
+  Statement statement;
+  try {
+    statement = engine.Parse(sql);
+  } catch (const Error &) {
+    return "refused or malformed SQL";  // the request itself answers why
+  }
+  static const std::map<StatementKind, const char *> kVerbs = {
+      {StatementKind::kQuery, "query"},         {StatementKind::kInsert, "INSERT"},
+      {StatementKind::kCreateTableAs, "CREATE TABLE AS"}, {StatementKind::kCreateTable, "CREATE TABLE"},
+      {StatementKind::kDelete, "DELETE"},       {StatementKind::kUpdate, "UPDATE"},
+      {StatementKind::kAlterTable, "ALTER TABLE"}, {StatementKind::kDropTable, "DROP TABLE"}};
+  std::string target = kVerbs.at(statement.kind);
+  if (statement.kind != StatementKind::kQuery) target += " " + statement.target_schema + "." + statement.target_table;
+  return target;
 }
 
 struct ExportTarget {
@@ -84,7 +103,10 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            TransactionRequest request;
            if (body.contains("job")) request.job_name = JobNameField(body["job"]);
            request.statements = StatementsField(body["statements"]);
-           request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1)
+           for (const auto &statement : request.statements) {
+             ctx.audit_target += (ctx.audit_target.empty() ? "" : "; ") + StatementTarget(services.engine, statement);
+           }
+           request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1, config.default_query_timeout_ms)
                                                             : config.default_query_timeout_ms;
            request.commit = CommitOf(ctx);
            request.access = ctx.access;
@@ -116,12 +138,12 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'format' must be a string");
              request.options.format = ParseResultFormat(value.get<std::string>());
            } else if (key == "limit") {
-             request.options.limit = IntegerField(value, "limit", 0);
+             request.options.limit = IntegerField(value, "limit", 0, INT64_MAX);
            } else if (key == "timeout_ms") {
-             request.options.timeout_ms = IntegerField(value, "timeout_ms", 1);
+             request.options.timeout_ms = IntegerField(value, "timeout_ms", 1, config.default_query_timeout_ms);
            } else if (key == "snapshot") {
              if (body.contains("as_of")) throw Error(ErrorKind::kInvalidInput, "give snapshot or as_of, not both");
-             request.snapshot_id = IntegerField(value, "snapshot", 0);
+             request.snapshot_id = IntegerField(value, "snapshot", 0, INT64_MAX);
            } else if (key == "as_of") {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'as_of' must be a timestamp string");
              request.snapshot_id = lake.SnapshotAt(ParseRfc3339Ms(value.get<std::string>(), "as_of"));
@@ -137,6 +159,8 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            }
          }
          if (request.sql.empty()) throw Error(ErrorKind::kInvalidInput, "field 'sql' is required");
+         ctx.audit_target = StatementTarget(services.engine, request.sql);
+         if (export_target) ctx.audit_target += " exported to " + export_target->volume + "/" + export_target->key;
          if (request.job_name && !export_target && services.engine.Parse(request.sql).kind == StatementKind::kQuery) {
            throw Error(ErrorKind::kInvalidInput, "field 'job' names the lineage job of a write or an export; a query "
                                                  "is neither");

@@ -309,8 +309,9 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, NamespaceJson(lake.GetNamespace(ctx.Param("ns"), lake.LatestSnapshot())));
        }},
       {"DELETE", "/api/v1/namespaces/{ns}",
-       [&lake](RequestContext &ctx) {
+       [&lake, &services](RequestContext &ctx) {
          lake.DropNamespace(ctx.Param("ns"), CommitOf(ctx));
+         if (services.auth) services.auth->RevokeGrantsOn(ScopeKind::kNamespace, ctx.Param("ns"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables",

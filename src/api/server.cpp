@@ -140,6 +140,7 @@ void RequestContext::StreamBody(const std::function<void(const char *, size_t)> 
   } else {
     consume(request.body.data(), request.body.size());
   }
+  body_read_ = true;
 }
 
 nlohmann::json RequestContext::JsonBody(bool empty_is_object) {
@@ -237,6 +238,7 @@ class Server::Impl {
       : config_(config),
         services_(services),
         rate_limiter_(config.rate_limit, config.rate_burst),
+        unauthenticated_limiter_(config.rate_limit, config.rate_burst),
         query_slots_(config.max_concurrent_queries) {
     for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_),
                         MaintenanceRoutes(services_, config_), FileRoutes(services_, config_),
@@ -357,6 +359,14 @@ class Server::Impl {
       SendProblem(response, 414, fmt::format("the URL is longer than {} bytes", config_.max_url_bytes), "");
       return httplib::Server::HandlerResponse::Handled;
     }
+    bool has_body = request.has_header("Transfer-Encoding") ||
+                    (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0");
+    if (has_body && (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS")) {
+      // httplib does not read such a body: its bytes would be taken for the connection's next request.
+      response.set_header("Connection", "close");
+      SendProblem(response, 400, fmt::format("a {} request has no body", request.method), request.path);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     uint64_t header_bytes = 0;
     for (const auto &[name, value] : request.headers) header_bytes += name.size() + value.size() + 4;
     if (header_bytes > config_.max_header_bytes || request.headers.size() > kMaxHeaders) {
@@ -453,6 +463,11 @@ class Server::Impl {
     // Text that is not UTF-8 would reach the metadata database (and fail there): refused here.
     bool utf8 = std::all_of(segments.begin(), segments.end(), [](const std::string &s) { return IsValidUtf8(s); });
     for (const auto &[name, value] : request.params) utf8 = utf8 && IsValidUtf8(name) && IsValidUtf8(value);
+    // A body no handler read would be taken for the connection's next request: the connection ends
+    // with this response.
+    bool unread_body = reader && (request.has_header("Transfer-Encoding") ||
+                                  (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0"));
+    if (unread_body) response.set_header("Connection", "close");
     if (!utf8) {
       SendProblem(response, 400, "the URL is not valid UTF-8 once decoded", "");
       return;
@@ -485,7 +500,19 @@ class Server::Impl {
     Principal principal;
     std::string failure;
     try {
-      Authenticate(context, permits_[matched], principal);
+      try {
+        Authenticate(context, permits_[matched], principal);
+      } catch (const Error &error) {
+        // Guessing tokens (or flooding the audit log with refusals) is held to the token rate, per
+        // client address.
+        if (error.kind() != ErrorKind::kUnauthenticated) throw;
+        if (int wait = unauthenticated_limiter_.Take(request.remote_addr)) {
+          response.set_header("Retry-After", std::to_string(wait));
+          throw MakeError(ErrorKind::kRateLimited, "more than {} refused requests per second from this address",
+                          config_.rate_limit);
+        }
+        throw;
+      }
       if (context.principal) {
         if (int wait = rate_limiter_.Take(context.principal->token_id)) {
           response.set_header("Retry-After", std::to_string(wait));
@@ -504,8 +531,6 @@ class Server::Impl {
         };
       }
     } catch (const Error &error) {
-      // The body may be unread; the connection cannot carry another request after it.
-      if (reader) response.set_header("Connection", "close");
       int status = context.body_too_slow() ? 408 : StatusOf(error.kind());
       if (status >= 500) {
         // Timeouts and unavailable backends are operational, not bugs.
@@ -517,11 +542,12 @@ class Server::Impl {
       SendProblem(response, status, status == 500 ? "internal error; see the server log" : error.what(),
                   request.path);
     } catch (const std::exception &error) {
-      if (reader) response.set_header("Connection", "close");
       Log(LogLevel::kError, "request failed", {{"request_id", request_id_}, {"error", error.what()}});
       failure = "internal error";
       SendProblem(response, 500, "internal error; see the server log", request.path);
     }
+    // Only a body read to its end leaves the connection fit for another request.
+    if (unread_body && context.body_read()) response.headers.erase("Connection");
     Audit(context, route, response.status, failure);
     body_in_ = context.bytes_in();
   }
@@ -563,7 +589,8 @@ class Server::Impl {
   std::vector<Route> routes_;
   std::vector<Permit> permits_;  // of each route, in the same order
   std::unique_ptr<httplib::Server> server_;
-  RateLimiter rate_limiter_;
+  RateLimiter rate_limiter_;             // per token
+  RateLimiter unauthenticated_limiter_;  // per client address, for requests without a valid token
   ConcurrencyLimiter query_slots_;
   Metrics metrics_;
   int port_ = -1;

@@ -145,7 +145,8 @@ Principal AuthService::PrincipalOfToken(const std::string &token_id) {
   if (rows.empty() || !rows[0].IsNull(2) || (!rows[0].IsNull(1) && rows[0].Int(1) <= NowUnixMs())) {
     throw Error(ErrorKind::kForbidden, "the presigned URL's creator no longer has a valid token");
   }
-  Principal principal{rows[0].String(0), token_id, {}};
+  Principal principal{rows[0].String(0), token_id, {}, std::nullopt};
+  if (!rows[0].IsNull(1)) principal.token_expires_ms = rows[0].Int(1);
   for (const auto &row : txn->Query("SELECT group_name FROM dl_group_member WHERE user_name = ? ORDER BY group_name",
                                     {principal.user})) {
     principal.groups.push_back(row.String(0));
@@ -171,6 +172,7 @@ Principal AuthService::Authenticate(const std::string &token) {
     if (!rows[0].IsNull(3) && rows[0].Int(3) <= now) throw Error(ErrorKind::kUnauthenticated, "the bearer token expired");
     principal.token_id = rows[0].String(0);
     principal.user = rows[0].String(1);
+    if (!rows[0].IsNull(3)) principal.token_expires_ms = rows[0].Int(3);
     for (const auto &row : txn->Query("SELECT group_name FROM dl_group_member WHERE user_name = ? ORDER BY group_name",
                                       {principal.user})) {
       principal.groups.push_back(row.String(0));
@@ -272,6 +274,12 @@ void AuthService::RevokeGrant(const std::string &id) {
   if (txn->Execute("DELETE FROM dl_grant WHERE grant_id = ?", {id}) == 0) {
     throw MakeError(ErrorKind::kNotFound, "grant '{}' not found", id);
   }
+  txn->Commit();
+}
+
+void AuthService::RevokeGrantsOn(ScopeKind scope, const std::string &name) {
+  auto txn = meta_.Begin(TransactionMode::kBookkeeping);
+  txn->Execute("DELETE FROM dl_grant WHERE scope_kind = ? AND lower(scope_name) = ?", {ScopeKindName(scope), Lower(name)});
   txn->Commit();
 }
 

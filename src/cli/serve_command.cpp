@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -79,10 +82,10 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--max-upload-bytes", config.max_upload_bytes, "largest upload")
       ->envname("DUCKLAKE_MAX_UPLOAD_BYTES")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50));
-  serve.add_option("--query-timeout-ms", config.default_query_timeout_ms, "default query timeout")
+  serve.add_option("--query-timeout-ms", config.default_query_timeout_ms, "query timeout, and the longest a request may ask for")
       ->envname("DUCKLAKE_QUERY_TIMEOUT_MS")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
-  serve.add_option("--max-result-rows", config.max_result_rows, "cap on rows per result (0: none)")
+  serve.add_option("--max-result-rows", config.max_result_rows, "cap on rows per query result (0: none)")
       ->envname("DUCKLAKE_MAX_RESULT_ROWS")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 62));
   serve.add_option("--shutdown-timeout", config.shutdown_timeout_s, "seconds to drain requests on SIGTERM")
@@ -224,7 +227,7 @@ struct LakeRuntime {
     graph = std::make_unique<LineageGraph>(*meta);
     tables = std::make_unique<TableService>(*lake, *engine, *store, config.lineage ? lineage.get() : nullptr);
     maintenance = std::make_unique<Maintenance>(*tables, *store);
-    files = std::make_unique<FileService>(*meta, *store, buckets.get());
+    files = std::make_unique<FileService>(*meta, *store, buckets.get(), config.max_upload_bytes);
     auth = std::make_unique<AuthService>(*meta);
     audit = std::make_unique<AuditLog>(*meta);
   }
@@ -270,11 +273,20 @@ void BootstrapAdmin(const Config &config, AuthService &auth) {
       auth.AdoptToken(ReadSecretFile(config.admin_token_file, "admin token"), AuthService::kAdminUser,
                       "admin (from --admin-token-file)");
     } else {
+      // Made with its final mode and only if absent: no moment where others may read it, and no
+      // overwriting a file another server wrote meanwhile.
+      int fd = ::open(config.admin_token_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0) {
+        throw MakeError(ErrorKind::kInvalidInput, "cannot create the admin token file: {}", std::strerror(errno));
+      }
       auto created = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)");
-      std::ofstream out(config.admin_token_file);
-      fs::permissions(config.admin_token_file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-      out << created.secret << "\n";
-      if (!out.flush()) throw Error(ErrorKind::kInvalidInput, "cannot write the admin token file");
+      auto line = created.secret + "\n";
+      bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+      ::close(fd);
+      if (!written) {
+        auth.RevokeToken(created.info.id);
+        throw Error(ErrorKind::kInvalidInput, "cannot write the admin token file");
+      }
     }
   } else if (!auth.HasTokens()) {
     secret = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)").secret;

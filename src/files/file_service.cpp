@@ -16,7 +16,8 @@ namespace {
 constexpr size_t kMaxVolumeName = 63;
 constexpr size_t kMaxFieldBytes = 4096;
 constexpr const char *kVolumeColumns =
-    "volume_id, name, bucket, location, description, owner, tags, created_by, created_ms, updated_ms";
+    "volume_id, name, bucket, location, description, owner, tags, created_by, created_ms, updated_ms, "
+    "max_object_bytes";
 
 void ValidateVolumeName(const std::string &name) {
   bool valid = !name.empty() && name.size() <= kMaxVolumeName && std::isalnum(static_cast<unsigned char>(name.front()));
@@ -92,6 +93,7 @@ VolumeInfo VolumeFromRow(const SqlRow &row) {
   volume.created_by = row.String(7);
   volume.created_ms = row.Int(8);
   volume.updated_ms = row.Int(9);
+  volume.max_object_bytes = row.IsNull(10) ? 0 : static_cast<uint64_t>(row.Int(10));
   return volume;
 }
 
@@ -114,6 +116,7 @@ VolumeInfo FileService::CreateVolume(const std::string &name, const VolumeChange
   volume.description = fields.description.value_or("");
   volume.owner = fields.owner.value_or(created_by);
   volume.tags = fields.tags.value_or(StringMap{});
+  volume.max_object_bytes = fields.max_object_bytes.value_or(0);
   volume.created_by = created_by;
   volume.created_ms = volume.updated_ms = NowUnixMs();
   ValidateText(volume.description, "description");
@@ -131,9 +134,10 @@ VolumeInfo FileService::CreateVolume(const std::string &name, const VolumeChange
     throw MakeError(ErrorKind::kConflict, "bucket '{}' already belongs to a volume", volume.bucket);
   }
   volume.id = txn->Query("SELECT COALESCE(MAX(volume_id), 0) + 1 FROM dl_volume")[0].Int(0);
-  txn->Execute(fmt::format("INSERT INTO dl_volume ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kVolumeColumns),
-               {volume.id, volume.name, volume.bucket, volume.location, volume.description, volume.owner, MapToJson(volume.tags),
-                volume.created_by, volume.created_ms, volume.updated_ms});
+  txn->Execute(fmt::format("INSERT INTO dl_volume ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kVolumeColumns),
+               {volume.id, volume.name, volume.bucket, volume.location, volume.description, volume.owner,
+                MapToJson(volume.tags), volume.created_by, volume.created_ms, volume.updated_ms,
+                static_cast<int64_t>(volume.max_object_bytes)});
   txn->Commit();
   return volume;
 }
@@ -179,9 +183,12 @@ VolumeInfo FileService::UpdateVolume(const std::string &name, const VolumeChange
   if (change.description) volume.description = *change.description;
   if (change.owner) volume.owner = *change.owner;
   if (change.tags) volume.tags = *change.tags;
+  if (change.max_object_bytes) volume.max_object_bytes = *change.max_object_bytes;
   volume.updated_ms = NowUnixMs();
-  txn->Execute("UPDATE dl_volume SET description = ?, owner = ?, tags = ?, updated_ms = ? WHERE volume_id = ?",
-               {volume.description, volume.owner, MapToJson(volume.tags), volume.updated_ms, volume.id});
+  txn->Execute("UPDATE dl_volume SET description = ?, owner = ?, tags = ?, max_object_bytes = ?, updated_ms = ? "
+               "WHERE volume_id = ?",
+               {volume.description, volume.owner, MapToJson(volume.tags),
+                static_cast<int64_t>(volume.max_object_bytes), volume.updated_ms, volume.id});
   txn->Commit();
   return volume;
 }
@@ -213,6 +220,10 @@ void FileService::DeleteVolume(const std::string &name, bool force) {
     txn->Execute(fmt::format("DELETE FROM {} WHERE volume_id = ?", table), {volume.id});
   }
   txn->Commit();
+}
+
+uint64_t FileService::ObjectLimit(const VolumeInfo &volume) const {
+  return volume.max_object_bytes > 0 ? std::min(volume.max_object_bytes, max_object_bytes_) : max_object_bytes_;
 }
 
 std::string FileService::StoreKey(const VolumeInfo &volume, const std::string &key) const {
@@ -330,9 +341,16 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     std::optional<Digest> md5, sha256;
     if (request.expected_md5) md5.emplace(DigestAlgorithm::kMd5);
     if (request.expected_sha256) sha256.emplace(DigestAlgorithm::kSha256);
+    uint64_t limit = ObjectLimit(volume), received = 0;
+    auto too_large = [&] {
+      return MakeError(ErrorKind::kTooLarge, "volume '{}' takes objects of at most {} bytes", volume.name, limit);
+    };
+    if (request.size && *request.size > limit) throw too_large();
     auto &store = StoreOf(volume);
     auto writer = request.size ? store.PutSized(store_key, *request.size) : store.Put(store_key);
     body([&](const char *data, size_t size) {
+      received += size;
+      if (received > limit) throw too_large();  // the writer, never committed, leaves nothing
       if (md5) md5->Update(data, size);
       if (sha256) sha256->Update(data, size);
       writer->Append(data, size);
@@ -425,6 +443,9 @@ ObjectRecord FileService::Copy(const std::string &volume_name, const std::string
   auto from_key = StoreKey(from, key);
   auto target_key = StoreKey(to, to_key);
   if (from_key == target_key) throw Error(ErrorKind::kInvalidInput, "an object cannot be copied onto itself");
+  if (source.size > ObjectLimit(to)) {
+    throw MakeError(ErrorKind::kTooLarge, "volume '{}' takes objects of at most {} bytes", to.name, ObjectLimit(to));
+  }
   auto &from_store = StoreOf(from);
   auto &to_store = StoreOf(to);
   ObjectInfo info;

@@ -1,5 +1,6 @@
 // Multipart uploads through the API, and presigned URLs.
 
+#include <algorithm>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,6 @@ namespace ducklake {
 namespace {
 
 constexpr uint64_t kMaxPartBytes = 5ULL << 30;
-constexpr int64_t kMaxPresignSeconds = 7 * 86400;
 constexpr const char *kUploadColumns =
     "u.upload_id, u.key, u.store_upload_id, u.content_type, u.metadata, u.created_by, u.created_ms";
 
@@ -111,6 +111,10 @@ PartInfo FileService::PutPart(const std::string &volume_name, const std::string 
     volume = LoadVolume(*txn, volume_name);
     upload = LoadUpload(*txn, volume.id, volume_name, upload_id);
   }
+  if (size > ObjectLimit(volume)) {
+    throw MakeError(ErrorKind::kTooLarge, "volume '{}' takes objects of at most {} bytes", volume.name,
+                    ObjectLimit(volume));
+  }
   std::optional<Digest> md5;
   if (expected_md5) md5.emplace(DigestAlgorithm::kMd5);
   auto writer = StoreOf(volume).PutPart(StoreKey(volume, upload.info.key), upload.store_upload_id, part_number, size);
@@ -146,8 +150,20 @@ ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const s
     upload = LoadUpload(*txn, volume.id, volume_name, upload_id);
   }
   auto store_key = StoreKey(volume, upload.info.key);
-  if (parts.empty()) parts = StoreOf(volume).ListParts(store_key, upload.store_upload_id);
+  auto stored = StoreOf(volume).ListParts(store_key, upload.store_upload_id);
+  if (parts.empty()) parts = stored;
   if (parts.empty()) throw Error(ErrorKind::kInvalidInput, "the upload has no parts");
+  // Parts are each within the limit; the object they make must be too (the upload stays open, to
+  // be aborted or completed with fewer parts).
+  uint64_t total = 0;
+  for (const auto &part : parts) {
+    auto found = std::find_if(stored.begin(), stored.end(), [&](const PartInfo &p) { return p.number == part.number; });
+    if (found != stored.end()) total += found->size;
+  }
+  if (total > ObjectLimit(volume)) {
+    throw MakeError(ErrorKind::kTooLarge, "volume '{}' takes objects of at most {} bytes; these parts make {}",
+                    volume.name, ObjectLimit(volume), total);
+  }
   auto info = StoreOf(volume).CompleteMultipart(store_key, upload.store_upload_id, parts);
   ObjectRecord record;
   record.key = upload.info.key;

@@ -177,6 +177,11 @@ const std::vector<Migration> &Migrations() {
            "action VARCHAR NOT NULL, target VARCHAR NOT NULL, allowed BIGINT NOT NULL, status BIGINT NOT NULL, "
            "detail VARCHAR NOT NULL, previous_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)",
        }},
+      {6,
+       {
+           // A volume's own cap on the size of its objects (NULL or 0: the server's).
+           "ALTER TABLE dl_volume ADD COLUMN max_object_bytes BIGINT",
+       }},
   };
   return migrations;
 }

@@ -7,7 +7,7 @@ from httpsupport import ServerProcess, poll_until, table_files
 
 
 def test_kill_9_mid_transaction_leaves_the_previous_snapshot_and_cleanup_removes_the_orphans(start_server, tmp_path):
-    server = start_server()
+    server = start_server("--query-timeout-ms", "600000")  # longer than the test: only the kill ends it
     api = server.api
     api.create_namespace("c")
     api.write("CREATE TABLE c.t AS SELECT range AS id FROM range(10)")

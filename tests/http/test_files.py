@@ -255,6 +255,34 @@ def test_an_object_over_the_upload_limit_is_refused_and_nothing_is_stored(start_
     assert_problem(api.get(obj("small", "big.bin")), 404)
 
 
+def test_a_volume_holds_objects_to_its_own_size_limit(api, vol):
+    described = expect_status(api.patch(f"/api/v1/volumes/{vol}", json={"max_object_bytes": 1000}), 200).json()
+    assert described["max_object_bytes"] == 1000
+    put(api, vol, "fits.bin", b"x" * 1000, 201)
+    assert "1000" in assert_problem(api.request("PUT", obj(vol, "big.bin"), data=b"x" * 1001), 413)["detail"]
+    assert_problem(api.request("PUT", obj(vol, "big.bin"), data=iter([b"x" * 600, b"x" * 600])), 413)
+    # A multipart upload: each part, and the object the parts make.
+    upload = expect_status(api.post(f"/api/v1/volumes/{vol}/uploads", json={"key": "parts.bin"}), 201).json()
+    base = f"/api/v1/volumes/{vol}/uploads/{upload['upload_id']}"
+    assert_problem(api.request("PUT", f"{base}/parts/1", data=b"p" * 1001), 413)
+    expect_status(api.request("PUT", f"{base}/parts/1", data=b"p" * 600), 200)
+    expect_status(api.request("PUT", f"{base}/parts/2", data=b"q" * 600), 200)
+    assert_problem(api.post(base, json={}), 413)
+    expect_status(api.delete(base), 204)
+    # Copies into the volume too.
+    other = vol_name()
+    expect_status(api.post("/api/v1/volumes", json={"name": other}), 201)
+    put(api, other, "big.bin", b"y" * 2000, 201)
+    assert_problem(api.post(obj(other, "big.bin"), params={"copy_to": "big.bin", "to_volume": vol}), 413)
+    assert keys_of(api, vol) == ["fits.bin"]
+    # null hands the volume back to the server's limit.
+    assert expect_status(api.patch(f"/api/v1/volumes/{vol}", json={"max_object_bytes": None}), 200).json()[
+        "max_object_bytes"] is None
+    put(api, vol, "big.bin", b"x" * 1001, 201)
+    for bad in (0, -1, "1k", 1.5):
+        assert_problem(api.patch(f"/api/v1/volumes/{vol}", json={"max_object_bytes": bad}), 400)
+
+
 def test_an_upload_cut_off_mid_body_leaves_nothing(api, vol, server):
     host, port = api.base_url.removeprefix("http://").split(":")
     path = obj(vol, "cut.bin")

@@ -272,3 +272,168 @@ def _https_ok(url, cert):
         return requests.get(url + "/healthz", verify=str(cert), timeout=2).status_code == 200
     except requests.exceptions.RequestException:
         return False
+
+
+def test_a_token_cannot_outlive_the_token_that_makes_it(secured):
+    server, admin, _ = secured
+    rita = authorized(server, new_token(admin, "rita", expires_in=600)["token"])
+    # Without expires_in hers ends with the token that made it; asking for longer is refused.
+    own = expect_status(rita.post("/api/v1/tokens", json={}), 201).json()
+    parent = [t for t in expect_status(admin.get("/api/v1/tokens", params={"user": "rita"}), 200).json()["tokens"]
+              if t["id"] != own["id"]][0]
+    assert own["expires_at"] is not None and own["expires_at"] <= parent["expires_at"]
+    assert "outlive" in assert_problem(rita.post("/api/v1/tokens", json={"expires_in": 3600}), 403)["detail"]
+    expect_status(rita.post("/api/v1/tokens", json={"expires_in": 60}), 201)
+    # Someone else's token is neither hers to read nor to revoke.
+    sam = new_token(admin, "sam")
+    assert_problem(rita.get(f"/api/v1/tokens/{sam['id']}"), 403)
+    assert_problem(rita.delete(f"/api/v1/tokens/{sam['id']}"), 403)
+    expect_status(authorized(server, sam["token"]).get("/api/v1/whoami"), 200)
+    # A lake admin's tokens are not held to their own token's expiry.
+    expect_status(admin.post("/api/v1/tokens", json={"user": "ops", "expires_in": 86400 * 300}), 201)
+
+
+def test_a_lake_wide_grant_counts_on_every_namespace_and_volume(lake_with_two_namespaces):
+    server, admin, rita = lake_with_two_namespaces
+    expect_status(admin.post("/api/v1/volumes", json={"name": "shared"}), 201)
+    grant(admin, "rita", "reader")  # no scope: the whole lake
+    assert rita.rows("SELECT count(*) FROM fin.t JOIN hr.t USING (id)") == [[2]]
+    assert {n["name"] for n in expect_status(rita.get("/api/v1/namespaces"), 200).json()["namespaces"]} >= {"fin", "hr"}
+    expect_status(rita.get("/api/v1/volumes/shared/objects"), 200)
+    assert_problem(rita.sql("INSERT INTO hr.t VALUES (9, 9)"), 403)
+    assert_problem(rita.request("PUT", "/api/v1/volumes/shared/objects/x", data=b"x"), 403)
+    assert_problem(rita.get("/api/v1/audit"), 403)
+
+
+def test_a_writer_cannot_read_another_namespace_through_a_write(lake_with_two_namespaces):
+    server, admin, rita = lake_with_two_namespaces
+    grant(admin, "rita", "writer", namespace="fin")
+    expect_status(admin.post("/api/v1/volumes", json={"name": "out"}), 201)
+    grant(admin, "rita", "writer", volume="out")
+    for sql in ("CREATE TABLE fin.stolen AS SELECT * FROM hr.t",
+                "INSERT INTO fin.t SELECT * FROM hr.t",
+                "DELETE FROM fin.t WHERE id IN (SELECT id FROM hr.t)",
+                "UPDATE fin.t SET amount = (SELECT max(amount) FROM hr.t)",
+                "INSERT INTO fin.t WITH h AS (SELECT * FROM hr.t) SELECT * FROM h"):
+        assert "hr" in assert_problem(rita.sql(sql), 403)["detail"].lower(), sql
+    assert_problem(rita.transaction(["INSERT INTO fin.t VALUES (5, 5)", "INSERT INTO fin.t SELECT * FROM hr.t"]), 403)
+    export = {"sql": "SELECT * FROM hr.t", "export": {"volume": "out", "key": "hr.parquet"}}
+    assert_problem(rita.post("/api/v1/query", json=export), 403)
+    # Nothing of it happened.
+    assert admin.rows("SELECT count(*) FROM fin.t") == [[2]]
+    assert not admin.table_exists("fin", "stolen")
+    assert expect_status(admin.get("/api/v1/volumes/out/objects"), 200).json()["objects"] == []
+
+
+def test_every_route_refuses_a_caller_without_grants(lake_with_two_namespaces):
+    """Walks the API document: with a valid token and no grant, each operation outside the few open to
+    any caller answers 403 (never 2xx, never 401), and changes nothing."""
+    server, admin, rita = lake_with_two_namespaces
+    expect_status(admin.post("/api/v1/volumes", json={"name": "v1"}), 201)
+    expect_status(admin.request("PUT", "/api/v1/volumes/v1/objects/a.txt", data=b"a"), 201)
+    upload = expect_status(admin.post("/api/v1/volumes/v1/uploads", json={"key": "big"}), 201).json()["upload_id"]
+    values = {"ns": "fin", "table": "t", "vol": "v1", "key": "a.txt", "upload": upload, "part": "1", "id": "x",
+              "group": "g", "user": "u", "job": "j", "ds": "d", "run": "r"}
+    # Open to every valid token: they narrow what they show to the caller's own (tested elsewhere).
+    open_to_all = {("get", "/api/v1/whoami"), ("get", "/api/v1/namespaces"), ("get", "/api/v1/volumes"),
+                   ("get", "/api/v1/search"), ("post", "/api/v1/query"), ("post", "/api/v1/tokens"),
+                   ("get", "/api/v1/tokens"), ("get", "/api/v1/tokens/{id}"), ("delete", "/api/v1/tokens/{id}"),
+                   ("post", "/api/v1/grants"), ("get", "/api/v1/grants"), ("delete", "/api/v1/grants/{id}")}
+    document = expect_status(admin.get("/api/v1/openapi.json"), 200).json()
+    before = expect_status(admin.get("/api/v1/snapshots", params={"limit": 1}), 200).json()
+    checked = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method in ("parameters", "head") or operation.get("security") == [] or (method, path) in open_to_all:
+                continue
+            url = path
+            for name, value in values.items():
+                url = url.replace("{" + name + "}", value)
+            body = {"data": b"{}", "headers": {"Content-Type": "application/json"}} if method in ("post", "put", "patch") else {}
+            response = rita.request(method.upper(), url, **body)
+            assert response.status_code == 403, (method, path, response.status_code, response.text[:200])
+            checked += 1
+    assert checked >= 50
+    assert expect_status(admin.get("/api/v1/snapshots", params={"limit": 1}), 200).json() == before
+    assert expect_status(admin.get("/api/v1/volumes/v1/objects/a.txt"), 200).content == b"a"
+
+
+def test_dropping_a_namespace_or_volume_drops_the_grants_on_it(secured):
+    server, admin, _ = secured
+    rita = authorized(server, new_token(admin, "rita")["token"])
+    expect_status(admin.post("/api/v1/namespaces", json={"name": "tmp"}), 201)
+    expect_status(admin.post("/api/v1/volumes", json={"name": "tmpvol"}), 201)
+    grant(admin, "rita", "reader", namespace="tmp")
+    grant(admin, "rita", "reader", volume="tmpvol")
+    expect_status(admin.delete("/api/v1/namespaces/tmp"), 204)
+    expect_status(admin.delete("/api/v1/volumes/tmpvol"), 204)
+    assert expect_status(admin.get("/api/v1/grants", params={"principal": "rita"}), 200).json()["grants"] == []
+    # Whoever makes a namespace or volume of that name later does not hand it to the old grantees.
+    expect_status(admin.post("/api/v1/namespaces", json={"name": "tmp"}), 201)
+    expect_status(admin.post("/api/v1/volumes", json={"name": "tmpvol"}), 201)
+    assert_problem(rita.get("/api/v1/namespaces/tmp"), 403)
+    assert_problem(rita.get("/api/v1/volumes/tmpvol"), 403)
+
+
+def test_presigned_urls_stop_working_when_their_creator_loses_the_grant(secured):
+    server, admin, _ = secured
+    expect_status(admin.post("/api/v1/volumes", json={"name": "reports"}), 201)
+    expect_status(admin.request("PUT", "/api/v1/volumes/reports/objects/q.txt", data=b"q3"), 201)
+    rita = authorized(server, new_token(admin, "rita")["token"])
+    reader = grant(admin, "rita", "reader", volume="reports")
+    url = expect_status(rita.post("/api/v1/volumes/reports/presign", json={"key": "q.txt"}), 200).json()["url"]
+    if BACKEND != "embedded":
+        return  # an S3 URL is S3's own: valid until it expires (docs/API.md says so)
+    assert requests.get(url, timeout=30).content == b"q3"
+    expect_status(admin.delete(f"/api/v1/grants/{reader['id']}"), 204)
+    assert requests.get(url, timeout=30).status_code == 403
+
+
+def test_auth_settings_come_from_the_environment_too(start_server, tmp_path):
+    token_file = tmp_path / "from-env.token"
+    server = start_server(env={"DUCKLAKE_AUTH": "token", "DUCKLAKE_ADMIN_TOKEN_FILE": str(token_file)})
+    assert_problem(Api(server.base_url).get("/api/v1/namespaces"), 401)
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    token = token_file.read_text().strip()
+    assert expect_status(authorized(server, token).get("/api/v1/whoami"), 200).json()["user"] == "admin"
+    # An existing file's content is the admin token.
+    given = tmp_path / "given.token"
+    given.write_text("dl_" + "7e" * 32 + "\n")
+    other = start_server(env={"DUCKLAKE_AUTH": "token", "DUCKLAKE_ADMIN_TOKEN_FILE": str(given)})
+    expect_status(authorized(other, "dl_" + "7e" * 32).get("/api/v1/whoami"), 200)
+
+
+def test_the_audit_log_names_what_sql_acted_on_and_a_removed_entry_breaks_the_chain(secured):
+    server, admin, _ = secured
+    expect_status(admin.post("/api/v1/namespaces", json={"name": "sq"}), 201)
+    admin.write("CREATE TABLE sq.t AS SELECT 1 AS id")
+    expect_status(admin.transaction(["INSERT INTO sq.t VALUES (2)", "DELETE FROM sq.t WHERE id = 1"]), 200)
+    expect_status(admin.sql("SELECT * FROM sq.t"), 200)
+    assert_problem(admin.sql("COPY sq.t TO '/tmp/x.csv'"), 403)
+    targets = [e["target"] for e in expect_status(admin.get("/api/v1/audit"), 200).json()["entries"]
+               if e["action"] == "POST /api/v1/query"]
+    assert "CREATE TABLE AS sq.t" in targets
+    assert "INSERT sq.t; DELETE sq.t" in targets
+    assert "query" in targets and "refused or malformed SQL" in targets
+    if BACKEND == "embedded":
+        database = sqlite3.connect(server.data_dir / "metadata.sqlite")
+        database.execute("DELETE FROM dl_audit WHERE audit_id = 3")
+        database.commit()
+        database.close()
+        verify = expect_status(admin.get("/api/v1/audit/verify"), 200).json()
+        assert not verify["intact"] and verify["first_broken"] == 4
+
+
+def test_refused_requests_are_rate_limited_per_address(start_server, tmp_path):
+    token_file = tmp_path / "t"
+    server = start_server("--auth", "token", "--admin-token-file", str(token_file), "--rate-limit", "5",
+                          "--rate-burst", "5")
+    guesser = Api(server.base_url)
+    answers = [guesser.get("/api/v1/namespaces", headers={"Authorization": "Bearer dl_" + f"{i:064x}"})
+               for i in range(15)]
+    statuses = [a.status_code for a in answers]
+    assert statuses[0] == 401 and 429 in statuses, statuses
+    assert all(a.headers["Retry-After"].isdigit() for a in answers if a.status_code == 429)
+    # A caller with a good token is not held up by someone else's guessing from the same address.
+    admin = authorized(server, token_file.read_text().strip())
+    expect_status(admin.get("/api/v1/whoami"), 200)

@@ -23,6 +23,7 @@ struct Principal {
   std::string user;
   std::string token_id;  // empty without authentication (--auth=none)
   std::vector<std::string> groups;
+  std::optional<int64_t> token_expires_ms;  // when the presented token expires, if it does
 };
 
 struct TokenInfo {
@@ -87,6 +88,9 @@ class AuthService {
   GrantInfo Grant(const std::string &principal, Role role, ScopeKind scope, const std::string &scope_name,
                   const std::string &created_by);
   void RevokeGrant(const std::string &id);
+  // Drops every grant on a namespace or volume (when it is dropped, so a new one of the same name
+  // starts with none).
+  void RevokeGrantsOn(ScopeKind scope, const std::string &name);
   std::vector<GrantInfo> ListGrants(const std::optional<std::string> &principal);
 
   void AddGroupMember(const std::string &group, const std::string &user, const std::string &added_by);

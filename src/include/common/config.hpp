@@ -26,9 +26,9 @@ struct Config {
   std::string log_format = "text";          // text | json
   std::string log_level = "info";
   uint64_t max_body_bytes = 1 << 20;        // JSON request bodies
-  uint64_t max_upload_bytes = 64ULL << 30;  // ingest uploads
-  int64_t default_query_timeout_ms = 300000;
-  int64_t max_result_rows = 0;              // 0: unlimited
+  uint64_t max_upload_bytes = 64ULL << 30;  // uploads, and the largest object a volume takes
+  int64_t default_query_timeout_ms = 300000; // and the longest a request may ask for
+  int64_t max_result_rows = 100000000;      // rows one query result may have (0: unlimited)
   int shutdown_timeout_s = 30;              // SIGTERM drain bound
   int maintenance_interval_s = 0;           // background compact/expire/cleanup; 0: off
   int64_t snapshot_retention_s = 7 * 86400; // background expiry keeps snapshots this young
@@ -39,7 +39,7 @@ struct Config {
   uint64_t max_header_bytes = 16 << 10;     // all request headers together
   uint64_t max_url_bytes = 8 << 10;         // the request target, path and query
   int max_json_depth = 64;                  // nesting of JSON request bodies
-  uint64_t max_result_bytes = 0;            // cap on a query result's bytes (0: none)
+  uint64_t max_result_bytes = 8ULL << 30;   // bytes one query result may have (0: unlimited)
   int max_concurrent_queries = 8;           // per token
   double rate_limit = 500;                  // requests per second per token (0: none) ...
   double rate_burst = 1000;                 // ... with this many at once

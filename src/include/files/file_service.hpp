@@ -32,6 +32,7 @@ struct VolumeInfo {
   std::string description;
   std::string owner;
   StringMap tags;
+  uint64_t max_object_bytes = 0;  // the largest object it takes; 0: the server's limit
   std::string created_by;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
@@ -48,6 +49,7 @@ struct VolumeChange {
   std::optional<std::string> description;
   std::optional<std::string> owner;
   std::optional<StringMap> tags;  // replaces all tags
+  std::optional<uint64_t> max_object_bytes;  // 0: back to the server's limit
 };
 
 struct ObjectRecord {
@@ -139,13 +141,16 @@ class FileService {
   static constexpr size_t kMaxMetadataBytes = 8192;  // names plus values, per object
   static constexpr size_t kMaxTags = 50;
   static constexpr size_t kMaxListPage = 1000;
+  static constexpr int64_t kMaxPresignSeconds = 7 * 86400;  // what S3 allows a presigned URL
   static constexpr size_t kStorePage = 1000;  // keys per store listing request (reconcile, deletes)
   // Create-only uploads reserve their key this long; a crashed upload's reservation then lapses.
   static constexpr int64_t kReservationMs = 6 * 3600 * 1000;
 
-  // `buckets` (may be null) opens the stores of volumes that have a bucket of their own.
-  FileService(MetaStore &meta, ObjectStore &store, BucketStores *buckets = nullptr)
-      : meta_(meta), store_(store), buckets_(buckets) {}
+  // `buckets` (may be null) opens the stores of volumes that have a bucket of their own. No object
+  // is ever larger than `max_object_bytes` (kTooLarge), nor than its volume's own limit.
+  FileService(MetaStore &meta, ObjectStore &store, BucketStores *buckets = nullptr,
+              uint64_t max_object_bytes = UINT64_MAX)
+      : meta_(meta), store_(store), buckets_(buckets), max_object_bytes_(max_object_bytes) {}
 
   // --- volumes
   VolumeInfo CreateVolume(const std::string &name, const VolumeChange &fields, const std::string &created_by);
@@ -224,9 +229,13 @@ class FileService {
   std::string Signature(const std::string &volume, const std::string &key, const std::string &method,
                         int64_t expires_s, const std::string &signer);
 
+  // The largest object `volume` takes.
+  uint64_t ObjectLimit(const VolumeInfo &volume) const;
+
   MetaStore &meta_;
   ObjectStore &store_;
   BucketStores *buckets_;
+  uint64_t max_object_bytes_;
   std::mutex signing_key_mutex_;
   std::string signing_key_;
 };
