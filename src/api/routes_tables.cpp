@@ -34,12 +34,54 @@ nlohmann::json ColumnJson(const ColumnDef &column) {
 
 nlohmann::json TableJson(const TableInfo &table) {
   nlohmann::json columns = nlohmann::json::array();
-  for (const auto &column : table.columns) columns.push_back(ColumnJson(column));
+  for (const auto &column : table.columns) {
+    auto json = ColumnJson(column);
+    auto comment = table.column_comments.find(column.id);
+    json["comment"] = comment == table.column_comments.end() ? nlohmann::json() : nlohmann::json(comment->second);
+    columns.push_back(json);
+  }
+  nlohmann::json tags = nlohmann::json::object();
+  for (const auto &[key, value] : table.tags) tags[key] = value;
   return {{"namespace", table.namespace_name}, {"name", table.name},
           {"columns", columns},                {"row_count", table.record_count},
           {"size_bytes", table.file_size_bytes}, {"file_count", table.file_count},
           {"snapshot_id", table.snapshot_id},  {"created_snapshot", table.created_snapshot},
-          {"uuid", table.uuid}};
+          {"uuid", table.uuid},
+          {"comment", table.comment ? nlohmann::json(*table.comment) : nlohmann::json()},
+          {"tags", tags}};
+}
+
+std::optional<std::string> OptionalText(const nlohmann::json &value, const char *field) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_string()) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be a string or null", field);
+  return value.get<std::string>();
+}
+
+// {"comment": "..." | null, "tags": {name: value}, "columns": {name: {"comment": "..." | null}}}
+TableMetadataChange TableMetadataOf(const nlohmann::json &body) {
+  TableMetadataChange change;
+  if (body.contains("comment")) change.comment = OptionalText(body["comment"], "comment");
+  if (body.contains("tags")) {
+    if (!body["tags"].is_object()) throw Error(ErrorKind::kInvalidInput, "field 'tags' must be an object of strings");
+    change.tags.emplace();
+    for (const auto &[key, value] : body["tags"].items()) {
+      if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'tags' must be an object of strings");
+      (*change.tags)[key] = value.get<std::string>();
+    }
+  }
+  if (body.contains("columns")) {
+    const auto &columns = body["columns"];
+    if (!columns.is_object()) {
+      throw Error(ErrorKind::kInvalidInput, "field 'columns' must map column names to {\"comment\": ...}");
+    }
+    for (const auto &[name, fields] : columns.items()) {
+      if (!fields.is_object() || fields.size() != 1 || !fields.contains("comment")) {
+        throw Error(ErrorKind::kInvalidInput, "field 'columns' must map column names to {\"comment\": ...}");
+      }
+      change.column_comments[name] = OptionalText(fields["comment"], "comment");
+    }
+  }
+  return change;
 }
 
 nlohmann::json SnapshotJson(const SnapshotInfo &snapshot) {
@@ -353,10 +395,18 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
       {"PATCH", "/api/v1/namespaces/{ns}/tables/{table}",
        [&lake, &tables](RequestContext &ctx) {
          auto body = ctx.JsonBody();
-         RejectUnknownFields(body, {"name"});
-         auto new_name = RequireString(body, "name");
-         auto result = tables.RenameTable(ctx.Param("ns"), ctx.Param("table"), new_name, CommitOf(ctx));
-         ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), new_name, result.snapshot_id)));
+         RejectUnknownFields(body, {"name", "comment", "tags", "columns"});
+         if (body.contains("name")) {
+           // A rename is a snapshot of its own (and a lineage job); it does not mix with descriptions.
+           if (body.size() > 1) throw Error(ErrorKind::kInvalidInput, "rename a table in a PATCH of its own");
+           auto new_name = RequireString(body, "name");
+           auto result = tables.RenameTable(ctx.Param("ns"), ctx.Param("table"), new_name, CommitOf(ctx));
+           ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), new_name, result.snapshot_id)));
+           return;
+         }
+         if (body.empty()) throw Error(ErrorKind::kInvalidInput, "give name, or any of comment, tags and columns");
+         auto result = lake.UpdateTableMetadata(ctx.Param("ns"), ctx.Param("table"), TableMetadataOf(body), CommitOf(ctx));
+         ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), ctx.Param("table"), result.snapshot_id)));
        }},
       {"DELETE", "/api/v1/namespaces/{ns}/tables/{table}",
        [&tables](RequestContext &ctx) {

@@ -17,6 +17,20 @@ namespace {
 constexpr int kMaxCommitAttempts = 8;
 constexpr const char *kVisible = "begin_snapshot <= ? AND (end_snapshot IS NULL OR end_snapshot > ?)";
 
+// The DuckLake format keeps comments as the tag of this name.
+constexpr const char *kCommentTag = "comment";
+constexpr size_t kMaxTableTags = 50;
+constexpr size_t kMaxTagBytes = 4096;
+
+void ValidateTagText(const std::string &text, const char *what) {
+  if (text.size() > kMaxTagBytes) throw MakeError(ErrorKind::kInvalidInput, "{} is longer than {} bytes", what, kMaxTagBytes);
+  for (unsigned char c : text) {
+    if (c < 0x20 && c != '\t' && c != '\n') {
+      throw MakeError(ErrorKind::kInvalidInput, "{} contains a control character", what);
+    }
+  }
+}
+
 // kVisible for a table referenced through an alias in a join.
 std::string VisibleAs(const std::string &alias) {
   return fmt::format("{0}.begin_snapshot <= ? AND ({0}.end_snapshot IS NULL OR {0}.end_snapshot > ?)", alias);
@@ -163,6 +177,21 @@ class Catalog {
     info.file_count = totals[0].Int(0);
     info.file_size_bytes = totals[0].Int(1);
     info.record_count = LiveRows(table.id);
+    for (const auto &row : txn_.Query(fmt::format("SELECT key, value FROM ducklake_tag WHERE object_id = ? AND {}",
+                                                  kVisible),
+                                      {table.id, snapshot_, snapshot_})) {
+      if (row.String(0) == kCommentTag) {
+        info.comment = row.String(1);
+      } else {
+        info.tags[row.String(0)] = row.String(1);
+      }
+    }
+    for (const auto &row : txn_.Query(fmt::format("SELECT column_id, value FROM ducklake_column_tag WHERE "
+                                                  "table_id = ? AND key = ? AND {}",
+                                                  kVisible),
+                                      {table.id, kCommentTag, snapshot_, snapshot_})) {
+      info.column_comments[row.Int(0)] = row.String(1);
+    }
     return info;
   }
 
@@ -491,14 +520,18 @@ std::vector<TableSnapshot> Lake::TableHistory(const std::string &namespace_name,
 std::vector<TableSnapshot> Lake::TableHistory(int64_t table_id, int64_t after, int64_t up_to) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto id = std::to_string(table_id);
-  // Every snapshot that began or ended a version of the table row, a column, a data or delete file.
+  // Every snapshot that began or ended a version of the table row, a column, a data or delete file,
+  // a tag or a comment.
   std::string touched;
-  for (const char *catalog_table : {"ducklake_table", "ducklake_column", "ducklake_data_file", "ducklake_delete_file"}) {
-    touched += fmt::format("{0}SELECT begin_snapshot FROM {1} WHERE table_id = ? UNION SELECT end_snapshot FROM {1} "
-                           "WHERE table_id = ?",
-                           touched.empty() ? "" : " UNION ", catalog_table);
+  const std::pair<const char *, const char *> catalog_tables[] = {
+      {"ducklake_table", "table_id"},       {"ducklake_column", "table_id"}, {"ducklake_data_file", "table_id"},
+      {"ducklake_delete_file", "table_id"}, {"ducklake_tag", "object_id"},   {"ducklake_column_tag", "table_id"}};
+  for (const auto &[catalog_table, id_column] : catalog_tables) {
+    touched += fmt::format("{0}SELECT begin_snapshot FROM {1} WHERE {2} = ? UNION SELECT end_snapshot FROM {1} "
+                           "WHERE {2} = ?",
+                           touched.empty() ? "" : " UNION ", catalog_table, id_column);
   }
-  std::vector<SqlValue> params(8, table_id);
+  std::vector<SqlValue> params(2 * std::size(catalog_tables), table_id);
   params.emplace_back(after);
   params.emplace_back(up_to);
   auto rows = txn->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id IN (" + touched +
@@ -535,6 +568,10 @@ std::vector<TableSnapshot> Lake::TableHistory(int64_t table_id, int64_t after, i
     for (auto it = live_delta.begin(); it != live_delta.end() && it->first <= snapshot_id; ++it) live += it->second;
     return live;
   };
+  std::set<int64_t> renames;  // a new version of the table row after the first: a new name
+  for (const auto &row : txn->Query("SELECT begin_snapshot FROM ducklake_table WHERE table_id = ?", {table_id})) {
+    renames.insert(row.Int(0));
+  }
   std::set<int64_t> column_changes;
   for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot FROM ducklake_column WHERE table_id = ?",
                                     {table_id})) {
@@ -561,10 +598,10 @@ std::vector<TableSnapshot> Lake::TableHistory(int64_t table_id, int64_t after, i
       entry.operation = "delete";
     } else if (has(changes, "inserted_into_table:" + id)) {
       entry.operation = "insert";
-    } else if (column_changes.count(snapshot_id)) {
-      entry.operation = "alter";
-    } else {
+    } else if (renames.count(snapshot_id) && !column_changes.count(snapshot_id)) {
       entry.operation = "rename";
+    } else {
+      entry.operation = "alter";  // columns, or the comments and tags of the table and its columns
     }
     if (entry.operation != "compact") {
       // Rows added are the new files' rows; rows deleted follow from the live counts on both sides.
@@ -794,6 +831,65 @@ CommitResult Lake::DropTable(const std::string &namespace_name, const std::strin
     draft.schema_changed = true;
     draft.changes.push_back("dropped_table:" + std::to_string(table->id));
     draft.result.tables.push_back({schema.name, table->name, "", {}, description.key_prefix, "DROP"});
+  });
+}
+
+CommitResult Lake::UpdateTableMetadata(const std::string &namespace_name, const std::string &table_name,
+                                       const TableMetadataChange &change, const CommitInfo &commit) {
+  if (change.comment && *change.comment) ValidateTagText(**change.comment, "comment");
+  if (change.tags) {
+    if (change.tags->size() > kMaxTableTags) {
+      throw MakeError(ErrorKind::kInvalidInput, "a table has at most {} tags", kMaxTableTags);
+    }
+    for (const auto &[key, value] : *change.tags) {
+      if (key.empty() || key == kCommentTag) {
+        throw Error(ErrorKind::kInvalidInput, "a tag name must be non-empty and not 'comment' (set the comment itself)");
+      }
+      ValidateTagText(key, "a tag name");
+      ValidateTagText(value, "a tag value");
+    }
+  }
+  for (const auto &[column, comment] : change.column_comments) {
+    if (comment) ValidateTagText(*comment, "a column comment");
+  }
+  return Commit(meta_, commit, [&](MetaTransaction &txn, Catalog &catalog, SnapshotDraft &draft) {
+    auto schema = catalog.GetSchema(namespace_name);
+    auto table = catalog.FindTable(schema.id, table_name);
+    if (!table) throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", namespace_name, table_name);
+    auto description = catalog.Describe(schema, *table);
+    // A tag row is versioned like every catalog row: the old one ends where the new one begins.
+    auto set_tag = [&](const std::string &key, const std::optional<std::string> &value) {
+      txn.Execute("UPDATE ducklake_tag SET end_snapshot = ? WHERE object_id = ? AND key = ? AND end_snapshot IS NULL",
+                  {draft.id, table->id, key});
+      if (value) {
+        txn.Execute("INSERT INTO ducklake_tag (object_id, begin_snapshot, end_snapshot, key, value) VALUES "
+                    "(?, ?, NULL, ?, ?)",
+                    {table->id, draft.id, key, *value});
+      }
+    };
+    if (change.comment) set_tag(kCommentTag, *change.comment);
+    if (change.tags) {
+      for (const auto &[key, value] : description.tags) {
+        if (!change.tags->count(key)) set_tag(key, std::nullopt);
+      }
+      for (const auto &[key, value] : *change.tags) set_tag(key, value);
+    }
+    for (const auto &[name, comment] : change.column_comments) {
+      auto column = std::find_if(description.columns.begin(), description.columns.end(),
+                                 [&](const ColumnDef &c) { return LowerName(c.name) == LowerName(name); });
+      if (column == description.columns.end()) {
+        throw MakeError(ErrorKind::kInvalidInput, "table '{}.{}' has no column '{}'", schema.name, table->name, name);
+      }
+      txn.Execute("UPDATE ducklake_column_tag SET end_snapshot = ? WHERE table_id = ? AND column_id = ? AND key = ? "
+                  "AND end_snapshot IS NULL",
+                  {draft.id, table->id, column->id, kCommentTag});
+      if (comment) {
+        txn.Execute("INSERT INTO ducklake_column_tag (table_id, column_id, begin_snapshot, end_snapshot, key, value) "
+                    "VALUES (?, ?, ?, NULL, ?, ?)",
+                    {table->id, column->id, draft.id, kCommentTag, *comment});
+      }
+    }
+    draft.changes.push_back("altered_table:" + std::to_string(table->id));
   });
 }
 

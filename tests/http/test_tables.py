@@ -7,7 +7,7 @@ import pytest
 from httpsupport import assert_problem, column_types, expect_status, unique_name
 
 DESCRIBE_FIELDS = {"namespace", "name", "columns", "row_count", "size_bytes", "file_count", "snapshot_id",
-                   "created_snapshot", "uuid"}
+                   "created_snapshot", "uuid", "comment", "tags"}
 
 MIXED_COLUMNS = [
     ("id", "BIGINT"),
@@ -126,6 +126,42 @@ def test_rename_table_keeps_its_data(api, ns):
     assert api.rows(f"SELECT id, name FROM {ns}.new ORDER BY id") == [[1, "a"], [2, "b"]]
     old_name_query = api.sql(f"SELECT * FROM {ns}.old")
     assert old_name_query.status_code in (400, 404), old_name_query.text
+
+
+def test_comments_and_tags_describe_a_table_and_are_found_by_search(api, ns):
+    api.upload(ns, "orders", "id,amount\n1,10\n")
+    marker = unique_name("qz").lower()
+    before = api.latest_snapshot()
+    body = expect_status(api.patch(table_path(ns, "orders"), json={
+        "comment": f"Orders of the {marker} shop", "tags": {"owner": "finance", "pii": "no"},
+        "columns": {"amount": {"comment": "gross, in EUR"}}}), 200).json()
+    assert body["comment"] == f"Orders of the {marker} shop" and body["tags"] == {"owner": "finance", "pii": "no"}
+    assert [c["comment"] for c in body["columns"]] == [None, "gross, in EUR"]
+    assert body["snapshot_id"] == before + 1 and body["row_count"] == 1
+    assert api.describe(ns, "orders")["comment"] == body["comment"]
+    # Search finds the table by its comment, a tag value and a column comment; and by tag.
+    for text in (marker, "finance", "EUR"):
+        hits = expect_status(api.get("/api/v1/search", params={"q": text, "kind": "table"}), 200).json()["results"]
+        assert (ns, "orders") in {(h["namespace"], h["name"]) for h in hits}, text
+    tagged = expect_status(api.get("/api/v1/search", params={"tag": "owner=finance", "kind": "table"}), 200).json()
+    assert (ns, "orders") in {(h["namespace"], h["name"]) for h in tagged["results"]}
+    # Tags are replaced as a whole; null clears a comment; a rename keeps them.
+    body = expect_status(api.patch(table_path(ns, "orders"), json={"tags": {"owner": "ops"}, "comment": None,
+                                                                    "columns": {"amount": {"comment": None}}}), 200).json()
+    assert (body["comment"], body["tags"], body["columns"][1]["comment"]) == (None, {"owner": "ops"}, None)
+    expect_status(api.patch(table_path(ns, "orders"), json={"name": "sales"}), 200)
+    assert api.describe(ns, "sales")["tags"] == {"owner": "ops"}
+    history = [entry[0] for entry in api.history(ns, "sales")]
+    assert history.count("alter") >= 2, history
+    # Bad input changes nothing.
+    latest = api.latest_snapshot()
+    for bad in ({"tags": {"comment": "x"}}, {"tags": ["a"]}, {"tags": {"a": 1}}, {"comment": 5},
+                {"columns": {"nope": {"comment": "x"}}}, {"columns": {"amount": "x"}},
+                {"columns": {"amount": {"comment": "x", "other": 1}}}, {"name": "x", "comment": "y"}, {},
+                {"comment": "x" * 5000}, {"tags": {str(i): "v" for i in range(51)}}):
+        assert_problem(api.patch(table_path(ns, "sales"), json=bad), 400)
+    assert api.latest_snapshot() == latest
+    assert_problem(api.patch(table_path(ns, "missing"), json={"comment": "x"}), 404)
 
 
 def test_rename_to_existing_table_is_409(api, ns):

@@ -38,6 +38,17 @@ struct TableInfo {
   int64_t file_size_bytes = 0;
   int64_t file_count = 0;
   std::string key_prefix;     // object-store prefix of the table's data files, ending in '/'
+  std::optional<std::string> comment;
+  std::map<std::string, std::string> tags;          // the table's tags (the comment aside)
+  std::map<int64_t, std::string> column_comments;   // by column id
+};
+
+// What PATCHing a table's description changes (each part only when given). Kept as the DuckLake
+// format keeps them: tags of the table and its columns, the comment under the tag "comment".
+struct TableMetadataChange {
+  std::optional<std::optional<std::string>> comment;                 // a new comment, or none
+  std::optional<std::map<std::string, std::string>> tags;            // replaces every tag
+  std::map<std::string, std::optional<std::string>> column_comments;  // column name -> comment or none
 };
 
 // A table found by SearchTables, with the columns whose names matched.
@@ -235,6 +246,9 @@ class Lake {
                            std::vector<ColumnDef> columns, const CommitInfo &commit);
   CommitResult DropTable(const std::string &namespace_name, const std::string &table_name,
                          const CommitInfo &commit);
+  // Comments and tags of a table and its columns, in one new snapshot.
+  CommitResult UpdateTableMetadata(const std::string &namespace_name, const std::string &table_name,
+                                   const TableMetadataChange &change, const CommitInfo &commit);
   CommitResult RenameTable(const std::string &namespace_name, const std::string &table_name,
                            const std::string &new_name, const CommitInfo &commit);
 
