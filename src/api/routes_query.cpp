@@ -76,7 +76,7 @@ void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, co
       complete(txn);
     };
     object = services.files.Put(put, [&](const std::function<void(const char *, size_t)> &sink) {
-      services.tables.RunSql(request, [&sink](const char *data, size_t size) {
+      run.outputs[0].rows = services.tables.RunSql(request, [&sink](const char *data, size_t size) {
         sink(data, size);
         return true;
       });

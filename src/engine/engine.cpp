@@ -709,7 +709,8 @@ class Engine::Impl {
   // What the lake records about a Parquet file, from the answer of the COPY (RETURN_STATS) that
   // wrote it: no second look at the object store.
   // Runs `final_sql` (already checked) and streams its rows to `sink` in `options.format`.
-  void StreamResult(Session &session, std::string final_sql, const QueryOptions &options, const ByteSink &sink);
+  // Returns how many rows the result had.
+  int64_t StreamResult(Session &session, std::string final_sql, const QueryOptions &options, const ByteSink &sink);
 
   WrittenFile DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                   const std::vector<ColumnDef> &target);
@@ -989,11 +990,11 @@ std::string UploadReader(const std::string &path, UploadFormat format, const std
 
 }  // namespace
 
-void Engine::Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options,
-                   const ByteSink &sink) {
+int64_t Engine::Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options,
+                      const ByteSink &sink) {
   Impl::Session session(*impl_, &resolver);
   auto final_sql = impl_->Prepare(session, sql).first;
-  impl_->StreamResult(session, final_sql, options, sink);
+  return impl_->StreamResult(session, final_sql, options, sink);
 }
 
 void Engine::ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options,
@@ -1008,8 +1009,8 @@ std::string Engine::BucketPath(const std::string &bucket, const std::string &key
   return StoreFileSystem::BucketPathOf(bucket, key);
 }
 
-void Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
-                                const ByteSink &sink) {
+int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
+                                   const ByteSink &sink) {
   if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
   Deadline deadline(session.context(), options.timeout_ms);
   auto &con = session.connection();
@@ -1026,8 +1027,8 @@ void Engine::Impl::StreamResult(Session &session, std::string final_sql, const Q
     const char *copy_options = options.format == ResultFormat::kCsv       ? "FORMAT csv, HEADER true"
                                : options.format == ResultFormat::kParquet ? "FORMAT parquet"
                                                                           : "FORMAT json";
-    Run(con, fmt::format("COPY ({}) TO {} ({})", final_sql, QuoteLiteral(path), copy_options), &deadline);
-    return;
+    auto copied = Run(con, fmt::format("COPY ({}) TO {} ({})", final_sql, QuoteLiteral(path), copy_options), &deadline);
+    return copied->GetValue(0, 0).GetValue<int64_t>();  // COPY answers with the rows it wrote
   }
 
   auto result = Guard(&deadline, [&] { return con.SendQuery(final_sql); });
@@ -1064,7 +1065,9 @@ void Engine::Impl::StreamResult(Session &session, std::string final_sql, const Q
       array.release(&array);
     };
     auto batch = new_batch();
+    int64_t rows = 0;
     for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
+      rows += static_cast<int64_t>(chunk->size());
       batch->Append(*chunk, 0, chunk->size(), chunk->size());
       if (batch->RowCount() >= kArrowBatchRows) {
         flush(*batch);
@@ -1073,12 +1076,14 @@ void Engine::Impl::StreamResult(Session &session, std::string final_sql, const Q
     }
     if (batch->RowCount() > 0) flush(*batch);
     writer.Finish();
-    return;
+    return rows;
   }
 
   std::string buffer = JsonResultHeader(result->names, result->types);
   bool first_row = true;
+  int64_t rows = 0;
   for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
+    rows += static_cast<int64_t>(chunk->size());
     AppendJsonRows(*chunk, first_row, buffer);
     if (buffer.size() >= kOutputBufferBytes) {
       send(buffer.data(), buffer.size());
@@ -1087,6 +1092,7 @@ void Engine::Impl::StreamResult(Session &session, std::string final_sql, const Q
   }
   buffer += kJsonResultFooter;
   send(buffer.data(), buffer.size());
+  return rows;
 }
 
 WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, const std::vector<ColumnDef> &target,

@@ -107,14 +107,13 @@ void TableService::SendWriteResult(const StatementOutcome &outcome, const Commit
                 no_tables, result_options, sink);
 }
 
-void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
+std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
   auto statement = engine_.Parse(request.sql);
   if (statement.kind == StatementKind::kQuery) {
     int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : lake_.LatestSnapshot();
     if (request.snapshot_id) lake_.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
     SnapshotResolver resolver(lake_, scans_, snapshot_id, request.access);
-    engine_.Query(statement.query_sql, resolver, request.options, sink);
-    return;
+    return engine_.Query(statement.query_sql, resolver, request.options, sink);
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
   SqlTransaction transaction(lake_, engine_, store_, scans_, request.access);
@@ -130,6 +129,7 @@ void TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
     return transaction.Commit(commit);
   });
   SendWriteResult(outcome, result, request.options, sink);
+  return std::nullopt;
 }
 
 TransactionResult TableService::RunTransaction(const TransactionRequest &request) {
@@ -301,41 +301,41 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
   write.table_name = request.table_name;
   write.mode = request.mode;
   write.base_snapshot = snapshot_id;
-  // Described from the sample when the upload is a stream, which can be read only once.
-  auto described = engine_.DescribeUpload(request.sample_path.empty() ? request.upload_path : request.sample_path,
-                                          request.format);
-  std::vector<ColumnDef> target;
-  std::string key;
-  std::string table_name = request.table_name;
-  if (auto table = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id)) {
-    target = table->columns;
-    write.expected_table_id = table->id;
-    key = NewFileKey(table->key_prefix);
-    table_name = table->name;
-  } else {
-    ValidateObjectName("table", request.table_name);
-    target = described;
-    ValidateColumns(target);
-    AssignColumnIds(target);
-    write.create_columns = target;
-    key = NewFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
-  }
+  auto existing = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id);
+  if (!existing) ValidateObjectName("table", request.table_name);
+  std::string table_name = existing ? existing->name : request.table_name;
   auto run = NewJobRun("ingest." + namespace_info.name + "." + table_name, "INGEST", request.commit, request.job_name);
   run.outputs.push_back(TableDataset(namespace_info.name, table_name));
-  if (request.source) {
-    // Columns are matched by name: each one the object has is its table column's origin.
-    auto source = *request.source;
-    source.columns = described;
-    run.inputs.push_back(std::move(source));
-    for (const auto &column : target) {
-      for (const auto &found : described) {
-        if (LowerName(found.name) == LowerName(column.name)) {
-          run.outputs[0].column_lineage[column.name].push_back({0, found.name, "DIRECT", "IDENTITY", false});
+  if (request.source) run.inputs.push_back(*request.source);
+  // From here on every failure, an unreadable upload included, is the job's FAIL.
+  return RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
+    // Described from the sample when the upload is a stream, which can be read only once.
+    auto described = engine_.DescribeUpload(request.sample_path.empty() ? request.upload_path : request.sample_path,
+                                            request.format);
+    std::vector<ColumnDef> target;
+    std::string key;
+    if (existing) {
+      target = existing->columns;
+      write.expected_table_id = existing->id;
+      key = NewFileKey(existing->key_prefix);
+    } else {
+      target = described;
+      ValidateColumns(target);
+      AssignColumnIds(target);
+      write.create_columns = target;
+      key = NewFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
+    }
+    if (request.source) {
+      // Columns are matched by name: each one the object has is its table column's origin.
+      run.inputs[0].columns = described;
+      for (const auto &column : target) {
+        for (const auto &found : described) {
+          if (LowerName(found.name) == LowerName(column.name)) {
+            run.outputs[0].column_lineage[column.name].push_back({0, found.name, "DIRECT", "IDENTITY", false});
+          }
         }
       }
     }
-  }
-  return RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
     auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
     write.files.push_back(ToNewDataFile(file));
     return CommitOrDiscard(write, commit);

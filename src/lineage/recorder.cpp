@@ -8,7 +8,58 @@
 
 namespace ducklake {
 
+LineageRecorder::LineageRecorder(MetaStore &meta, std::string instance, std::chrono::milliseconds announce_after)
+    : meta_(meta),
+      instance_(std::move(instance)),
+      external_(meta, TransactionMode::kWrite),
+      announce_after_(announce_after),
+      announcer_([this] { Announce(); }) {}
+
+LineageRecorder::~LineageRecorder() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  announcer_.join();
+}
+
 std::string LineageRecorder::LakeNamespace() const { return ducklake::LakeNamespace(instance_); }
+
+void LineageRecorder::Announce() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    if (due_.empty()) {
+      changed_.wait(lock);
+      continue;
+    }
+    auto when = due_.begin()->first;  // a copy: the entry may be erased while this waits
+    if (changed_.wait_until(lock, when) != std::cv_status::timeout) continue;  // re-read: it may be gone
+    auto next = due_.begin();
+    if (next == due_.end() || next->first > std::chrono::steady_clock::now()) continue;
+    auto [run_id, start_event] = next->second;
+    due_.erase(next);
+    lock.unlock();
+    try {
+      auto txn = meta_.Begin(TransactionMode::kWrite);
+      RecordStartOnce(*txn, run_id, start_event);
+      txn->Commit();
+    } catch (const std::exception &error) {
+      // Not lost: the run's end keeps its START too.
+      Log(LogLevel::kWarn, "lineage START kept late", {{"run_id", run_id}, {"error", error.what()}});
+    }
+    lock.lock();
+  }
+}
+
+void LineageRecorder::RecordStartOnce(MetaTransaction &txn, const std::string &run_id, const std::string &start_event) {
+  if (!txn.Query("SELECT 1 FROM dl_lineage_event WHERE run_id = ? AND event_type = 'START' AND origin = ?",
+                 {run_id, kOwnEvent})
+           .empty()) {
+    return;
+  }
+  Record(txn, nlohmann::json::parse(start_event), kOwnEvent);
+}
 
 int64_t LineageRecorder::Record(MetaTransaction &txn, const nlohmann::json &event, const std::string &origin) {
   int64_t received_ms = NowUnixMs();
@@ -37,11 +88,25 @@ void LineageRecorder::Start(JobRun &run) {
   run.run_id = NewUuid();
   run.started_ms = NowUnixMs();
   run.start_event = BuildRunEvent(run, "START", run.started_ms, LakeNamespace()).dump();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    due_.emplace(std::chrono::steady_clock::now() + announce_after_, std::make_pair(run.run_id, run.start_event));
+  }
+  changed_.notify_all();
 }
 
 void LineageRecorder::RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event) {
   if (run.start_event.empty()) throw Error(ErrorKind::kInternal, "a lineage run ended that never started");
-  Record(txn, nlohmann::json::parse(run.start_event), kOwnEvent);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = due_.begin(); it != due_.end(); ++it) {
+      if (it->second.first == run.run_id) {
+        due_.erase(it);
+        break;
+      }
+    }
+  }
+  RecordStartOnce(txn, run.run_id, run.start_event);
   Record(txn, event, kOwnEvent);
 }
 

@@ -280,6 +280,43 @@ TEST_P(LineageTest, CompleteIsKeptInTheCommitsTransactionOrNotAtAll) {
   EXPECT_EQ(complete["outputs"][0]["facets"]["symlinks"]["identifiers"][0]["namespace"], "file");
 }
 
+TEST_P(LineageTest, ALongJobHasItsStartKeptWhileItRunsAndAQuickOneWithItsEnd) {
+  Lake lake(*meta_);
+  LocalStore store(dir_.path() + "/objects");
+  CommitInfo commit;
+  lake.CreateNamespace("sales", commit);
+  auto create = [&](LineageRecorder &recorder, const std::string &table, const std::function<void()> &while_running) {
+    auto run = NewJobRun("create_table.sales." + table, "DDL", commit);
+    run.outputs.push_back(TableDataset("sales", table));
+    RunWithLineage(&recorder, store, run, commit, [&](const CommitInfo &with_lineage) {
+      while_running();
+      return lake.CreateTable("sales", table, {ColumnDef{0, "id", "int64"}}, with_lineage);
+    });
+  };
+  {
+    LineageRecorder recorder(*meta_, "lake1", std::chrono::milliseconds(20));
+    // The job goes on only once its START is in the log, kept on its own.
+    create(recorder, "slow", [&] {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (Kept().empty()) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "START was not kept while the job ran";
+        std::this_thread::yield();
+      }
+      EXPECT_EQ(Kept(), (std::vector<std::pair<std::string, std::string>>{{"create_table.sales.slow", "START"}}));
+    });
+  }
+  {
+    LineageRecorder recorder(*meta_, "lake1", std::chrono::hours(1));
+    create(recorder, "quick", [] {});
+  }
+  // Each run: one START, then its end, in that order in the log.
+  EXPECT_EQ(Kept(), (std::vector<std::pair<std::string, std::string>>{{"create_table.sales.slow", "START"},
+                                                                        {"create_table.sales.slow", "COMPLETE"},
+                                                                        {"create_table.sales.quick", "START"},
+                                                                        {"create_table.sales.quick", "COMPLETE"}}));
+  EXPECT_EQ(Event(1)["run"]["runId"], Event(2)["run"]["runId"]);
+}
+
 TEST_P(LineageTest, EventsBuildTheGraphMarquezServes) {
   LineageRecorder recorder(*meta_, "lake1");
   LineageGraph graph(*meta_);

@@ -170,7 +170,8 @@ class Engine {
 
   // Runs a query and streams its result in `options.format` to `sink`. Nothing reaches the sink
   // before the query has bound and produced its first rows, so errors before that throw cleanly.
-  void Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options, const ByteSink &sink);
+  // Returns the number of rows the result had.
+  int64_t Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options, const ByteSink &sink);
 
   // Streams the rows of a CSV, Parquet, JSON or NDJSON file (a path from ObjectPath) like Query.
   void ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options, const ByteSink &sink);

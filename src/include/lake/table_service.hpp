@@ -72,7 +72,8 @@ class TableService {
 
   // Runs one statement. Queries stream their result to `sink`; writes commit and then send a
   // one-row result (rows_written / rows_deleted / rows_updated, snapshot_id) in the requested format.
-  void RunSql(const SqlRequest &request, const ByteSink &sink);
+  // Returns the number of rows of a query's result (none for a write).
+  std::optional<int64_t> RunSql(const SqlRequest &request, const ByteSink &sink);
 
   // Runs write statements in order and commits them as one snapshot, or changes nothing.
   TransactionResult RunTransaction(const TransactionRequest &request);

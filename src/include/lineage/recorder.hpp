@@ -1,15 +1,22 @@
 #pragma once
 // LineageRecorder: keeps OpenLineage events in the metadata database, appended to the event log
 // (dl_lineage_event, in commit order: writers are serialised), which LineageGraph folds into the
-// lineage graph and LineageForwarder delivers from. A job's START is kept together with its end, COMPLETE or FAIL, in one metadata transaction
-// (for COMPLETE, the very transaction that commits the job's change), so a job's events are kept
-// exactly when its outcome is: one write per job, and a job cut off by a crash leaves neither a
-// change nor events. Events other tools send are kept in group commits: one transaction for all that arrive together.
-// Thread-safe. Errors are ducklake::Error from the MetaStore.
+// lineage graph and LineageForwarder delivers from. A job's end, COMPLETE or FAIL, is kept in one
+// metadata transaction (for COMPLETE, the very transaction that commits the job's change), and its
+// START with it unless it was kept before: a job still running `announce_after` after it began has
+// its START kept on its own then, so sinks and the graph see it running. Most jobs are quicker:
+// one write per job, and a job cut off by a crash leaves neither a change nor events. Events other
+// tools send are kept in group commits: one transaction for all that arrive together. Thread-safe.
+// Errors are ducklake::Error from the MetaStore.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "lineage/job_run.hpp"
 #include "meta/group_commit.hpp"
@@ -22,9 +29,13 @@ class LineageRecorder {
   static constexpr const char *kOwnEvent = "ducklake";
   static constexpr const char *kExternalEvent = "external";
 
+  static constexpr std::chrono::milliseconds kAnnounceAfter{1000};
+
   // Lake tables are named in ducklake://<instance>.
-  LineageRecorder(MetaStore &meta, std::string instance)
-      : meta_(meta), instance_(std::move(instance)), external_(meta, TransactionMode::kWrite) {}
+  LineageRecorder(MetaStore &meta, std::string instance, std::chrono::milliseconds announce_after = kAnnounceAfter);
+  ~LineageRecorder();
+  LineageRecorder(const LineageRecorder &) = delete;
+  LineageRecorder &operator=(const LineageRecorder &) = delete;
 
   // The namespace of the lake's own tables and jobs.
   std::string LakeNamespace() const;
@@ -49,12 +60,23 @@ class LineageRecorder {
   int64_t RecordExternal(nlohmann::json event);
 
  private:
-  // Keeps START (as Start made it) and `event` in `txn`.
+  // Keeps START (as Start made it, unless it is kept already) and `event` in `txn`.
   void RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event);
+  // Keeps the START of `run_id` in `txn` unless it is there already; the log is ordered by commit,
+  // so a START always comes before its run's end.
+  void RecordStartOnce(MetaTransaction &txn, const std::string &run_id, const std::string &start_event);
+  // Keeps the START of each run still going past its announce time.
+  void Announce();
 
   MetaStore &meta_;
   std::string instance_;
   GroupCommit external_;  // events other tools send (under the commit lock: it orders the log)
+  std::chrono::milliseconds announce_after_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::multimap<std::chrono::steady_clock::time_point, std::pair<std::string, std::string>> due_;  // run id, START
+  bool stopping_ = false;
+  std::thread announcer_;
 };
 
 }  // namespace ducklake
