@@ -87,8 +87,9 @@ def test_every_kind_of_job_says_start_then_complete_in_valid_openlineage(api, ns
     expect_status(api.request("PUT", obj(vol, "in/orders.csv"), data=CSV, headers={"Content-Type": "text/csv"}), 201)
     from_object = expect_status(api.post(f"/api/v1/namespaces/{ns}/tables/staged/data",
                                          params={"from": f"volumes/{vol}/objects/in/orders.csv"}), 201).json()
-    expect_status(api.post("/api/v1/query", json={"sql": f"SELECT customer, doubled FROM {ns}.big",
-                                                 "export": {"volume": vol, "key": "out/big.parquet"}}), 201)
+    [[big_rows]] = api.rows(f"SELECT count(*) FROM {ns}.big")
+    exported_object = expect_status(api.post("/api/v1/query", json={
+        "sql": f"SELECT customer, doubled FROM {ns}.big", "export": {"volume": vol, "key": "out/big.parquet"}}), 201).json()
     expect_status(api.post(obj(vol, "out/big.parquet"), params={"copy_to": "archive/big.parquet"}), 201)
     api.write(f"INSERT INTO {ns}.big (customer) VALUES ('dee')")
     compact = api.maintain("compact", namespace=ns, table="big")
@@ -163,6 +164,8 @@ def test_every_kind_of_job_says_start_then_complete_in_valid_openlineage(api, ns
     [exported] = event["outputs"]
     assert exported["namespace"] == object_namespace() and exported["name"].endswith(f"volumes/{vol}/out/big.parquet")
     assert facet(exported, "columnLineage")["fields"]["doubled"]["inputFields"][0]["field"] == "doubled"
+    statistics = exported["outputFacets"]["outputStatistics"]
+    assert (statistics["rowCount"], statistics["size"]) == (big_rows, exported_object["size"]) and big_rows > 0
     event = completed(jobs, f"copy.{vol}.archive/big.parquet")
     assert event["inputs"][0]["name"] == exported["name"]
     assert event["outputs"][0]["name"].endswith(f"volumes/{vol}/archive/big.parquet")
@@ -189,14 +192,24 @@ def test_a_failing_job_says_fail_with_its_error_and_a_refused_one_says_nothing(a
     assert_problem(response, 400)
     # An upload whose value does not fit: the same.
     assert_problem(api.upload_request(ns, "t", b"id,customer,amount\nx,y,z\n"), 400)
+    # A file that cannot be read at all, into a new table; and an export whose query fails.
+    assert_problem(api.upload_request(ns, "fresh", b"PAR1 this is no parquet file", fmt="parquet"), 400)
+    expect_status(api.post("/api/v1/volumes", json={"name": f"{ns.replace('_', '-')}-out"}), 201)
+    assert_problem(api.post("/api/v1/query", json={
+        "sql": f"SELECT CAST(customer AS INTEGER) FROM {ns}.t",
+        "export": {"volume": f"{ns.replace('_', '-')}-out", "key": "bad.parquet"}}), 400)
     events = [e["event"] for e in own_events(api, mark)]
     for event in events:
         validate_event(event)
+    out = f"{ns.replace('_', '-')}-out"
     assert [(e["job"]["name"], e["eventType"]) for e in events] == [
-        (f"insert.{ns}.t", "START"), (f"insert.{ns}.t", "FAIL"), (f"ingest.{ns}.t", "START"), (f"ingest.{ns}.t", "FAIL")]
+        (f"insert.{ns}.t", "START"), (f"insert.{ns}.t", "FAIL"), (f"ingest.{ns}.t", "START"), (f"ingest.{ns}.t", "FAIL"),
+        (f"ingest.{ns}.fresh", "START"), (f"ingest.{ns}.fresh", "FAIL"),
+        (f"export.{out}.bad.parquet", "START"), (f"export.{out}.bad.parquet", "FAIL")]
     message = events[1]["run"]["facets"]["errorMessage"]
     assert "not a number" in message["message"] and message["programmingLanguage"] == "SQL"
-    assert events[3]["run"]["facets"]["errorMessage"]["message"]
+    assert all(events[i]["run"]["facets"]["errorMessage"]["message"] for i in (3, 5, 7))
+    assert not api.table_exists(ns, "fresh")
     # SQL that does not bind, or is not allowed, is refused before any job starts.
     mark = last_event_id(api)
     assert_problem(api.sql(f"INSERT INTO {ns}.t SELECT nope FROM {ns}.t"), 400)
@@ -437,12 +450,16 @@ def test_an_endpoint_down_through_a_kill_9_loses_no_event(start_server, tmp_path
     server.signal(signal.SIGKILL)
     assert server.wait_exit() == -signal.SIGKILL
 
-    receiver.start()
+    # Restarted while the endpoint is still down: it takes the outbox up again and keeps failing.
+    restarted = ServerProcess(tmp_path / "restarted", server.args[1:], server.env, server.port, server.data_dir,
+                              "restarted server", server.s3_prefix, server.backend_flags)
     try:
-        restarted = ServerProcess(tmp_path / "restarted", server.args[1:], server.env, server.port, server.data_dir,
-                                  "restarted server", server.s3_prefix, server.backend_flags)
+        restarted.wait_healthy()
+        sink = poll_until(lambda: [s for s in expect_status(restarted.api.get("/api/v1/lineage/sinks"), 200).json()[
+            "sinks"] if s["last_error"]], 60, "a failed delivery attempt after the restart")[0]
+        assert sink["pending"] == writes * 2 and sink["delivered"] == 0, sink
+        receiver.start()
         try:
-            restarted.wait_healthy()
             poll_until(lambda: expect_status(restarted.api.get("/api/v1/lineage/sinks"), 200).json()["sinks"][0]["pending"] == 0,
                        60, "the outbox to drain")
             jobs = receiver.events()
@@ -452,9 +469,9 @@ def test_an_endpoint_down_through_a_kill_9_loses_no_event(start_server, tmp_path
             assert [e["job"]["name"] for e in jobs if e["eventType"] == "COMPLETE"] == [
                 f"create_table_as.k.t{i}" for i in range(writes)]
         finally:
-            restarted.stop_cleanly()
+            receiver.stop()
     finally:
-        receiver.stop()
+        restarted.stop_cleanly()
 
 
 def test_events_are_written_to_a_file_and_to_a_volume(start_server, tmp_path):
