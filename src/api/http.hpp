@@ -59,6 +59,8 @@ class RequestContext {
   // not run). A producer that ends short of `length` cuts the connection.
   void SendSized(int status, const std::string &content_type, uint64_t length,
                  std::function<void(const ByteSink &)> produce);
+  // Like SendSized, pulling the body from `reader` on the connection's own thread.
+  void SendReader(int status, const std::string &content_type, uint64_t length, std::unique_ptr<ObjectReader> reader);
 
  private:
   struct Producer;

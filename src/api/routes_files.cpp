@@ -169,19 +169,24 @@ void SendObject(FileService &files, RequestContext &ctx, const ObjectRecord &obj
     SendProblem(ctx.response, 416, "no requested range starts within the object", ctx.request.path);
     return;
   }
-  if (ranges.kind == RangeRequest::Kind::kWhole) {
-    ctx.SendSized(200, object.content_type, object.size, [&files, volume, object](const ByteSink &sink) {
-      files.Read(volume, object, std::nullopt, sink);
-    });
-    return;
-  }
-  if (ranges.ranges.size() == 1) {
-    auto range = ranges.ranges[0];
-    ctx.response.set_header("Content-Range",
-                            fmt::format("bytes {}-{}/{}", range.offset, range.offset + range.length - 1, object.size));
-    ctx.SendSized(206, object.content_type, range.length, [&files, volume, object, range](const ByteSink &sink) {
-      files.Read(volume, object, ByteRange{range.offset, range.length}, sink);
-    });
+  if (ranges.kind == RangeRequest::Kind::kWhole || ranges.ranges.size() == 1) {
+    int status = 200;
+    uint64_t length = object.size;
+    std::optional<ByteRange> range;
+    if (ranges.kind != RangeRequest::Kind::kWhole) {
+      const auto &only = ranges.ranges[0];
+      ctx.response.set_header("Content-Range", fmt::format("bytes {}-{}/{}", only.offset,
+                                                           only.offset + only.length - 1, object.size));
+      status = 206;
+      length = only.length;
+      range = ByteRange{only.offset, only.length};
+    }
+    if (ctx.request.method == "HEAD") {
+      ctx.SendSized(status, object.content_type, length, [](const ByteSink &) {});  // headers only, nothing read
+      return;
+    }
+    // Opened before the answer starts, so an object the store cannot give answers with an error.
+    ctx.SendReader(status, object.content_type, length, files.Open(volume, object, range));
     return;
   }
   // multipart/byteranges: each part's headers, then its bytes; the total is known up front.

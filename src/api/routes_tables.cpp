@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "api/http.hpp"
-#include "api/stream_pipe.hpp"
+#include "common/stream_pipe.hpp"
 #include "api/upload_framing.hpp"
 #include "common/ids.hpp"
 #include "files/object_preview.hpp"

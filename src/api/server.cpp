@@ -13,7 +13,7 @@
 #include "api/metrics.hpp"
 #include "api/request_limits.hpp"
 #include "api/router.hpp"
-#include "api/stream_pipe.hpp"
+#include "common/stream_pipe.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
@@ -228,6 +228,38 @@ void RequestContext::SendSized(int status, const std::string &content_type, uint
         return sink.write(chunk->data(), chunk->size());
       },
       [producer](bool) { producer->pipe->Cancel(); });
+}
+
+void RequestContext::SendReader(int status, const std::string &content_type, uint64_t length,
+                                std::unique_ptr<ObjectReader> reader) {
+  response.status = status;
+  if (length == 0) {
+    response.set_content("", content_type);
+    return;
+  }
+  std::shared_ptr<ObjectReader> source(std::move(reader));
+  auto *counter = bytes_out;
+  response.set_content_provider(
+      length, content_type, [source, counter](size_t, size_t remaining, httplib::DataSink &sink) {
+        try {
+          auto bytes = source->Next();
+          // Ended short, or more than announced: the client must see a cut connection, never a
+          // body that looks whole.
+          if (bytes.empty() || bytes.size() > remaining) return false;
+          if (bytes.size() < remaining) {
+            if (counter) *counter += bytes.size();
+            return sink.write(bytes.data(), bytes.size());
+          }
+          // The last bytes go out only once the reader has ended well (its checks run at its end).
+          std::string last(bytes);
+          if (!source->Next().empty()) return false;
+          if (counter) *counter += last.size();
+          return sink.write(last.data(), last.size());
+        } catch (const std::exception &error) {
+          Log(LogLevel::kWarn, "response cut short", {{"error", error.what()}});
+          return false;
+        }
+      });
 }
 
 // --- server ----------------------------------------------------------------------------------

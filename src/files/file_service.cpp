@@ -296,6 +296,29 @@ ObjectRecord FileService::Index(const VolumeInfo &volume, ObjectRecord record,
   return record;
 }
 
+ObjectRecord FileService::IndexNew(const VolumeInfo &volume, ObjectRecord record, bool existed,
+                                   const std::optional<std::string> &reservation,
+                                   const std::function<void(MetaTransaction &, const ObjectRecord &)> &also) {
+  auto key = record.key;
+  try {
+    return Index(volume, std::move(record), reservation, also);
+  } catch (...) {
+    if (!existed) {
+      try {
+        StoreOf(volume).Delete(StoreKey(volume, key));
+      } catch (const Error &) {
+        // The store is failing too: Reconcile (or the next read) indexes what is left.
+      }
+    }
+    throw;
+  }
+}
+
+bool FileService::Indexed(int64_t volume_id, const std::string &key) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  return LoadObject(*txn, volume_id, key).has_value();
+}
+
 void FileService::ReleaseReservation(int64_t volume_id, const std::string &key, const std::string &token) {
   try {
     auto txn = meta_.Begin(TransactionMode::kWrite);
@@ -338,6 +361,7 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     txn->Commit();
   }
   try {
+    bool existed = Indexed(volume.id, request.key);
     std::optional<Digest> md5, sha256;
     if (request.expected_md5) md5.emplace(DigestAlgorithm::kMd5);
     if (request.expected_sha256) sha256.emplace(DigestAlgorithm::kSha256);
@@ -375,7 +399,7 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     record.created_by = request.created_by;
     record.created_ms = record.modified_ms = NowUnixMs();
     record.source = request.source;
-    return Index(volume, std::move(record), reservation, request.in_index_transaction);
+    return IndexNew(volume, std::move(record), existed, reservation, request.in_index_transaction);
   } catch (...) {
     if (reservation) ReleaseReservation(volume.id, request.key, *reservation);
     throw;
@@ -406,11 +430,59 @@ void FileService::Read(const std::string &volume_name, const ObjectRecord &objec
                        const ByteSink &sink) {
   auto volume = GetVolume(volume_name);
   auto info = StoreOf(volume).Get(StoreKey(volume, object.key), range, sink);
-  if (info.etag != object.etag) {
-    // Replaced meanwhile (or behind the index's back): the reader must not take the bytes as the
-    // version it was promised.
-    throw MakeError(ErrorKind::kConflict, "object '{}' changed while it was being read", object.key);
+  if (info.etag != object.etag) RefuseStale(volume, object);
+}
+
+void FileService::RefuseStale(const VolumeInfo &volume, const ObjectRecord &object) {
+  // Replaced meanwhile, or behind the index's back (or a write whose indexing failed): the reader
+  // must not take the bytes as the version it was promised. The index learns what is stored, if its
+  // row is still the version this read was promised.
+  try {
+    auto stored = StoreOf(volume).Head(StoreKey(volume, object.key));
+    auto txn = meta_.Begin(TransactionMode::kWrite);
+    auto current = LoadObject(*txn, volume.id, object.key);
+    if (current && current->etag == object.etag) {
+      current->size = stored.size;
+      current->etag = stored.etag;
+      current->sha256.reset();
+      current->modified_ms = stored.modified_unix_ms;
+      SaveObject(*txn, volume.id, *current);
+      txn->Commit();
+    }
+  } catch (const Error &) {
+    // Reconcile repairs it.
   }
+  throw MakeError(ErrorKind::kConflict, "object '{}' changed while it was being read", object.key);
+}
+
+namespace {
+
+// A store reader held to the version of the object the index promised.
+class VersionedReader : public ObjectReader {
+ public:
+  VersionedReader(std::unique_ptr<ObjectReader> inner, std::function<void()> refuse_stale, std::string etag)
+      : inner_(std::move(inner)), refuse_stale_(std::move(refuse_stale)), etag_(std::move(etag)) {}
+  std::string_view Next() override {
+    auto bytes = inner_->Next();
+    if (bytes.empty() && inner_->Info().etag != etag_) refuse_stale_();
+    return bytes;
+  }
+  ObjectInfo Info() override { return inner_->Info(); }
+
+ private:
+  std::unique_ptr<ObjectReader> inner_;
+  std::function<void()> refuse_stale_;
+  std::string etag_;
+};
+
+}  // namespace
+
+std::unique_ptr<ObjectReader> FileService::Open(const std::string &volume_name, const ObjectRecord &object,
+                                                std::optional<ByteRange> range) {
+  auto volume = GetVolume(volume_name);
+  auto reader = StoreOf(volume).Open(StoreKey(volume, object.key), range);
+  return std::make_unique<VersionedReader>(
+      std::move(reader), [this, volume, object] { RefuseStale(volume, object); }, object.etag);
 }
 
 void FileService::Delete(const std::string &volume_name, const std::string &key) {
@@ -448,6 +520,7 @@ ObjectRecord FileService::Copy(const std::string &volume_name, const std::string
   }
   auto &from_store = StoreOf(from);
   auto &to_store = StoreOf(to);
+  bool target_existed = Indexed(to.id, to_key);
   ObjectInfo info;
   if (&from_store == &to_store) {
     info = from_store.Copy(from_key, target_key);
@@ -468,7 +541,7 @@ ObjectRecord FileService::Copy(const std::string &volume_name, const std::string
   record.created_ms = record.modified_ms = NowUnixMs();
   record.source = nlohmann::json{{"copied_from", {{"volume", volume_name}, {"key", key}, {"etag", source.etag}}}}.dump();
   // Like the bytes, the tags are the source's (replacing any the target had).
-  record = Index(to, std::move(record), std::nullopt, [&](MetaTransaction &txn, const ObjectRecord &indexed) {
+  record = IndexNew(to, std::move(record), target_existed, std::nullopt, [&](MetaTransaction &txn, const ObjectRecord &indexed) {
     SaveTags(txn, to.id, to_key, source.tags);
     if (in_index_transaction) in_index_transaction(txn, indexed);
   });

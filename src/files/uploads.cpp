@@ -164,6 +164,7 @@ ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const s
     throw MakeError(ErrorKind::kTooLarge, "volume '{}' takes objects of at most {} bytes; these parts make {}",
                     volume.name, ObjectLimit(volume), total);
   }
+  bool existed = Indexed(volume.id, upload.info.key);
   auto info = StoreOf(volume).CompleteMultipart(store_key, upload.store_upload_id, parts);
   ObjectRecord record;
   record.key = upload.info.key;
@@ -173,7 +174,7 @@ ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const s
   record.metadata = upload.info.metadata;
   record.created_by = upload.info.created_by;
   record.created_ms = record.modified_ms = NowUnixMs();
-  return Index(volume, std::move(record), std::nullopt, [&](MetaTransaction &txn, const ObjectRecord &) {
+  return IndexNew(volume, std::move(record), existed, std::nullopt, [&](MetaTransaction &txn, const ObjectRecord &) {
     txn.Execute("DELETE FROM dl_upload WHERE upload_id = ?", {upload_id});
   });
 }

@@ -184,35 +184,73 @@ std::unique_ptr<ObjectWriter> LocalStore::Put(const std::string &key) {
   return std::make_unique<LocalWriter>(key, NewTempPath(), path);
 }
 
-ObjectInfo LocalStore::Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) {
-  auto path = PathOf(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) ThrowIo("opening", key, errno);
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) ThrowIo("reading", key, errno);
-  if (S_ISDIR(st.st_mode)) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
-  auto info = InfoFromStat(key, st);
-  uint64_t offset = range ? range->offset : 0;
-  if (offset > info.size) throw MakeError(ErrorKind::kInvalidInput, "range starts past the end of '{}'", key);
-  uint64_t remaining = info.size - offset;
-  if (range && range->length) remaining = std::min(remaining, *range->length);
-  std::vector<char> buffer(std::min<uint64_t>(kCopyBufferBytes, std::max<uint64_t>(remaining, 1)));
-  while (remaining > 0) {
-    ssize_t got = ::pread(fd, buffer.data(), std::min<uint64_t>(buffer.size(), remaining), static_cast<off_t>(offset));
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      ThrowIo("reading", key, errno);
+namespace {
+
+// An object opened for reading: its descriptor, its info, and the bytes [offset, offset + remaining)
+// to read. Reads go by offset (pread), so a file replaced by rename keeps being read whole.
+class LocalReader : public ObjectReader {
+ public:
+  LocalReader(const std::string &path, const std::string &key, std::optional<ByteRange> range) : key_(key) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) ThrowIo("opening", key, errno);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || S_ISDIR(st.st_mode)) {
+      int error = S_ISDIR(st.st_mode) ? ENOENT : errno;
+      ::close(fd_);
+      if (error == ENOENT) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", key);
+      ThrowIo("reading", key, error);
     }
-    if (got == 0) break;  // truncated underneath us; the caller sees fewer bytes
-    if (!sink(buffer.data(), static_cast<size_t>(got))) break;
-    offset += static_cast<uint64_t>(got);
-    remaining -= static_cast<uint64_t>(got);
+    info_ = InfoFromStat(key, st);
+    offset_ = range ? range->offset : 0;
+    if (offset_ > info_.size) {
+      ::close(fd_);
+      throw MakeError(ErrorKind::kInvalidInput, "range starts past the end of '{}'", key);
+    }
+    remaining_ = info_.size - offset_;
+    if (range && range->length) remaining_ = std::min(remaining_, *range->length);
   }
-  return info;
+  ~LocalReader() override { ::close(fd_); }
+
+  std::string_view Next() override {
+    if (remaining_ == 0) return {};
+    if (buffer_.empty()) buffer_.resize(std::min<uint64_t>(kCopyBufferBytes, remaining_));
+    while (true) {
+      ssize_t got = ::pread(fd_, buffer_.data(), std::min<uint64_t>(buffer_.size(), remaining_), static_cast<off_t>(offset_));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) ThrowIo("reading", key_, errno);
+      if (got == 0) {
+        remaining_ = 0;  // truncated underneath us; the caller sees fewer bytes
+        return {};
+      }
+      offset_ += static_cast<uint64_t>(got);
+      remaining_ -= static_cast<uint64_t>(got);
+      return {buffer_.data(), static_cast<size_t>(got)};
+    }
+  }
+
+  ObjectInfo Info() override { return info_; }
+
+ private:
+  std::string key_;
+  int fd_ = -1;
+  ObjectInfo info_;
+  uint64_t offset_ = 0;
+  uint64_t remaining_ = 0;
+  std::vector<char> buffer_;
+};
+
+}  // namespace
+
+std::unique_ptr<ObjectReader> LocalStore::Open(const std::string &key, std::optional<ByteRange> range) {
+  return std::make_unique<LocalReader>(PathOf(key), key, range);
+}
+
+ObjectInfo LocalStore::Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) {
+  LocalReader reader(PathOf(key), key, range);
+  for (auto bytes = reader.Next(); !bytes.empty(); bytes = reader.Next()) {
+    if (!sink(bytes.data(), bytes.size())) break;
+  }
+  return reader.Info();
 }
 
 ObjectInfo LocalStore::Head(const std::string &key) {

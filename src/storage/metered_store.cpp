@@ -18,7 +18,28 @@ class MeteredWriter : public ObjectWriter {
   StoreCounters &counters_;
 };
 
+class MeteredReader : public ObjectReader {
+ public:
+  MeteredReader(std::unique_ptr<ObjectReader> inner, StoreCounters &counters)
+      : inner_(std::move(inner)), counters_(counters) {}
+  std::string_view Next() override {
+    auto bytes = inner_->Next();
+    counters_.bytes_read += bytes.size();
+    return bytes;
+  }
+  ObjectInfo Info() override { return inner_->Info(); }
+
+ private:
+  std::unique_ptr<ObjectReader> inner_;
+  StoreCounters &counters_;
+};
+
 }  // namespace
+
+std::unique_ptr<ObjectReader> MeteredStore::Open(const std::string &key, std::optional<ByteRange> range) {
+  counters_.get_requests++;
+  return std::make_unique<MeteredReader>(ObjectStoreWrapper::Open(key, range), counters_);
+}
 
 std::unique_ptr<ObjectWriter> MeteredStore::Put(const std::string &key) {
   counters_.put_requests++;

@@ -1,6 +1,9 @@
 #include "storage/object_store.hpp"
 
+#include <thread>
+
 #include "common/error.hpp"
+#include "common/stream_pipe.hpp"
 
 namespace ducklake {
 namespace {
@@ -31,7 +34,54 @@ class SizedWriter : public ObjectWriter {
   uint64_t appended_ = 0;
 };
 
+// Get on a thread of its own, pushing into a bounded pipe the reader pulls from.
+class ThreadedReader : public ObjectReader {
+ public:
+  ThreadedReader(ObjectStore &store, const std::string &key, std::optional<ByteRange> range) {
+    thread_ = std::thread([this, &store, key, range] {
+      try {
+        auto info = store.Get(key, range, [this](const char *data, size_t size) { return pipe_.Write(data, size); });
+        info_ = std::move(info);
+        pipe_.Finish();
+      } catch (...) {
+        pipe_.Fail(std::current_exception());
+      }
+    });
+    if (pipe_.WaitForStart() == StreamPipe::Start::kFailed) {
+      thread_.join();
+      std::rethrow_exception(pipe_.error());
+    }
+  }
+  ~ThreadedReader() override {
+    pipe_.Cancel();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::string_view Next() override {
+    auto chunk = pipe_.Read();
+    if (!chunk) {
+      if (pipe_.failed()) std::rethrow_exception(pipe_.error());
+      if (thread_.joinable()) thread_.join();  // Finish came after info_ was set
+      return {};
+    }
+    chunk_ = std::move(*chunk);
+    return chunk_;
+  }
+
+  ObjectInfo Info() override { return info_; }
+
+ private:
+  StreamPipe pipe_;
+  std::string chunk_;
+  ObjectInfo info_;
+  std::thread thread_;
+};
+
 }  // namespace
+
+std::unique_ptr<ObjectReader> ObjectStore::Open(const std::string &key, std::optional<ByteRange> range) {
+  return std::make_unique<ThreadedReader>(*this, key, range);
+}
 
 std::unique_ptr<ObjectWriter> ObjectStore::PutSized(const std::string &key, uint64_t size) {
   return std::make_unique<SizedWriter>(Put(key), key, size);

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "api/stream_pipe.hpp"
+#include "common/stream_pipe.hpp"
 #include "api/upload_framing.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -15,6 +15,7 @@ namespace {
 
 using testing::MetaBackend;
 using testing::StoreBackend;
+using testing::FailingCommit;
 using testing::TempDir;
 
 // Fault injection: the operation named by `fail_at` throws kUnavailable, as an unreachable store
@@ -133,9 +134,10 @@ class FileServiceTest : public ::testing::TestWithParam<BackendPair> {
   void SetUp() override {
     meta_ = GetParam().meta.open(dir_.path());
     MigrateMetaStore(*meta_);
+    faulty_meta_ = std::make_unique<FailingCommit>(*meta_);
     backend_ = GetParam().store.open(dir_.path());
     store_ = std::make_unique<FaultyStore>(*backend_);
-    files_ = std::make_unique<FileService>(*meta_, *store_);
+    files_ = std::make_unique<FileService>(*faulty_meta_, *store_);
     files_->CreateVolume("vol", {}, "tester");
   }
 
@@ -191,6 +193,7 @@ class FileServiceTest : public ::testing::TestWithParam<BackendPair> {
 
   TempDir dir_;
   std::unique_ptr<MetaStore> meta_;
+  std::unique_ptr<FailingCommit> faulty_meta_;
   std::unique_ptr<ObjectStore> backend_;
   std::unique_ptr<FaultyStore> store_;
   std::unique_ptr<FileService> files_;
@@ -345,6 +348,7 @@ TEST_P(FileServiceTest, ConditionalUploadsHoldTheirCondition) {
 }
 
 TEST_P(FileServiceTest, AStoreFailingAtAnyStepLeavesIndexAndStoreInAgreement) {
+  files_->CreateVolume("empty", {}, "tester");
   Put("keep.txt", "kept");
   Put("source.txt", "source");
   struct Step {
@@ -373,6 +377,13 @@ TEST_P(FileServiceTest, AStoreFailingAtAnyStepLeavesIndexAndStoreInAgreement) {
       {"put_part", multipart},
       {"append", multipart},
       {"complete", multipart},
+      {"head", [this] { files_->Delete("vol", "nowhere.txt"); }},
+      {"list", [this] { files_->DeleteVolume("empty", false); }},
+      {"list", [this] { files_->Reconcile("vol", false); }},
+      {"abort", [this] {
+         auto upload = files_->CreateUpload("vol", "aborted.bin", "", {}, "tester");
+         files_->AbortUpload("vol", upload.upload_id);
+       }},
   };
   for (const auto &step : steps) {
     SCOPED_TRACE(step.fail_at);
@@ -388,6 +399,31 @@ TEST_P(FileServiceTest, AStoreFailingAtAnyStepLeavesIndexAndStoreInAgreement) {
   EXPECT_ERROR_KIND(files_->Stat("vol", "source.txt"), ErrorKind::kNotFound);
   EXPECT_EQ(ReadAll("moved.txt"), "source");
   for (const auto &upload : files_->ListUploads("vol")) files_->AbortUpload("vol", upload.upload_id);
+  ExpectConsistent();
+}
+
+TEST_P(FileServiceTest, AnIndexThatCannotBeWrittenLeavesNoNewObjectAndHealsOnRead) {
+  Put("old.txt", "version one");
+  // A new key: the stored object is taken back when its index row cannot be written.
+  faulty_meta_->armed = true;
+  EXPECT_ERROR_KIND(Put("new.txt", "fresh"), ErrorKind::kConflict);
+  faulty_meta_->armed = true;
+  EXPECT_ERROR_KIND(files_->Copy("vol", "old.txt", "vol", "copied.txt", false, "tester"), ErrorKind::kConflict);
+  auto upload = files_->CreateUpload("vol", "parts.bin", "", {}, "tester");
+  files_->PutPart("vol", upload.upload_id, 1, 5, std::nullopt, BodyOf("parts"));
+  faulty_meta_->armed = true;
+  EXPECT_ERROR_KIND(files_->CompleteUpload("vol", upload.upload_id, {}), ErrorKind::kConflict);
+  files_->AbortUpload("vol", upload.upload_id);
+  ExpectConsistent();
+  EXPECT_ERROR_KIND(files_->Stat("vol", "new.txt"), ErrorKind::kNotFound);
+
+  // A replaced key keeps the new bytes (the old ones are gone); the first read is refused as the
+  // version the index promised, and teaches the index the stored one.
+  faulty_meta_->armed = true;
+  EXPECT_ERROR_KIND(Put("old.txt", "version two!"), ErrorKind::kConflict);
+  EXPECT_ERROR_KIND(ReadAll("old.txt"), ErrorKind::kConflict);
+  EXPECT_EQ(ReadAll("old.txt"), "version two!");
+  EXPECT_EQ(files_->Stat("vol", "old.txt").size, 12u);
   ExpectConsistent();
 }
 

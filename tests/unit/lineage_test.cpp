@@ -30,6 +30,7 @@ namespace {
 using nlohmann::json;
 using testing::MetaBackend;
 using testing::TempDir;
+using testing::FailingCommit;
 
 const std::string kSpecDir = std::string(DUCKLAKE_SOURCE_DIR) + "/src/lineage/spec";
 
@@ -191,33 +192,6 @@ TEST(LineageEventsTest, TheValidatorSaysWhatIsWrong) {
 }
 
 // --- kept with the commit ----------------------------------------------------------------------------
-
-// Fault injection: once armed, the next write transaction fails at COMMIT (rolled back).
-class FailingCommit : public MetaStoreWrapper {
- public:
-  using MetaStoreWrapper::MetaStoreWrapper;
-  std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) override {
-    auto inner = MetaStoreWrapper::Begin(mode);
-    if (mode != TransactionMode::kWrite || !armed) return inner;
-    armed = false;
-    class Failing : public MetaTransaction {
-     public:
-      explicit Failing(std::unique_ptr<MetaTransaction> inner) : inner_(std::move(inner)) {}
-      int64_t Execute(const std::string &sql, const std::vector<SqlValue> &params) override {
-        return inner_->Execute(sql, params);
-      }
-      std::vector<SqlRow> Query(const std::string &sql, const std::vector<SqlValue> &params) override {
-        return inner_->Query(sql, params);
-      }
-      void Commit() override { throw Error(ErrorKind::kConflict, "injected: the commit failed"); }
-
-     private:
-      std::unique_ptr<MetaTransaction> inner_;
-    };
-    return std::make_unique<Failing>(std::move(inner));
-  }
-  bool armed = false;
-};
 
 class LineageTest : public ::testing::TestWithParam<MetaBackend> {
  protected:

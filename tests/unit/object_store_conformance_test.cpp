@@ -122,6 +122,33 @@ TEST_P(ObjectStoreConformance, RangesSelectBytes) {
   EXPECT_ERROR_KIND(GetString("r.txt", ByteRange{11, 1}), ErrorKind::kInvalidInput);
 }
 
+TEST_P(ObjectStoreConformance, OpenedObjectsReadTheSameBytesAsGet) {
+  std::string data(3 << 20, '\0');
+  for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<char>(i * 31 % 253);
+  auto stored = PutString("pull.bin", data);
+  auto pull = [this](const std::string &key, std::optional<ByteRange> range) {
+    auto reader = store_->Open(key, range);
+    std::string out;
+    for (auto bytes = reader->Next(); !bytes.empty(); bytes = reader->Next()) out.append(bytes);
+    EXPECT_TRUE(reader->Next().empty());  // the end stays the end
+    EXPECT_EQ(reader->Info().etag, store_->Head(key).etag);
+    EXPECT_EQ(reader->Info().size, store_->Head(key).size);
+    return out;
+  };
+  EXPECT_TRUE(pull("pull.bin", std::nullopt) == data);
+  EXPECT_EQ(pull("pull.bin", ByteRange{5, 7}), data.substr(5, 7));
+  EXPECT_TRUE(pull("pull.bin", ByteRange{(2 << 20) + 3, std::nullopt}) == data.substr((2 << 20) + 3));
+  EXPECT_EQ(stored.etag, store_->Head("pull.bin").etag);
+  // Errors come at Open, before any byte.
+  EXPECT_ERROR_KIND(store_->Open("nope", std::nullopt), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(store_->Open("pull.bin", ByteRange{(3 << 20) + 1, 1}), ErrorKind::kInvalidInput);
+  // Dropped half way: the transfer stops, nothing is left running.
+  auto reader = store_->Open("pull.bin", std::nullopt);
+  EXPECT_FALSE(reader->Next().empty());
+  reader.reset();
+  EXPECT_TRUE(GetString("pull.bin") == data);
+}
+
 TEST_P(ObjectStoreConformance, SinkCanStopATransfer) {
   PutString("stop.txt", std::string(3 << 20, 'z'));
   size_t received = 0;

@@ -1,5 +1,6 @@
 #pragma once
-// Helpers shared by the unit tests: throw-away directories and error-kind assertions.
+// Helpers shared by the unit tests: throw-away directories, error-kind assertions, and a metadata
+// database that loses a commit on purpose.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/ids.hpp"
+#include "meta/meta_store.hpp"
 
 namespace ducklake::testing {
 
@@ -29,6 +31,34 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// Fault injection: once armed, the next write transaction fails at COMMIT (and is rolled back),
+// as when the metadata database goes away at the worst moment.
+class FailingCommit : public MetaStoreWrapper {
+ public:
+  using MetaStoreWrapper::MetaStoreWrapper;
+  std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) override {
+    auto inner = MetaStoreWrapper::Begin(mode);
+    if (mode != TransactionMode::kWrite || !armed) return inner;
+    armed = false;
+    class Failing : public MetaTransaction {
+     public:
+      explicit Failing(std::unique_ptr<MetaTransaction> inner) : inner_(std::move(inner)) {}
+      int64_t Execute(const std::string &sql, const std::vector<SqlValue> &params) override {
+        return inner_->Execute(sql, params);
+      }
+      std::vector<SqlRow> Query(const std::string &sql, const std::vector<SqlValue> &params) override {
+        return inner_->Query(sql, params);
+      }
+      void Commit() override { throw Error(ErrorKind::kConflict, "injected: the commit failed"); }
+
+     private:
+      std::unique_ptr<MetaTransaction> inner_;
+    };
+    return std::make_unique<Failing>(std::move(inner));
+  }
+  bool armed = false;
 };
 
 }  // namespace ducklake::testing

@@ -173,9 +173,13 @@ class FileService {
   // The index row; an object the index does not know but the store has is indexed on the way.
   ObjectRecord Stat(const std::string &volume, const std::string &key);
   // Streams bytes of `object` (from Stat). kConflict at the end when the stored object is no
-  // longer that version (the caller then cuts the transfer short rather than pass it off as whole).
+  // longer that version (the caller then cuts the transfer short rather than pass it off as whole);
+  // the index then learns the stored version, so the next read is whole.
   void Read(const std::string &volume, const ObjectRecord &object, std::optional<ByteRange> range,
             const ByteSink &sink);
+  // Read, pulled by the caller (errors reaching the object throw here, before any byte).
+  std::unique_ptr<ObjectReader> Open(const std::string &volume, const ObjectRecord &object,
+                                     std::optional<ByteRange> range);
   void Delete(const std::string &volume, const std::string &key);
   // Server-side copy; with `move` the source is deleted once the copy is indexed (in a transaction
   // that also runs `in_index_transaction`, when given).
@@ -224,6 +228,16 @@ class FileService {
   // the same metadata transaction, given the record as indexed.
   ObjectRecord Index(const VolumeInfo &volume, ObjectRecord record, const std::optional<std::string> &reservation,
                      const std::function<void(MetaTransaction &, const ObjectRecord &)> &also = nullptr);
+  // Index for an object just committed to the store. If indexing fails, an object that is new at
+  // its key is deleted again, so a failed write leaves neither (a replaced one cannot be restored:
+  // reads find the index stale and repair it, as does Reconcile).
+  ObjectRecord IndexNew(const VolumeInfo &volume, ObjectRecord record, bool existed,
+                        const std::optional<std::string> &reservation,
+                        const std::function<void(MetaTransaction &, const ObjectRecord &)> &also = nullptr);
+  bool Indexed(int64_t volume_id, const std::string &key);
+  // Throws kConflict for a read of `object` that found another version stored, after teaching the
+  // index that version.
+  [[noreturn]] void RefuseStale(const VolumeInfo &volume, const ObjectRecord &object);
   void ReleaseReservation(int64_t volume_id, const std::string &key, const std::string &token);
   std::string SigningKey();
   std::string Signature(const std::string &volume, const std::string &key, const std::string &method,

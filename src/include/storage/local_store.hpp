@@ -21,6 +21,8 @@ class LocalStore : public ObjectStore {
 
   std::unique_ptr<ObjectWriter> Put(const std::string &key) override;
   ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override;
+  // Reads the file itself, on the caller's thread.
+  std::unique_ptr<ObjectReader> Open(const std::string &key, std::optional<ByteRange> range) override;
   ObjectInfo Head(const std::string &key) override;
   ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
                 size_t limit) override;

@@ -24,6 +24,7 @@ class MeteredStore : public ObjectStoreWrapper {
   std::unique_ptr<ObjectWriter> Put(const std::string &key) override;
   std::unique_ptr<ObjectWriter> PutSized(const std::string &key, uint64_t size) override;
   ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override;
+  std::unique_ptr<ObjectReader> Open(const std::string &key, std::optional<ByteRange> range) override;
   std::unique_ptr<ObjectWriter> PutPart(const std::string &key, const std::string &upload_id, int part_number,
                                         uint64_t size) override;
 

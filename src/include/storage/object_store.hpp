@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ducklake {
@@ -59,6 +60,17 @@ class ObjectWriter {
   virtual ObjectInfo Commit() = 0;
 };
 
+// Reads one object, or a range of it, piece by piece in order. Belongs to one thread; destroying
+// it early stops the transfer.
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  // The next bytes, valid until the next call; empty at the end. Failures throw as Get's do.
+  virtual std::string_view Next() = 0;
+  // The object's info (as Get returns it): complete once Next() has returned empty.
+  virtual ObjectInfo Info() = 0;
+};
+
 struct ListPage {
   std::vector<ObjectInfo> objects;
   std::vector<std::string> common_prefixes;  // "folders" when a delimiter was given
@@ -76,6 +88,9 @@ class ObjectStore {
   virtual std::unique_ptr<ObjectWriter> PutSized(const std::string &key, uint64_t size);
   // Streams the object (or a range of it) to `sink`. Returns the object's info.
   virtual ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) = 0;
+  // The same bytes, pulled by the caller. A missing object or an unreachable backend throws here,
+  // before any byte. The default runs Get on a thread of its own and waits for its first bytes.
+  virtual std::unique_ptr<ObjectReader> Open(const std::string &key, std::optional<ByteRange> range);
   virtual ObjectInfo Head(const std::string &key) = 0;
   // Keys in byte order after `cursor`, at most `limit` entries (objects plus prefixes).
   virtual ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,
@@ -137,6 +152,9 @@ class ObjectStoreWrapper : public ObjectStore {
   }
   ObjectInfo Get(const std::string &key, std::optional<ByteRange> range, const ByteSink &sink) override {
     return target_.Get(key, range, sink);
+  }
+  std::unique_ptr<ObjectReader> Open(const std::string &key, std::optional<ByteRange> range) override {
+    return target_.Open(key, range);
   }
   ObjectInfo Head(const std::string &key) override { return target_.Head(key); }
   ListPage List(const std::string &prefix, const std::string &delimiter, const std::string &cursor,

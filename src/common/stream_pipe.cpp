@@ -1,4 +1,4 @@
-#include "api/stream_pipe.hpp"
+#include "common/stream_pipe.hpp"
 
 namespace ducklake {
 

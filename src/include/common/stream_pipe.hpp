@@ -1,7 +1,7 @@
 #pragma once
-// A bounded byte pipe between a producer thread (the engine writing a result) and the HTTP
-// connection reading it. The producer blocks when kMaxQueuedBytes are waiting, which bounds a
-// streamed response's memory whatever its size. Thread-safe. Api-private.
+// A bounded byte pipe between a producer thread (the engine writing a result, a store pushing an
+// object) and a consumer (the HTTP connection sending it). The producer blocks when kMaxQueuedBytes
+// are waiting, which bounds a stream's memory whatever its size. Thread-safe.
 
 #include <condition_variable>
 #include <deque>
