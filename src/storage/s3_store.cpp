@@ -948,13 +948,53 @@ void S3Store::DeleteMany(const std::vector<std::string> &keys) {
 ObjectInfo S3Store::Copy(const std::string &from_key, const std::string &to_key) {
   ValidateKey(from_key);
   ValidateKey(to_key);
-  Impl::Request request{"PUT", to_key};
-  request.headers["x-amz-copy-source"] = "/" + impl_->options().bucket + "/" + UriEncode(impl_->FullKey(from_key), false);
-  auto response = impl_->Send(request);
-  if (response.status == 404) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", from_key);
-  if (response.status != 200 || !XmlElements(response.body, "Error").empty()) {
-    if (response.status == 200) response.status = 500;
-    impl_->ThrowFor(response, to_key);
+  const auto &options = impl_->options();
+  auto copy_source = "/" + options.bucket + "/" + UriEncode(impl_->FullKey(from_key), false);
+  // A copy answers 200 and may still have failed: the error is in the body.
+  auto check = [&](Impl::Response &response) {
+    if (response.status == 404) throw MakeError(ErrorKind::kNotFound, "object '{}' not found", from_key);
+    if (response.status != 200 || !XmlElements(response.body, "Error").empty()) {
+      if (response.status == 200) response.status = 500;
+      impl_->ThrowFor(response, to_key);
+    }
+  };
+  auto source = Head(from_key);
+  if (source.size <= options.max_copy_object_size) {
+    Impl::Request request{"PUT", to_key};
+    request.headers["x-amz-copy-source"] = copy_source;
+    auto response = impl_->Send(request);
+    check(response);
+    return Head(to_key);
+  }
+  // Too large for one CopyObject: parts copied server-side from ranges of the source (at most
+  // kMaxPartNumber of them), pinned to the version just seen.
+  uint64_t part_size = std::max(options.copy_part_size, (source.size + kMaxPartNumber - 1) / kMaxPartNumber);
+  part_size = std::max<uint64_t>(part_size, kMinPartSize);
+  auto upload_id = impl_->CreateMultipart(to_key);
+  try {
+    std::vector<PartInfo> parts;
+    for (uint64_t offset = 0; offset < source.size; offset += part_size) {
+      uint64_t length = std::min(part_size, source.size - offset);
+      int number = static_cast<int>(parts.size()) + 1;
+      Impl::Request request{"PUT", to_key, Impl::PartQuery(upload_id, number)};
+      request.headers["x-amz-copy-source"] = copy_source;
+      request.headers["x-amz-copy-source-range"] = fmt::format("bytes={}-{}", offset, offset + length - 1);
+      request.headers["x-amz-copy-source-if-match"] = "\"" + source.etag + "\"";
+      auto response = impl_->Send(request);
+      if (response.status == 412) {
+        throw MakeError(ErrorKind::kConflict, "object '{}' changed while it was being copied", from_key);
+      }
+      check(response);
+      parts.push_back({number, StripQuotes(XmlValue(response.body, "ETag")), length});
+    }
+    impl_->CompleteMultipart(to_key, upload_id, parts);
+  } catch (...) {
+    try {
+      impl_->AbortMultipart(to_key, upload_id);
+    } catch (const Error &) {
+      // An upload left open holds no visible object; the store's lifecycle rules remove it.
+    }
+    throw;
   }
   return Head(to_key);
 }

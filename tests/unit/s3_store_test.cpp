@@ -51,6 +51,32 @@ class S3StoreTest : public ::testing::Test {
   std::unique_ptr<S3Store> store_;
 };
 
+TEST_F(S3StoreTest, CopiesPastOneCopyObjectAreCopiedServerSideInParts) {
+  auto options = testing::TestS3Options("copy-" + RandomHex(6) + "/");
+  options.max_copy_object_size = 6 << 20;  // S3 takes 5 GiB in one CopyObject; the path is the same
+  options.copy_part_size = 5 << 20;
+  S3Store store(options);
+  std::string data(12 << 20, '\0');
+  for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<char>(i * 131 % 251);
+  auto writer = store.PutSized("big.bin", data.size());
+  writer->Append(data.data(), data.size());
+  writer->Commit();
+  auto copied = store.Copy("big.bin", "copy.bin");
+  EXPECT_EQ(copied.size, data.size());
+  // Three parts (5 + 5 + 2 MiB), each copied by the server: a multipart object's etag says how many.
+  ASSERT_NE(copied.etag.find('-'), std::string::npos) << copied.etag;
+  EXPECT_EQ(copied.etag.substr(copied.etag.find('-')), "-3");
+  std::string read;
+  store.Get("copy.bin", std::nullopt, [&read](const char *bytes, size_t size) {
+    read.append(bytes, size);
+    return true;
+  });
+  EXPECT_TRUE(read == data);
+  EXPECT_ERROR_KIND(store.Copy("missing.bin", "x.bin"), ErrorKind::kNotFound);
+  EXPECT_TRUE(store.List("", "", "", 10).objects.size() == 2);  // no part or upload left visible
+  store.DeleteMany({"big.bin", "copy.bin"});
+}
+
 TEST_F(S3StoreTest, PresignedGetWorksWithoutCredentials) {
   auto result = Fetch(Presign("GET", "doc.txt"));
   ASSERT_TRUE(result);
