@@ -97,6 +97,8 @@ struct Permit {
 
 // kInternal for a route the policy does not name (the server refuses to start with one).
 Permit PermitOf(const std::string &method, const std::string &pattern);
+// (method, pattern) of every route the policy names: every route the server has.
+std::vector<std::pair<std::string, std::string>> PolicyRoutes();
 // The token id a DuckLake presigned URL of an object route was signed for ("" without
 // authentication), after checking its signature and expiry (kForbidden); nullopt for a request that
 // is not presigned.

@@ -103,6 +103,12 @@ const std::map<std::pair<std::string, std::string>, Permit> &Permits() {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> PolicyRoutes() {
+  std::vector<std::pair<std::string, std::string>> routes;
+  for (const auto &[route, permit] : Permits()) routes.push_back(route);
+  return routes;
+}
+
 Permit PermitOf(const std::string &method, const std::string &pattern) {
   auto it = Permits().find({method, pattern});
   if (it == Permits().end()) throw MakeError(ErrorKind::kInternal, "route {} {} has no permit", method, pattern);

@@ -391,6 +391,18 @@ class Server::Impl {
       SendProblem(response, 414, fmt::format("the URL is longer than {} bytes", config_.max_url_bytes), "");
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (request.has_header("Transfer-Encoding")) {
+      // Anything but plain chunked, or chunked next to a length, is how requests get smuggled past a
+      // proxy that reads the body differently: refused, and the connection ends.
+      auto coding = request.get_header_value("Transfer-Encoding");
+      bool chunked = request.get_header_value_count("Transfer-Encoding") == 1 && coding.size() == 7 &&
+                     strncasecmp(coding.c_str(), "chunked", 7) == 0;
+      if (!chunked || request.has_header("Content-Length")) {
+        response.set_header("Connection", "close");
+        SendProblem(response, 400, "Transfer-Encoding must be 'chunked' alone, without Content-Length", request.path);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     bool has_body = request.has_header("Transfer-Encoding") ||
                     (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0");
     if (has_body && (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS")) {

@@ -1,26 +1,18 @@
 // Fuzzes what the server makes of a request target before any handler runs: the path decoded into
-// segments and matched against every route pattern, then the Range and conditional headers of the
-// object routes. Invariants: a match binds every variable of its pattern; ranges are ascending,
-// disjoint and inside the object.
+// segments and matched against every route pattern the server has, then the Range and conditional
+// headers of the object routes. Invariants: a match binds every variable of its pattern to a
+// non-empty value; ranges are ascending, disjoint and inside the object.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "api/http.hpp"
 #include "api/object_http.hpp"
 #include "api/router.hpp"
 
 namespace {
-
-const char *const kPatterns[] = {
-    "/api/v1/namespaces/{ns}/tables/{table}",
-    "/api/v1/volumes/{vol}/objects/{key...}",
-    "/api/v1/volumes/{vol}/uploads/{upload}/parts/{part}",
-    "/marquez/api/v1/namespaces/{ns}/datasets/{ds}/versions",
-    "/api/v1/groups/{group}/members/{user}",
-    "/healthz",
-};
 
 void Check(bool condition) {
   if (!condition) std::abort();
@@ -34,10 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string target = input.substr(0, split);
   std::string header = split == std::string::npos ? "" : input.substr(split + 1);
 
+  static const auto routes = ducklake::PolicyRoutes();
   auto segments = ducklake::PathSegments(target);
-  for (const char *pattern : kPatterns) {
+  for (const auto &[method, pattern] : routes) {
     std::map<std::string, std::string> params;
     if (!ducklake::MatchPattern(pattern, segments, params)) continue;
+    size_t variables = 0;
+    for (char c : pattern) variables += c == '{';
+    Check(params.size() == variables);
     for (const auto &[name, value] : params) Check(!value.empty());
   }
 
