@@ -286,6 +286,39 @@ def test_events_from_other_tools_are_validated(api, broken, reason):
         assert_problem(api.post("/api/v1/lineage", data=bad, headers={"Content-Type": "application/json"}), 400)
 
 
+def test_dataset_and_job_events_are_validated_on_both_routes(api):
+    dataset_event = {"eventTime": "2026-12-01T10:00:06Z", "producer": "https://example.com/dbt",
+                     "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+                     "dataset": {"namespace": "postgres://db:5432", "name": "db.t"}}
+    job_event = {"eventTime": "2026-12-01T10:00:07Z", "producer": "https://example.com/dbt",
+                 "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent",
+                 "job": {"namespace": "dbt", "name": "model"}, "inputs": [], "outputs": []}
+    broken = [({**dataset_event, "dataset": {"namespace": "pg"}}, "name"),
+              ({**dataset_event, "eventTime": "soon"}, "eventTime"),
+              ({**job_event, "job": {"name": "model"}}, "namespace"),
+              ({**job_event, "outputs": [{"name": "x"}]}, "namespace"),
+              ({**job_event, "producer": 5}, "producer")]
+    mark = expect_status(api.post("/api/v1/lineage", json=dataset_event), 201).json()["event_id"]
+    for path in ("/api/v1/lineage", "/marquez/api/v1/lineage"):
+        for event, reason in broken:
+            assert reason in assert_problem(api.post(path, json=event), 400)["detail"], (path, event)
+    events = expect_status(api.get("/api/v1/lineage/events", params={"after": mark, "limit": 100}), 200).json()
+    assert events["events"] == []
+
+
+def test_column_lineage_is_served_under_marquez_too(api, ns):
+    api.upload(ns, "orders", CSV)
+    api.write(f"CREATE TABLE {ns}.totals AS SELECT customer, sum(amount) AS total FROM {ns}.orders GROUP BY customer")
+    field = f"datasetField:{LAKE}:{ns}.totals:total"
+    ours = expect_status(api.get("/api/v1/column-lineage", params={"nodeId": field}), 200).json()
+    theirs = expect_status(api.get("/marquez/api/v1/column-lineage", params={"nodeId": field}), 200).json()
+    assert ours == theirs
+    nodes = {n["id"]: n for n in theirs["graph"]}
+    # Marquez's shape: a field's inEdges go from it to the fields it derives from.
+    assert {"origin": field, "destination": f"datasetField:{LAKE}:{ns}.orders:amount"} in nodes[field]["inEdges"]
+    assert_problem(api.get("/marquez/api/v1/column-lineage", params={"nodeId": "field:x"}), 400)
+
+
 def test_events_from_other_tools_build_the_graph_marquez_serves(api, ns):
     job_ns = unique_name("airflow")
     source, target = f"db.{unique_name('src')}", f"{ns}.orders"
@@ -357,6 +390,17 @@ def test_events_from_other_tools_build_the_graph_marquez_serves(api, ns):
     # The table's description links to its lineage.
     link = api.describe(ns, "orders")["lineage"]
     assert link["node_id"] == node and link["upstream_jobs"] == 2 and link["downstream_jobs"] == 1
+
+    # From a job node: its inputs and outputs, in the same shape.
+    job_node = f"job:{job_ns}:extract"
+    around = {n["id"]: n for n in expect_status(api.get("/api/v1/lineage", params={"nodeId": job_node, "depth": 0}),
+                                               200).json()["graph"]}
+    assert {upstream, node} <= set(around)
+    assert [e["destination"] for e in around[job_node]["outEdges"]] == [node]
+    assert [e["origin"] for e in around[job_node]["inEdges"]] == [upstream]
+    # Lineage namespaces are the graph's, not the lake's: /api/v1/namespaces lists lake namespaces only.
+    lake_namespaces = [n["name"] for n in expect_status(api.get("/api/v1/namespaces"), 200).json()["namespaces"]]
+    assert ns in lake_namespaces and job_ns not in lake_namespaces and LAKE not in lake_namespaces
 
     for path, params in (("/api/v1/lineage", {}), ("/api/v1/lineage", {"nodeId": "table:x"}),
                          ("/api/v1/lineage", {"nodeId": node, "depth": "-1"}),
@@ -430,6 +474,25 @@ def test_events_are_delivered_to_an_openlineage_endpoint_with_its_token(start_se
         sinks = expect_status(api.get("/api/v1/lineage/sinks"), 200).json()["sinks"]
         assert sinks[0]["name"] == "http" and sinks[0]["pending"] == 0 and sinks[0]["delivered"] == 6
         assert "s3cret" not in server.log_text()
+    finally:
+        receiver.stop()
+
+
+def test_the_sinks_take_their_settings_from_flags_and_the_environment(start_server, tmp_path):
+    receiver = Receiver(free_port()).start()
+    try:
+        events_file = tmp_path / "flag.ndjson"
+        server = start_server("--lineage-url", receiver.url, "--lineage-file", str(events_file),
+                              env={"DUCKLAKE_LINEAGE_TOKEN": "from-the-env"})
+        server.api.create_namespace("e")
+        server.api.upload("e", "t", CSV)
+        poll_until(lambda: len(receiver.events()) >= 2 and len(read_events_file(events_file)) >= 2, 60,
+                   "2 events at both sinks")
+        assert [(e["job"]["name"], e["eventType"]) for e in read_events_file(events_file)] == [
+            ("ingest.e.t", "START"), ("ingest.e.t", "COMPLETE")]
+        assert receiver.events() == read_events_file(events_file)
+        assert all(h.get("Authorization") == "Bearer from-the-env" for h in receiver.headers())
+        assert "from-the-env" not in server.log_text()
     finally:
         receiver.stop()
 
