@@ -142,7 +142,68 @@ def transfer_bench(ctx, server, label, store):
         unlink(target)
         ctx.extra[label + " cp+fsync"] = min(synced)
         log(f"  {label}: cp + fsync of the target: best {min(synced):.2f} s ({mb(size) / min(synced):.0f} MB/s)")
+    rows = rows_of(runs, label, size, s3)
+    if not s3:
+        rows.append(read_cost(ctx, server, store, size, api_url, label))
     server.call("DELETE", "/api/v1/volumes/big?force=true")
+    return rows
+
+
+def read_cost(ctx, server, store, size, api_url, label):
+    """What serving the bytes costs, without the disk writes that dominate a GET into a file: the
+    API GET into /dev/null, against reading the stored file (cat) and against nginx sending the
+    same file over the same loopback (sendfile: what HTTP itself costs at best)."""
+    stored = store[1] / "volumes/big/big.bin"
+    port = free_port()
+    conf = ctx.scratch / "nginx.conf"
+    conf.write_text(f"daemon off; worker_processes 1; pid {ctx.scratch}/nginx.pid; error_log {ctx.scratch}/nginx.log;\n"
+                    f"events {{}}\nhttp {{ access_log off; sendfile on; client_body_temp_path {ctx.scratch};\n"
+                    f"  server {{ listen 127.0.0.1:{port}; root {stored.parent}; }} }}\n")
+    nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(ctx.scratch)])
+    try:
+        wait_for_port(port)
+        best = {"api": [], "cat": [], "nginx": []}
+        peaks, cpus = [], []
+        for _ in range(ctx.runs):
+            cpu0 = cpu_seconds(server.pid)
+            with RssPeak(server.pid) as peak:
+                best["api"].append(curl(["-o", "/dev/null", api_url])[1])
+            peaks.append(peak.peak_kb * 1024 / 1e6)
+            cpus.append(cpu_seconds(server.pid) - cpu0)
+            best["cat"].append(timed_run(["sh", "-c", f"cat '{stored}' > /dev/null"]))
+            best["nginx"].append(curl(["-o", "/dev/null", f"http://127.0.0.1:{port}/big.bin"])[1])
+    finally:
+        nginx.terminate()
+        nginx.wait()
+    api, cat, http = (min(best[k]) for k in ("api", "cat", "nginx"))
+    log(f"  {label}: GET into /dev/null: API {api:.2f} s, cat {cat:.2f} s, nginx {http:.2f} s")
+    return {"backend": label, "direction": "GET, into /dev/null", "api_mbs": mb(size) / api, "base_mbs": mb(size) / cat,
+            "baseline": f"cat of the stored file (nginx over loopback: {mb(size) / http:.0f} MB/s, ratio "
+                        f"{http / api:.2f})", "ratio": cat / api, "idle": [server.rss_mb()], "peak": max(peaks), "peaks": peaks,
+            "api_runs": best["api"], "base_runs": best["cat"],
+            "server_cpu": cpus[best["api"].index(api)], "swift_cpu": 0, "base_swift_cpu": 0}
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, timeout_s=10):
+    import socket
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing listens on port {port}")
+
+
+def rows_of(runs, label, size, s3):
     rows = []
     for direction in ("PUT", "GET"):
         api = min((run[direction]["api"] for run in runs), key=lambda r: r["s"])

@@ -24,6 +24,11 @@ if [ ! -x "$BUILD_DIR/ducklake" ]; then
   exit 1
 fi
 
+command -v nginx >/dev/null || {
+  echo "installing nginx: the HTTP baseline of the GET into /dev/null" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+}
+
 scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
 driver=
 cleanup() {
