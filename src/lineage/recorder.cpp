@@ -53,10 +53,9 @@ void LineageRecorder::Announce() {
 }
 
 void LineageRecorder::RecordStartOnce(MetaTransaction &txn, const std::string &run_id, const std::string &start_event) {
-  if (!txn.Query("SELECT 1 FROM dl_lineage_event WHERE run_id = ? AND event_type = 'START' AND origin = ?",
-                 {run_id, kOwnEvent})
-           .empty()) {
-    return;
+  // Looked up by run id alone: the origin index would have SQLite scan every own event.
+  for (const auto &row : txn.Query("SELECT event_type, origin FROM dl_lineage_event WHERE run_id = ?", {run_id})) {
+    if (!row.IsNull(0) && row.String(0) == "START" && row.String(1) == kOwnEvent) return;
   }
   Record(txn, nlohmann::json::parse(start_event), kOwnEvent);
 }
