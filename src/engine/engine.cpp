@@ -820,8 +820,15 @@ Statement Engine::Parse(const std::string &sql) {
         statement.query_sql = info.query->ToString();
       } else {
         statement.kind = StatementKind::kCreateTable;
+        if (info.columns.LogicalColumnCount() != info.columns.PhysicalColumnCount()) {
+          throw Error(ErrorKind::kInvalidInput, "lake tables have no generated columns");
+        }
         for (auto &column : info.columns.Logical()) {
-          statement.columns.push_back(LakeColumnFromType(column.Name(), column.Type()));
+          auto lake_column = LakeColumnFromType(column.Name(), column.Type());
+          if (column.HasDefaultValue()) {
+            lake_column.default_value = EvaluateConstant(column.DefaultValue().ToString(), lake_column);
+          }
+          statement.columns.push_back(std::move(lake_column));
         }
       }
       return statement;

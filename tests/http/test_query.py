@@ -174,6 +174,17 @@ def test_create_table_statement(api, ns):
     assert described["created_snapshot"] == result["snapshot_id"]
 
 
+def test_create_table_keeps_column_defaults_and_refuses_what_a_lake_table_cannot_hold(api, ns):
+    api.write(f"CREATE TABLE {ns}.t (id BIGINT, amount DECIMAL(10,2) DEFAULT 1.5, region VARCHAR DEFAULT 'eu')")
+    api.write(f"INSERT INTO {ns}.t (id) VALUES (1)")
+    assert api.rows(f"SELECT id, amount, region FROM {ns}.t") == [[1, "1.50", "eu"]]
+    for sql in (f"CREATE TABLE {ns}.g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a + 1))",
+                f"CREATE TABLE {ns}.g (a INTEGER DEFAULT random())",
+                f"CREATE TABLE {ns}.g (a INTEGER DEFAULT 'abc')"):
+        assert_problem(api.sql(sql), 400)
+    expect_status(api.get(f"/api/v1/namespaces/{ns}/tables/g"), 404)
+
+
 def test_create_table_as_select(api, ns):
     result = api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id, 'n' || range AS name FROM range(5)")
     assert result["rows_written"] == 5
