@@ -42,6 +42,7 @@
 #include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 #include "duckdb/planner/planner.hpp"
 #include "engine/arrow_ipc_writer.hpp"
+#include "engine/catalog_functions.hpp"
 #include "engine/column_lineage.hpp"
 #include "engine/input_file_system.hpp"
 #include "engine/json_result.hpp"
@@ -96,6 +97,7 @@ struct RequestState {
   // Binding for lineage only: lake tables become kLineageScan calls (their columns, no rows).
   bool lineage_scan = false;
   std::map<std::string, TableReference> references;  // table key -> the table as the SQL named it
+  std::optional<VisibleCatalog> catalog;  // read once, when a catalog function first binds
 };
 
 // The table function a lake table becomes when a statement is bound for its lineage.
@@ -222,6 +224,7 @@ class Engine::Impl {
 
     duckdb::Connection con(*db_);
     RegisterLineageScan(con);
+    RegisterCatalogFunctions(con, [this](duckdb::ClientContext &context) { return CatalogOf(context); });
     std::string staging = options_.staging_dir.empty() ? "" : ", " + QuoteLiteral(options_.staging_dir + "/");
     for (const auto &setting : {
              fmt::format("SET memory_limit = {}", QuoteLiteral(options_.memory_limit)),
@@ -325,6 +328,22 @@ class Engine::Impl {
     std::lock_guard<std::mutex> lock(states_mutex_);
     auto it = states_.find(&context);
     return it == states_.end() ? nullptr : it->second;
+  }
+
+  // What the catalog functions show the request on `context`: what its resolver lets it see.
+  const VisibleCatalog *CatalogOf(duckdb::ClientContext &context) {
+    RequestState *state = StateOf(context);
+    if (!state || !state->resolver) return nullptr;
+    if (!state->catalog) {
+      try {
+        state->catalog = state->resolver->Catalog();
+      } catch (const Error &) {
+        // DuckDB would turn it into a binder error; the caller rethrows the original.
+        state->resolver_error = std::current_exception();
+        throw duckdb::BinderException("the lake's catalog could not be read");
+      }
+    }
+    return &*state->catalog;
   }
 
   // --- lineage ---------------------------------------------------------------------------------------
@@ -552,6 +571,7 @@ class Engine::Impl {
       return;
     }
     if (name == kLineageScan && state.lineage_scan) return;
+    if (IsCatalogFunction(get.function)) return;
     if (!kAllowedTableFunctions.count(name)) {
       throw MakeError(ErrorKind::kForbidden, "table function '{}' is not allowed", name);
     }

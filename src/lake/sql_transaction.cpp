@@ -56,6 +56,20 @@ ColumnDef *ColumnNamed(std::vector<ColumnDef> &columns, const std::string &name)
 
 }  // namespace
 
+VisibleCatalog ReadableCatalog(Lake &lake, int64_t snapshot_id, const Access *access) {
+  VisibleCatalog catalog;
+  for (const auto &space : lake.ListNamespaces(snapshot_id)) {
+    if (access && !access->HasNamespace(space.name, Role::kReader)) continue;
+    catalog.schemas.push_back({space.id, space.name});
+    for (auto &table : lake.ListTables(space.name, snapshot_id)) {
+      catalog.tables.push_back({table.id, table.namespace_name, table.name, std::move(table.columns),
+                                std::move(table.comment), std::move(table.tags), std::move(table.column_comments),
+                                table.record_count});
+    }
+  }
+  return catalog;
+}
+
 std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
                                           const std::string &table, const std::optional<TableVersion> &at) {
   if (at) {
@@ -114,6 +128,11 @@ class SqlTransaction::Resolver : public TableResolver {
       scan->with_positions = true;
     }
     return scan;
+  }
+
+  // As the transaction began: tables it creates or alters are not shown as they are inside it.
+  VisibleCatalog Catalog() override {
+    return ReadableCatalog(transaction_.lake_, transaction_.base_snapshot_, transaction_.access_);
   }
 
  private:

@@ -20,6 +20,8 @@ class SnapshotResolver : public TableResolver {
     return ResolveCommitted(lake_, cache_, snapshot_id_, schema, table, at);
   }
 
+  VisibleCatalog Catalog() override { return ReadableCatalog(lake_, snapshot_id_, access_); }
+
  private:
   Lake &lake_;
   ScanCache &cache_;

@@ -153,10 +153,30 @@ def test_a_reader_reads_her_namespace_and_nothing_else_however_the_sql_is_writte
     assert_problem(rita.delete("/api/v1/namespaces/fin/tables/t"), 403)
     assert_problem(rita.post("/api/v1/maintenance/compact", json={}), 403)
     assert expect_status(admin.get("/api/v1/namespaces/fin/tables/t"), 200).json()["row_count"] == 2
-    # DuckDB's own catalog functions are refused, so they show nothing either.
-    for sql in ("SELECT * FROM duckdb_tables()", "SELECT * FROM information_schema.tables",
-                "SELECT * FROM duckdb_columns()"):
-        assert rita.sql(sql).status_code in (400, 403)
+    # DuckDB's catalog functions, and the information_schema and pg_catalog views over them, show
+    # her only the namespaces she may read; an admin sees both.
+    catalog_queries = {
+        "SELECT schema_name, table_name FROM duckdb_tables()": [["fin", "t"]],
+        "SELECT table_schema, table_name, table_type FROM information_schema.tables": [["fin", "t", "BASE TABLE"]],
+        "SELECT DISTINCT schema_name, table_name FROM duckdb_columns()": [["fin", "t"]],
+        "SELECT DISTINCT table_schema, table_name FROM information_schema.columns": [["fin", "t"]],
+        "SELECT schema_name FROM information_schema.schemata": [["fin"]],
+        "SELECT schema_name FROM duckdb_schemas()": [["fin"]],
+        "SELECT schemaname, tablename FROM pg_catalog.pg_tables": [["fin", "t"]],
+        "SELECT count(*) FROM pg_catalog.pg_class": [[1]],
+    }
+    for sql, expected in catalog_queries.items():
+        assert rita.rows(sql + " ORDER BY ALL") == expected, sql
+    assert admin.rows("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL") == [["fin", "t"], ["hr", "t"]]
+    assert rita.rows("SELECT column_name, data_type FROM information_schema.columns ORDER BY ordinal_position") == [
+        ["id", "BIGINT"], ["amount", "BIGINT"]]
+    # Even where the function stands inside a subquery, a CTE or a join with a lake table.
+    assert rita.rows("WITH c AS (SELECT * FROM duckdb_tables()) SELECT count(*) FROM c "
+                     "JOIN fin.t ON true WHERE c.schema_name IN (SELECT schema_name FROM duckdb_schemas())") == [[2]]
+    # What the lake does not have stays refused, as do DuckDB's other introspection functions.
+    for sql in ("SELECT * FROM duckdb_constraints()", "SELECT * FROM duckdb_settings()",
+                "SELECT * FROM duckdb_dependencies()", "SELECT * FROM information_schema.table_constraints"):
+        assert_problem(rita.sql(sql), 403)
     # Search finds only what she may read.
     found = expect_status(rita.get("/api/v1/search", params={"q": "t"}), 200).json()["results"]
     assert {r["namespace"] for r in found if r["kind"] == "table"} == {"fin"}

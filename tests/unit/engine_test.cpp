@@ -70,7 +70,9 @@ class MapResolver : public TableResolver {
     if (it == tables.end()) return std::nullopt;
     return it->second;
   }
+  VisibleCatalog Catalog() override { return catalog; }
   std::map<std::string, TableScan> tables;
+  VisibleCatalog catalog;
 };
 
 class EngineTest : public ::testing::Test {
@@ -136,6 +138,41 @@ TEST_F(EngineTest, ParseClassifiesAllowedStatements) {
   EXPECT_EQ(create.columns[0].type, "int32");
   EXPECT_EQ(create.columns[1].type, "decimal(10,2)");
   EXPECT_EQ(create.columns[2].type, "list");
+}
+
+TEST_F(EngineTest, CreateTableKeepsConstantDefaults) {
+  auto create = engine_.Parse("CREATE TABLE sales.t (a INTEGER DEFAULT 6 + 1, b VARCHAR DEFAULT 'x', c DATE)");
+  ASSERT_EQ(create.columns.size(), 3u);
+  EXPECT_EQ(create.columns[0].default_value, "7");
+  EXPECT_EQ(create.columns[1].default_value, "x");
+  EXPECT_FALSE(create.columns[2].default_value);
+  EXPECT_ERROR_KIND(engine_.Parse("CREATE TABLE sales.t (a INTEGER, b INTEGER AS (a * 2))"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(engine_.Parse("CREATE TABLE sales.t (a DOUBLE DEFAULT random())"), ErrorKind::kInvalidInput);
+}
+
+TEST_F(EngineTest, CatalogFunctionsShowWhatTheResolverLetsTheCallerSee) {
+  CatalogTable orders{7, "sales", "orders", WithIds(Columns()), "all orders", {{"owner", "ops"}}, {{2, "who"}}, 42};
+  orders.columns.push_back(engine_.ParseColumnType("amount", "DECIMAL(12,3)"));
+  orders.columns.back().id = 3;
+  orders.columns.back().default_value = "0";
+  resolver_.catalog = {{{3, "sales"}, {4, "empty"}}, {orders}};
+  EXPECT_EQ(Run("SELECT schema_name, table_name, table_oid, comment, tags['owner'], estimated_size, column_count, sql "
+                "FROM duckdb_tables()", ResultFormat::kCsv),
+            "schema_name,table_name,table_oid,comment,tags['owner'],estimated_size,column_count,sql\n"
+            "sales,orders,7,all orders,ops,42,3,\"CREATE TABLE sales.orders(id BIGINT, \"\"name\"\" VARCHAR, amount "
+            "DECIMAL(12,3) DEFAULT '0');\"\n");
+  EXPECT_EQ(Run("SELECT column_name, ordinal_position, data_type, column_default, numeric_precision, numeric_scale, "
+                "COLUMN_COMMENT FROM information_schema.columns ORDER BY ordinal_position",
+                ResultFormat::kCsv),
+            "column_name,ordinal_position,data_type,column_default,numeric_precision,numeric_scale,COLUMN_COMMENT\n"
+            "id,1,BIGINT,,64,0,\nname,2,VARCHAR,,,,who\namount,3,\"DECIMAL(12,3)\",0,12,3,\n");
+  EXPECT_EQ(Run("SELECT string_agg(schema_name, ' ' ORDER BY oid) AS names FROM duckdb_schemas()", ResultFormat::kCsv),
+            "names\nsales empty\n");
+  EXPECT_EQ(Run("SELECT count(*) FROM duckdb_views()", ResultFormat::kCsv), "count_star()\n0\n");
+  // A resolver that shows nothing (the lake's own queries) leaves the functions empty.
+  resolver_.catalog = {};
+  EXPECT_EQ(Run("SELECT count(*) FROM information_schema.tables", ResultFormat::kCsv), "count_star()\n0\n");
+  EXPECT_ERROR_KIND(Run("SELECT * FROM duckdb_constraints()"), ErrorKind::kForbidden);
 }
 
 TEST_F(EngineTest, ParseRefusesEverythingElse) {

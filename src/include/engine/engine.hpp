@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,28 @@ struct TableVersion {
   std::optional<int64_t> unix_ms;
 };
 
+// A lake table as DuckDB's catalog functions show it.
+struct CatalogTable {
+  int64_t id = 0;
+  std::string schema;
+  std::string name;
+  std::vector<ColumnDef> columns;
+  std::optional<std::string> comment;
+  std::map<std::string, std::string> tags;
+  std::map<int64_t, std::string> column_comments;  // by column id
+  int64_t record_count = 0;
+};
+
+// What a caller may see of the lake: the namespaces and the tables in them.
+struct VisibleCatalog {
+  struct Schema {
+    int64_t id = 0;
+    std::string name;
+  };
+  std::vector<Schema> schemas;
+  std::vector<CatalogTable> tables;
+};
+
 class TableResolver {
  public:
   virtual ~TableResolver() = default;
@@ -60,6 +83,10 @@ class TableResolver {
   // version; nullopt if there is no such table. May throw ducklake::Error (it reaches the caller).
   virtual std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
                                            const std::optional<TableVersion> &at) = 0;
+  // The namespaces and tables the caller may read, as of the request's snapshot: all that DuckDB's
+  // catalog functions (duckdb_tables(), information_schema.columns, ...) show. The lake's own
+  // queries show none. May throw ducklake::Error.
+  virtual VisibleCatalog Catalog() { return {}; }
 };
 
 enum class StatementKind {

@@ -33,6 +33,10 @@ struct StatementOutcome {
 std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
                                           const std::string &table, const std::optional<TableVersion> &at);
 
+// The namespaces and tables of a snapshot that `access` lets its caller read (all of them when
+// `access` is null), for TableResolver::Catalog.
+VisibleCatalog ReadableCatalog(Lake &lake, int64_t snapshot_id, const Access *access);
+
 class SqlTransaction {
  public:
   // File names end like this for the rows an UPDATE wrote and the delete files it wrote, so the

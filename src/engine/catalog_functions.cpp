@@ -1,0 +1,251 @@
+#include "engine/catalog_functions.hpp"
+
+#include <map>
+#include <utility>
+
+#include "common/error.hpp"
+#include "duckdb/main/database_manager.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
+#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
+#include "engine/type_mapping.hpp"
+
+namespace ducklake {
+namespace {
+
+// What a replacement lists; kNothing for the kinds of object the lake does not have.
+enum class CatalogKind { kDatabases, kSchemas, kTables, kColumns, kNothing };
+
+struct CatalogFunctionInfo : public duckdb::TableFunctionInfo {
+  CatalogFunctionInfo(CatalogKind kind, std::vector<std::string> names, std::vector<duckdb::LogicalType> types,
+                      CatalogSource source)
+      : kind(kind), names(std::move(names)), types(std::move(types)), source(std::move(source)) {}
+  CatalogKind kind;
+  std::vector<std::string> names;  // the built-in's columns
+  std::vector<duckdb::LogicalType> types;
+  CatalogSource source;
+};
+
+struct CatalogRows : public duckdb::TableFunctionData {
+  std::vector<std::vector<duckdb::Value>> rows;
+};
+
+struct CatalogScanState : public duckdb::GlobalTableFunctionState {
+  size_t next = 0;
+};
+
+// One row by column name; the built-in's columns it does not name are NULL.
+using NamedRow = std::map<std::string, duckdb::Value>;
+
+// The database every lake schema belongs to: the one current_database() names.
+constexpr int64_t kDatabaseOid = 0;
+
+duckdb::Value Text(const std::optional<std::string> &text) {
+  return text ? duckdb::Value(*text) : duckdb::Value(duckdb::LogicalType::VARCHAR);
+}
+
+duckdb::Value Tags(const std::map<std::string, std::string> &tags) {
+  duckdb::vector<duckdb::Value> keys, values;
+  for (const auto &[key, value] : tags) {
+    keys.emplace_back(key);
+    values.emplace_back(value);
+  }
+  return duckdb::Value::MAP(duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR, std::move(keys),
+                            std::move(values));
+}
+
+std::string Quoted(const std::string &name) { return duckdb::KeywordHelper::WriteOptionallyQuoted(name); }
+
+// The statement that would create the table as it is now.
+std::string CreateTableSql(const CatalogTable &table) {
+  std::string sql = "CREATE TABLE " + Quoted(table.schema) + "." + Quoted(table.name) + "(";
+  for (size_t i = 0; i < table.columns.size(); i++) {
+    const auto &column = table.columns[i];
+    sql += (i ? ", " : "") + Quoted(column.name) + " " + TypeFromLakeColumn(column).ToString();
+    if (!column.nullable) sql += " NOT NULL";
+    if (column.default_value) sql += " DEFAULT " + duckdb::KeywordHelper::WriteQuoted(*column.default_value, '\'');
+  }
+  return sql + ");";
+}
+
+// numeric_precision, numeric_precision_radix and numeric_scale as DuckDB reports them: bits for
+// binary numbers, digits for decimals.
+void AddNumericShape(const duckdb::LogicalType &type, NamedRow &row) {
+  auto binary = [&](int32_t bits) {
+    row["numeric_precision"] = duckdb::Value::INTEGER(bits);
+    row["numeric_precision_radix"] = duckdb::Value::INTEGER(2);
+  };
+  switch (type.id()) {
+    case duckdb::LogicalTypeId::TINYINT:
+    case duckdb::LogicalTypeId::UTINYINT:
+      binary(8);
+      break;
+    case duckdb::LogicalTypeId::SMALLINT:
+    case duckdb::LogicalTypeId::USMALLINT:
+      binary(16);
+      break;
+    case duckdb::LogicalTypeId::INTEGER:
+    case duckdb::LogicalTypeId::UINTEGER:
+      binary(32);
+      break;
+    case duckdb::LogicalTypeId::BIGINT:
+    case duckdb::LogicalTypeId::UBIGINT:
+      binary(64);
+      break;
+    case duckdb::LogicalTypeId::HUGEINT:
+    case duckdb::LogicalTypeId::UHUGEINT:
+      binary(128);
+      break;
+    case duckdb::LogicalTypeId::FLOAT:
+      binary(24);
+      return;
+    case duckdb::LogicalTypeId::DOUBLE:
+      binary(53);
+      return;
+    case duckdb::LogicalTypeId::DECIMAL:
+      row["numeric_precision"] = duckdb::Value::INTEGER(duckdb::DecimalType::GetWidth(type));
+      row["numeric_precision_radix"] = duckdb::Value::INTEGER(10);
+      row["numeric_scale"] = duckdb::Value::INTEGER(duckdb::DecimalType::GetScale(type));
+      return;
+    default:
+      return;
+  }
+  row["numeric_scale"] = duckdb::Value::INTEGER(0);
+}
+
+std::vector<NamedRow> Rows(CatalogKind kind, const VisibleCatalog &catalog, const std::string &database) {
+  std::vector<NamedRow> rows;
+  const NamedRow in_database = {{"database_name", duckdb::Value(database)},
+                                {"database_oid", duckdb::Value::BIGINT(kDatabaseOid)},
+                                {"internal", duckdb::Value::BOOLEAN(false)}};
+  switch (kind) {
+    case CatalogKind::kDatabases: {
+      auto row = in_database;
+      row["tags"] = Tags({});
+      row["type"] = duckdb::Value("ducklake");
+      row["readonly"] = duckdb::Value::BOOLEAN(false);
+      row["encrypted"] = duckdb::Value::BOOLEAN(false);
+      rows.push_back(std::move(row));
+      break;
+    }
+    case CatalogKind::kSchemas:
+      for (const auto &schema : catalog.schemas) {
+        auto row = in_database;
+        row["oid"] = duckdb::Value::BIGINT(schema.id);
+        row["schema_name"] = duckdb::Value(schema.name);
+        row["tags"] = Tags({});
+        rows.push_back(std::move(row));
+      }
+      break;
+    case CatalogKind::kTables:
+    case CatalogKind::kColumns:
+      for (const auto &table : catalog.tables) {
+        auto in_table = in_database;
+        in_table["schema_name"] = duckdb::Value(table.schema);
+        in_table["table_name"] = duckdb::Value(table.name);
+        in_table["table_oid"] = duckdb::Value::BIGINT(table.id);
+        for (const auto &schema : catalog.schemas) {
+          if (schema.name == table.schema) in_table["schema_oid"] = duckdb::Value::BIGINT(schema.id);
+        }
+        if (kind == CatalogKind::kTables) {
+          auto row = in_table;
+          row["comment"] = Text(table.comment);
+          row["tags"] = Tags(table.tags);
+          row["temporary"] = duckdb::Value::BOOLEAN(false);
+          row["has_primary_key"] = duckdb::Value::BOOLEAN(false);
+          row["estimated_size"] = duckdb::Value::BIGINT(table.record_count);
+          row["column_count"] = duckdb::Value::BIGINT(static_cast<int64_t>(table.columns.size()));
+          row["index_count"] = duckdb::Value::BIGINT(0);
+          row["check_constraint_count"] = duckdb::Value::BIGINT(0);
+          row["sql"] = duckdb::Value(CreateTableSql(table));
+          rows.push_back(std::move(row));
+          continue;
+        }
+        for (size_t i = 0; i < table.columns.size(); i++) {
+          const auto &column = table.columns[i];
+          auto type = TypeFromLakeColumn(column);
+          auto row = in_table;
+          auto comment = table.column_comments.find(column.id);
+          row["column_name"] = duckdb::Value(column.name);
+          row["column_index"] = duckdb::Value::INTEGER(static_cast<int32_t>(i + 1));
+          row["comment"] = comment == table.column_comments.end() ? Text(std::nullopt) : Text(comment->second);
+          row["column_default"] = Text(column.default_value);
+          row["is_nullable"] = duckdb::Value::BOOLEAN(column.nullable);
+          row["data_type"] = duckdb::Value(type.ToString());
+          row["data_type_id"] = duckdb::Value::BIGINT(static_cast<int64_t>(type.id()));
+          AddNumericShape(type, row);
+          rows.push_back(std::move(row));
+        }
+      }
+      break;
+    case CatalogKind::kNothing:
+      break;
+  }
+  return rows;
+}
+
+duckdb::unique_ptr<duckdb::FunctionData> CatalogBind(duckdb::ClientContext &context,
+                                                     duckdb::TableFunctionBindInput &input,
+                                                     duckdb::vector<duckdb::LogicalType> &types,
+                                                     duckdb::vector<std::string> &names) {
+  const auto &info = input.info->Cast<CatalogFunctionInfo>();
+  names.assign(info.names.begin(), info.names.end());
+  types.assign(info.types.begin(), info.types.end());
+  auto data = duckdb::make_uniq<CatalogRows>();
+  const VisibleCatalog *catalog = info.source(context);
+  if (!catalog) return data;
+  for (auto &named : Rows(info.kind, *catalog, duckdb::DatabaseManager::GetDefaultDatabase(context))) {
+    std::vector<duckdb::Value> row;
+    for (size_t i = 0; i < info.names.size(); i++) {
+      auto value = named.find(info.names[i]);
+      row.push_back(value == named.end() ? duckdb::Value(info.types[i]) : value->second.DefaultCastAs(info.types[i]));
+    }
+    data->rows.push_back(std::move(row));
+  }
+  return data;
+}
+
+duckdb::unique_ptr<duckdb::GlobalTableFunctionState> CatalogInit(duckdb::ClientContext &,
+                                                                 duckdb::TableFunctionInitInput &) {
+  return duckdb::make_uniq<CatalogScanState>();
+}
+
+void CatalogScan(duckdb::ClientContext &, duckdb::TableFunctionInput &input, duckdb::DataChunk &output) {
+  const auto &rows = input.bind_data->Cast<CatalogRows>().rows;
+  auto &state = input.global_state->Cast<CatalogScanState>();
+  duckdb::idx_t count = 0;
+  for (; state.next < rows.size() && count < STANDARD_VECTOR_SIZE; state.next++, count++) {
+    for (duckdb::idx_t column = 0; column < output.ColumnCount(); column++) {
+      output.SetValue(column, count, rows[state.next][column]);
+    }
+  }
+  output.SetCardinality(count);
+}
+
+}  // namespace
+
+void RegisterCatalogFunctions(duckdb::Connection &con, CatalogSource source) {
+  const std::pair<const char *, CatalogKind> replaced[] = {
+      {"duckdb_databases", CatalogKind::kDatabases}, {"duckdb_schemas", CatalogKind::kSchemas},
+      {"duckdb_tables", CatalogKind::kTables},       {"duckdb_columns", CatalogKind::kColumns},
+      {"duckdb_views", CatalogKind::kNothing},       {"duckdb_indexes", CatalogKind::kNothing},
+      {"duckdb_sequences", CatalogKind::kNothing}};
+  for (const auto &[name, kind] : replaced) {
+    auto shape = con.Query(fmt::format("SELECT * FROM {}() LIMIT 0", name));
+    if (shape->HasError()) throw MakeError(ErrorKind::kInternal, "{}: {}", name, shape->GetError());
+    duckdb::TableFunction function(name, {}, CatalogScan, CatalogBind, CatalogInit);
+    function.function_info = duckdb::make_shared_ptr<CatalogFunctionInfo>(
+        kind, std::vector<std::string>(shape->names.begin(), shape->names.end()),
+        std::vector<duckdb::LogicalType>(shape->types.begin(), shape->types.end()), source);
+    duckdb::CreateTableFunctionInfo info(function);
+    info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
+    con.BeginTransaction();
+    duckdb::Catalog::GetSystemCatalog(*con.context).CreateTableFunction(*con.context, info);
+    con.Commit();
+  }
+}
+
+bool IsCatalogFunction(const duckdb::TableFunction &function) {
+  return function.function_info && dynamic_cast<CatalogFunctionInfo *>(function.function_info.get()) != nullptr;
+}
+
+}  // namespace ducklake
