@@ -30,7 +30,7 @@ from benchlib import (CompilerWatch, Resources, RssPeak, Server, cpu_seconds, cu
 BUCKET = "ducklake-bench"
 PAGE = 1000
 THREADS = 16
-S3_BUDGET_S = 300  # longest acceptable fill of the 100k-object listing volume on S3
+S3_BUDGET_S = 300  # longest fill of the 100k-object listing volume on S3 unless --full-s3-listing
 
 
 def timed_run(command):
@@ -522,6 +522,7 @@ class Context:
         self.per_folder = 500 if args.smoke else 1000
         self.s3_probe = 100 if args.smoke else 2000
         self.s3_small_list = 500 if args.smoke else 10_000
+        self.full_s3_listing = args.full_s3_listing
         self.small_count = 200 if args.smoke else 10_000
         self.watch = CompilerWatch()
         self.resources = Resources(self.scratch)
@@ -665,7 +666,7 @@ def run(ctx):
                 f"{projected:.0f} s")
             target = ctx.list_count
             note = ""
-            if projected > budget:
+            if projected > budget and not ctx.full_s3_listing:
                 fallback = True
                 target = ctx.s3_small_list
                 note = (f"{ctx.s3_probe:,} direct boto3 puts with 16 threads took {probe_s:.1f} s ({rate:.0f} objects/s), so "
@@ -709,6 +710,8 @@ def main():
     parser.add_argument("--scratch", required=True)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds")
     parser.add_argument("--only", help="comma-separated sections to run: transfer, listing, small (default: all)")
+    parser.add_argument("--full-s3-listing", action="store_true",
+                        help="fill the S3 listing volume to the full count however long it takes")
     parser.add_argument("--cleanup", action="store_true", help="only remove what an interrupted run left")
     args = parser.parse_args()
     if args.cleanup:
