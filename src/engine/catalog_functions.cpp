@@ -70,46 +70,22 @@ std::string CreateTableSql(const CatalogTable &table) {
 // numeric_precision, numeric_precision_radix and numeric_scale as DuckDB reports them: bits for
 // binary numbers, digits for decimals.
 void AddNumericShape(const duckdb::LogicalType &type, NamedRow &row) {
-  auto binary = [&](int32_t bits) {
-    row["numeric_precision"] = duckdb::Value::INTEGER(bits);
-    row["numeric_precision_radix"] = duckdb::Value::INTEGER(2);
-  };
-  switch (type.id()) {
-    case duckdb::LogicalTypeId::TINYINT:
-    case duckdb::LogicalTypeId::UTINYINT:
-      binary(8);
-      break;
-    case duckdb::LogicalTypeId::SMALLINT:
-    case duckdb::LogicalTypeId::USMALLINT:
-      binary(16);
-      break;
-    case duckdb::LogicalTypeId::INTEGER:
-    case duckdb::LogicalTypeId::UINTEGER:
-      binary(32);
-      break;
-    case duckdb::LogicalTypeId::BIGINT:
-    case duckdb::LogicalTypeId::UBIGINT:
-      binary(64);
-      break;
-    case duckdb::LogicalTypeId::HUGEINT:
-    case duckdb::LogicalTypeId::UHUGEINT:
-      binary(128);
-      break;
-    case duckdb::LogicalTypeId::FLOAT:
-      binary(24);
-      return;
-    case duckdb::LogicalTypeId::DOUBLE:
-      binary(53);
-      return;
-    case duckdb::LogicalTypeId::DECIMAL:
-      row["numeric_precision"] = duckdb::Value::INTEGER(duckdb::DecimalType::GetWidth(type));
-      row["numeric_precision_radix"] = duckdb::Value::INTEGER(10);
-      row["numeric_scale"] = duckdb::Value::INTEGER(duckdb::DecimalType::GetScale(type));
-      return;
-    default:
-      return;
+  using Id = duckdb::LogicalTypeId;
+  static const std::map<Id, int32_t> kBits = {
+      {Id::TINYINT, 8},   {Id::UTINYINT, 8},   {Id::SMALLINT, 16}, {Id::USMALLINT, 16},
+      {Id::INTEGER, 32},  {Id::UINTEGER, 32},  {Id::BIGINT, 64},   {Id::UBIGINT, 64},
+      {Id::HUGEINT, 128}, {Id::UHUGEINT, 128}, {Id::FLOAT, 24},    {Id::DOUBLE, 53}};
+  if (type.id() == Id::DECIMAL) {
+    row["numeric_precision"] = duckdb::Value::INTEGER(duckdb::DecimalType::GetWidth(type));
+    row["numeric_precision_radix"] = duckdb::Value::INTEGER(10);
+    row["numeric_scale"] = duckdb::Value::INTEGER(duckdb::DecimalType::GetScale(type));
+    return;
   }
-  row["numeric_scale"] = duckdb::Value::INTEGER(0);
+  auto bits = kBits.find(type.id());
+  if (bits == kBits.end()) return;
+  row["numeric_precision"] = duckdb::Value::INTEGER(bits->second);
+  row["numeric_precision_radix"] = duckdb::Value::INTEGER(2);
+  if (type.id() != Id::FLOAT && type.id() != Id::DOUBLE) row["numeric_scale"] = duckdb::Value::INTEGER(0);
 }
 
 std::vector<NamedRow> Rows(CatalogKind kind, const VisibleCatalog &catalog, const std::string &database) {
@@ -137,14 +113,16 @@ std::vector<NamedRow> Rows(CatalogKind kind, const VisibleCatalog &catalog, cons
       }
       break;
     case CatalogKind::kTables:
-    case CatalogKind::kColumns:
+    case CatalogKind::kColumns: {
+      std::map<std::string, int64_t> schema_ids;
+      for (const auto &schema : catalog.schemas) schema_ids.emplace(schema.name, schema.id);
       for (const auto &table : catalog.tables) {
         auto in_table = in_database;
         in_table["schema_name"] = duckdb::Value(table.schema);
         in_table["table_name"] = duckdb::Value(table.name);
         in_table["table_oid"] = duckdb::Value::BIGINT(table.id);
-        for (const auto &schema : catalog.schemas) {
-          if (schema.name == table.schema) in_table["schema_oid"] = duckdb::Value::BIGINT(schema.id);
+        if (auto id = schema_ids.find(table.schema); id != schema_ids.end()) {
+          in_table["schema_oid"] = duckdb::Value::BIGINT(id->second);
         }
         if (kind == CatalogKind::kTables) {
           auto row = in_table;
@@ -177,6 +155,7 @@ std::vector<NamedRow> Rows(CatalogKind kind, const VisibleCatalog &catalog, cons
         }
       }
       break;
+    }
     case CatalogKind::kNothing:
       break;
   }
