@@ -341,6 +341,7 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
   // A conditional write holds a reservation on its key while the bytes arrive, so two of them
   // cannot both see their condition hold.
   std::optional<std::string> reservation;
+  bool existed;  // indexed before this write: a failed indexing then must not delete the stored object
   if (request.create_only || request.if_match) {
     auto txn = meta_.Begin(TransactionMode::kWrite);
     int64_t now = NowUnixMs();
@@ -351,6 +352,7 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     }
     auto existing = LoadObject(*txn, volume.id, request.key);
     if (request.create_only && existing) throw Error(ErrorKind::kPrecondition, "the object already exists");
+    existed = existing.has_value();
     if (request.if_match && (!existing || (*request.if_match != "*" && existing->etag != *request.if_match))) {
       throw Error(ErrorKind::kPrecondition, "the object's current ETag does not match If-Match");
     }
@@ -359,9 +361,10 @@ ObjectRecord FileService::Put(const PutRequest &request, const BodySource &body)
     txn->Execute("INSERT INTO dl_object_reservation (volume_id, key, token, expires_ms) VALUES (?, ?, ?, ?)",
                  {volume.id, request.key, *reservation, now + kReservationMs});
     txn->Commit();
+  } else {
+    existed = Indexed(volume.id, request.key);
   }
   try {
-    bool existed = Indexed(volume.id, request.key);
     std::optional<Digest> md5, sha256;
     if (request.expected_md5) md5.emplace(DigestAlgorithm::kMd5);
     if (request.expected_sha256) sha256.emplace(DigestAlgorithm::kSha256);
