@@ -313,27 +313,42 @@ Json Edge(const std::string &origin, const std::string &destination) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char *kNamespaceColumns = "name, created_ms, updated_ms";
+
+Json NamespaceJson(const SqlRow &row) {
+  return {{"name", row.String(0)},
+          {"createdAt", FormatRfc3339Ms(row.Int(1))},
+          {"updatedAt", FormatRfc3339Ms(row.Int(2))},
+          {"ownerName", "anonymous"},
+          {"description", nullptr},
+          {"isHidden", false}};
+}
+
+// The namespace's row; kNotFound for one no event has named.
+SqlRow GetNamespace(MetaTransaction &txn, const std::string &name) {
+  auto rows = txn.Query(fmt::format("SELECT {} FROM dl_lineage_namespace WHERE name = ?", kNamespaceColumns), {name});
+  if (rows.empty()) throw MakeError(ErrorKind::kNotFound, "namespace '{}' not found", name);
+  return rows[0];
+}
+
+}  // namespace
+
 nlohmann::json LineageGraph::Namespaces() {
   CatchUp();
   auto txn = meta_.Begin(TransactionMode::kRead);
   Json namespaces = Json::array();
-  for (const auto &row : txn->Query("SELECT name, created_ms, updated_ms FROM dl_lineage_namespace ORDER BY name")) {
-    namespaces.push_back({{"name", row.String(0)},
-                          {"createdAt", FormatRfc3339Ms(row.Int(1))},
-                          {"updatedAt", FormatRfc3339Ms(row.Int(2))},
-                          {"ownerName", "anonymous"},
-                          {"description", nullptr},
-                          {"isHidden", false}});
+  for (const auto &row : txn->Query(fmt::format("SELECT {} FROM dl_lineage_namespace ORDER BY name", kNamespaceColumns))) {
+    namespaces.push_back(NamespaceJson(row));
   }
   return {{"namespaces", namespaces}};
 }
 
 nlohmann::json LineageGraph::Namespace(const std::string &name) {
-  auto all = Namespaces();
-  for (const auto &ns : all["namespaces"]) {
-    if (ns["name"] == name) return ns;
-  }
-  throw MakeError(ErrorKind::kNotFound, "namespace '{}' not found", name);
+  CatchUp();
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  return NamespaceJson(GetNamespace(*txn, name));
 }
 
 nlohmann::json LineageGraph::Jobs(const std::string &ns, int64_t limit, int64_t offset) {
