@@ -21,7 +21,7 @@ std::string FormatRfc3339Ms(int64_t unix_ms) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(seconds), unix_ms % 1000);
 }
 
-int64_t ParseRfc3339Ms(const std::string &text, const char *what) {
+int64_t ParseRfc3339Ms(const std::string &text, const char *what, MissingOffset missing_offset) {
   std::tm tm{};
   const char *rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   auto bad = [&text, what]() {
@@ -37,12 +37,23 @@ int64_t ParseRfc3339Ms(const std::string &text, const char *what) {
   if (*rest == 'Z' || *rest == 'z') {
     rest++;
   } else if (*rest == '+' || *rest == '-') {
-    int hours = 0, minutes = 0;
-    if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2 || hours > 23 || minutes > 59) throw bad();
+    // +HH:MM, as RFC 3339 writes it, or ISO 8601's +HHMM.
+    auto digits = [&rest](size_t at, size_t count) {
+      for (size_t i = at; i < at + count; i++) {
+        if (!std::isdigit(static_cast<unsigned char>(rest[i]))) return false;
+      }
+      return true;
+    };
+    if (!digits(1, 2)) throw bad();
+    bool colon = rest[3] == ':';
+    if (!digits(colon ? 4 : 3, 2)) throw bad();
+    int hours = (rest[1] - '0') * 10 + (rest[2] - '0');
+    int minutes = colon ? (rest[4] - '0') * 10 + (rest[5] - '0') : (rest[3] - '0') * 10 + (rest[4] - '0');
+    if (hours > 23 || minutes > 59) throw bad();
     int64_t offset_ms = (hours * 60 + minutes) * 60000LL;
     ms += *rest == '+' ? -offset_ms : offset_ms;
-    rest += 6;
-  } else {
+    rest += colon ? 6 : 5;
+  } else if (*rest != '\0' || missing_offset != MissingOffset::kUtc) {
     throw bad();
   }
   if (*rest != '\0') throw bad();

@@ -87,7 +87,7 @@ void EventValidator::Validate(const nlohmann::json &event) const {
                     best.description);
   }
   // What the schema states as formats: date-time and uuid (a producer's "uri" is not checked).
-  ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime");
+  ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime", MissingOffset::kUtc);
   if (event.contains("run") && !IsUuid(event["run"]["runId"].get<std::string>())) {
     throw Error(ErrorKind::kInvalidInput, "not a valid OpenLineage 2-0-2 event: run.runId must be a UUID");
   }

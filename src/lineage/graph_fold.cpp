@@ -327,7 +327,7 @@ LineageGraphUpdater::~LineageGraphUpdater() {
 void LineageGraph::Apply(MetaTransaction &txn, const nlohmann::json &event, int64_t received_ms) {
   int64_t event_ms = received_ms;
   if (event.contains("eventTime") && event["eventTime"].is_string()) {
-    event_ms = ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime");
+    event_ms = ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime", MissingOffset::kUtc);
   }
   if (event.contains("dataset")) {
     UpsertDataset(txn, event["dataset"], event_ms);

@@ -64,7 +64,7 @@ int64_t LineageRecorder::Record(MetaTransaction &txn, const nlohmann::json &even
   int64_t received_ms = NowUnixMs();
   int64_t event_ms = received_ms;
   if (event.contains("eventTime") && event["eventTime"].is_string()) {
-    event_ms = ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime");
+    event_ms = ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime", MissingOffset::kUtc);
   }
   std::string kind = event.contains("dataset") ? "dataset" : event.contains("run") ? "run" : "job";
   auto text = [&](const char *object, const char *field) -> SqlValue {

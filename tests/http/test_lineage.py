@@ -286,6 +286,26 @@ def test_events_from_other_tools_are_validated(api, broken, reason):
         assert_problem(api.post("/api/v1/lineage", data=bad, headers={"Content-Type": "application/json"}), 400)
 
 
+def test_event_times_without_an_offset_are_utc(api):
+    # The OpenLineage Python client serialises eventTime without an offset.
+    job = unique_name("naive_time")
+    for event_time in ("2021-11-03T10:53:52.427343", "2021-11-03T12:53:52.5+0200"):
+        event = run_event(job, [], [{"namespace": "pg", "name": "db.t"}])
+        event["eventTime"] = event_time
+        expect_status(api.post("/api/v1/lineage", json=event), 201)
+    def listed(after, before):
+        events = expect_status(api.get("/marquez/api/v1/events/lineage",
+                                        params={"after": after, "before": before, "limit": 100}), 200).json()["events"]
+        return sorted(e["eventTime"] for e in events if e["job"]["name"] == job)
+    assert listed("2021-11-03T10:53:52Z", "2021-11-03T10:53:53Z") == ["2021-11-03T10:53:52.427343",
+                                                                      "2021-11-03T12:53:52.5+0200"]
+    assert listed("2021-11-03T10:53:53Z", "2021-11-03T11:00:00Z") == []
+    for not_a_time in ("2021-11-03T10:53:52 UTC", "2021-11-03T10:53:52+2", "2021-11-03", "10:53:52", ""):
+        event = run_event(job, [], [])
+        event["eventTime"] = not_a_time
+        assert "eventTime" in assert_problem(api.post("/api/v1/lineage", json=event), 400)["detail"], not_a_time
+
+
 def test_dataset_and_job_events_are_validated_on_both_routes(api):
     dataset_event = {"eventTime": "2026-12-01T10:00:06Z", "producer": "https://example.com/dbt",
                      "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
