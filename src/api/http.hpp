@@ -129,6 +129,8 @@ nlohmann::json ObjectJson(const ObjectRecord &object);
 
 // Request fields; each throws kInvalidInput naming the field when it is malformed or out of range.
 int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallback, int64_t minimum, int64_t maximum);
+// A query parameter that is true/1 or false/0 (kInvalidInput otherwise), or nullopt when absent.
+std::optional<bool> OptionalBoolParam(const RequestContext &ctx, const char *name);
 int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum, int64_t maximum);
 bool BoolField(const nlohmann::json &value, const char *field);
 void RejectUnknownFields(const nlohmann::json &body, std::initializer_list<const char *> known);

@@ -17,6 +17,14 @@ int64_t IntegerParam(const RequestContext &ctx, const char *name, int64_t fallba
   return value;
 }
 
+std::optional<bool> OptionalBoolParam(const RequestContext &ctx, const char *name) {
+  auto value = ctx.QueryParam(name);
+  if (!value) return std::nullopt;
+  if (*value == "true" || *value == "1") return true;
+  if (*value == "false" || *value == "0") return false;
+  throw MakeError(ErrorKind::kInvalidInput, "{} must be true or false", name);
+}
+
 int64_t IntegerField(const nlohmann::json &value, const char *field, int64_t minimum, int64_t maximum) {
   if (!value.is_number_integer()) throw MakeError(ErrorKind::kInvalidInput, "field '{}' must be an integer", field);
   // An unsigned JSON number past INT64_MAX must not wrap into range.

@@ -16,14 +16,6 @@ std::string NodeIdParam(const RequestContext &ctx) {
   return *node_id;
 }
 
-bool BoolParam(const RequestContext &ctx, const char *name) {
-  auto value = ctx.QueryParam(name);
-  if (!value) return false;
-  if (*value == "true" || *value == "1") return true;
-  if (*value == "false" || *value == "0") return false;
-  throw MakeError(ErrorKind::kInvalidInput, "{} must be true or false", name);
-}
-
 void AcceptEvent(RequestContext &ctx, Services &services) {
   auto event = ctx.JsonBody();
   services.validator.Validate(event);
@@ -43,7 +35,7 @@ std::vector<Route> GraphRoutes(Services &services, const std::string &prefix) {
       {"GET", prefix + "/column-lineage",
        [&graph](RequestContext &ctx) {
          int depth = static_cast<int>(IntegerParam(ctx, "depth", kDefaultDepth, 0, LineageGraph::kMaxDepth));
-         ctx.SendJson(200, graph.ColumnLineage(NodeIdParam(ctx), depth, BoolParam(ctx, "withDownstream")));
+         ctx.SendJson(200, graph.ColumnLineage(NodeIdParam(ctx), depth, OptionalBoolParam(ctx, "withDownstream").value_or(false)));
        }},
   };
 }

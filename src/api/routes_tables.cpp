@@ -3,12 +3,12 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <atomic>
 #include <thread>
 #include <fstream>
 
 #include "api/http.hpp"
 #include "common/stream_pipe.hpp"
-#include "api/upload_framing.hpp"
 #include "common/ids.hpp"
 #include "files/object_preview.hpp"
 
@@ -20,7 +20,9 @@ constexpr int64_t kMaxPreviewRows = 10000;
 constexpr int64_t kDefaultSnapshotPage = 100;
 constexpr int64_t kMaxSnapshotPage = 1000;
 constexpr size_t kStagingWriteBytes = 1 << 20;
+// Uploads up to this size are staged as a file; larger CSV and NDJSON uploads stream.
 constexpr size_t kSampleBytes = 4 << 20;
+constexpr int64_t kDefaultDryRunRows = 20;
 
 nlohmann::json ColumnJson(const ColumnDef &column) {
   nlohmann::json json = {{"id", column.id}, {"name", column.name}, {"type", column.type},
@@ -170,18 +172,18 @@ class StagedUpload {
 // the one to report.
 struct IngestStopped {};
 
-// Ingests a CSV or NDJSON upload while it arrives: the first kSampleBytes are staged so columns
-// can be inferred, then the whole body streams through a bounded pipe into the engine on a worker
-// thread. Small uploads (at most one sample) are simply staged. Memory stays bounded either way.
-CommitResult IngestStreaming(RequestContext &ctx, TableService &tables, Engine &engine, const Config &config,
-                             IngestRequest request) {
-  StagedUpload sample(config);
+// Runs `work` on a CSV or NDJSON upload while it arrives: the body streams through a bounded pipe
+// into the engine, which reads it on a worker thread, so ingest overlaps the transfer and memory
+// stays bounded. Small uploads (at most kSampleBytes) are staged as a file instead. `work` gets the
+// request with its upload_path set.
+void WithStreamedUpload(RequestContext &ctx, Engine &engine, const Config &config, IngestRequest request,
+                        const std::function<void(const IngestRequest &)> &work) {
   StreamPipe pipe;
   std::string head, pending, input_path;
   size_t pending_offset = 0;
   std::thread worker;
   std::exception_ptr worker_error;
-  CommitResult result;
+  std::atomic<bool> worker_done{false};
   ByteSource source = [&](char *out, size_t size) -> size_t {
     if (pending_offset == pending.size()) {
       auto chunk = pipe.Read();
@@ -198,19 +200,18 @@ CommitResult IngestStreaming(RequestContext &ctx, TableService &tables, Engine &
     return take;
   };
   auto start = [&] {
-    sample.Write(std::string(WholeLines(head)));
-    request.sample_path = sample.path();
     input_path = engine.RegisterInput(source);
     request.upload_path = input_path;
     worker = std::thread([&] {
       try {
-        result = tables.Ingest(request);
+        work(request);
+        worker_done = true;
       } catch (...) {
         worker_error = std::current_exception();
       }
-      pipe.Cancel();  // unblocks the body reader if the ingest stopped early
+      pipe.Cancel();  // unblocks the body reader if the work stopped early
     });
-    if (!pipe.Write(head.data(), head.size())) throw IngestStopped{};
+    if (!pipe.Write(head.data(), head.size()) && !worker_done) throw IngestStopped{};
     head.clear();
   };
   auto finish_worker = [&] {
@@ -226,7 +227,8 @@ CommitResult IngestStreaming(RequestContext &ctx, TableService &tables, Engine &
             if (head.size() >= kSampleBytes) start();
             return;
           }
-          if (!pipe.Write(data, size)) throw IngestStopped{};
+          // Work that is done without the rest of the body (a dry run) leaves it to be read and dropped.
+          if (!pipe.Write(data, size) && !worker_done) throw IngestStopped{};
         },
         config.max_upload_bytes);
   } catch (const IngestStopped &) {
@@ -241,14 +243,80 @@ CommitResult IngestStreaming(RequestContext &ctx, TableService &tables, Engine &
   }
   if (!worker.joinable()) {
     if (head.empty()) throw Error(ErrorKind::kInvalidInput, "the upload is empty");
-    sample.Write(head);
-    request.upload_path = sample.path();
-    return tables.Ingest(request);
+    StagedUpload staged(config);
+    staged.Write(head);
+    request.upload_path = staged.path();
+    work(request);
+    return;
   }
   pipe.Finish();
   finish_worker();
   if (worker_error) std::rethrow_exception(worker_error);
-  return result;
+}
+
+// The reader options of an ingest, from its query parameters (see docs/API.md, "Ingest options").
+ReadOptions ReadOptionsOf(const RequestContext &ctx) {
+  ReadOptions options;
+  options.header = OptionalBoolParam(ctx, "header");
+  options.delimiter = ctx.QueryParam("delimiter");
+  options.quote = ctx.QueryParam("quote");
+  options.escape = ctx.QueryParam("escape");
+  options.comment = ctx.QueryParam("comment");
+  if (ctx.QueryParam("skip")) options.skip = IntegerParam(ctx, "skip", 0, 0, 1000000000);
+  for (size_t i = 0; i < ctx.request.get_param_value_count("nullstr"); i++) {
+    options.null_strings.push_back(ctx.request.get_param_value("nullstr", i));
+  }
+  options.date_format = ctx.QueryParam("dateformat");
+  options.timestamp_format = ctx.QueryParam("timestampformat");
+  if (auto columns = ctx.QueryParam("columns")) {
+    auto parsed = nlohmann::ordered_json::parse(*columns, nullptr, false);
+    if (!parsed.is_object() || parsed.empty()) {
+      throw Error(ErrorKind::kInvalidInput,
+                  "columns must be a JSON object of column names and SQL types, e.g. {\"id\":\"BIGINT\"}");
+    }
+    for (const auto &[name, type] : parsed.items()) {
+      if (name.empty() || !type.is_string() || type.get<std::string>().empty()) {
+        throw MakeError(ErrorKind::kInvalidInput, "columns: '{}' needs an SQL type as a string", name.substr(0, 64));
+      }
+      options.columns.emplace_back(name, type.get<std::string>());
+    }
+  }
+  return options;
+}
+
+nlohmann::json ColumnsJson(const UploadDescription &upload) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (size_t i = 0; i < upload.columns.size(); i++) {
+    columns.push_back({{"name", upload.columns[i].name}, {"type", upload.sql_types[i]}});
+  }
+  return columns;
+}
+
+// The answer of a dry run: what DuckDB's reader makes of the file, its first rows as a JSON query
+// result would hold them, and what the ingest would do with the table.
+nlohmann::json DryRunJson(const IngestPlan &plan, const nlohmann::json &preview) {
+  nlohmann::json json = {{"dry_run", true}, {"columns", ColumnsJson(plan.upload)}, {"rows", preview["rows"]}};
+  if (plan.upload.dialect) {
+    const auto &dialect = *plan.upload.dialect;
+    auto optional = [](const std::optional<std::string> &text) { return text ? nlohmann::json(*text) : nlohmann::json(); };
+    json["dialect"] = {{"delimiter", dialect.delimiter}, {"quote", dialect.quote},
+                       {"escape", dialect.escape},       {"newline", dialect.newline},
+                       {"comment", dialect.comment},     {"skip", dialect.skip},
+                       {"header", dialect.header},       {"dateformat", optional(dialect.date_format)},
+                       {"timestampformat", optional(dialect.timestamp_format)}};
+  } else {
+    json["dialect"] = nullptr;
+  }
+  nlohmann::json table_columns = nlohmann::json::array();
+  for (const auto &column : plan.columns) {
+    auto json = ColumnJson(column);
+    if (!plan.table) json.erase("id");  // ids are given when the table is created
+    table_columns.push_back(std::move(json));
+  }
+  json["table"] = {{"exists", plan.table.has_value()},
+                   {"match", plan.table ? (plan.by_position ? "position" : "name") : "created"},
+                   {"columns", table_columns}};
+  return json;
 }
 
 WriteMode WriteModeOf(const RequestContext &ctx) {
@@ -265,9 +333,10 @@ void SendIngestResult(RequestContext &ctx, const CommitResult &result, nlohmann:
 }
 
 // ?from=volumes/{vol}/objects/{key}: the engine reads the object straight from the store (Parquet
-// by ranges), so the bytes never pass through the client or a staging file.
-void IngestFromObject(RequestContext &ctx, Lake &lake, TableService &tables, FileService &files,
-                      const std::string &from, IngestRequest &request) {
+// by ranges), so the bytes never pass through the client or a staging file. Sets the request's
+// upload path, format and source, and returns the object read as {volume, key, etag}.
+nlohmann::json ObjectSourceOf(RequestContext &ctx, Lake &lake, FileService &files, const std::string &from,
+                              IngestRequest &request) {
   constexpr std::string_view kPrefix = "volumes/";
   constexpr std::string_view kObjects = "/objects/";
   auto objects_at = from.find(kObjects);
@@ -286,14 +355,11 @@ void IngestFromObject(RequestContext &ctx, Lake &lake, TableService &tables, Fil
   }
   if (object.size == 0) throw Error(ErrorKind::kInvalidInput, "the object is empty");
   request.format = *format;
-  request.mode = WriteModeOf(ctx);
-  request.commit = CommitOf(ctx);
   auto source = fmt::format("{}@{}", from, object.etag);
   if (!request.commit.message) request.commit.message = "ingest from " + source;
   request.upload_path = files.EnginePath(files.GetVolume(volume), key);
   request.source = ObjectDataset(files, volume, key, object);
-  auto result = tables.Ingest(request);
-  SendIngestResult(ctx, result, {{"source", {{"volume", volume}, {"key", key}, {"etag", object.etag}}}});
+  return {{"volume", volume}, {"key", key}, {"etag", object.etag}};
 }
 
 }  // namespace
@@ -419,24 +485,61 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          request.namespace_name = ctx.Param("ns");
          request.table_name = ctx.Param("table");
          if (auto job = ctx.QueryParam("job")) request.job_name = JobNameField(nlohmann::json(*job));
+         request.read_options = ReadOptionsOf(ctx);
+         request.mode = WriteModeOf(ctx);
+         request.commit = CommitOf(ctx);
+         bool dry_run = OptionalBoolParam(ctx, "dry_run").value_or(false);
+         int64_t preview_rows = dry_run ? IntegerParam(ctx, "limit", kDefaultDryRunRows, 0, kMaxPreviewRows) : 0;
+         nlohmann::json answer;
+         // Reads the upload as the ingest would, and writes nothing.
+         auto plan = [&](const IngestRequest &planned) {
+           auto ingest_plan = tables.PlanIngest(planned);
+           std::string rows;
+           QueryOptions options;
+           options.limit = preview_rows;
+           engine.ReadFile(planned.upload_path, planned.format, options,
+                           [&rows](const char *data, size_t size) {
+                             rows.append(data, size);
+                             return true;
+                           },
+                           planned.read_options);
+           answer = DryRunJson(ingest_plan, nlohmann::json::parse(rows));
+         };
          if (auto from = ctx.QueryParam("from")) {
-           IngestFromObject(ctx, lake, tables, files, *from, request);
+           auto source = ObjectSourceOf(ctx, lake, files, *from, request);
+           if (dry_run) {
+             plan(request);
+             answer["source"] = source;
+             ctx.SendJson(200, answer);
+             return;
+           }
+           auto result = tables.Ingest(request);
+           SendIngestResult(ctx, result, {{"source", source}});
            return;
          }
          request.format = UploadFormatOf(ctx);
-         request.mode = WriteModeOf(ctx);
-         request.commit = CommitOf(ctx);
          lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());  // fail before reading the body
          CommitResult result;
+         auto ingest = [&](const IngestRequest &ready) {
+           if (dry_run) {
+             plan(ready);
+           } else {
+             result = tables.Ingest(ready);
+           }
+         };
          if (request.format == UploadFormat::kCsv || request.format == UploadFormat::kNdjson) {
-           result = IngestStreaming(ctx, tables, engine, config, request);
+           WithStreamedUpload(ctx, engine, config, request, ingest);
          } else {
            StagedUpload upload(config);
            upload.Receive(ctx, config.max_upload_bytes);
            request.upload_path = upload.path();
-           result = tables.Ingest(request);
+           ingest(request);
          }
-         SendIngestResult(ctx, result);
+         if (dry_run) {
+           ctx.SendJson(200, answer);
+         } else {
+           SendIngestResult(ctx, result);
+         }
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots",
        [&lake](RequestContext &ctx) {

@@ -16,9 +16,11 @@
 #include "duckdb.hpp"
 #include "duckdb/common/arrow/arrow_appender.hpp"
 #include "duckdb/common/arrow/arrow_converter.hpp"
+#include "duckdb/common/multi_file/multi_file_states.hpp"
 #include "duckdb/function/replacement_scan.hpp"
 #include "duckdb/parser/parsed_data/create_table_info.hpp"
 #include "duckdb/parser/expression/cast_expression.hpp"
+#include "duckdb/parser/expression/constant_expression.hpp"
 #include "duckdb/parser/expression/columnref_expression.hpp"
 #include "duckdb/parser/expression/subquery_expression.hpp"
 #include "duckdb/parser/parsed_data/alter_table_info.hpp"
@@ -33,13 +35,16 @@
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/statement/update_statement.hpp"
 #include "duckdb/parser/tableref/at_clause.hpp"
+#include "duckdb/parser/query_node/select_node.hpp"
 #include "duckdb/parser/tableref/basetableref.hpp"
+#include "duckdb/parser/tableref/expressionlistref.hpp"
 #include "duckdb/parser/tableref/subqueryref.hpp"
 #include "duckdb/planner/filter/conjunction_filter.hpp"
 #include "duckdb/planner/filter/constant_filter.hpp"
 #include "duckdb/planner/filter/optional_filter.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
 #include "duckdb/parser/parsed_data/create_table_function_info.hpp"
+#include "duckdb/optimizer/optimizer.hpp"
 #include "duckdb/planner/planner.hpp"
 #include "engine/arrow_ipc_writer.hpp"
 #include "engine/catalog_functions.hpp"
@@ -115,8 +120,15 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
     schema_map += (schema_map.empty() ? "" : ", ") +
                   fmt::format("{}: {{name: {}, type: {}, default_value: {}}}", column.id, QuoteLiteral(column.name),
                               QuoteLiteral(Engine::SqlType(column)), default_value);
-    columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
-    data_columns += std::string(data_columns.empty() ? "" : ", ") + "d." + QuoteIdentifier(column.name);
+    // Read by name, a value stored as another type (see StorageType) is cast back to the column's.
+    auto name = QuoteIdentifier(column.name);
+    auto type = TypeFromLakeColumn(column);
+    auto read = [&](const std::string &qualifier) {
+      return StorageType(type) == type ? qualifier + name
+                                       : fmt::format("CAST({}{} AS {}) AS {}", qualifier, name, type.ToString(), name);
+    };
+    columns += (columns.empty() ? "" : ", ") + read("");
+    data_columns += (data_columns.empty() ? "" : ", ") + read("d.");
   }
   // [by field id][with deletes]: the file list and, with deletes, their delete files.
   std::string files[2][2], deletes[2];
@@ -170,6 +182,36 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
   return sql;
 }
 
+// The list of `VALUES ...` or `SELECT * FROM (VALUES ...)`, the way the parser gives an INSERT's VALUES
+// back; null for any other query.
+duckdb::ExpressionListRef *PlainValuesList(duckdb::QueryNode &query) {
+  if (query.type != duckdb::QueryNodeType::SELECT_NODE || !query.modifiers.empty() || !query.cte_map.map.empty()) {
+    return nullptr;
+  }
+  auto &node = query.Cast<duckdb::SelectNode>();
+  if (node.where_clause || node.qualify || node.having || !node.groups.grouping_sets.empty() ||
+      node.aggregate_handling != duckdb::AggregateHandling::STANDARD_HANDLING || node.select_list.size() != 1 ||
+      node.select_list[0]->ToString() != "*" || !node.from_table) {
+    return nullptr;
+  }
+  switch (node.from_table->type) {
+    case duckdb::TableReferenceType::EXPRESSION_LIST:
+      return &node.from_table->Cast<duckdb::ExpressionListRef>();
+    case duckdb::TableReferenceType::SUBQUERY:
+      return PlainValuesList(*node.from_table->Cast<duckdb::SubqueryRef>().subquery->node);
+    default:
+      return nullptr;
+  }
+}
+
+// A value of lake column `column` as its Parquet file stores it (see StorageType).
+std::string StoredValue(const std::string &value_sql, const ColumnDef &column) {
+  auto type = TypeFromLakeColumn(column);
+  auto cast = fmt::format("CAST({} AS {})", value_sql, type.ToString());
+  auto stored = StorageType(type);
+  return stored == type ? cast : fmt::format("CAST({} AS {})", cast, stored.ToString());
+}
+
 class Deadline {
  public:
   Deadline(duckdb::ClientContext &context, int64_t timeout_ms) {
@@ -218,7 +260,7 @@ class Engine::Impl {
     auto output = duckdb::make_uniq<OutputFileSystem>();
     output_fs_ = output.get();
     fs.RegisterSubSystem(std::move(output));
-    auto input = duckdb::make_uniq<InputFileSystem>();
+    auto input = duckdb::make_uniq<InputFileSystem>(options_.staging_dir);
     input_fs_ = input.get();
     fs.RegisterSubSystem(std::move(input));
 
@@ -520,9 +562,11 @@ class Engine::Impl {
     if (name == "read_parquet" || name == "parquet_scan") {
       // Only file lists of one table this request resolved may be read: all its data files or all
       // its delete files.
+      // The files the scan will read are in its bind data, which the optimiser keeps when it copies a
+      // scan (late materialisation does, and leaves the copy's parameters empty).
       std::vector<std::string> locations;
-      if (!get.parameters.empty() && get.parameters[0].type().id() == duckdb::LogicalTypeId::LIST) {
-        for (const auto &file : duckdb::ListValue::GetChildren(get.parameters[0])) locations.push_back(file.ToString());
+      if (auto *bound = dynamic_cast<duckdb::MultiFileBindData *>(get.bind_data.get()); bound && bound->file_list) {
+        for (const auto &file : bound->file_list->GetAllFiles()) locations.push_back(file.path);
       }
       // A list can belong to several resolved tables (a file shared by two versions of a table): it
       // is allowed if one table holds all of it, and kept for each such table (pruning only ever
@@ -621,6 +665,29 @@ class Engine::Impl {
     for (auto &child : op.children) CheckPlan(*child, state, kept);
   }
 
+  // The bound and optimised plan of a statement, as DuckDB plans it before running it. (Not
+  // ClientContext::ExtractPlan: it checks column bindings against operator types it has not yet
+  // recomputed after optimising, and fails with an internal error on plans the optimiser reshaped,
+  // such as top-N, LIMIT with OFFSET, or two aggregates merged into one.)
+  duckdb::unique_ptr<duckdb::LogicalOperator> PlanOf(Session &session, duckdb::unique_ptr<duckdb::SQLStatement> statement) {
+    auto &context = session.context();
+    duckdb::unique_ptr<duckdb::LogicalOperator> plan;
+    Guard(nullptr, [&] {
+      context.RunFunctionInTransaction([&] {
+        duckdb::Planner planner(context);
+        planner.CreatePlan(std::move(statement));
+        plan = std::move(planner.plan);
+        if (duckdb::ClientConfig::GetConfig(context).enable_optimizer && plan->RequireOptimizer()) {
+          duckdb::Optimizer optimizer(*planner.binder, context);
+          plan = optimizer.Optimize(std::move(plan));
+        }
+        plan->ResolveOperatorTypes();
+      });
+      return 0;
+    });
+    return plan;
+  }
+
   // Runs a step that binds lake tables; an error the resolver raised inside DuckDB is rethrown as is.
   template <typename Action>
   auto Bind(Session &session, Action &&action) -> decltype(action()) {
@@ -637,7 +704,7 @@ class Engine::Impl {
   duckdb::Value EvaluateConstant(const std::string &expression, const std::string &sql_type, bool foldable) {
     Session session(*this, nullptr);
     auto sql = fmt::format("SELECT CAST(({}) AS {})", expression, sql_type);
-    auto plan = Guard(nullptr, [&] { return session.context().ExtractPlan(sql); });
+    auto plan = PlanOf(session, std::move(ParseStatements(sql)[0]));
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
     if (foldable && (plan->type != duckdb::LogicalOperatorType::LOGICAL_PROJECTION || plan->expressions.size() != 1 ||
@@ -701,6 +768,40 @@ class Engine::Impl {
     return changed;
   }
 
+  // INSERT ... VALUES as DuckDB runs it: each value is cast to its target column's type (and DEFAULT
+  // becomes the column's default), rather than each column of the list first getting one type that
+  // all its values must share ('  123 ' and 456 in one column) and then a second cast (REAL values
+  // rounded twice, through DOUBLE). Returns the list so rewritten, or nullopt when `sql` is not a
+  // plain VALUES list or its width does not fit (the caller's checks report that).
+  std::optional<std::string> TypedValuesList(const std::string &sql, const std::vector<ColumnDef> &target,
+                                             const std::vector<std::string> &source_columns) {
+    auto statements = ParseStatements(sql);
+    if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) return std::nullopt;
+    auto *values = PlainValuesList(*statements[0]->Cast<duckdb::SelectStatement>().node);
+    if (!values) return std::nullopt;
+    auto &rows = values->values;
+    size_t width = rows.empty() ? 0 : rows[0].size();
+    if (width != (source_columns.empty() ? target.size() : source_columns.size())) return std::nullopt;
+    std::vector<const ColumnDef *> column_of(width);
+    for (size_t i = 0; i < width; i++) {
+      column_of[i] = source_columns.empty() ? &target[i] : ColumnByName(target, source_columns[i]);
+      if (!column_of[i]) return std::nullopt;
+    }
+    for (auto &row : rows) {
+      if (row.size() != width) return std::nullopt;
+      for (size_t i = 0; i < width; i++) {
+        auto &value = row[i];
+        const auto &column = *column_of[i];
+        if (value->GetExpressionType() == duckdb::ExpressionType::VALUE_DEFAULT) {
+          value = duckdb::make_uniq<duckdb::ConstantExpression>(column.default_value ? duckdb::Value(*column.default_value)
+                                                                                     : duckdb::Value());
+        }
+        value = duckdb::make_uniq<duckdb::CastExpression>(TypeFromLakeColumn(column), std::move(value));
+      }
+    }
+    return statements[0]->ToString();
+  }
+
   // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
   // Returns the SQL to run (versioned references rewritten) and the number of result columns.
   std::pair<std::string, size_t> Prepare(Session &session, const std::string &sql) {
@@ -708,8 +809,13 @@ class Engine::Impl {
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
     }
-    auto final_sql = RewriteVersionedRefs(session, *statements[0]) ? statements[0]->ToString() : sql;
-    auto plan = Bind(session, [&] { return session.context().ExtractPlan(final_sql); });
+    std::string final_sql = sql;
+    if (RewriteVersionedRefs(session, *statements[0])) {
+      // What runs is this text: the plan checked must be the plan of this text.
+      final_sql = statements[0]->ToString();
+      statements = ParseStatements(final_sql);
+    }
+    auto plan = Bind(session, [&] { return PlanOf(session, std::move(statements[0])); });
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
     session.state().kept_files = std::move(kept);
@@ -960,6 +1066,11 @@ Statement Engine::Parse(const std::string &sql) {
                   duckdb::StatementTypeToString(parsed.type));
 }
 
+std::string Engine::InsertQuery(const std::string &query_sql, const std::vector<ColumnDef> &target,
+                                const std::vector<std::string> &source_columns) {
+  return impl_->TypedValuesList(query_sql, target, source_columns).value_or(query_sql);
+}
+
 std::optional<std::string> Engine::EvaluateConstant(const std::string &expression, const ColumnDef &column) {
   auto value = impl_->EvaluateConstant(expression, SqlType(column), true);
   if (value.IsNull()) return std::nullopt;
@@ -1000,17 +1111,55 @@ std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolv
 
 namespace {
 
-std::string UploadReader(const std::string &path, UploadFormat format, const std::string &extra_options) {
+// The reader options of `options` as SQL (", name = value", ...).
+std::string ReaderOptionsSql(UploadFormat format, const ReadOptions &options) {
+  std::string sql;
+  auto add = [&sql](const char *name, const std::string &value) { sql += fmt::format(", {} = {}", name, value); };
+  bool csv = format == UploadFormat::kCsv;
+  bool json = format == UploadFormat::kJson || format == UploadFormat::kNdjson;
+  if (!csv && (options.header || options.delimiter || options.quote || options.escape || options.comment ||
+               options.skip || !options.null_strings.empty())) {
+    throw Error(ErrorKind::kInvalidInput, "header, delimiter, quote, escape, comment, skip and nullstr are for CSV");
+  }
+  if (!csv && !json && !options.empty()) throw Error(ErrorKind::kInvalidInput, "Parquet files take no reader options");
+  if (options.header) add("header", *options.header ? "true" : "false");
+  if (options.delimiter) add("delim", QuoteLiteral(*options.delimiter));
+  if (options.quote) add("quote", QuoteLiteral(*options.quote));
+  if (options.escape) add("escape", QuoteLiteral(*options.escape));
+  if (options.comment) add("comment", QuoteLiteral(*options.comment));
+  if (options.skip) add("skip", std::to_string(*options.skip));
+  if (!options.null_strings.empty()) {
+    std::string list;
+    for (const auto &text : options.null_strings) list += (list.empty() ? "" : ", ") + QuoteLiteral(text);
+    add("nullstr", "[" + list + "]");
+  }
+  if (options.date_format) add("dateformat", QuoteLiteral(*options.date_format));
+  if (options.timestamp_format) add("timestampformat", QuoteLiteral(*options.timestamp_format));
+  if (!options.columns.empty()) {
+    std::string columns;
+    for (const auto &[name, type] : options.columns) {
+      columns += (columns.empty() ? "" : ", ") + fmt::format("{}: {}", QuoteLiteral(name), QuoteLiteral(type));
+    }
+    add("columns", "{" + columns + "}");
+  }
+  return sql;
+}
+
+// The table function reading an upload: DuckDB's own reader with its defaults (so an upload reads as
+// read_csv/read_json read the same bytes), then `options`, then `extra_options` (SQL).
+std::string UploadReader(const std::string &path, UploadFormat format, const ReadOptions &options,
+                         const std::string &extra_options = "") {
   auto literal = QuoteLiteral(path);
+  auto option_sql = ReaderOptionsSql(format, options) + extra_options;
   switch (format) {
     case UploadFormat::kCsv:
-      return fmt::format("read_csv({}, header = true, auto_detect = true{})", literal, extra_options);
+      return fmt::format("read_csv({}{})", literal, option_sql);
     case UploadFormat::kParquet:
-      return fmt::format("read_parquet({})", literal);
+      return fmt::format("read_parquet({}{})", literal, option_sql);
     case UploadFormat::kJson:
-      return fmt::format("read_json({}, format = 'auto'{})", literal, extra_options);
+      return fmt::format("read_json({}{})", literal, option_sql);
     case UploadFormat::kNdjson:
-      return fmt::format("read_json({}, format = 'newline_delimited'{})", literal, extra_options);
+      return fmt::format("read_json({}, format = 'newline_delimited'{})", literal, option_sql);
   }
   throw Error(ErrorKind::kInternal, "unknown upload format");
 }
@@ -1025,9 +1174,9 @@ int64_t Engine::Query(const std::string &sql, TableResolver &resolver, const Que
 }
 
 void Engine::ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options,
-                      const ByteSink &sink) {
+                      const ByteSink &sink, const ReadOptions &read_options) {
   Impl::Session session(*impl_, nullptr);
-  impl_->StreamResult(session, "SELECT * FROM " + UploadReader(path, format, ""), options, sink);
+  impl_->StreamResult(session, "SELECT * FROM " + UploadReader(path, format, read_options), options, sink);
 }
 
 std::string Engine::ObjectPath(const std::string &key) { return StoreFileSystem::PathOf(key); }
@@ -1159,8 +1308,7 @@ WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, 
     std::string value = source_of[t]                ? fmt::format("q.c{}", *source_of[t])
                         : target[t].default_value ? QuoteLiteral(*target[t].default_value)
                                                   : "NULL";
-    projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
-                                                QuoteIdentifier(target[t].name));
+    projection += (t ? ", " : "") + fmt::format("{} AS {}", StoredValue(value, target[t]), QuoteIdentifier(target[t].name));
     field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
   }
   Deadline deadline(session.context(), timeout_ms);
@@ -1217,8 +1365,10 @@ WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::MaterializedQueryResult &c
       const auto &values = it->second;
       stats.column_size_bytes = number(values, "column_size_bytes");
       stats.null_count = number(values, "null_count");
-      if (values.count("min")) stats.min_value = values.at("min");
-      if (values.count("max")) stats.max_value = values.at("max");
+      if (StatisticsOrderValues(column)) {
+        if (values.count("min")) stats.min_value = values.at("min");
+        if (values.count("max")) stats.max_value = values.at("max");
+      }
       // Without a NaN count from the writer, floating-point columns may hold NaN.
       stats.contains_nan = column.type == "float32" || column.type == "float64";
     }
@@ -1232,56 +1382,118 @@ std::string Engine::RegisterInput(const ByteSource &source) { return impl_->inpu
 
 void Engine::UnregisterInput(const std::string &path) { impl_->input_fs_->Unregister(path); }
 
-std::vector<ColumnDef> Engine::DescribeUpload(const std::string &path, UploadFormat format) {
-  Impl::Session session(*impl_, nullptr);
-  auto result = impl_->Run(session.connection(),
-                           fmt::format("DESCRIBE SELECT * FROM {}", UploadReader(path, format, "")));
-  std::vector<ColumnDef> columns;
-  for (duckdb::idx_t row = 0; row < result->RowCount(); row++) {
-    auto name = result->GetValue(0, row).ToString();
-    columns.push_back(ParseColumnType(name, result->GetValue(1, row).ToString()));
-  }
-  if (columns.empty()) throw Error(ErrorKind::kInvalidInput, "the upload has no columns");
-  return columns;
-}
-
-WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, const std::vector<ColumnDef> &target,
-                                const std::string &key, const std::vector<ColumnDef> &described) {
+UploadDescription Engine::DescribeUpload(const std::string &path, UploadFormat format, const ReadOptions &options) {
   Impl::Session session(*impl_, nullptr);
   auto &con = session.connection();
-  auto uploaded = described.empty() ? DescribeUpload(path, format) : described;
-  // Columns of the upload are matched to the table by name; the table's types are enforced while
-  // reading, so a value that does not fit fails with its line and column.
-  std::string types_option, projection, field_ids;
-  for (const auto &column : uploaded) {
-    const auto *match = Impl::ColumnByName(target, column.name);
-    if (!match) throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}' (found in the upload)", column.name);
-    types_option += (types_option.empty() ? "" : ", ") +
-                    fmt::format("{}: {}", QuoteLiteral(column.name), QuoteLiteral(SqlType(*match)));
+  auto result = impl_->Run(con, fmt::format("DESCRIBE SELECT * FROM {}", UploadReader(path, format, options)));
+  UploadDescription description;
+  for (duckdb::idx_t row = 0; row < result->RowCount(); row++) {
+    auto name = result->GetValue(0, row).ToString();
+    auto type = result->GetValue(1, row).ToString();
+    description.columns.push_back(ParseColumnType(name, type));
+    description.sql_types.push_back(type);
   }
+  if (description.columns.empty()) throw Error(ErrorKind::kInvalidInput, "the upload has no columns");
+  if (format == UploadFormat::kCsv) {
+    // The sniffer again, for what DESCRIBE does not tell: the dialect, and whether there is a header.
+    auto sniffed = impl_->Run(con, fmt::format("SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, "
+                                               "HasHeader, DateFormat, TimestampFormat FROM sniff_csv({}{})",
+                                               QuoteLiteral(path), ReaderOptionsSql(format, options)));
+    if (sniffed->RowCount() != 1) throw Error(ErrorKind::kInternal, "the CSV sniffer gave no answer");
+    auto text = [&](duckdb::idx_t column) {
+      auto value = sniffed->GetValue(column, 0).ToString();
+      return value == "(empty)" ? std::string() : value;  // how sniff_csv shows "none" (no quote, ...)
+    };
+    auto optional_text = [&](duckdb::idx_t column) -> std::optional<std::string> {
+      auto value = sniffed->GetValue(column, 0);
+      return value.IsNull() ? std::nullopt : std::optional<std::string>(value.ToString());
+    };
+    CsvDialect dialect;
+    dialect.delimiter = text(0);
+    dialect.quote = text(1);
+    dialect.escape = text(2);
+    dialect.newline = text(3);
+    dialect.comment = text(4);
+    dialect.skip = sniffed->GetValue(5, 0).GetValue<int64_t>();
+    dialect.header = sniffed->GetValue(6, 0).GetValue<bool>();
+    dialect.date_format = optional_text(7);
+    dialect.timestamp_format = optional_text(8);
+    description.dialect = std::move(dialect);
+  }
+  return description;
+}
+
+WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, const ReadOptions &options,
+                                const std::vector<ColumnDef> &target, const std::string &key,
+                                const UploadDescription &described, bool by_position) {
+  Impl::Session session(*impl_, nullptr);
+  auto &con = session.connection();
+  const auto &uploaded = described.columns;
+  // Which upload column feeds each target column.
+  std::vector<const ColumnDef *> source_of(target.size(), nullptr);
+  if (by_position) {
+    if (uploaded.size() > target.size()) {
+      throw MakeError(ErrorKind::kInvalidInput, "the upload has {} columns, the table only {}", uploaded.size(),
+                      target.size());
+    }
+    for (size_t i = 0; i < uploaded.size(); i++) source_of[i] = &uploaded[i];
+  } else {
+    for (const auto &column : uploaded) {
+      if (!Impl::ColumnByName(target, column.name)) {
+        throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}' (found in the upload)", column.name);
+      }
+    }
+    for (size_t t = 0; t < target.size(); t++) source_of[t] = Impl::ColumnByName(uploaded, target[t].name);
+  }
+  // The table's types are enforced while reading (unless the caller named the file's columns), so a
+  // value that does not fit fails with its line and column.
+  std::string types_option, projection, field_ids;
   for (size_t t = 0; t < target.size(); t++) {
-    const auto *present = Impl::ColumnByName(uploaded, target[t].name);
-    std::string value = present                   ? QuoteIdentifier(present->name)
+    const auto *source = source_of[t];
+    if (source) {
+      types_option += (types_option.empty() ? "" : ", ") +
+                      fmt::format("{}: {}", QuoteLiteral(source->name), QuoteLiteral(SqlType(target[t])));
+    }
+    std::string value = source                    ? QuoteIdentifier(source->name)
                         : target[t].default_value ? QuoteLiteral(*target[t].default_value)
                                                   : "NULL";
-    projection += (t ? ", " : "") + fmt::format("CAST({} AS {}) AS {}", value, SqlType(target[t]),
-                                                QuoteIdentifier(target[t].name));
+    projection += (t ? ", " : "") + fmt::format("{} AS {}", StoredValue(value, target[t]), QuoteIdentifier(target[t].name));
     field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
   }
-  std::string reader_options;
-  if (format == UploadFormat::kCsv) reader_options = ", types = {" + types_option + "}";
-  if (format == UploadFormat::kJson || format == UploadFormat::kNdjson) {
-    reader_options = ", columns = {" + types_option + "}";
+  std::string extra_options;
+  if (options.columns.empty() && !types_option.empty()) {
+    extra_options = format == UploadFormat::kCsv ? ", types = {" + types_option + "}"
+                    : format == UploadFormat::kParquet ? ""
+                                                       : ", columns = {" + types_option + "}";
   }
+  if (described.dialect) {
+    // The dialect as it was sniffed without the table's types, which could otherwise change the
+    // sniffer's mind (a header row of text reads as data when every column is VARCHAR).
+    const auto &dialect = *described.dialect;
+    auto fix = [&](const char *name, bool set_by_caller, const std::string &value_sql) {
+      if (!set_by_caller) extra_options += fmt::format(", {} = {}", name, value_sql);
+    };
+    fix("header", options.header.has_value(), dialect.header ? "true" : "false");
+    fix("delim", options.delimiter.has_value(), QuoteLiteral(dialect.delimiter));
+    fix("quote", options.quote.has_value(), QuoteLiteral(dialect.quote));
+    fix("escape", options.escape.has_value(), QuoteLiteral(dialect.escape));
+    fix("skip", options.skip.has_value(), std::to_string(dialect.skip));
+  }
+  if (path.rfind(InputFileSystem::kPrefix, 0) == 0) impl_->input_fs_->Seal(path);
   try {
     auto result = impl_->Run(con, fmt::format("COPY (SELECT {} FROM {}) TO {} (FORMAT parquet, PRESERVE_ORDER false, RETURN_STATS true, FIELD_IDS {{{}}})",
-                                              projection, UploadReader(path, format, reader_options),
+                                              projection, UploadReader(path, format, options, extra_options),
                                               QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids));
     return impl_->DescribeWrittenFile(*result, key, target);
   } catch (...) {
     impl_->store_.Delete(key);
     throw;
   }
+}
+
+bool ReadOptions::empty() const {
+  return !header && !delimiter && !quote && !escape && !comment && !skip && null_strings.empty() && !date_format &&
+         !timestamp_format && columns.empty();
 }
 
 }  // namespace ducklake

@@ -40,6 +40,13 @@ ColumnDef LakeColumnFromType(const std::string &name, const LogicalType &type) {
   }
   switch (type.id()) {
     case LogicalTypeId::VARCHAR:
+      // The DuckLake format has no place for a collation; dropping it would change comparisons.
+      if (!duckdb::StringType::GetCollation(type).empty()) {
+        throw MakeError(ErrorKind::kInvalidInput, "column '{}': collations (COLLATE {}) are not supported in lake tables",
+                        name, duckdb::StringType::GetCollation(type));
+      }
+      column.type = "varchar";
+      return column;
     case LogicalTypeId::ENUM:
       column.type = "varchar";
       return column;
@@ -102,5 +109,26 @@ LogicalType TypeFromLakeColumn(const ColumnDef &column) {
   }
   throw MakeError(ErrorKind::kInternal, "unknown column type '{}' in the catalog", type);
 }
+
+LogicalType StorageType(const LogicalType &type) {
+  switch (type.id()) {
+    case LogicalTypeId::HUGEINT:
+    case LogicalTypeId::UHUGEINT:
+      return LogicalType::VARCHAR;
+    case LogicalTypeId::LIST:
+      return LogicalType::LIST(StorageType(duckdb::ListType::GetChildType(type)));
+    case LogicalTypeId::MAP:
+      return LogicalType::MAP(StorageType(duckdb::MapType::KeyType(type)), StorageType(duckdb::MapType::ValueType(type)));
+    case LogicalTypeId::STRUCT: {
+      auto children = duckdb::StructType::GetChildTypes(type);
+      for (auto &child : children) child.second = StorageType(child.second);
+      return LogicalType::STRUCT(std::move(children));
+    }
+    default:
+      return type;  // lake columns hold no other types with children (see TypeFromLakeColumn)
+  }
+}
+
+bool StatisticsOrderValues(const ColumnDef &column) { return column.type != "int128" && column.type != "uint128"; }
 
 }  // namespace ducklake

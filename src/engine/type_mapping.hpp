@@ -12,4 +12,13 @@ ColumnDef LakeColumnFromType(const std::string &name, const duckdb::LogicalType 
 // The DuckDB type of a lake column.
 duckdb::LogicalType TypeFromLakeColumn(const ColumnDef &column);
 
+// The type a lake column's values have in its Parquet files: the column's own type, except that
+// 128-bit integers (at any depth) are stored as their decimal text. Parquet has no 128-bit integer,
+// and DuckDB's writer would turn them into DOUBLE and lose digits.
+duckdb::LogicalType StorageType(const duckdb::LogicalType &type);
+
+// Whether a lake column's Parquet min/max statistics order its values as the column does (false
+// for values stored as text by StorageType, whose text order is not their numeric order).
+bool StatisticsOrderValues(const ColumnDef &column);
+
 }  // namespace ducklake

@@ -344,8 +344,9 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
     case StatementKind::kInsert: {
       auto &table = Pending(statement.target_schema, statement.target_table);
       Resolver resolver(*this);
-      auto file = engine_.WriteQuery(statement.query_sql, resolver, table.columns, statement.insert_columns,
-                                     NewFileKey(table, ""), timeout_ms);
+      auto file = engine_.WriteQuery(engine_.InsertQuery(statement.query_sql, table.columns, statement.insert_columns),
+                                     resolver, table.columns, statement.insert_columns, NewFileKey(table, ""),
+                                     timeout_ms);
       outcome.count = file.record_count;
       if (file.record_count > 0) {
         AddFile(table, ToNewDataFile(file));
@@ -445,7 +446,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
   auto where = statement.condition_sql.empty() ? std::string() : " WHERE " + statement.condition_sql;
   switch (statement.kind) {
     case StatementKind::kInsert: {
-      query = statement.query_sql;
+      query = engine_.InsertQuery(statement.query_sql, *target_columns, statement.insert_columns);
       if (!statement.insert_columns.empty()) {
         written = statement.insert_columns;
       } else {

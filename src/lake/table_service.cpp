@@ -295,6 +295,38 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   engine_.Query(sql, resolver, request.options, sink);
 }
 
+IngestPlan TableService::PlanIngest(const IngestRequest &request) {
+  int64_t snapshot_id = lake_.LatestSnapshot();
+  lake_.GetNamespace(request.namespace_name, snapshot_id);
+  IngestPlan plan;
+  plan.table = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id);
+  if (!plan.table) ValidateObjectName("table", request.table_name);
+  plan.upload = engine_.DescribeUpload(request.upload_path, request.format, request.read_options);
+  if (plan.table) {
+    plan.columns = plan.table->columns;
+    // A file without a header names its columns column0, column1, ...: its columns are the table's
+    // in order, as in DuckDB's COPY ... FROM.
+    plan.by_position = plan.upload.dialect && !plan.upload.dialect->header && request.read_options.columns.empty();
+    if (plan.by_position && plan.upload.columns.size() > plan.columns.size()) {
+      throw MakeError(ErrorKind::kInvalidInput, "the upload has {} columns, the table only {}",
+                      plan.upload.columns.size(), plan.columns.size());
+    }
+    if (!plan.by_position) {
+      for (const auto &column : plan.upload.columns) {
+        bool found = false;
+        for (const auto &table_column : plan.columns) found = found || LowerName(table_column.name) == LowerName(column.name);
+        if (!found) {
+          throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}' (found in the upload)", column.name);
+        }
+      }
+    }
+  } else {
+    plan.columns = plan.upload.columns;
+    ValidateColumns(plan.columns);
+  }
+  return plan;
+}
+
 CommitResult TableService::Ingest(const IngestRequest &request) {
   int64_t snapshot_id = lake_.LatestSnapshot();
   auto namespace_info = lake_.GetNamespace(request.namespace_name, snapshot_id);
@@ -311,35 +343,36 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
   if (request.source) run.inputs.push_back(*request.source);
   // From here on every failure, an unreadable upload included, is the job's FAIL.
   return RunWithLineage(lineage_, store_, run, request.commit, [&](const CommitInfo &commit) {
-    // Described from the sample when the upload is a stream, which can be read only once.
-    auto described = engine_.DescribeUpload(request.sample_path.empty() ? request.upload_path : request.sample_path,
-                                            request.format);
-    std::vector<ColumnDef> target;
+    auto plan = PlanIngest(request);
     std::string key;
-    if (existing) {
-      target = existing->columns;
-      write.expected_table_id = existing->id;
-      key = NewFileKey(existing->key_prefix);
+    if (plan.table) {
+      write.expected_table_id = plan.table->id;
+      key = NewFileKey(plan.table->key_prefix);
     } else {
-      target = described;
-      ValidateColumns(target);
-      AssignColumnIds(target);
-      write.create_columns = target;
+      AssignColumnIds(plan.columns);
+      write.create_columns = plan.columns;
       key = NewFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
     }
     if (request.source) {
-      // Columns are matched by name: each one the object has is its table column's origin.
-      run.inputs[0].columns = described;
-      for (const auto &column : target) {
-        for (const auto &found : described) {
-          if (LowerName(found.name) == LowerName(column.name)) {
+      // Each column the object has is its table column's origin.
+      run.inputs[0].columns = plan.upload.columns;
+      for (size_t t = 0; t < plan.columns.size(); t++) {
+        const auto &column = plan.columns[t];
+        for (size_t u = 0; u < plan.upload.columns.size(); u++) {
+          const auto &found = plan.upload.columns[u];
+          if (plan.by_position ? u == t : LowerName(found.name) == LowerName(column.name)) {
             run.outputs[0].column_lineage[column.name].push_back({0, found.name, "DIRECT", "IDENTITY", false});
           }
         }
       }
     }
-    auto file = engine_.WriteUpload(request.upload_path, request.format, target, key, described);
-    write.files.push_back(ToNewDataFile(file));
+    auto file = engine_.WriteUpload(request.upload_path, request.format, request.read_options, plan.columns, key,
+                                    plan.upload, plan.by_position);
+    if (file.record_count > 0) {
+      write.files.push_back(ToNewDataFile(file));
+    } else {
+      DiscardFiles(store_, {file.key});  // a file of no rows (a header-only CSV) adds nothing
+    }
     return CommitOrDiscard(write, commit);
   });
 }

@@ -134,6 +134,44 @@ struct QueryOptions {
 
 enum class UploadFormat { kCsv, kParquet, kJson, kNdjson };
 
+// How to read an upload. Each field given overrides what DuckDB's reader (read_csv, read_json)
+// detects by itself; with none given, an upload reads exactly as read_csv/read_json read the same
+// bytes. Values the reader cannot use are kInvalidInput.
+struct ReadOptions {
+  std::optional<bool> header;                   // CSV: the first row names the columns
+  std::optional<std::string> delimiter;         // CSV
+  std::optional<std::string> quote;             // CSV
+  std::optional<std::string> escape;            // CSV
+  std::optional<std::string> comment;           // CSV: lines starting with it are skipped
+  std::optional<int64_t> skip;                  // CSV: lines skipped at the start
+  std::vector<std::string> null_strings;        // CSV: values read as NULL
+  std::optional<std::string> date_format;       // CSV, JSON: strftime-style, e.g. "%d/%m/%Y"
+  std::optional<std::string> timestamp_format;  // CSV, JSON
+  std::vector<std::pair<std::string, std::string>> columns;  // the file's columns (name, SQL type)
+
+  bool empty() const;
+};
+
+// A CSV file's dialect as DuckDB's sniffer detected it (or ReadOptions set it).
+struct CsvDialect {
+  std::string delimiter;
+  std::string quote;
+  std::string escape;
+  std::string newline;  // "\n", "\r\n", "\r", or "mix"
+  std::string comment;
+  int64_t skip = 0;
+  bool header = false;
+  std::optional<std::string> date_format;
+  std::optional<std::string> timestamp_format;
+};
+
+// What DuckDB's reader makes of an upload.
+struct UploadDescription {
+  std::vector<ColumnDef> columns;     // the columns as read, in lake types
+  std::vector<std::string> sql_types;  // the same columns' DuckDB types, as SQL
+  std::optional<CsvDialect> dialect;  // CSV only
+};
+
 // Supplies a streamed upload: fills up to `size` bytes and returns how many, 0 at the end; throws
 // if the upload failed.
 using ByteSource = std::function<size_t(char *data, size_t size)>;
@@ -200,8 +238,10 @@ class Engine {
   // Returns the number of rows the result had.
   int64_t Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options, const ByteSink &sink);
 
-  // Streams the rows of a CSV, Parquet, JSON or NDJSON file (a path from ObjectPath) like Query.
-  void ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options, const ByteSink &sink);
+  // Streams the rows of a CSV, Parquet, JSON or NDJSON file (a path from ObjectPath or
+  // RegisterInput) like Query.
+  void ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options, const ByteSink &sink,
+                const ReadOptions &read_options = {});
   // The engine's path of an object-store key, for ReadFile, DescribeUpload and WriteUpload; and
   // of a key in another bucket (EngineOptions::buckets).
   static std::string ObjectPath(const std::string &key);
@@ -222,6 +262,13 @@ class Engine {
   // The value of a constant SQL expression cast to the lake column type, as text (nullopt: NULL).
   std::optional<std::string> EvaluateConstant(const std::string &expression, const ColumnDef &column);
 
+  // The query part of `INSERT INTO t [(source_columns)] <query_sql>` as DuckDB runs it against the
+  // target's columns: in a VALUES list each value is cast to its column's type and DEFAULT becomes
+  // the column's default (DuckDB does not first find one type that all values of a column share).
+  // Any other query comes back as it is.
+  std::string InsertQuery(const std::string &query_sql, const std::vector<ColumnDef> &target,
+                          const std::vector<std::string> &source_columns);
+
   // Runs `sql` and writes its rows, cast to `target` (matched by position, or by name through
   // `source_columns`; target columns not named get their default), as one Parquet file at `key`.
   // With `preserve_order` the file keeps the query's row order.
@@ -229,19 +276,23 @@ class Engine {
                          const std::vector<std::string> &source_columns, const std::string &key,
                          int64_t timeout_ms, bool preserve_order = false);
 
-  // Makes a streamed upload readable, once, at the returned path (for WriteUpload) until
-  // UnregisterInput. CSV and NDJSON can be read this way; other formats need a staged file.
+  // Makes a streamed upload readable at the returned path until UnregisterInput. It reads like a file
+  // that cannot seek: DescribeUpload, ReadFile and WriteUpload each read it from its first byte, but
+  // only bytes that a describe or a read before WriteUpload took are kept (in the staging directory),
+  // and WriteUpload must be the last read.
   std::string RegisterInput(const ByteSource &source);
   void UnregisterInput(const std::string &path);
 
-  // The columns of an uploaded file (inferred from its content).
-  std::vector<ColumnDef> DescribeUpload(const std::string &path, UploadFormat format);
+  // What DuckDB's reader makes of an uploaded file with `options`: its columns and, for CSV, dialect.
+  UploadDescription DescribeUpload(const std::string &path, UploadFormat format, const ReadOptions &options = {});
 
-  // Reads an uploaded file into one Parquet file at `key`, its columns matched to `target` by
-  // name (missing ones NULL). Rows that do not fit: kInvalidInput naming the line and column.
-  // `described` is DescribeUpload's answer if the caller has it (saves a second sniffing pass).
-  WrittenFile WriteUpload(const std::string &path, UploadFormat format, const std::vector<ColumnDef> &target,
-                          const std::string &key, const std::vector<ColumnDef> &described = {});
+  // Reads an uploaded file into one Parquet file at `key`. Its columns are matched to `target` by
+  // name (missing ones get their default), or, with `by_position`, in order. Rows that do not fit:
+  // kInvalidInput naming the line and column. `described` is DescribeUpload's answer for the same
+  // file and options.
+  WrittenFile WriteUpload(const std::string &path, UploadFormat format, const ReadOptions &options,
+                          const std::vector<ColumnDef> &target, const std::string &key,
+                          const UploadDescription &described, bool by_position = false);
 
   // The DuckDB type of a lake column as SQL text, and the lake column for a DuckDB type name.
   static std::string SqlType(const ColumnDef &column);

@@ -44,12 +44,20 @@ struct IngestRequest {
   std::string namespace_name;
   std::string table_name;
   std::string upload_path;  // a staged local file, or a stream registered with Engine::RegisterInput
-  std::string sample_path;  // for a stream: a staged file with its first bytes, to infer columns from
   UploadFormat format = UploadFormat::kCsv;
+  ReadOptions read_options;  // what the caller says of the file (none: what DuckDB's reader detects)
   WriteMode mode = WriteMode::kAppend;
   CommitInfo commit;
   std::optional<LineageDataset> source;  // the object read, for lineage (none: a client's upload)
   std::optional<std::string> job_name;   // default: "ingest.<namespace>.<table>"
+};
+
+// What an ingest would do, found without writing anything.
+struct IngestPlan {
+  UploadDescription upload;          // the file as DuckDB's reader reads it
+  std::optional<TableInfo> table;    // the table appended to or overwritten; none: it would be created
+  std::vector<ColumnDef> columns;    // the table's columns after the ingest
+  bool by_position = false;          // the file's columns feed the table's in order (a CSV without header)
 };
 
 // Rows a table gained and lost between two snapshots.
@@ -78,7 +86,12 @@ class TableService {
   // Runs write statements in order and commits them as one snapshot, or changes nothing.
   TransactionResult RunTransaction(const TransactionRequest &request);
 
+  // Reads an upload into its table (created if missing) as one snapshot. Columns are matched by name,
+  // or in order for a CSV file without a header row appended to an existing table.
   CommitResult Ingest(const IngestRequest &request);
+  // What Ingest would do with the request (kInvalidInput where it would fail to match the table);
+  // writes nothing and records no lineage.
+  IngestPlan PlanIngest(const IngestRequest &request);
 
   // Catalog changes made without SQL (the REST API's), each a lineage job like the SQL ones.
   CommitResult CreateTable(const std::string &namespace_name, const std::string &table_name,
