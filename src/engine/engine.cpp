@@ -124,8 +124,8 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
     auto name = QuoteIdentifier(column.name);
     auto type = TypeFromLakeColumn(column);
     auto read = [&](const std::string &qualifier) {
-      return StorageType(type) == type ? qualifier + name
-                                       : fmt::format("CAST({}{} AS {}) AS {}", qualifier, name, type.ToString(), name);
+      return ReadsBackAsOtherType(type) ? fmt::format("CAST({}{} AS {}) AS {}", qualifier, name, type.ToString(), name)
+                                        : qualifier + name;
     };
     columns += (columns.empty() ? "" : ", ") + read("");
     data_columns += (data_columns.empty() ? "" : ", ") + read("d.");
@@ -688,6 +688,41 @@ class Engine::Impl {
     return plan;
   }
 
+  // The type named by SQL text, with the names DuckDB's catalog defines (JSON, at any depth) bound:
+  // the parser leaves them as unbound user types.
+  duckdb::LogicalType BindType(const std::string &sql_type) {
+    Session session(*this, nullptr);
+    duckdb::LogicalType type;
+    session.context().RunFunctionInTransaction(
+        [&] { type = duckdb::TransformStringToLogicalType(sql_type, session.context()); });
+    return type;
+  }
+
+  // A column type of a parsed statement, bound (see BindType).
+  duckdb::LogicalType BindType(const duckdb::LogicalType &parsed) {
+    std::function<bool(const duckdb::LogicalType &)> has_user_type = [&](const duckdb::LogicalType &type) {
+      switch (type.id()) {
+        case duckdb::LogicalTypeId::USER:
+          return true;
+        case duckdb::LogicalTypeId::LIST:
+          return has_user_type(duckdb::ListType::GetChildType(type));
+        case duckdb::LogicalTypeId::ARRAY:
+          return has_user_type(duckdb::ArrayType::GetChildType(type));
+        case duckdb::LogicalTypeId::MAP:
+          return has_user_type(duckdb::MapType::KeyType(type)) || has_user_type(duckdb::MapType::ValueType(type));
+        case duckdb::LogicalTypeId::STRUCT:
+          for (const auto &child : duckdb::StructType::GetChildTypes(type)) {
+            if (has_user_type(child.second)) return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    };
+    if (!has_user_type(parsed)) return parsed;
+    return Guard(nullptr, [&] { return BindType(parsed.ToString()); });
+  }
+
   // Runs a step that binds lake tables; an error the resolver raised inside DuckDB is rethrown as is.
   template <typename Action>
   auto Bind(Session &session, Action &&action) -> decltype(action()) {
@@ -872,7 +907,7 @@ std::string Engine::SqlType(const ColumnDef &column) { return TypeFromLakeColumn
 ColumnDef Engine::ParseColumnType(const std::string &name, const std::string &sql_type) {
   duckdb::LogicalType type;
   try {
-    type = duckdb::TransformStringToLogicalType(sql_type);
+    type = impl_->BindType(sql_type);
   } catch (const std::exception &) {
     throw MakeError(ErrorKind::kInvalidInput, "column '{}': unknown type '{}'", name, sql_type);
   }
@@ -950,7 +985,7 @@ Statement Engine::Parse(const std::string &sql) {
           throw Error(ErrorKind::kInvalidInput, "lake tables have no generated columns");
         }
         for (auto &column : info.columns.Logical()) {
-          auto lake_column = LakeColumnFromType(column.Name(), column.Type());
+          auto lake_column = LakeColumnFromType(column.Name(), impl_->BindType(column.Type()));
           if (column.HasDefaultValue()) {
             lake_column.default_value = EvaluateConstant(column.DefaultValue().ToString(), lake_column);
           }
@@ -1002,7 +1037,7 @@ Statement Engine::Parse(const std::string &sql) {
           auto &add = alter.Cast<duckdb::AddColumnInfo>();
           alteration.kind = AlterKind::kAddColumn;
           alteration.if_exists = add.if_column_not_exists;
-          alteration.new_column = LakeColumnFromType(add.new_column.Name(), add.new_column.Type());
+          alteration.new_column = LakeColumnFromType(add.new_column.Name(), impl_->BindType(add.new_column.Type()));
           if (add.new_column.HasDefaultValue()) {
             alteration.new_column.default_value =
                 EvaluateConstant(add.new_column.DefaultValue().ToString(), alteration.new_column);
@@ -1033,7 +1068,7 @@ Statement Engine::Parse(const std::string &sql) {
           if (!plain_cast) throw Error(ErrorKind::kInvalidInput, "ALTER COLUMN ... TYPE ... USING is not supported");
           alteration.kind = AlterKind::kSetType;
           alteration.column = change.column_name;
-          alteration.new_column = LakeColumnFromType(change.column_name, change.target_type);
+          alteration.new_column = LakeColumnFromType(change.column_name, impl_->BindType(change.target_type));
           return statement;
         }
         case duckdb::AlterTableType::RENAME_TABLE: {
@@ -1187,12 +1222,13 @@ std::string Engine::BucketPath(const std::string &bucket, const std::string &key
 
 int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
                                    const ByteSink &sink) {
-  if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
   Deadline deadline(session.context(), options.timeout_ms);
   auto &con = session.connection();
 
   if (options.format == ResultFormat::kCsv || options.format == ResultFormat::kParquet ||
       options.format == ResultFormat::kNdjson) {
+    // DuckDB's COPY names duplicate columns a, a_1 itself, so the cap can wrap the query.
+    if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
     // DuckDB's own writers produce these; the output file system hands their bytes to the sink.
     auto path = output_fs_->Register(sink);
     struct Unregister {
@@ -1209,9 +1245,16 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
 
   auto result = Guard(&deadline, [&] { return con.SendQuery(final_sql); });
   if (result->HasError()) ThrowDuckDb(result->GetErrorObject(), &deadline);
+  // The row cap is kept here rather than by wrapping the query, which would rename duplicate columns.
+  int64_t rows_left = options.limit.value_or(-1);
   auto fetch = [&]() -> duckdb::unique_ptr<duckdb::DataChunk> {
+    if (rows_left == 0) return nullptr;
     auto chunk = Guard(&deadline, [&] { return result->Fetch(); });
     if (!chunk && result->HasError()) ThrowDuckDb(result->GetErrorObject(), &deadline);
+    if (chunk && rows_left > 0) {
+      if (static_cast<int64_t>(chunk->size()) > rows_left) chunk->SetCardinality(static_cast<duckdb::idx_t>(rows_left));
+      rows_left -= static_cast<int64_t>(chunk->size());
+    }
     return chunk;
   };
   auto send = [&](const char *data, size_t size) {

@@ -18,6 +18,17 @@ using duckdb::Value;
 
 constexpr int64_t kMaxSafeJsonInteger = (int64_t{1} << 53);
 
+// JSON has no NaN or infinity: they are the strings "NaN", "Infinity" and "-Infinity" (null is NULL).
+void AppendJsonNumber(double value, std::string &out) {
+  if (std::isfinite(value)) {
+    fmt::format_to(std::back_inserter(out), "{}", value);
+  } else if (std::isnan(value)) {
+    out += "\"NaN\"";
+  } else {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  }
+}
+
 void AppendValue(const Value &value, std::string &out) {
   if (value.IsNull()) {
     out += "null";
@@ -47,12 +58,7 @@ void AppendValue(const Value &value, std::string &out) {
     }
     case LogicalTypeId::FLOAT:
     case LogicalTypeId::DOUBLE: {
-      auto v = value.GetValue<double>();
-      if (std::isfinite(v)) {
-        fmt::format_to(std::back_inserter(out), "{}", v);
-      } else {
-        out += "null";
-      }
+      AppendJsonNumber(value.GetValue<double>(), out);
       return;
     }
     case LogicalTypeId::LIST:
@@ -151,12 +157,7 @@ void AppendJsonRows(duckdb::DataChunk &chunk, bool &first_row, std::string &out)
           break;
         }
         case LogicalTypeId::DOUBLE: {
-          auto v = reinterpret_cast<const double *>(format.data)[index];
-          if (std::isfinite(v)) {
-            fmt::format_to(std::back_inserter(out), "{}", v);
-          } else {
-            out += "null";
-          }
+          AppendJsonNumber(reinterpret_cast<const double *>(format.data)[index], out);
           break;
         }
         case LogicalTypeId::BOOLEAN:

@@ -110,11 +110,36 @@ LogicalType TypeFromLakeColumn(const ColumnDef &column) {
   throw MakeError(ErrorKind::kInternal, "unknown column type '{}' in the catalog", type);
 }
 
-LogicalType StorageType(const LogicalType &type) {
+namespace {
+
+bool StoredAsText(LogicalTypeId id) {
+  return id == LogicalTypeId::HUGEINT || id == LogicalTypeId::UHUGEINT || id == LogicalTypeId::INTERVAL ||
+         id == LogicalTypeId::TIME_TZ;
+}
+
+// Whether `predicate` holds for `type` or any type inside it.
+bool AnyPart(const LogicalType &type, bool (*predicate)(LogicalTypeId)) {
+  if (predicate(type.id())) return true;
   switch (type.id()) {
-    case LogicalTypeId::HUGEINT:
-    case LogicalTypeId::UHUGEINT:
-      return LogicalType::VARCHAR;
+    case LogicalTypeId::LIST:
+      return AnyPart(duckdb::ListType::GetChildType(type), predicate);
+    case LogicalTypeId::MAP:
+      return AnyPart(duckdb::MapType::KeyType(type), predicate) || AnyPart(duckdb::MapType::ValueType(type), predicate);
+    case LogicalTypeId::STRUCT:
+      for (const auto &child : duckdb::StructType::GetChildTypes(type)) {
+        if (AnyPart(child.second, predicate)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+LogicalType StorageType(const LogicalType &type) {
+  if (StoredAsText(type.id())) return LogicalType::VARCHAR;
+  switch (type.id()) {
     case LogicalTypeId::LIST:
       return LogicalType::LIST(StorageType(duckdb::ListType::GetChildType(type)));
     case LogicalTypeId::MAP:
@@ -129,6 +154,14 @@ LogicalType StorageType(const LogicalType &type) {
   }
 }
 
-bool StatisticsOrderValues(const ColumnDef &column) { return column.type != "int128" && column.type != "uint128"; }
+bool ReadsBackAsOtherType(const LogicalType &type) {
+  return AnyPart(type, [](LogicalTypeId id) {
+    return StoredAsText(id) || id == LogicalTypeId::TIMESTAMP_SEC || id == LogicalTypeId::TIMESTAMP_MS;
+  });
+}
+
+bool StatisticsOrderValues(const ColumnDef &column) {
+  return !StoredAsText(TypeFromLakeColumn(column).id());
+}
 
 }  // namespace ducklake

@@ -1,0 +1,50 @@
+// ducklake-conformance: DuckLake's answers compared with in-process DuckDB's, statement by statement.
+// See tests/conformance/README.md. Exit code 0 when nothing failed and nothing answered 5xx.
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <iostream>
+
+#include "checker.hpp"
+#include "corpus.hpp"
+#include "ingest_suite.hpp"
+#include "random_suite.hpp"
+
+int main(int argc, char **argv) {
+  using namespace ducklake::conformance;
+  CLI::App app("Compares DuckLake's answers with in-process DuckDB's");
+  std::string url = "http://127.0.0.1:8080", corpus, scratch = "/tmp";
+  RandomSuiteOptions random;
+  bool ingest = false;
+  size_t max_failures = 50;
+  app.add_option("--url", url, "the DuckLake server");
+  app.add_option("--corpus", corpus, "run the curated corpus in this directory");
+  app.add_option("--seed", random.seed, "seed of the random schemas, data, queries and writes");
+  app.add_option("--queries", random.queries, "random queries to compare (0: none)");
+  app.add_option("--dml", random.dml_sequences, "random sequences of writes to compare (0: none)");
+  app.add_option("--dml-steps", random.dml_steps, "writes in each sequence");
+  app.add_flag("--ingest", ingest, "ingest the CSV and JSON edge-case files and compare with read_csv/read_json");
+  app.add_option("--scratch", scratch, "a directory for the files the ingest suite makes");
+  app.add_option("--max-failures", max_failures, "failures printed at most");
+  CLI11_PARSE(app, argc, argv);
+
+  auto started = std::chrono::steady_clock::now();
+  try {
+    ApiClient api(url);
+    Reference reference;
+    Checker checker(api, reference);
+    Report report;
+    if (!corpus.empty()) RunCorpus(checker, corpus, report);
+    if (random.queries > 0 || random.dml_sequences > 0) RunRandomSuite(checker, random, report);
+    if (ingest) RunIngestSuite(checker, scratch, random.seed, report);
+    report.PrintFailures(std::cout, max_failures);
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "conformance: " << report.Summary() << " (seed " << random.seed << ", " << static_cast<int>(seconds)
+              << " s)" << std::endl;
+    return report.Passed() ? 0 : 1;
+  } catch (const std::exception &error) {
+    std::cout << "conformance: stopped: " << error.what() << std::endl;
+    return 2;
+  }
+}
