@@ -4,6 +4,7 @@
 #include "engine/engine.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -32,6 +33,9 @@
 #include "duckdb/parser/statement/delete_statement.hpp"
 #include "duckdb/parser/statement/drop_statement.hpp"
 #include "duckdb/parser/statement/insert_statement.hpp"
+#include "duckdb/parser/statement/multi_statement.hpp"
+#include "duckdb/parser/parsed_data/create_type_info.hpp"
+#include "duckdb/parser/tableref/pivotref.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/statement/update_statement.hpp"
 #include "duckdb/parser/tableref/at_clause.hpp"
@@ -41,6 +45,7 @@
 #include "duckdb/parser/tableref/subqueryref.hpp"
 #include "duckdb/planner/filter/conjunction_filter.hpp"
 #include "duckdb/planner/filter/constant_filter.hpp"
+#include "duckdb/planner/filter/in_filter.hpp"
 #include "duckdb/planner/filter/optional_filter.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
 #include "duckdb/parser/parsed_data/create_table_function_info.hpp"
@@ -63,6 +68,8 @@ namespace {
 // CSV ingest, about 385 MB of RSS instead of 236 MB).
 constexpr size_t kOutputBufferBytes = 256 * 1024;
 constexpr duckdb::idx_t kArrowBatchRows = 65536;
+// Parquet text bounds this long may be cut short (DuckDB's writer truncates them to 256 bytes).
+constexpr size_t kMaxExactTextBound = 256;
 
 // Table functions user SQL may call. File readers are absent on purpose: lake tables are the only
 // way to read data, so grants and snapshots cannot be bypassed.
@@ -97,6 +104,11 @@ struct RequestState {
   // store path -> its roles (one file can belong to several versions of a table in one request)
   std::unordered_map<std::string, std::vector<FileRole>> files;
   std::map<std::string, std::set<size_t>> kept_files;      // after pruning; absent = all
+  // Floating-point columns a filter compares with zero for equality, by table key: DuckDB's Parquet
+  // reader skips row groups whose maximum is -0.0 for `= 0` (its writer records -0.0 as a maximum,
+  // which the Parquet format forbids), so such columns are read through an expression it cannot
+  // push a filter into.
+  std::map<std::string, std::set<std::string>> shielded_columns;
   std::map<std::string, VersionedRef> versioned_refs;      // token -> reference
   std::exception_ptr resolver_error;                       // thrown by the resolver inside DuckDB
   // Binding for lineage only: lake tables become kLineageScan calls (their columns, no rows).
@@ -112,20 +124,25 @@ std::string TableKey(const std::string &schema, const std::string &table) { retu
 
 // SQL reading a lake table: its files, minus the rows their delete files list. Files written
 // before a schema change are read by field id (mapped to today's columns); the others by name.
-std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
+// `shielded`: columns (lower case) whose values reach the query through an expression DuckDB cannot
+// push into the Parquet reader (see RequestState::shielded_columns).
+std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const std::set<std::string> *shielded) {
   std::string schema_map, columns, data_columns;
   for (const auto &column : scan.columns) {
     std::string default_value =
         column.default_value ? "CAST(" + QuoteLiteral(*column.default_value) + " AS VARCHAR)" : "CAST(NULL AS VARCHAR)";
     schema_map += (schema_map.empty() ? "" : ", ") +
                   fmt::format("{}: {{name: {}, type: {}, default_value: {}}}", column.id, QuoteLiteral(column.name),
-                              QuoteLiteral(Engine::SqlType(column)), default_value);
+                              QuoteLiteral(SchemaOptionType(TypeFromLakeColumn(column)).ToString()), default_value);
     // Read by name, a value stored as another type (see StorageType) is cast back to the column's.
     auto name = QuoteIdentifier(column.name);
     auto type = TypeFromLakeColumn(column);
+    bool shield = shielded && shielded->count(Lower(column.name));
     auto read = [&](const std::string &qualifier) {
-      return ReadsBackAsOtherType(type) ? fmt::format("CAST({}{} AS {}) AS {}", qualifier, name, type.ToString(), name)
-                                        : qualifier + name;
+      auto value = ReadsBackAsOtherType(type) ? fmt::format("CAST({}{} AS {})", qualifier, name, type.ToString())
+                                              : qualifier + name;
+      if (shield) return fmt::format("CASE WHEN {0} IS NULL THEN NULL ELSE {0} END AS {1}", value, name);
+      return value == qualifier + name ? value : value + " AS " + name;
     };
     columns += (columns.empty() ? "" : ", ") + read("");
     data_columns += (data_columns.empty() ? "" : ", ") + read("d.");
@@ -180,6 +197,41 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept) {
   std::string sql;
   for (const auto &part : parts) sql += (sql.empty() ? "" : " UNION ALL ") + part;
   return sql;
+}
+
+// Calls `on_ref` for every table reference and `on_expression` for every expression of a query,
+// in its CTEs and subqueries too (either may be null).
+void VisitQueryTree(duckdb::QueryNode &node, const std::function<void(duckdb::TableRef &)> &on_ref,
+                    const std::function<void(duckdb::ParsedExpression &)> &on_expression) {
+  std::function<void(duckdb::unique_ptr<duckdb::ParsedExpression> &)> visit_expression =
+      [&](duckdb::unique_ptr<duckdb::ParsedExpression> &expression) {
+        if (!expression) return;
+        if (on_expression) on_expression(*expression);
+        if (expression->GetExpressionClass() == duckdb::ExpressionClass::SUBQUERY) {
+          VisitQueryTree(*expression->Cast<duckdb::SubqueryExpression>().subquery->node, on_ref, on_expression);
+        }
+        duckdb::ParsedExpressionIterator::EnumerateChildren(
+            *expression, [&](duckdb::unique_ptr<duckdb::ParsedExpression> &child) { visit_expression(child); });
+      };
+  // EnumerateQueryNodeChildren visits the node's CTEs too.
+  duckdb::ParsedExpressionIterator::EnumerateQueryNodeChildren(node, visit_expression, [&](duckdb::TableRef &ref) {
+    if (on_ref) on_ref(ref);
+  });
+}
+
+// A PIVOT without IN (...) as the parser gives it: CREATE TYPE __pivot_enum_... AS ENUM (<query>) for
+// each pivoted column, then the query (see Engine::Impl::ExpandPivotEnums).
+bool IsPivotQuery(duckdb::SQLStatement &statement) {
+  auto &parts = statement.Cast<duckdb::MultiStatement>().statements;
+  if (parts.size() < 2 || parts.back()->type != duckdb::StatementType::SELECT_STATEMENT) return false;
+  for (size_t i = 0; i + 1 < parts.size(); i++) {
+    if (parts[i]->type != duckdb::StatementType::CREATE_STATEMENT) return false;
+    auto &info = *parts[i]->Cast<duckdb::CreateStatement>().info;
+    if (info.type != duckdb::CatalogType::TYPE_ENTRY) return false;
+    auto &type_info = info.Cast<duckdb::CreateTypeInfo>();
+    if (!type_info.query || type_info.name.rfind("__pivot_enum_", 0) != 0) return false;
+  }
+  return true;
 }
 
 // The list of `VALUES ...` or `SELECT * FROM (VALUES ...)`, the way the parser gives an INSERT's VALUES
@@ -253,6 +305,9 @@ class Engine::Impl {
     duckdb::DBConfig config;
     config.options.autoinstall_known_extensions = false;
     config.options.autoload_known_extensions = false;
+    // DuckDB's database is scratch here (lake data lives in Parquet files and the metadata
+    // database): an internal error in one query must fail that query, not every later one.
+    config.options.disable_database_invalidation = true;
     config.replacement_scans.emplace_back(ReplacementScan, duckdb::make_uniq<ScanData>(this));
     db_ = std::make_unique<duckdb::DuckDB>(nullptr, &config);
     auto &fs = db_->instance->GetFileSystem();
@@ -358,7 +413,11 @@ class Engine::Impl {
     }
     if (!cached->second) return nullptr;
     auto kept = state->kept_files.find(key);
-    auto sql = state->lineage_scan ? fmt::format("SELECT * FROM {}({})", kLineageScan, QuoteLiteral(key)) : ScanSql(*cached->second, kept == state->kept_files.end() ? nullptr : &kept->second);
+    auto shielded = state->shielded_columns.find(key);
+    auto sql = state->lineage_scan
+                   ? fmt::format("SELECT * FROM {}({})", kLineageScan, QuoteLiteral(key))
+                   : ScanSql(*cached->second, kept == state->kept_files.end() ? nullptr : &kept->second,
+                             shielded == state->shielded_columns.end() ? nullptr : &shielded->second);
     duckdb::Parser parser;
     parser.ParseQuery(sql);
     auto select = duckdb::unique_ptr_cast<duckdb::SQLStatement, duckdb::SelectStatement>(
@@ -432,10 +491,11 @@ class Engine::Impl {
     auto &state = session.state();
     state.lineage_scan = true;
     auto statements = ParseStatements(sql);
+    ExpandPivotEnums(session, statements[0]);
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
     }
-    RewriteVersionedRefs(session, *statements[0]);
+    RewriteLakeReferences(session, *statements[0]);
     duckdb::unique_ptr<duckdb::LogicalOperator> plan;
     QueryLineage lineage;
     Bind(session, [&] {
@@ -517,31 +577,99 @@ class Engine::Impl {
 
   // --- sandbox and pruning -------------------------------------------------------------------------
 
-  static bool FileMayMatch(const duckdb::TableFilter &filter, const ColumnStats &stats) {
+  // Whether a filter may test a value for equality with zero (conservatively: true for filters whose
+  // constants it cannot see).
+  static bool TestsEqualityWithZero(const duckdb::TableFilter &filter) {
+    auto is_zero = [](const duckdb::Value &value) {
+      return !value.IsNull() && value.type().IsNumeric() && value.GetValue<double>() == 0;
+    };
+    switch (filter.filter_type) {
+      case duckdb::TableFilterType::CONSTANT_COMPARISON: {
+        auto &constant = filter.Cast<duckdb::ConstantFilter>();
+        return constant.comparison_type == duckdb::ExpressionType::COMPARE_EQUAL && is_zero(constant.constant);
+      }
+      case duckdb::TableFilterType::IN_FILTER: {
+        for (const auto &value : filter.Cast<duckdb::InFilter>().values) {
+          if (is_zero(value)) return true;
+        }
+        return false;
+      }
+      case duckdb::TableFilterType::CONJUNCTION_AND: {
+        for (const auto &child : filter.Cast<duckdb::ConjunctionAndFilter>().child_filters) {
+          if (TestsEqualityWithZero(*child)) return true;
+        }
+        return false;
+      }
+      case duckdb::TableFilterType::CONJUNCTION_OR: {
+        for (const auto &child : filter.Cast<duckdb::ConjunctionOrFilter>().child_filters) {
+          if (TestsEqualityWithZero(*child)) return true;
+        }
+        return false;
+      }
+      case duckdb::TableFilterType::OPTIONAL_FILTER: {
+        const auto &child = filter.Cast<duckdb::OptionalFilter>().child_filter;
+        return !child || TestsEqualityWithZero(*child);
+      }
+      case duckdb::TableFilterType::IS_NULL:
+      case duckdb::TableFilterType::IS_NOT_NULL:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  // Whether a file whose column has `stats` may hold rows that pass `filter`. Only bounds that order
+  // values as DuckDB compares them are used: not those of floating-point columns that may hold NaN
+  // (NaN is above every number, and Parquet bounds leave it out) or compared with zero (-0.0 = 0.0),
+  // not text maxima that may have been cut short (Parquet truncates long bounds), and none of BLOBs
+  // (their bounds are hex), UUIDs or of values stored as text (see StorageType).
+  static bool FileMayMatch(const duckdb::TableFilter &filter, const ColumnStats &stats, const ColumnDef &column) {
     switch (filter.filter_type) {
       case duckdb::TableFilterType::CONSTANT_COMPARISON: {
         auto &constant_filter = filter.Cast<duckdb::ConstantFilter>();
-        if (!stats.min_value || !stats.max_value) return true;
-        duckdb::Value min_value, max_value;
-        const auto &type = constant_filter.constant.type();
-        std::string error;
-        if (!duckdb::Value(*stats.min_value).DefaultTryCastAs(type, min_value, &error) ||
-            !duckdb::Value(*stats.max_value).DefaultTryCastAs(type, max_value, &error)) {
-          return true;
-        }
         const auto &c = constant_filter.constant;
+        auto type = TypeFromLakeColumn(column);
+        std::optional<std::string> min_text = stats.min_value, max_text = stats.max_value;
+        switch (type.id()) {
+          case duckdb::LogicalTypeId::FLOAT:
+          case duckdb::LogicalTypeId::DOUBLE: {
+            if (stats.contains_nan || c.IsNull()) return true;
+            double number = c.GetValue<double>();
+            if (std::isnan(number) || number == 0) return true;
+            break;
+          }
+          case duckdb::LogicalTypeId::VARCHAR:
+            if (type.IsJSONType()) return true;
+            if (max_text && max_text->size() >= kMaxExactTextBound) max_text.reset();
+            break;
+          case duckdb::LogicalTypeId::BLOB:
+          case duckdb::LogicalTypeId::UUID:
+            return true;
+          default:
+            if (!StatisticsOrderValues(column)) return true;
+            break;
+        }
+        auto bound = [&](const std::optional<std::string> &text) -> std::optional<duckdb::Value> {
+          if (!text) return std::nullopt;
+          duckdb::Value value;
+          std::string error;
+          if (!duckdb::Value(*text).DefaultTryCastAs(c.type(), value, &error)) return std::nullopt;
+          return value;
+        };
+        auto min_value = bound(min_text), max_value = bound(max_text);
         switch (constant_filter.comparison_type) {
-          case duckdb::ExpressionType::COMPARE_EQUAL: return min_value <= c && c <= max_value;
-          case duckdb::ExpressionType::COMPARE_GREATERTHAN: return max_value > c;
-          case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO: return max_value >= c;
-          case duckdb::ExpressionType::COMPARE_LESSTHAN: return min_value < c;
-          case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO: return min_value <= c;
+          case duckdb::ExpressionType::COMPARE_EQUAL:
+            return (!min_value || *min_value <= c) && (!max_value || c <= *max_value);
+          case duckdb::ExpressionType::COMPARE_GREATERTHAN: return !max_value || *max_value > c;
+          case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO: return !max_value || *max_value >= c;
+          case duckdb::ExpressionType::COMPARE_LESSTHAN: return !min_value || *min_value < c;
+          case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO: return !min_value || *min_value <= c;
           default: return true;
         }
       }
       case duckdb::TableFilterType::CONJUNCTION_AND: {
         for (const auto &child : filter.Cast<duckdb::ConjunctionAndFilter>().child_filters) {
-          if (!FileMayMatch(*child, stats)) return false;
+          if (!FileMayMatch(*child, stats, column)) return false;
         }
         return true;
       }
@@ -602,8 +730,11 @@ class Engine::Impl {
             if (entry.first >= get.names.size()) continue;
             const auto *column = ColumnByName(scan.columns, get.names[entry.first]);
             if (!column) continue;
+            if ((column->type == "float32" || column->type == "float64") && TestsEqualityWithZero(*entry.second)) {
+              state.shielded_columns[candidate.table_key].insert(Lower(column->name));
+            }
             for (const auto &stats : scan.files[i].stats) {
-              if (stats.column_id == column->id && !FileMayMatch(*entry.second, stats)) may_match = false;
+              if (stats.column_id == column->id && !FileMayMatch(*entry.second, stats, *column)) may_match = false;
             }
           }
           if (may_match) table_kept.insert(i);
@@ -751,23 +882,20 @@ class Engine::Impl {
     return result->GetValue(0, 0);
   }
 
-  // Gives each `ns.t AT (...)` reference a token the replacement scan resolves to that version.
-  // Returns whether the statement changed.
-  bool RewriteVersionedRefs(Session &session, duckdb::SQLStatement &statement) {
+  // Rewrites lake table references before binding, as the replacement scan needs them: each
+  // `ns.t AT (...)` gets a token the replacement scan resolves to that version, and a column named
+  // as `ns.t.column` (a lake table referenced without an alias) loses its namespace, since DuckDB
+  // binds a replaced table by its name alone. Returns whether the statement changed.
+  bool RewriteLakeReferences(Session &session, duckdb::SQLStatement &statement) {
+    auto &root = *statement.Cast<duckdb::SelectStatement>().node;
     bool changed = false;
-    std::function<void(duckdb::QueryNode &)> visit_node;
-    std::function<void(duckdb::unique_ptr<duckdb::ParsedExpression> &)> visit_expression =
-        [&](duckdb::unique_ptr<duckdb::ParsedExpression> &expression) {
-          if (!expression) return;
-          if (expression->GetExpressionClass() == duckdb::ExpressionClass::SUBQUERY) {
-            visit_node(*expression->Cast<duckdb::SubqueryExpression>().subquery->node);
-          }
-          duckdb::ParsedExpressionIterator::EnumerateChildren(
-              *expression, [&](duckdb::unique_ptr<duckdb::ParsedExpression> &child) { visit_expression(child); });
-        };
-    auto visit_ref = [&](duckdb::TableRef &ref) {
+    std::set<std::pair<std::string, std::string>> unaliased;  // (namespace, table), lower case
+    VisitQueryTree(root, [&](duckdb::TableRef &ref) {
       if (ref.type != duckdb::TableReferenceType::BASE_TABLE) return;
       auto &base = ref.Cast<duckdb::BaseTableRef>();
+      if (base.alias.empty() && !base.schema_name.empty() && base.catalog_name.empty()) {
+        unaliased.emplace(Lower(base.schema_name), Lower(base.table_name));
+      }
       if (!base.at_clause) return;
       auto unit = Lower(base.at_clause->Unit());
       auto expression = base.at_clause->ExpressionMutable()->ToString();
@@ -794,13 +922,63 @@ class Engine::Impl {
       base.schema_name.clear();
       base.at_clause.reset();
       changed = true;
-    };
-    visit_node = [&](duckdb::QueryNode &node) {
-      for (auto &cte : node.cte_map.map) visit_node(*cte.second->query->node);
-      duckdb::ParsedExpressionIterator::EnumerateQueryNodeChildren(node, visit_expression, visit_ref);
-    };
-    visit_node(*statement.Cast<duckdb::SelectStatement>().node);
+    }, nullptr);
+    if (!unaliased.empty()) {
+      VisitQueryTree(root, nullptr, [&](duckdb::ParsedExpression &expression) {
+        if (expression.GetExpressionClass() != duckdb::ExpressionClass::COLUMN_REF) return;
+        auto &names = expression.Cast<duckdb::ColumnRefExpression>().column_names;
+        if (names.size() >= 3 && unaliased.count({Lower(names[0]), Lower(names[1])})) {
+          names.erase(names.begin());
+          changed = true;
+        }
+      });
+    }
     return changed;
+  }
+
+  // PIVOT ... ON c without IN (...): DuckDB's parser turns it into temporary ENUM types of the
+  // pivoted columns' values (CREATE TYPE __pivot_enum_... AS ENUM (SELECT DISTINCT ...)) and the
+  // query, which its binder then gives the ENUMs' values. The sandbox allows no CREATE TYPE, so the
+  // values are read here with those types' own queries (checked and run like any query) and written
+  // into the PIVOT, as the binder would. Replaces `statement` by the query; returns whether it did.
+  bool ExpandPivotEnums(Session &session, duckdb::unique_ptr<duckdb::SQLStatement> &statement) {
+    if (statement->type != duckdb::StatementType::MULTI_STATEMENT) return false;
+    auto &parts = statement->Cast<duckdb::MultiStatement>().statements;
+    if (!IsPivotQuery(*statement)) {
+      throw Error(ErrorKind::kForbidden, "several statements in one are not allowed (a PIVOT without IN (...) is "
+                                         "allowed in queries only; elsewhere list its values)");
+    }
+    std::map<std::string, std::vector<std::string>> values;  // ENUM name -> its values, in order
+    bool lineage_scan = session.state().lineage_scan;
+    session.state().lineage_scan = false;  // the values are the data's, even when binding for lineage
+    for (size_t i = 0; i + 1 < parts.size(); i++) {
+      auto &info = parts[i]->Cast<duckdb::CreateStatement>().info->Cast<duckdb::CreateTypeInfo>();
+      auto enum_sql = Prepare(session, info.query->ToString()).first;
+      auto result = Run(session.connection(), enum_sql);
+      auto &list = values[info.name];
+      for (duckdb::idx_t row = 0; row < result->RowCount(); row++) {
+        auto value = result->GetValue(0, row);
+        if (!value.IsNull()) list.push_back(value.ToString());
+      }
+    }
+    session.state().lineage_scan = lineage_scan;
+    auto query = std::move(parts.back());
+    VisitQueryTree(*query->Cast<duckdb::SelectStatement>().node, [&](duckdb::TableRef &ref) {
+      if (ref.type != duckdb::TableReferenceType::PIVOT) return;
+      for (auto &pivot : ref.Cast<duckdb::PivotRef>().pivots) {
+        auto found = values.find(pivot.pivot_enum);
+        if (found == values.end()) continue;
+        for (const auto &text : found->second) {
+          duckdb::PivotColumnEntry entry;
+          entry.values.emplace_back(text);
+          entry.alias = text;
+          pivot.entries.push_back(std::move(entry));
+        }
+        pivot.pivot_enum.clear();
+      }
+    }, nullptr);
+    statement = std::move(query);
+    return true;
   }
 
   // INSERT ... VALUES as DuckDB runs it: each value is cast to its target column's type (and DEFAULT
@@ -841,11 +1019,12 @@ class Engine::Impl {
   // Returns the SQL to run (versioned references rewritten) and the number of result columns.
   std::pair<std::string, size_t> Prepare(Session &session, const std::string &sql) {
     auto statements = ParseStatements(sql);
+    bool rewritten = ExpandPivotEnums(session, statements[0]);
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
     }
     std::string final_sql = sql;
-    if (RewriteVersionedRefs(session, *statements[0])) {
+    if (RewriteLakeReferences(session, *statements[0]) || rewritten) {
       // What runs is this text: the plan checked must be the plan of this text.
       final_sql = statements[0]->ToString();
       statements = ParseStatements(final_sql);
@@ -943,6 +1122,11 @@ Statement Engine::Parse(const std::string &sql) {
   Statement statement;
   switch (parsed.type) {
     case duckdb::StatementType::SELECT_STATEMENT:
+      statement.kind = StatementKind::kQuery;
+      statement.query_sql = sql;
+      return statement;
+    case duckdb::StatementType::MULTI_STATEMENT:
+      if (!IsPivotQuery(parsed)) break;
       statement.kind = StatementKind::kQuery;
       statement.query_sql = sql;
       return statement;
@@ -1412,8 +1596,11 @@ WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::MaterializedQueryResult &c
         if (values.count("min")) stats.min_value = values.at("min");
         if (values.count("max")) stats.max_value = values.at("max");
       }
-      // Without a NaN count from the writer, floating-point columns may hold NaN.
-      stats.contains_nan = column.type == "float32" || column.type == "float64";
+      // The writer says whether a floating-point column holds NaN; without a word, it may.
+      if (column.type == "float32" || column.type == "float64") {
+        auto has_nan = values.find("has_nan");
+        stats.contains_nan = has_nan == values.end() || has_nan->second != "false";
+      }
     }
     stats.value_count = file.record_count - stats.null_count;
     file.stats.push_back(std::move(stats));
@@ -1440,7 +1627,8 @@ UploadDescription Engine::DescribeUpload(const std::string &path, UploadFormat f
   if (format == UploadFormat::kCsv) {
     // The sniffer again, for what DESCRIBE does not tell: the dialect, and whether there is a header.
     auto sniffed = impl_->Run(con, fmt::format("SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, "
-                                               "HasHeader, DateFormat, TimestampFormat FROM sniff_csv({}{})",
+                                               "HasHeader, DateFormat, TimestampFormat FROM sniff_csv({}{}, "
+                                               "force_match = false)",
                                                QuoteLiteral(path), ReaderOptionsSql(format, options)));
     if (sniffed->RowCount() != 1) throw Error(ErrorKind::kInternal, "the CSV sniffer gave no answer");
     auto text = [&](duckdb::idx_t column) {

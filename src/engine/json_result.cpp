@@ -76,6 +76,16 @@ void AppendValue(const Value &value, std::string &out) {
     case LogicalTypeId::STRUCT: {
       const auto &children = duckdb::StructValue::GetChildren(value);
       const auto &child_types = duckdb::StructType::GetChildTypes(type);
+      if (duckdb::StructType::IsUnnamed(type)) {
+        // row(...) and tuples have no field names: an array (an object would repeat the key "").
+        out += '[';
+        for (size_t i = 0; i < children.size(); i++) {
+          if (i) out += ',';
+          AppendValue(children[i], out);
+        }
+        out += ']';
+        return;
+      }
       out += '{';
       for (size_t i = 0; i < children.size(); i++) {
         if (i) out += ',';

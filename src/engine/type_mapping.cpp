@@ -118,8 +118,8 @@ bool StoredAsText(LogicalTypeId id) {
 }
 
 // Whether `predicate` holds for `type` or any type inside it.
-bool AnyPart(const LogicalType &type, bool (*predicate)(LogicalTypeId)) {
-  if (predicate(type.id())) return true;
+bool AnyPart(const LogicalType &type, bool (*predicate)(const LogicalType &)) {
+  if (predicate(type)) return true;
   switch (type.id()) {
     case LogicalTypeId::LIST:
       return AnyPart(duckdb::ListType::GetChildType(type), predicate);
@@ -139,6 +139,8 @@ bool AnyPart(const LogicalType &type, bool (*predicate)(LogicalTypeId)) {
 
 LogicalType StorageType(const LogicalType &type) {
   if (StoredAsText(type.id())) return LogicalType::VARCHAR;
+  // The Parquet writer converts these to microseconds itself, and fails on infinity doing so.
+  if (type.id() == LogicalTypeId::TIMESTAMP_SEC || type.id() == LogicalTypeId::TIMESTAMP_MS) return LogicalType::TIMESTAMP;
   switch (type.id()) {
     case LogicalTypeId::LIST:
       return LogicalType::LIST(StorageType(duckdb::ListType::GetChildType(type)));
@@ -155,9 +157,29 @@ LogicalType StorageType(const LogicalType &type) {
 }
 
 bool ReadsBackAsOtherType(const LogicalType &type) {
-  return AnyPart(type, [](LogicalTypeId id) {
-    return StoredAsText(id) || id == LogicalTypeId::TIMESTAMP_SEC || id == LogicalTypeId::TIMESTAMP_MS;
+  return AnyPart(type, [](const LogicalType &part) {
+    auto id = part.id();
+    return StoredAsText(id) || id == LogicalTypeId::TIMESTAMP_SEC || id == LogicalTypeId::TIMESTAMP_MS ||
+           part.IsJSONType();
   });
+}
+
+LogicalType SchemaOptionType(const LogicalType &type) {
+  if (type.IsJSONType()) return LogicalType::VARCHAR;
+  switch (type.id()) {
+    case LogicalTypeId::LIST:
+      return LogicalType::LIST(SchemaOptionType(duckdb::ListType::GetChildType(type)));
+    case LogicalTypeId::MAP:
+      return LogicalType::MAP(SchemaOptionType(duckdb::MapType::KeyType(type)),
+                              SchemaOptionType(duckdb::MapType::ValueType(type)));
+    case LogicalTypeId::STRUCT: {
+      auto children = duckdb::StructType::GetChildTypes(type);
+      for (auto &child : children) child.second = SchemaOptionType(child.second);
+      return LogicalType::STRUCT(std::move(children));
+    }
+    default:
+      return type;
+  }
 }
 
 bool StatisticsOrderValues(const ColumnDef &column) {

@@ -13,6 +13,7 @@ ApiClient::ApiClient(const std::string &url, std::string token) : client_(std::m
   client_->set_read_timeout(600, 0);
   client_->set_write_timeout(600, 0);
   client_->set_keep_alive(true);
+  client_->set_tcp_nodelay(true);
   if (!token.empty()) headers_.emplace("Authorization", "Bearer " + token);
 }
 

@@ -23,7 +23,7 @@ std::optional<Judgement> JudgeRefusals(const ApiAnswer &api, const ReferenceResu
     return Judgement{Verdict::kFail, "the API should have refused it (" + *expect.refused + "), and answered"};
   }
   if (reference.error) {
-    if (!api.ok()) return Judgement{Verdict::kAgree, ""};
+    if (!api.ok()) return Judgement{Verdict::kBothRefused, ""};
     return Judgement{Verdict::kFail, "the API answered where DuckDB refused: " + OneLine(*reference.error)};
   }
   if (!api.ok()) {
@@ -37,9 +37,17 @@ std::optional<Judgement> JudgeRefusals(const ApiAnswer &api, const ReferenceResu
 
 void Report::Add(Verdict verdict, const std::string &source, const std::string &sql, const std::string &why) {
   compared_++;
+  if (verbose_) {
+    static const char *kNames[] = {"agree", "both refused", "documented refusal", "FAIL", "5XX"};
+    *verbose_ << kNames[static_cast<int>(verdict)] << "  " << source << ": " << OneLine(sql, 1000) << "\n";
+  }
   switch (verdict) {
     case Verdict::kAgree:
       agreeing_++;
+      return;
+    case Verdict::kBothRefused:
+      agreeing_++;
+      both_refused_++;
       return;
     case Verdict::kDocumentedRefusal:
       documented_++;
@@ -55,8 +63,9 @@ void Report::Add(Verdict verdict, const std::string &source, const std::string &
 }
 
 std::string Report::Summary() const {
-  return fmt::format("{} statements compared, {} agreeing, {} refused as documented, {} failing, {} 5xx", compared_,
-                     agreeing_, documented_, failing_, server_errors_);
+  return fmt::format("{} statements compared, {} agreeing ({} refused by both), {} refused as documented, {} failing, "
+                     "{} 5xx",
+                     compared_, agreeing_, both_refused_, documented_, failing_, server_errors_);
 }
 
 void Report::PrintFailures(std::ostream &out, size_t max) const {

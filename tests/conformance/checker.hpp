@@ -1,6 +1,7 @@
 #pragma once
 // Runs a statement on DuckLake (through its API) and on the reference, and judges the pair:
-//   agreeing            both answered the same, or both refused (the API with a 4xx);
+//   agreeing            both answered the same, or both refused (the API with a 4xx; counted
+//                       apart too, since a generator that makes mostly errors tests little);
 //   refused as documented  a statement the suite expects DuckLake to refuse (the sandbox, the
 //                       format's limits), refused with a 4xx;
 //   failing             anything else: different answers, a refusal one side only, a refusal the
@@ -21,13 +22,15 @@
 
 namespace ducklake::conformance {
 
-enum class Verdict { kAgree, kDocumentedRefusal, kFail, kServerError };
+enum class Verdict { kAgree, kBothRefused, kDocumentedRefusal, kFail, kServerError };
 
 class Report {
  public:
   void Add(Verdict verdict, const std::string &source, const std::string &sql, const std::string &why);
-  // "N statements compared, N agreeing, N refused as documented, N failing, N 5xx"
+  // "N statements compared, N agreeing (N refused by both), N refused as documented, N failing, N 5xx"
   std::string Summary() const;
+  // Prints every statement judged, with its verdict (--verbose).
+  void set_verbose(std::ostream *out) { verbose_ = out; }
   void PrintFailures(std::ostream &out, size_t max) const;
   bool Passed() const { return failing_ == 0 && server_errors_ == 0; }
   size_t compared() const { return compared_; }
@@ -37,7 +40,8 @@ class Report {
     std::string source, sql, why;
     bool server_error;
   };
-  size_t compared_ = 0, agreeing_ = 0, documented_ = 0, failing_ = 0, server_errors_ = 0;
+  size_t compared_ = 0, agreeing_ = 0, both_refused_ = 0, documented_ = 0, failing_ = 0, server_errors_ = 0;
+  std::ostream *verbose_ = nullptr;
   std::vector<Failure> failures_;
 };
 

@@ -112,9 +112,15 @@ std::string Key(const Json &json, const LogicalType &type) {
       return key + "]";
     }
     case LogicalTypeId::STRUCT: {
-      if (!json.is_object()) return json.dump();
+      const auto &child_types = duckdb::StructType::GetChildTypes(type);
       std::string key = "{";
-      for (const auto &[name, child_type] : duckdb::StructType::GetChildTypes(type)) {
+      if (duckdb::StructType::IsUnnamed(type)) {
+        if (!json.is_array() || json.size() != child_types.size()) return json.dump();
+        for (size_t i = 0; i < child_types.size(); i++) key += Key(json[i], child_types[i].second) + ",";
+        return key + "}";
+      }
+      if (!json.is_object()) return json.dump();
+      for (const auto &[name, child_type] : child_types) {
         key += (json.contains(name) ? Key(json[name], child_type) : "?") + ",";
       }
       return key + "}";
@@ -175,6 +181,13 @@ bool Same(const Value &expected, const Json &actual, std::string &why) {
     case LogicalTypeId::STRUCT: {
       const auto &children = duckdb::StructValue::GetChildren(expected);
       const auto &types = duckdb::StructType::GetChildTypes(expected.type());
+      if (duckdb::StructType::IsUnnamed(expected.type())) {  // an array, in field order
+        if (!actual.is_array() || actual.size() != children.size()) return mismatch(ValueText(expected));
+        for (size_t i = 0; i < children.size(); i++) {
+          if (!Same(children[i], actual[i], why)) return false;
+        }
+        return true;
+      }
       if (!actual.is_object() || actual.size() != children.size()) return mismatch(ValueText(expected));
       for (size_t i = 0; i < children.size(); i++) {
         if (!actual.contains(types[i].first)) return mismatch(ValueText(expected));

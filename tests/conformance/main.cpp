@@ -18,6 +18,7 @@ int main(int argc, char **argv) {
   RandomSuiteOptions random;
   bool ingest = false;
   size_t max_failures = 50;
+  bool verbose = false;
   app.add_option("--url", url, "the DuckLake server");
   app.add_option("--corpus", corpus, "run the curated corpus in this directory");
   app.add_option("--seed", random.seed, "seed of the random schemas, data, queries and writes");
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
   app.add_flag("--ingest", ingest, "ingest the CSV and JSON edge-case files and compare with read_csv/read_json");
   app.add_option("--scratch", scratch, "a directory for the files the ingest suite makes");
   app.add_option("--max-failures", max_failures, "failures printed at most");
+  app.add_flag("--verbose", verbose, "print every statement judged and its verdict");
   CLI11_PARSE(app, argc, argv);
 
   auto started = std::chrono::steady_clock::now();
@@ -35,6 +37,7 @@ int main(int argc, char **argv) {
     Reference reference;
     Checker checker(api, reference);
     Report report;
+    if (verbose) report.set_verbose(&std::cout);
     if (!corpus.empty()) RunCorpus(checker, corpus, report);
     if (random.queries > 0 || random.dml_sequences > 0) RunRandomSuite(checker, random, report);
     if (ingest) RunIngestSuite(checker, scratch, random.seed, report);

@@ -15,6 +15,7 @@
 #include "duckdb/parser/statement/delete_statement.hpp"
 #include "duckdb/parser/statement/insert_statement.hpp"
 #include "duckdb/parser/statement/merge_into_statement.hpp"
+#include "duckdb/parser/statement/multi_statement.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/statement/update_statement.hpp"
 #include "duckdb/parser/tableref/at_clause.hpp"
@@ -140,7 +141,13 @@ bool Reference::IsQuery(const std::string &sql) {
   } catch (const std::exception &) {
     return true;  // both sides will refuse it as a query
   }
-  return parser.statements.size() == 1 && parser.statements[0]->type == duckdb::StatementType::SELECT_STATEMENT;
+  if (parser.statements.size() != 1) return false;
+  auto &statement = *parser.statements[0];
+  if (statement.type == duckdb::StatementType::SELECT_STATEMENT) return true;
+  // A PIVOT without IN (...) parses as CREATE TYPEs of its values followed by the query.
+  if (statement.type != duckdb::StatementType::MULTI_STATEMENT) return false;
+  const auto &parts = statement.Cast<duckdb::MultiStatement>().statements;
+  return !parts.empty() && parts.back()->type == duckdb::StatementType::SELECT_STATEMENT;
 }
 
 std::optional<std::pair<std::string, std::string>> Reference::WriteTarget(const std::string &sql) {

@@ -1,0 +1,299 @@
+-- CAST, TRY_CAST and :: between types, their overflows and rounding, and CASE / IF / COALESCE.
+
+-- Every type as text, and every type (and its text) cast to the others.
+
+-- @each c in conf.all_types
+SELECT id, CAST({c} AS VARCHAR) AS text FROM conf.all_types;
+
+-- @each c in conf.all_types
+SELECT id, TRY_CAST({c} AS TINYINT), TRY_CAST({c} AS UBIGINT), TRY_CAST({c} AS HUGEINT) FROM conf.all_types;
+
+-- @each c in conf.all_types
+SELECT id, TRY_CAST({c} AS DOUBLE), TRY_CAST({c} AS FLOAT), TRY_CAST({c} AS DECIMAL(18,3)) FROM conf.all_types;
+
+-- @each c in conf.all_types
+SELECT id, TRY_CAST({c} AS DATE), TRY_CAST({c} AS TIMESTAMP), TRY_CAST({c} AS TIME) FROM conf.all_types;
+
+-- @each c in conf.all_types
+SELECT id, TRY_CAST({c} AS BOOLEAN), TRY_CAST({c} AS BLOB), TRY_CAST({c} AS JSON) FROM conf.all_types;
+
+-- @each c in conf.all_types
+SELECT id, TRY_CAST(CAST({c} AS VARCHAR) AS DOUBLE), TRY_CAST(CAST({c} AS VARCHAR) AS DATE),
+       TRY_CAST(CAST({c} AS VARCHAR) AS INTERVAL), TRY_CAST(CAST({c} AS VARCHAR) AS UUID) FROM conf.all_types;
+
+-- @each c in conf.all_types
+SELECT id, CASE WHEN {c} IS NULL THEN 'null'
+                WHEN {c} = (SELECT max({c}) FROM conf.all_types) THEN 'max'
+                WHEN {c} = (SELECT min({c}) FROM conf.all_types) THEN 'min'
+                ELSE 'other' END AS place
+FROM conf.all_types;
+
+-- Integer narrowing and widening: TRY_CAST gives NULL where CAST fails.
+
+SELECT id, TRY_CAST(i64 AS INTEGER), TRY_CAST(i128 AS BIGINT), TRY_CAST(u64 AS BIGINT), TRY_CAST(i8 AS UTINYINT) FROM conf.all_types;
+
+SELECT id, CAST(i8 AS HUGEINT), CAST(u8 AS TINYINT) FROM conf.all_types WHERE u8 < 128;
+
+SELECT id, TRY_CAST(u128 AS HUGEINT), TRY_CAST(i128 AS UHUGEINT), TRY_CAST(u32 AS INTEGER) FROM conf.all_types;
+
+SELECT CAST(i64 AS INTEGER) FROM conf.all_types WHERE id = 1;
+
+SELECT CAST(u8 AS TINYINT) FROM conf.all_types WHERE id = 2;
+
+SELECT CAST(-1 AS UINTEGER);
+
+SELECT TRY_CAST(-1 AS UINTEGER), TRY_CAST(256 AS UTINYINT), TRY_CAST(255 AS UTINYINT), TRY_CAST(-129 AS TINYINT);
+
+SELECT 127::TINYINT, (-128)::TINYINT, 32767::SMALLINT, 65535::USMALLINT, 4294967295::UINTEGER;
+
+SELECT 170141183460469231731687303715884105727::HUGEINT, 340282366920938463463374607431768211455::UHUGEINT;
+
+SELECT CAST(9223372036854775807 AS DOUBLE), CAST(9223372036854775807 AS FLOAT), CAST(170141183460469231731687303715884105727 AS DOUBLE);
+
+SELECT id, i64::DOUBLE, i128::DOUBLE, u128::DOUBLE, u64::FLOAT FROM conf.all_types;
+
+-- Floating point and decimals to integers round half away from zero; out of range fails.
+
+SELECT 2.5::INTEGER, 3.5::INTEGER, -2.5::INTEGER, -3.5::INTEGER, 0.5::INTEGER, -0.5::INTEGER, 0.49999::INTEGER;
+
+SELECT 2.5::DOUBLE::INTEGER, 3.5::DOUBLE::INTEGER, -2.5::DOUBLE::INTEGER, 0.5::FLOAT::BIGINT, 1e18::DOUBLE::BIGINT;
+
+SELECT id, TRY_CAST(f64 AS BIGINT), TRY_CAST(f32 AS INTEGER), TRY_CAST(f64 AS HUGEINT) FROM conf.all_types;
+
+SELECT CAST('nan'::DOUBLE AS INTEGER);
+
+SELECT CAST('inf'::DOUBLE AS BIGINT);
+
+SELECT TRY_CAST('nan'::DOUBLE AS INTEGER), TRY_CAST('inf'::DOUBLE AS BIGINT), TRY_CAST(1e19::DOUBLE AS BIGINT), TRY_CAST(1e19::DOUBLE AS UBIGINT);
+
+SELECT id, d4::INTEGER, d9::BIGINT, d18::HUGEINT, TRY_CAST(d38 AS BIGINT) FROM conf.all_types;
+
+SELECT id, TRY_CAST(f64 AS FLOAT), f32::DOUBLE FROM conf.all_types;
+
+SELECT 1e39::FLOAT;
+
+SELECT TRY_CAST(1e39::DOUBLE AS FLOAT), TRY_CAST(-1e39::DOUBLE AS FLOAT), 1e-50::DOUBLE::FLOAT;
+
+SELECT 0.1::FLOAT::DOUBLE, 0.1::DOUBLE::FLOAT, 16777217::FLOAT, 16777217::FLOAT::INTEGER;
+
+-- Decimals: scale changes round, precision overflow fails.
+
+SELECT 1.005::DECIMAL(4,2), 1.015::DECIMAL(4,2), -1.005::DECIMAL(4,2), 123.456::DECIMAL(5,2), 0.5::DECIMAL(1,0);
+
+SELECT 99999.5::DECIMAL(5,0);
+
+SELECT TRY_CAST(99999.5 AS DECIMAL(5,0)), TRY_CAST(99999.4 AS DECIMAL(5,0)), TRY_CAST(12345.678 AS DECIMAL(4,1));
+
+SELECT id, TRY_CAST(d4 AS DECIMAL(3,0)), TRY_CAST(d9 AS DECIMAL(5,2)), d18::DECIMAL(38,2), TRY_CAST(d38 AS DECIMAL(18,2)) FROM conf.all_types;
+
+SELECT id, d38::DOUBLE, d18::FLOAT, d9::VARCHAR, d4::DECIMAL(10,5) FROM conf.all_types;
+
+SELECT id, TRY_CAST(f64 AS DECIMAL(18,6)), TRY_CAST(f32 AS DECIMAL(9,3)) FROM conf.all_types;
+
+SELECT id, i64::DECIMAL(38,0), TRY_CAST(i64 AS DECIMAL(18,0)), TRY_CAST(i32 AS DECIMAL(9,2)) FROM conf.all_types;
+
+SELECT '1.23456789012345678901234567890123456789'::DECIMAL(38,37), '-0.00'::DECIMAL(3,2), '1e3'::DECIMAL(6,1);
+
+SELECT CAST(1 AS DECIMAL(38,10)) / 3, CAST(2 AS DECIMAL(4,1)) * 3.25, 0.1 + 0.2, 0.1::DOUBLE + 0.2::DOUBLE;
+
+-- Text to numbers: whitespace, signs, exponents, prefixes, separators.
+
+SELECT ' 42 '::INTEGER, '+7'::INTEGER, '-0'::INTEGER, '0042'::BIGINT, '1_000'::INTEGER, '0x1F'::INTEGER, '0b101'::INTEGER;
+
+SELECT '3.7'::INTEGER, '-3.5'::INTEGER, '1e3'::INTEGER, '1.5e1'::BIGINT;
+
+SELECT TRY_CAST('abc' AS INTEGER), TRY_CAST('' AS INTEGER), TRY_CAST('1 2' AS INTEGER), TRY_CAST('2147483648' AS INTEGER), TRY_CAST('--1' AS INTEGER);
+
+SELECT 'abc'::INTEGER;
+
+SELECT '9223372036854775808'::BIGINT;
+
+SELECT ' 1.5 '::DOUBLE, 'NaN'::DOUBLE, '-Infinity'::DOUBLE, 'inf'::FLOAT, '1e308'::DOUBLE, '1e-320'::DOUBLE, '-0'::DOUBLE;
+
+SELECT TRY_CAST('1e309' AS DOUBLE), TRY_CAST('x1' AS DOUBLE), TRY_CAST('1,5' AS DOUBLE), TRY_CAST('.5' AS DOUBLE), TRY_CAST('5.' AS DOUBLE);
+
+SELECT '170141183460469231731687303715884105727'::HUGEINT, '-170141183460469231731687303715884105728'::HUGEINT, '18446744073709551615'::UBIGINT;
+
+SELECT id, s, TRY_CAST(s AS INTEGER), TRY_CAST(s AS DOUBLE), TRY_CAST(s AS BOOLEAN) FROM conf.all_types;
+
+-- Text to booleans, dates, times, intervals, UUIDs, BLOBs, nested types.
+
+SELECT 'true'::BOOLEAN, 'T'::BOOLEAN, 'yes'::BOOLEAN, 'n'::BOOLEAN, 'false'::BOOLEAN, '1'::BOOLEAN, '0'::BOOLEAN, TRY_CAST('off' AS BOOLEAN);
+
+SELECT TRY_CAST('maybe' AS BOOLEAN), TRY_CAST('' AS BOOLEAN), TRY_CAST('2' AS BOOLEAN), 2::BOOLEAN, 0::BOOLEAN, (-1)::BOOLEAN, 0.0::BOOLEAN;
+
+SELECT true::INTEGER, false::DOUBLE, true::VARCHAR, true::DECIMAL(3,1);
+
+SELECT '2024-02-29'::DATE, '2024-2-9'::DATE, '1-01-01'::DATE, '-infinity'::DATE, 'epoch'::DATE, '5877642-06-25'::DATE;
+
+SELECT '2024-02-30'::DATE;
+
+SELECT TRY_CAST('2024-02-30' AS DATE), TRY_CAST('2023-02-29' AS DATE), TRY_CAST('20240229' AS DATE), TRY_CAST('2024/02/29' AS DATE), TRY_CAST('2024-02-29 12:00' AS DATE);
+
+SELECT '0044-03-15 (BC)'::DATE, '2024-02-29 23:59:59.999999'::TIMESTAMP, '2024-02-29T10:30:00'::TIMESTAMP, '2024-02-29'::TIMESTAMP;
+
+SELECT '2024-02-29 10:30:00.1234567'::TIMESTAMP, '2024-02-29 10:30:00.1234567'::TIMESTAMP_NS, '2024-02-29 10:30:00.999'::TIMESTAMP_S, '2024-02-29 10:30:00.9999'::TIMESTAMP_MS;
+
+SELECT '2024-02-29 10:30:00+05:30'::TIMESTAMPTZ, '2024-02-29 10:30:00-08'::TIMESTAMPTZ, '2024-02-29 10:30:00 UTC'::TIMESTAMPTZ, '2024-02-29 10:30:00Z'::TIMESTAMPTZ;
+
+SELECT '2024-02-29 10:30:00+05:30'::TIMESTAMP;
+
+SELECT TRY_CAST('2024-02-29 25:00:00' AS TIMESTAMP), TRY_CAST('2024-02-29 10:61:00' AS TIMESTAMP), TRY_CAST('yesterday' AS TIMESTAMP), TRY_CAST('infinity' AS TIMESTAMP);
+
+SELECT '10:30'::TIME, '10:30:00.123456789'::TIME, '24:00:00'::TIME, '10:30:00+02'::TIMETZ, '10:30:00-11:30'::TIMETZ, '23:59:59.999999+15:59'::TIMETZ;
+
+SELECT TRY_CAST('24:00:01' AS TIME), TRY_CAST('10:60' AS TIME), TRY_CAST('noon' AS TIME), TRY_CAST('10:30:00+16:00' AS TIMETZ);
+
+SELECT '1 day'::INTERVAL, '1 year 2 months 3 days'::INTERVAL, '-1 day 2 hours'::INTERVAL, '10:30:00'::INTERVAL, '1.5 days'::INTERVAL;
+
+SELECT TRY_CAST('P1Y2M3DT4H5M6S' AS INTERVAL), '2 weeks'::INTERVAL, '3 millennia'::INTERVAL, '90 minutes'::INTERVAL, '1000000 microseconds'::INTERVAL;
+
+SELECT TRY_CAST('1 fortnight' AS INTERVAL), TRY_CAST('' AS INTERVAL), TRY_CAST('P1X' AS INTERVAL), TRY_CAST('1' AS INTERVAL);
+
+SELECT '123E4567-E89B-12D3-A456-426614174000'::UUID, '{123e4567-e89b-12d3-a456-426614174000}'::UUID, '123e4567e89b12d3a456426614174000'::UUID;
+
+SELECT TRY_CAST('123e4567-e89b-12d3-a456' AS UUID), TRY_CAST('g23e4567-e89b-12d3-a456-426614174000' AS UUID);
+
+SELECT id, u::VARCHAR, u::UUID = TRY_CAST(upper(u::VARCHAR) AS UUID) FROM conf.all_types;
+
+SELECT 'abc'::BLOB, '\x41\x42'::BLOB, '\x00\xFF'::BLOB, ''::BLOB, encode('ü'), octet_length(encode('ü'));
+
+SELECT '\x41\x42'::BLOB::VARCHAR, 'abc'::BLOB::VARCHAR, '\xFF'::BLOB::VARCHAR;
+
+SELECT id, bl::VARCHAR, hex(bl), octet_length(bl), base64(bl) FROM conf.all_types;
+
+SELECT '[1, 2, 3]'::INTEGER[], '[]'::VARCHAR[], '[a, "b c", NULL]'::VARCHAR[], '[[1], [2, 3]]'::INTEGER[][];
+
+SELECT '{a: 1, b: x}'::STRUCT(a INTEGER, b VARCHAR), '{''a'': 1}'::STRUCT(a INTEGER), '{k=1, j=2}'::MAP(VARCHAR, INTEGER);
+
+SELECT TRY_CAST('[1, x]' AS INTEGER[]), TRY_CAST('{a: y}' AS STRUCT(a INTEGER)), TRY_CAST('[1, 2' AS INTEGER[]);
+
+SELECT [1, 2, 3]::VARCHAR[], ['1', '2']::INTEGER[], [1.5, 2.5]::INTEGER[], [[1, 2], [3]]::BIGINT[][];
+
+SELECT ['1', 'x']::INTEGER[];
+
+SELECT TRY_CAST(['1', 'x'] AS INTEGER[]), TRY_CAST([300, 1] AS TINYINT[]);
+
+SELECT [1, 2, 3]::INTEGER[3], ([1, 2, 3]::INTEGER[3])::VARCHAR, [1, 2]::DOUBLE[2];
+
+SELECT {'a': 1, 'b': '2'}::STRUCT(a VARCHAR, b INTEGER), {'a': 1}::STRUCT(a DOUBLE), MAP {'a': 1}::MAP(VARCHAR, DOUBLE);
+
+SELECT id, li::VARCHAR[], ls::VARCHAR, TRY_CAST(ls AS INTEGER[]), st::STRUCT(a BIGINT, b VARCHAR) FROM conf.all_types;
+
+SELECT id, m::MAP(VARCHAR, BIGINT), m::VARCHAR, nested::VARCHAR FROM conf.all_types;
+
+SELECT id, TRY_CAST(st AS STRUCT(a VARCHAR, b INTEGER)), TRY_CAST(m AS MAP(VARCHAR, UTINYINT)) FROM conf.all_types;
+
+-- Between temporal types.
+
+SELECT id, ts::DATE, dt::TIMESTAMP, tsn::TIMESTAMP, tss::TIMESTAMP_MS, tsm::TIMESTAMP_NS FROM conf.all_types;
+
+SELECT id, ts::TIMESTAMPTZ, tstz::TIMESTAMP, tstz::DATE, ttz::TIME FROM conf.all_types;
+
+SELECT id, ts::TIME, tsn::TIME, tss::TIME FROM conf.all_types WHERE isfinite(ts);
+
+SELECT TIMESTAMPTZ '2024-02-29 10:30:00+05:30'::TIMETZ, TIMESTAMPTZ '2024-02-29 23:30:00-05'::TIMETZ, TIMESTAMP '2024-02-29 10:30:00'::TIMETZ;
+
+SELECT id, TRY_CAST(ts AS TIMESTAMP_NS), TRY_CAST(ts AS TIMESTAMP_S), TRY_CAST(dt AS TIMESTAMP_NS), TRY_CAST(tsn AS DATE) FROM conf.all_types;
+
+SELECT id, tm::TIMETZ, tm::VARCHAR, ttz::VARCHAR, iv::VARCHAR FROM conf.all_types;
+
+SELECT DATE '2024-02-29'::TIMESTAMP_S, TIMESTAMP '2024-02-29 10:30:00.987654'::TIMESTAMP_S, TIMESTAMP '2024-02-29 10:30:00.987654'::TIMESTAMP_MS;
+
+SELECT TIMESTAMP_NS '2024-02-29 10:30:00.123456789'::TIMESTAMP, TIMESTAMP_NS '2024-02-29 10:30:00.123456789'::VARCHAR, TIMESTAMP_NS '2024-02-29 10:30:00.123456789'::TIME;
+
+SELECT CAST(TIMESTAMP '9999-12-31 23:59:59' AS TIMESTAMP_NS);
+
+SELECT TRY_CAST(DATE '2200-01-01' AS TIMESTAMP_NS), TRY_CAST(TIMESTAMP_NS '2200-01-01 00:00:00.000000001' AS TIMESTAMP_MS);
+
+-- JSON casts.
+
+SELECT '{"a": 1}'::JSON, '[1, 2]'::JSON, '"x"'::JSON, 'null'::JSON, '1.50'::JSON, ' {"a" : 1} '::JSON;
+
+SELECT TRY_CAST('{a: 1}' AS JSON), TRY_CAST('' AS JSON), TRY_CAST('[1,' AS JSON);
+
+SELECT '{"a": 1, "b": "x"}'::JSON::STRUCT(a INTEGER, b VARCHAR), '[1, 2, null]'::JSON::INTEGER[], '{"k": 5}'::JSON::MAP(VARCHAR, INTEGER);
+
+SELECT [1, 2]::JSON, {'a': 1, 'b': [true, NULL]}::JSON, MAP {'k': 1}::JSON, '"text"'::VARCHAR::JSON::VARCHAR;
+
+SELECT id, j::VARCHAR, TRY_CAST(j AS INTEGER[]), TRY_CAST(j AS STRUCT(n INTEGER, even BOOLEAN)), TRY_CAST(j AS MAP(VARCHAR, JSON)) FROM conf.all_types;
+
+-- Casts with other spellings; implicit casts in comparisons and arithmetic.
+
+SELECT 1::INT1, 1::INT2, 1::INT4, 1::INT8, 1::LONG, 1::SHORT, 1::SIGNED, 1::REAL, 1::FLOAT8, 1::NUMERIC, 1::STRING, 1::TEXT, 'a'::BYTEA;
+
+SELECT typeof(1), typeof(1.5), typeof(1e5), typeof(2147483648), typeof(9223372036854775808), typeof('x'), typeof(NULL), typeof([1]), typeof({'a': 1});
+
+SELECT id, typeof(i8 + u8), typeof(i32 * d4), typeof(f32 + i64), typeof(d9 + d38), typeof(u64 + i64), typeof(dt + 1) FROM conf.all_types WHERE id = 1;
+
+SELECT 1 = '1', 1.5 = '1.5', 'a' || 1, 1 || 2, '3'::INTEGER * 2, DATE '2024-01-01' = '2024-01-01';
+
+SELECT id FROM conf.all_types WHERE i32 = '3';
+
+SELECT id FROM conf.all_types WHERE dt = '2000-01-01';
+
+SELECT id FROM conf.all_types WHERE ts > '2026-01-05';
+
+SELECT id, i32 || '' FROM conf.all_types;
+
+SELECT id, concat(i8, '|', f64, '|', dt, '|', b, '|', li::VARCHAR, '|', st::VARCHAR) FROM conf.all_types;
+
+SELECT id, format('{}-{}-{}', i16, d9, tm), printf('%d|%s|%.3f', i32, s, f64) FROM conf.all_types WHERE id < 8 OR id BETWEEN 100 AND 105;
+
+-- CASE: simple and searched, without ELSE, NULL arms, mixed result types, nested, in ORDER BY and aggregates.
+
+SELECT id, CASE i8 WHEN 0 THEN 'zero' WHEN 1 THEN 'one' WHEN -1 THEN 'minus one' ELSE 'many' END FROM conf.all_types;
+
+SELECT id, CASE i8 WHEN 0 THEN 'zero' WHEN NULL THEN 'null' END FROM conf.all_types;
+
+SELECT id, CASE WHEN i8 IS NULL THEN 'null' WHEN i8 < 0 THEN 'neg' WHEN i8 > 0 THEN 'pos' ELSE 'zero' END FROM conf.all_types;
+
+SELECT id, CASE WHEN f64 <> f64 THEN 'nan' WHEN f64 = 'inf' THEN 'inf' WHEN f64 = '-inf' THEN '-inf' WHEN f64 = 0 THEN 'zero' ELSE 'finite' END FROM conf.all_types;
+
+SELECT id, CASE WHEN b THEN 1 WHEN NOT b THEN 2.5 END FROM conf.all_types;
+
+SELECT id, CASE WHEN b THEN i8 ELSE i64 END, CASE WHEN b THEN d4 ELSE d38 END, CASE WHEN b THEN u64 ELSE i64 END FROM conf.all_types;
+
+SELECT id, CASE WHEN b THEN dt ELSE ts END, CASE WHEN b THEN s ELSE NULL END, CASE WHEN b THEN li ELSE [] END FROM conf.all_types;
+
+SELECT id, CASE WHEN i32 > 0 THEN CASE WHEN i32 > 1000000 THEN 'big' ELSE 'small' END ELSE CASE WHEN i32 IS NULL THEN '?' ELSE 'nonpos' END END FROM conf.all_types;
+
+SELECT id, CASE s WHEN '' THEN 'empty' WHEN ' ' THEN 'space' WHEN 'dup' THEN 'dup' END FROM conf.all_types;
+
+SELECT id, CASE WHEN id > 100 THEN 1 / 0 ELSE 0 END FROM conf.all_types;
+
+SELECT id, CASE WHEN i32 = 0 THEN NULL ELSE 100 // i32 END FROM conf.all_types;
+
+SELECT id, CASE WHEN i64 > 0 THEN i64 * 2 ELSE 0 END FROM conf.all_types WHERE id > 100;
+
+SELECT id, CASE WHEN st.a IS NULL THEN 'x' ELSE st.b END, CASE WHEN len(li) > 1 THEN li[2] END FROM conf.all_types;
+
+SELECT CASE WHEN true THEN 1 END, CASE WHEN false THEN 1 END, CASE WHEN NULL THEN 1 ELSE 2 END, CASE NULL WHEN NULL THEN 1 ELSE 2 END, CASE 1 WHEN 1.0 THEN 'eq' END;
+
+SELECT CASE 'a' WHEN 'A' THEN 1 ELSE 0 END, CASE 1 WHEN 2 THEN 'x' WHEN 1 THEN 'y' WHEN 1 THEN 'z' END, CASE WHEN 1 = 1 THEN 'first' WHEN 1 = 1 THEN 'second' END;
+
+SELECT status, sum(CASE WHEN qty > 5 THEN 1 ELSE 0 END), sum(CASE WHEN note IS NULL THEN amount END), count(CASE WHEN amount > 500 THEN 1 END) FROM conf.orders GROUP BY status;
+
+SELECT CASE WHEN amount < 100 THEN 'small' WHEN amount < 500 THEN 'mid' ELSE 'large' END AS size, count(*), sum(amount) FROM conf.orders GROUP BY size;
+
+SELECT id, status FROM conf.orders ORDER BY CASE status WHEN 'new' THEN 1 WHEN 'paid' THEN 2 WHEN 'shipped' THEN 3 ELSE 4 END, id LIMIT 40;
+
+SELECT id, tier, CASE tier WHEN 'gold' THEN credit * 1.1 WHEN 'silver' THEN credit * 1.05 ELSE credit END FROM conf.customers;
+
+SELECT id, IF(id % 2 = 0, 'even', 'odd'), IF(city IS NULL, 'nowhere', city) FROM conf.customers;
+
+SELECT id, IF(qty > 5, amount, NULL), IF(note = '', 'blank', note) FROM conf.orders;
+
+SELECT id, COALESCE(city, tier, 'none'), COALESCE(NULL, NULL, id), IFNULL(city, '?') FROM conf.customers;
+
+SELECT id, COALESCE(i8, i16, i32), COALESCE(f32, f64), COALESCE(d4, d38), COALESCE(s, bl::VARCHAR, 'nothing') FROM conf.all_types;
+
+SELECT id, COALESCE(li, [0]), COALESCE(st, {'a': 0, 'b': 'z'}), COALESCE(m, MAP {'none': 0}) FROM conf.all_types;
+
+SELECT id, COALESCE(dt, ts::DATE, DATE '1999-12-31'), COALESCE(tstz, TIMESTAMPTZ '2000-01-01 00:00:00+00') FROM conf.all_types;
+
+SELECT COALESCE(NULL, 1, 1 / 0), COALESCE(1, NULL), COALESCE(NULL::INTEGER), COALESCE(NULL, 'a', 'b');
+
+SELECT id, GREATEST(i8, i16, i32), LEAST(i8, i16, i32), GREATEST(f32, 0), LEAST(s, 'm'), GREATEST(dt, DATE '2000-01-01') FROM conf.all_types;
+
+SELECT GREATEST(1, NULL, 3), LEAST(NULL, NULL), GREATEST('a', 'B', 'c'), LEAST(1, 2.5, 0.5), GREATEST('nan'::DOUBLE, 1), LEAST([1, 2], [1]);
