@@ -14,7 +14,16 @@ PYTHON ?= /usr/bin/python3
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all setup build run test unit-test http-test http-test-postgres-s3 fuzz fuzz-smoke bench clean
+# The conformance suite (tests/conformance): the corpus, SEED's random queries (N) and write
+# sequences (DML), and the ingest files, compared with in-process DuckDB. make test runs the CI seed;
+# make conformance SEED=… N=… runs any.
+SEED ?= 20261205
+N ?= 400
+DML ?= 10
+CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
+
+.PHONY: all setup build run test unit-test http-test http-test-postgres-s3 conformance conformance-run \
+  conformance-test fuzz fuzz-smoke bench clean
 
 all: build
 
@@ -42,7 +51,8 @@ test: setup $(TEST_BUILD_DIR)/CMakeCache.txt
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
 	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
 	. $(TEST_BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 $(SANITIZER_ENV) \
-	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3
+	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
+	  conformance-test
 	$(MAKE) --no-print-directory fuzz-smoke
 
 unit-test:
@@ -54,6 +64,21 @@ http-test:
 http-test-postgres-s3:
 	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
 	  $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
+
+# Each run starts a server of its own on DUCKLAKE_TEST_BACKEND (embedded unless said otherwise).
+conformance-run:
+	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) tests/conformance/run.py \
+	  --bin $(BUILD_DIR)/ducklake_conformance -- $(CONFORMANCE_ARGS)
+
+# On both backends: everything on the embedded one; on PostgreSQL + S3 the corpus, the ingest files
+# and a shorter random run.
+conformance-test:
+	$(MAKE) --no-print-directory conformance-run
+	DUCKLAKE_TEST_BACKEND=postgres-s3 $(MAKE) --no-print-directory conformance-run N=100 DML=3
+
+conformance: setup $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) --target ducklake ducklake_conformance -j $(JOBS)
+	$(MAKE) --no-print-directory conformance-run
 
 $(FUZZ_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt tests/fuzz/CMakeLists.txt
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUCKLAKE_FUZZ=ON

@@ -192,7 +192,9 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
       empty_list += fmt::format(", CAST(NULL AS VARCHAR) AS {}, CAST(NULL AS BIGINT) AS {}",
                                 QuoteIdentifier(Engine::kFileColumn), QuoteIdentifier(Engine::kPositionColumn));
     }
-    return "SELECT " + empty_list + " LIMIT 0";
+    // No rows, but not in a form the optimiser folds into an empty result: DuckDB 1.4 then drops the
+    // left rows of an ASOF LEFT JOIN against the table.
+    return "SELECT " + empty_list + " FROM range(0)";
   }
   std::string sql;
   for (const auto &part : parts) sql += (sql.empty() ? "" : " UNION ALL ") + part;
@@ -1135,16 +1137,17 @@ Statement Engine::Parse(const std::string &sql) {
       if (insert.schema.empty() || !insert.catalog.empty()) {
         throw Error(ErrorKind::kInvalidInput, "INSERT needs a lake table named as namespace.table");
       }
-      if (insert.on_conflict_info || !insert.returning_list.empty() || insert.default_values ||
-          !insert.cte_map.map.empty() || !insert.select_statement) {
+      if (insert.on_conflict_info || !insert.returning_list.empty() || !insert.cte_map.map.empty() ||
+          (!insert.select_statement && !insert.default_values)) {
         throw Error(ErrorKind::kInvalidInput,
-                    "INSERT into lake tables supports INSERT INTO ns.t [(columns)] SELECT/VALUES only");
+                    "INSERT into lake tables supports INSERT INTO ns.t [(columns)] SELECT/VALUES/DEFAULT VALUES only "
+                    "(no ON CONFLICT, RETURNING or leading WITH)");
       }
       statement.kind = StatementKind::kInsert;
       statement.target_schema = insert.schema;
       statement.target_table = insert.table;
       statement.insert_columns = insert.columns;
-      statement.query_sql = insert.select_statement->ToString();
+      if (!insert.default_values) statement.query_sql = insert.select_statement->ToString();
       return statement;
     }
     case duckdb::StatementType::CREATE_STATEMENT: {
@@ -1180,28 +1183,32 @@ Statement Engine::Parse(const std::string &sql) {
     }
     case duckdb::StatementType::DELETE_STATEMENT: {
       auto &del = parsed.Cast<duckdb::DeleteStatement>();
-      if (!del.using_clauses.empty() || !del.returning_list.empty() || !del.cte_map.map.empty()) {
-        throw Error(ErrorKind::kInvalidInput, "DELETE on lake tables supports DELETE FROM ns.t [WHERE ...] only");
+      if (!del.returning_list.empty() || !del.cte_map.map.empty()) {
+        throw Error(ErrorKind::kInvalidInput,
+                    "DELETE on lake tables supports DELETE FROM ns.t [USING ...] [WHERE ...] (no RETURNING, no WITH)");
       }
       statement.kind = StatementKind::kDelete;
       ParseTarget(*del.table, "DELETE", statement);
       if (del.condition) statement.condition_sql = del.condition->ToString();
+      for (const auto &table : del.using_clauses) {
+        statement.from_sql += (statement.from_sql.empty() ? "" : ", ") + table->ToString();
+      }
       return statement;
     }
     case duckdb::StatementType::UPDATE_STATEMENT: {
       auto &update = parsed.Cast<duckdb::UpdateStatement>();
-      if (update.from_table || !update.returning_list.empty() || !update.cte_map.map.empty() || !update.set_info) {
-        throw Error(ErrorKind::kInvalidInput, "UPDATE on lake tables supports UPDATE ns.t SET ... [WHERE ...] only");
+      if (!update.returning_list.empty() || !update.cte_map.map.empty() || !update.set_info) {
+        throw Error(ErrorKind::kInvalidInput,
+                    "UPDATE on lake tables supports UPDATE ns.t SET ... [FROM ...] [WHERE ...] (no RETURNING, no WITH)");
       }
       statement.kind = StatementKind::kUpdate;
       ParseTarget(*update.table, "UPDATE", statement);
       auto &set = *update.set_info;
       if (set.condition) statement.condition_sql = set.condition->ToString();
+      if (update.from_table) statement.from_sql = update.from_table->ToString();
       for (size_t i = 0; i < set.columns.size(); i++) {
-        if (set.expressions[i]->GetExpressionType() == duckdb::ExpressionType::VALUE_DEFAULT) {
-          throw Error(ErrorKind::kInvalidInput, "UPDATE ... SET c = DEFAULT is not supported");
-        }
-        statement.assignments.emplace_back(set.columns[i], set.expressions[i]->ToString());
+        bool is_default = set.expressions[i]->GetExpressionType() == duckdb::ExpressionType::VALUE_DEFAULT;
+        statement.assignments.emplace_back(set.columns[i], is_default ? kDefaultAssignment : set.expressions[i]->ToString());
       }
       return statement;
     }
@@ -1287,6 +1294,12 @@ Statement Engine::Parse(const std::string &sql) {
 
 std::string Engine::InsertQuery(const std::string &query_sql, const std::vector<ColumnDef> &target,
                                 const std::vector<std::string> &source_columns) {
+  if (query_sql.empty()) {
+    // DEFAULT VALUES: one row of every column's default.
+    std::string defaults;
+    for (size_t i = 0; i < target.size(); i++) defaults += i ? ", DEFAULT" : "DEFAULT";
+    return impl_->TypedValuesList("VALUES (" + defaults + ")", target, {}).value();
+  }
   return impl_->TypedValuesList(query_sql, target, source_columns).value_or(query_sql);
 }
 

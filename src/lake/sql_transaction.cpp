@@ -47,6 +47,13 @@ bool IsWidening(const std::string &from, const std::string &to) {
   return from_unsigned && to_rank > from_rank;  // uint8 -> int16, never int -> uint
 }
 
+// " AS alias" for a DELETE's or UPDATE's target, or nothing when the statement gave it no alias, so
+// that its condition may name columns as ns.t.column, as DuckDB lets it.
+std::string TargetAlias(const Statement &statement, const std::string &table_name) {
+  if (LowerName(statement.target_alias) == LowerName(table_name)) return "";
+  return " AS " + QuoteIdentifier(statement.target_alias);
+}
+
 ColumnDef *ColumnNamed(std::vector<ColumnDef> &columns, const std::string &name) {
   for (auto &column : columns) {
     if (LowerName(column.name) == LowerName(name)) return &column;
@@ -231,7 +238,10 @@ TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &sta
   // deleted and re-inserted rows are the same rows even for random() or now().
   std::vector<ColumnDef> columns = {{DeleteFileColumns()[0].id, Engine::kFileColumn, "varchar", false, {}, {}},
                                     {DeleteFileColumns()[1].id, Engine::kPositionColumn, "int64", false, {}, {}}};
-  std::string select_list = QuoteIdentifier(Engine::kFileColumn) + ", " + QuoteIdentifier(Engine::kPositionColumn);
+  auto alias = QuoteIdentifier(statement.target_alias);
+  auto position = alias + "." + QuoteIdentifier(Engine::kFileColumn) + ", " + alias + "." +
+                  QuoteIdentifier(Engine::kPositionColumn);
+  std::string select_list = position;
   if (statement.kind == StatementKind::kUpdate) {
     std::map<std::string, std::string> assigned;
     for (const auto &[column, expression] : statement.assignments) {
@@ -244,18 +254,26 @@ TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &sta
     }
     for (const auto &column : table.columns) {
       auto it = assigned.find(LowerName(column.name));
-      select_list +=
-          ", " + (it != assigned.end() ? "(" + it->second + ")"
-                                       : QuoteIdentifier(statement.target_alias) + "." + QuoteIdentifier(column.name));
+      std::string value = alias + "." + QuoteIdentifier(column.name);
+      if (it != assigned.end()) {
+        value = it->second != kDefaultAssignment ? "(" + it->second + ")"
+                : column.default_value           ? QuoteLiteral(*column.default_value)
+                                                 : std::string("NULL");
+      }
+      select_list += ", " + value;
       columns.push_back(column);
     }
   }
+  // With other tables (USING, FROM), a row may match several of theirs: it is deleted or updated
+  // once (an UPDATE takes one of the matches, as DuckDB does).
+  std::string distinct = statement.from_sql.empty() ? "" : "DISTINCT ON (" + position + ") ";
   Resolver resolver(*this, &table);
-  auto written =
-      engine_.WriteQuery(fmt::format("SELECT {} FROM {}.{} AS {} WHERE {}", select_list, QuoteIdentifier(table.schema),
-                                     QuoteIdentifier(table.name), QuoteIdentifier(statement.target_alias),
-                                     statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
-                         resolver, columns, {}, NewFileKey(table, "-matches"), timeout_ms);
+  auto written = engine_.WriteQuery(
+      fmt::format("SELECT {}{} FROM {}.{}{}{} WHERE {}", distinct, select_list, QuoteIdentifier(table.schema),
+                  QuoteIdentifier(table.name), TargetAlias(statement, table.name),
+                  statement.from_sql.empty() ? "" : ", " + statement.from_sql,
+                  statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
+      resolver, columns, {}, NewFileKey(table, "-matches"), timeout_ms);
   superseded_keys_.push_back(written.key);  // needed only while the statement runs
   return TableScan{columns, {{written.key, written.record_count, {}, "", true}}, false};
 }
@@ -441,9 +459,10 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
 
   std::string query;
   std::vector<std::string> written;  // the output column of each result column
-  auto target_ref = QuoteIdentifier(statement.target_schema) + "." + QuoteIdentifier(statement.target_table) + " AS " +
-                    QuoteIdentifier(statement.target_alias.empty() ? statement.target_table : statement.target_alias);
-  auto where = statement.condition_sql.empty() ? std::string() : " WHERE " + statement.condition_sql;
+  auto target_ref = QuoteIdentifier(statement.target_schema) + "." + QuoteIdentifier(statement.target_table) +
+                    TargetAlias(statement, statement.target_table);
+  auto where = (statement.from_sql.empty() ? std::string() : ", " + statement.from_sql) +
+               (statement.condition_sql.empty() ? std::string() : " WHERE " + statement.condition_sql);
   switch (statement.kind) {
     case StatementKind::kInsert: {
       query = engine_.InsertQuery(statement.query_sql, *target_columns, statement.insert_columns);
@@ -460,9 +479,11 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
     case StatementKind::kUpdate: {
       std::string select_list;
       for (const auto &[column, expression] : statement.assignments) {
+        if (expression == kDefaultAssignment) continue;  // a constant: no lineage
         select_list += (select_list.empty() ? "" : ", ") + ("(" + expression + ")");
         written.push_back(column);
       }
+      if (select_list.empty()) select_list = "1";
       query = "SELECT " + select_list + " FROM " + target_ref + where;
       break;
     }

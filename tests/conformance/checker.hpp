@@ -34,6 +34,7 @@ class Report {
   void PrintFailures(std::ostream &out, size_t max) const;
   bool Passed() const { return failing_ == 0 && server_errors_ == 0; }
   size_t compared() const { return compared_; }
+  size_t failures() const { return failures_.size(); }
 
  private:
   struct Failure {

@@ -33,8 +33,11 @@ class Rng {
 
 // --- types and values ----------------------------------------------------------------------------
 
+// kUnsigned128 stands apart from the other integers: comparing it with them casts it to HUGEINT,
+// which fails for large values, and whether that error is raised depends on the order DuckDB
+// evaluates a condition's parts in, which differs between plans over Parquet and over its own tables.
 enum class Kind {
-  kInteger, kFloat, kDecimal, kString, kBool, kDate, kTimestamp, kTimestampTz, kTime, kTimeTz, kInterval, kBlob,
+  kInteger, kUnsigned128, kFloat, kDecimal, kString, kBool, kDate, kTimestamp, kTimestampTz, kTime, kTimeTz, kInterval, kBlob,
   kUuid, kIntList, kStringList, kStruct, kMap, kJson
 };
 
@@ -52,7 +55,7 @@ const std::vector<ColumnType> &TypePool() {
       {"INTEGER", Kind::kInteger},        {"INTEGER", Kind::kInteger},         {"BIGINT", Kind::kInteger},
       {"BIGINT", Kind::kInteger},         {"HUGEINT", Kind::kInteger},         {"UTINYINT", Kind::kInteger},
       {"USMALLINT", Kind::kInteger},      {"UINTEGER", Kind::kInteger},        {"UBIGINT", Kind::kInteger},
-      {"UHUGEINT", Kind::kInteger},       {"FLOAT", Kind::kFloat},             {"DOUBLE", Kind::kFloat},
+      {"UHUGEINT", Kind::kUnsigned128},   {"FLOAT", Kind::kFloat},             {"DOUBLE", Kind::kFloat},
       {"DOUBLE", Kind::kFloat},           {"DECIMAL(4,1)", Kind::kDecimal},    {"DECIMAL(18,3)", Kind::kDecimal},
       {"DECIMAL(38,10)", Kind::kDecimal}, {"VARCHAR", Kind::kString},          {"VARCHAR", Kind::kString},
       {"VARCHAR", Kind::kString},         {"DATE", Kind::kDate},               {"TIMESTAMP", Kind::kTimestamp},
@@ -113,7 +116,8 @@ std::string Literal(const ColumnType &type, Rng &rng, double null_chance = 0.15)
   switch (type.kind) {
     case Kind::kBool:
       return rng.Chance(0.5) ? "true" : "false";
-    case Kind::kInteger: {
+    case Kind::kInteger:
+    case Kind::kUnsigned128: {
       auto edges = IntegerEdges(type.sql);
       if (edge && !edges.empty()) return cast(rng.Pick(edges));
       return cast(std::to_string(rng.Between(IsUnsigned(type.sql) ? 0 : -5, 5)));
@@ -910,7 +914,10 @@ void RunSequence(Checker &checker, Rng &rng, const std::string &schema, size_t i
     std::vector<std::string> statements = {maker.Next(next_id)};
     // Now and then several writes as one snapshot.
     while (rng.Chance(0.15) && statements.size() < 3) statements.push_back(maker.Next(next_id));
+    auto failures = report.failures();
     auto snapshot = Write(checker, report, source(fmt::format("step {}", step + 1)), table, statements);
+    // Once the two sides differ, every later step would differ too: the first difference is the news.
+    if (report.failures() != failures) break;
     if (!snapshot || *snapshot == previous) continue;
     bool schema_change = false;
     for (const auto &sql : statements) schema_change = schema_change || sql.rfind("ALTER", 0) == 0;

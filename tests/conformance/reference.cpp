@@ -92,7 +92,11 @@ void Reference::KeepVersion(const std::string &schema, int64_t snapshot) {
 
 std::string Reference::AtVersions(const std::string &sql, std::optional<int64_t> snapshot) {
   duckdb::Parser parser;
-  parser.ParseQuery(sql);
+  try {
+    parser.ParseQuery(sql);
+  } catch (const std::exception &) {
+    return sql;  // DuckDB refuses it as it is
+  }
   if (parser.statements.size() != 1 || parser.statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
     return sql;
   }
@@ -106,7 +110,11 @@ std::string Reference::AtVersions(const std::string &sql, std::optional<int64_t>
     std::optional<int64_t> version = snapshot;
     if (base.at_clause) {
       if (duckdb::StringUtil::Lower(base.at_clause->Unit()) != "version") return;
-      version = std::stoll(base.at_clause->ExpressionMutable()->ToString());
+      try {
+        version = std::stoll(base.at_clause->ExpressionMutable()->ToString());
+      } catch (const std::exception &) {
+        return;  // not a snapshot id: DuckDB refuses the AT clause of its own table, as the lake must
+      }
       base.at_clause.reset();
     }
     if (!version) return;

@@ -91,11 +91,11 @@ class TableResolver {
 
 enum class StatementKind {
   kQuery,          // SELECT ...
-  kInsert,         // INSERT INTO ns.t [(columns)] <query>
+  kInsert,         // INSERT INTO ns.t [(columns)] <query> | DEFAULT VALUES
   kCreateTableAs,  // CREATE TABLE ns.t AS <query>
   kCreateTable,    // CREATE TABLE ns.t (column definitions)
-  kDelete,         // DELETE FROM ns.t [AS a] [WHERE condition]
-  kUpdate,         // UPDATE ns.t [AS a] SET c = expression, ... [WHERE condition]
+  kDelete,         // DELETE FROM ns.t [AS a] [USING tables] [WHERE condition]
+  kUpdate,         // UPDATE ns.t [AS a] SET c = expression | DEFAULT, ... [FROM tables] [WHERE condition]
   kAlterTable,     // ALTER TABLE ns.t ... (one alteration)
   kDropTable,      // DROP TABLE [IF EXISTS] ns.t
 };
@@ -117,12 +117,16 @@ struct Statement {
   std::string target_alias;                 // DELETE/UPDATE: how the condition names the table
   std::vector<std::string> insert_columns;  // INSERT's column list, empty for all
   std::vector<ColumnDef> columns;           // CREATE TABLE's column definitions
-  std::string query_sql;                    // the query part, as SQL
+  std::string query_sql;                    // the query part, as SQL (empty: INSERT ... DEFAULT VALUES)
   std::string condition_sql;                // DELETE/UPDATE: WHERE condition, empty for all rows
-  std::vector<std::pair<std::string, std::string>> assignments;  // UPDATE: column, expression SQL
+  std::string from_sql;                     // DELETE ... USING / UPDATE ... FROM: the other tables (a FROM list)
+  std::vector<std::pair<std::string, std::string>> assignments;  // UPDATE: column, expression SQL (or kDefault)
   Alteration alteration;                    // kAlterTable
   bool if_exists = false;                   // kDropTable
 };
+
+// UPDATE's assignment of a column's default (SET c = DEFAULT).
+constexpr const char *kDefaultAssignment = "DEFAULT";
 
 enum class ResultFormat { kJson, kNdjson, kCsv, kParquet, kArrow };
 
@@ -265,7 +269,7 @@ class Engine {
   // The query part of `INSERT INTO t [(source_columns)] <query_sql>` as DuckDB runs it against the
   // target's columns: in a VALUES list each value is cast to its column's type and DEFAULT becomes
   // the column's default (DuckDB does not first find one type that all values of a column share).
-  // Any other query comes back as it is.
+  // An empty query is DEFAULT VALUES (one row of defaults). Any other query comes back as it is.
   std::string InsertQuery(const std::string &query_sql, const std::vector<ColumnDef> &target,
                           const std::vector<std::string> &source_columns);
 
