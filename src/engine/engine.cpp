@@ -17,6 +17,7 @@
 #include "duckdb.hpp"
 #include "duckdb/common/arrow/arrow_appender.hpp"
 #include "duckdb/common/arrow/arrow_converter.hpp"
+#include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_states.hpp"
 #include "duckdb/function/replacement_scan.hpp"
 #include "duckdb/parser/parsed_data/create_table_info.hpp"
@@ -47,6 +48,8 @@
 #include "duckdb/planner/filter/constant_filter.hpp"
 #include "duckdb/planner/filter/in_filter.hpp"
 #include "duckdb/planner/filter/optional_filter.hpp"
+#include "duckdb/planner/expression/bound_columnref_expression.hpp"
+#include "duckdb/planner/expression_iterator.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
 #include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 #include "duckdb/optimizer/optimizer.hpp"
@@ -323,6 +326,7 @@ class Engine::Impl {
 
     duckdb::Connection con(*db_);
     RegisterLineageScan(con);
+    KeepNestedFiltersAboveParquetScans(con);
     RegisterCatalogFunctions(con, [this](duckdb::ClientContext &context) { return CatalogOf(context); });
     std::string staging = options_.staging_dir.empty() ? "" : ", " + QuoteLiteral(options_.staging_dir + "/");
     for (const auto &setting : {
@@ -447,6 +451,35 @@ class Engine::Impl {
       }
     }
     return &*state->catalog;
+  }
+
+  // DuckDB 1.4.4's Parquet reader fails ("Out of buffer") on some files when a filter expression
+  // over a LIST column (`l IS DISTINCT FROM [...]`) is pushed into the scan and other columns are
+  // read for the rows it keeps. Expressions over nested columns are therefore not pushed into
+  // Parquet scans; DuckDB filters their rows above the scan instead. (Its other way, a table
+  // function's supports_pushdown_type, plans a filter with the wrong column types.)
+  static inline duckdb::table_function_pushdown_expression_t parquet_pushdown_expression_ = nullptr;
+
+  static bool PushdownExpression(duckdb::ClientContext &context, const duckdb::LogicalGet &get,
+                                 duckdb::Expression &expression) {
+    bool nested = false;
+    duckdb::ExpressionIterator::VisitExpression<duckdb::BoundColumnRefExpression>(
+        expression, [&](const duckdb::BoundColumnRefExpression &column) { nested = nested || column.return_type.IsNested(); });
+    if (nested) return false;
+    return parquet_pushdown_expression_ && parquet_pushdown_expression_(context, get, expression);
+  }
+
+  void KeepNestedFiltersAboveParquetScans(duckdb::Connection &con) {
+    con.BeginTransaction();
+    auto &context = *con.context;
+    auto &entry = duckdb::Catalog::GetSystemCatalog(context).GetEntry<duckdb::TableFunctionCatalogEntry>(
+        context, DEFAULT_SCHEMA, "read_parquet");
+    for (auto &function : entry.functions.functions) {
+      if (function.pushdown_expression == PushdownExpression) continue;
+      parquet_pushdown_expression_ = function.pushdown_expression;
+      function.pushdown_expression = PushdownExpression;
+    }
+    con.Commit();
   }
 
   // --- lineage ---------------------------------------------------------------------------------------

@@ -232,3 +232,67 @@ def test_upload_cut_off_midway_leaves_nothing(api, server, ns):
     assert expect_status(api.get("/healthz"), 200)
     assert not api.table_exists(ns, "t")
     assert table_files(server, ns, "t") == []
+
+
+def ingest(api, ns, table, body, **params):
+    return api.post(f"/api/v1/namespaces/{ns}/tables/{table}/data", params={"format": "csv", **params}, data=body)
+
+
+def test_a_csv_reads_as_duckdb_reads_it(api, ns):
+    # No header: DuckDB's sniffer sees it, and names the columns column0, column1, ...
+    assert_created(ingest(api, ns, "plain", b"123|TEST4|text1\n345|TEST5|text2\n"), 2)
+    assert api.rows(f"SELECT * FROM {ns}.plain ORDER BY 1") == [[123, "TEST4", "text1"], [345, "TEST5", "text2"]]
+    assert [c["name"] for c in api.describe(ns, "plain")["columns"]] == ["column0", "column1", "column2"]
+    # Appended to the table, a header-less file fills its columns in order.
+    expect_status(ingest(api, ns, "plain", b"7|x|y\n"), 200)
+    assert api.rows(f"SELECT count(*) FROM {ns}.plain") == [[3]]
+    # A header only: an empty table with those columns.
+    assert_created(ingest(api, ns, "header_only", b"a,b,c\n"), 0)
+    assert [c["name"] for c in api.describe(ns, "header_only")["columns"]] == ["a", "b", "c"]
+    # A title line and a comment are skipped as DuckDB skips them; a BOM is not part of the first name.
+    assert_created(ingest(api, ns, "bom", b"\xef\xbb\xbfid,v\n1,2\n"), 1)
+    assert [c["name"] for c in api.describe(ns, "bom")["columns"]] == ["id", "v"]
+
+
+def test_options_override_the_sniffer(api, ns):
+    body = b"junk line\nid;when;v\n1;05.11.2026;NA\n2;31.12.2026;3\n"
+    assert_created(ingest(api, ns, "t", body, skip=1, delimiter=";", dateformat="%d.%m.%Y", nullstr=["NA", "-"],
+                          header="true"), 2)
+    assert api.rows(f"SELECT id, CAST(\"when\" AS VARCHAR), v FROM {ns}.t ORDER BY id") == [
+        [1, "2026-11-05", None], [2, "2026-12-31", 3]]
+    assert_created(ingest(api, ns, "typed", b"1,x\n2,y\n", columns='{"n":"INTEGER","s":"VARCHAR"}'), 2)
+    assert column_types(api.describe(ns, "typed")) == [("n", "int32"), ("s", "varchar")]
+    for bad in ({"columns": "[1]"}, {"columns": '{"a":"NOT_A_TYPE"}'}, {"skip": "-1"}, {"header": "maybe"},
+                {"delimiter": "toolong"}, {"format": "parquet", "header": "true"}):
+        assert_problem(ingest(api, ns, "bad", b"a\n1\n", **bad), 400)
+        assert not api.table_exists(ns, "bad")
+
+
+def test_a_dry_run_shows_what_the_ingest_would_do_and_writes_nothing(api, ns):
+    body = b"id;city\n1;Oslo\n2;Paris\n3;Rome\n"
+    answer = expect_status(ingest(api, ns, "t", body, dry_run="true", limit=2), 200).json()
+    assert answer["columns"] == [{"name": "id", "type": "BIGINT"}, {"name": "city", "type": "VARCHAR"}]
+    assert answer["rows"] == [[1, "Oslo"], [2, "Paris"]]
+    assert answer["dialect"]["delimiter"] == ";" and answer["dialect"]["header"] is True
+    assert answer["table"]["exists"] is False and answer["table"]["match"] == "created"
+    assert not api.table_exists(ns, "t")
+    api.upload(ns, "t", body.replace(b";", b","))
+    latest = lambda: expect_status(api.get("/api/v1/snapshots", params={"limit": 1}), 200).json()["snapshots"][0]
+    before = latest()
+    answer = expect_status(ingest(api, ns, "t", b"5|Bern\n", dry_run="1"), 200).json()
+    assert answer["table"]["exists"] is True and answer["table"]["match"] == "position"
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[3]]
+    assert latest() == before
+    # What the ingest would refuse, the dry run refuses too.
+    assert_problem(ingest(api, ns, "t", b"id,other\n1,2\n", dry_run="true"), 400)
+    # A streamed upload (past the size staged at once) is dry-run from its start, its rest dropped.
+    big = b"n,word\n" + b"".join(b"%d,w%d\n" % (i, i) for i in range(600000))
+    answer = expect_status(ingest(api, ns, "big", big, dry_run="true", limit=1), 200).json()
+    assert answer["rows"] == [[0, "w0"]] and answer["table"]["exists"] is False
+    assert not api.table_exists(ns, "big")
+
+
+def test_files_duckdb_refuses_are_refused_with_400(api, ns):
+    for body in (b"a,b\n1,\xff\xfe\n", b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n"):
+        assert_problem(ingest(api, ns, "t", body), 400)
+        assert not api.table_exists(ns, "t")
