@@ -80,7 +80,8 @@ def test_failed_dml_changes_nothing(api, server, ns):
         (f"DELETE FROM {ns}.t WHERE nope = 1", 400),
         (f"DELETE FROM {ns}.t WHERE CAST(label AS BIGINT) > 1", 400),
         (f"DELETE FROM {ns}.missing", 404),
-        (f"DELETE FROM {ns}.t USING {ns}.t AS u WHERE true", 400),
+        (f"DELETE FROM {ns}.t USING {ns}.t AS u WHERE u.nope = 1", 400),
+        (f"DELETE FROM {ns}.t RETURNING id", 400),
         (f"UPDATE {ns}.t SET id = 1 RETURNING id", 400),
         (f"DELETE FROM t", 400),
     ]

@@ -293,6 +293,6 @@ def test_a_dry_run_shows_what_the_ingest_would_do_and_writes_nothing(api, ns):
 
 
 def test_files_duckdb_refuses_are_refused_with_400(api, ns):
-    for body in (b"a,b\n1,\xff\xfe\n", b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n"):
-        assert_problem(ingest(api, ns, "t", body), 400)
+    for fmt, body in (("csv", b"a,b\n1,\xff\xfe\n"), ("ndjson", b'{"a":"\xff"}\n'), ("json", b'[{"a":1},{"a":')):
+        assert_problem(ingest(api, ns, "t", body, format=fmt), 400)
         assert not api.table_exists(ns, "t")
