@@ -1,6 +1,7 @@
--- What DuckLake refuses by design, each with a 4xx (docs/API.md, "What SQL can do"): the sandbox
--- (files, other databases, settings, extensions, objects that would outlive the request) and what
--- the DuckLake format cannot hold. DuckDB answers most of these; the suite counts them apart.
+-- What DuckLake refuses by design, each with a 4xx (docs/API.md, "Writes and schema evolution in
+-- SQL" and "Security"): the sandbox (files, other databases, settings, extensions, objects that
+-- would outlive the request) and what the DuckLake format cannot hold. DuckDB answers most of
+-- these; the suite counts them apart.
 
 -- @refused the sandbox: files are read through lake tables only
 SELECT * FROM read_csv('/etc/passwd');
