@@ -102,7 +102,10 @@ Judgement Checker::JudgeWrite(const std::vector<std::string> &statements, const 
       break;
     }
   }
-  if (statements.size() > 1) reference_.Run(failed.error ? "ROLLBACK" : "COMMIT");
+  if (statements.size() > 1) {
+    auto ended = reference_.Run(failed.error ? "ROLLBACK" : "COMMIT");
+    if (ended.error && !failed.error) failed = ended;  // DuckDB can refuse the commit itself
+  }
   if (auto judged = JudgeRefusals(api, failed.error ? failed : results.back(), expect)) return *judged;
   // Rows changed, as each side counts them: DuckDB's "Count", the API's rows_written/_deleted/_updated.
   std::vector<int64_t> api_counts;
