@@ -29,6 +29,17 @@ void AppendJsonNumber(double value, std::string &out) {
   }
 }
 
+void AppendValue(const Value &value, std::string &out);
+
+void AppendArray(const duckdb::vector<Value> &values, std::string &out) {
+  out += '[';
+  for (size_t i = 0; i < values.size(); i++) {
+    if (i) out += ',';
+    AppendValue(values[i], out);
+  }
+  out += ']';
+}
+
 void AppendValue(const Value &value, std::string &out) {
   if (value.IsNull()) {
     out += "null";
@@ -63,14 +74,9 @@ void AppendValue(const Value &value, std::string &out) {
     }
     case LogicalTypeId::LIST:
     case LogicalTypeId::ARRAY: {
-      const auto &children = type.id() == LogicalTypeId::LIST ? duckdb::ListValue::GetChildren(value)
-                                                              : duckdb::ArrayValue::GetChildren(value);
-      out += '[';
-      for (size_t i = 0; i < children.size(); i++) {
-        if (i) out += ',';
-        AppendValue(children[i], out);
-      }
-      out += ']';
+      AppendArray(type.id() == LogicalTypeId::LIST ? duckdb::ListValue::GetChildren(value)
+                                                   : duckdb::ArrayValue::GetChildren(value),
+                  out);
       return;
     }
     case LogicalTypeId::STRUCT: {
@@ -78,12 +84,7 @@ void AppendValue(const Value &value, std::string &out) {
       const auto &child_types = duckdb::StructType::GetChildTypes(type);
       if (duckdb::StructType::IsUnnamed(type)) {
         // row(...) and tuples have no field names: an array (an object would repeat the key "").
-        out += '[';
-        for (size_t i = 0; i < children.size(); i++) {
-          if (i) out += ',';
-          AppendValue(children[i], out);
-        }
-        out += ']';
+        AppendArray(children, out);
         return;
       }
       out += '{';
