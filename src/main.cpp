@@ -1,6 +1,6 @@
 #include <malloc.h>
 
-#include "cli/serve_command.hpp"
+#include "server/serve_command.hpp"
 
 int main(int argc, char **argv) {
   // glibc gives each thread that allocates an arena of its own (up to 8 per core) and keeps freed

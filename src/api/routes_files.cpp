@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "api/http.hpp"
-#include "api/maintenance_report.hpp"
+#include "tables/maintenance_report.hpp"
 #include "api/object_http.hpp"
 #include "common/digest.hpp"
 #include "common/ids.hpp"

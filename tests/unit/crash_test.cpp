@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <set>
 
-#include "lake/maintenance.hpp"
+#include "tables/maintenance.hpp"
 #include "storage/object_store.hpp"
 #include "storage/local_store.hpp"
 #include "test_support.hpp"

@@ -2,7 +2,7 @@
 #include <thread>
 
 #include "backends.hpp"
-#include "lake/lake.hpp"
+#include "catalog/lake.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {

@@ -14,8 +14,8 @@
 #include <valijson/validator.hpp>
 
 #include "backends.hpp"
-#include "lake/job_lineage.hpp"
-#include "lake/lake.hpp"
+#include "tables/job_lineage.hpp"
+#include "catalog/lake.hpp"
 #include "lineage/event_validator.hpp"
 #include "lineage/events.hpp"
 #include "lineage/forwarder.hpp"

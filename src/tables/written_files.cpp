@@ -1,4 +1,4 @@
-#include "lake/written_files.hpp"
+#include "tables/written_files.hpp"
 
 #include "common/error.hpp"
 #include "common/ids.hpp"

@@ -15,7 +15,7 @@
 
 #include "engine/engine.hpp"
 #include "common/access.hpp"
-#include "lake/lake.hpp"
+#include "catalog/lake.hpp"
 #include "lineage/job_run.hpp"
 
 namespace ducklake {

@@ -1,4 +1,4 @@
-#include "lake/job_lineage.hpp"
+#include "tables/job_lineage.hpp"
 
 #include "common/error.hpp"
 

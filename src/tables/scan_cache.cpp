@@ -1,4 +1,4 @@
-#include "lake/scan_cache.hpp"
+#include "tables/scan_cache.hpp"
 
 namespace ducklake {
 

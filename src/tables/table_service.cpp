@@ -1,8 +1,8 @@
-#include "lake/table_service.hpp"
+#include "tables/table_service.hpp"
 
 #include "common/error.hpp"
-#include "lake/names.hpp"
-#include "lake/written_files.hpp"
+#include "catalog/names.hpp"
+#include "tables/written_files.hpp"
 
 namespace ducklake {
 namespace {

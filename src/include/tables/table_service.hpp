@@ -11,10 +11,10 @@
 
 #include "engine/engine.hpp"
 #include "common/access.hpp"
-#include "lake/job_lineage.hpp"
-#include "lake/lake.hpp"
-#include "lake/scan_cache.hpp"
-#include "lake/sql_transaction.hpp"
+#include "tables/job_lineage.hpp"
+#include "catalog/lake.hpp"
+#include "tables/scan_cache.hpp"
+#include "tables/sql_transaction.hpp"
 
 namespace ducklake {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
-#include "lake/lake.hpp"
+#include "catalog/lake.hpp"
 #include "lineage/job_run.hpp"
 #include "lineage/recorder.hpp"
 #include "storage/object_store.hpp"

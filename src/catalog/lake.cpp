@@ -1,4 +1,4 @@
-#include "lake/lake.hpp"
+#include "catalog/lake.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -9,7 +9,7 @@
 #include "common/error.hpp"
 #include "common/ids.hpp"
 #include "common/time.hpp"
-#include "lake/names.hpp"
+#include "catalog/names.hpp"
 
 namespace ducklake {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "lake/lake.hpp"
+#include "catalog/lake.hpp"
 #include "storage/object_store.hpp"
 
 namespace ducklake {

@@ -1,4 +1,4 @@
-#include "lake/names.hpp"
+#include "catalog/names.hpp"
 
 #include <algorithm>
 #include <cctype>

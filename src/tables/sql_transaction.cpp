@@ -1,12 +1,12 @@
-#include "lake/sql_transaction.hpp"
+#include "tables/sql_transaction.hpp"
 
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "lake/names.hpp"
-#include "lake/scan_cache.hpp"
-#include "lake/job_lineage.hpp"
-#include "lake/written_files.hpp"
+#include "catalog/names.hpp"
+#include "tables/scan_cache.hpp"
+#include "tables/job_lineage.hpp"
+#include "tables/written_files.hpp"
 
 namespace ducklake {
 namespace {

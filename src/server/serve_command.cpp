@@ -1,4 +1,4 @@
-#include "cli/serve_command.hpp"
+#include "server/serve_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-#include "api/maintenance_report.hpp"
+#include "tables/maintenance_report.hpp"
 #include "api/server.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"

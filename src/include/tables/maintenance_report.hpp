@@ -1,12 +1,12 @@
 #pragma once
-// The JSON reports of maintenance operations, shared by the HTTP API and the CLI so both say the
-// same thing: what was (or, with dry_run, would be) compacted, expired, deleted and reconciled.
+// The JSON reports of maintenance operations, shared by the HTTP API and `ducklake maintenance` so
+// both say the same thing: what was (or, with dry_run, would be) compacted, expired, deleted and reconciled.
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "files/file_service.hpp"
-#include "lake/maintenance.hpp"
+#include "tables/maintenance.hpp"
 
 namespace ducklake {
 

@@ -1,4 +1,4 @@
-#include "lake/maintenance.hpp"
+#include "tables/maintenance.hpp"
 
 #include <chrono>
 #include <set>
@@ -6,8 +6,8 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
-#include "lake/job_lineage.hpp"
-#include "lake/written_files.hpp"
+#include "tables/job_lineage.hpp"
+#include "tables/written_files.hpp"
 
 namespace ducklake {
 namespace {

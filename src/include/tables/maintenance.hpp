@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "lake/table_service.hpp"
+#include "tables/table_service.hpp"
 #include "storage/object_store.hpp"
 
 namespace ducklake {
