@@ -107,23 +107,27 @@ std::optional<std::string> PresignedSigner(FileService &files, const RequestCont
 int StatusOf(ErrorKind kind);
 void SendProblem(httplib::Response &response, int status, const std::string &detail, const std::string &instance);
 
-// Route tables of each area; the server registers them all, and the OpenAPI test checks them.
-std::vector<Route> TableRoutes(Services &services, const Config &config);
-std::vector<Route> QueryRoutes(Services &services, const Config &config);
+// Every route of the API (the server's own health, metrics and document routes aside), each
+// group built on the services it uses: what the server registers and the OpenAPI test checks.
+std::vector<Route> ApiRoutes(Services &services, const Config &config);
+
+// Route tables of each area.
+std::vector<Route> TableRoutes(TableService &tables, FileService &files, LineageGraph &graph, AuthService *auth,
+                               const Config &config);
+std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const Config &config);
 const std::string &OpenApiDocument();
 
-std::vector<Route> MaintenanceRoutes(Services &services, const Config &config);
-std::vector<Route> LineageRoutes(Services &services, const Config &config);
-std::vector<Route> AuthRoutes(Services &services, const Config &config);
+std::vector<Route> MaintenanceRoutes(Maintenance &maintenance, const Config &config);
+std::vector<Route> LineageRoutes(LineageRecorder &recorder, EventValidator &validator, LineageGraph &graph,
+                                 LineageForwarder *forwarder, const Config &config);
+std::vector<Route> AuthRoutes(AuthService *auth, AuditLog *audit, TableService &tables, FileService &files,
+                              const Config &config);
 // Where a dataset's lineage is, and how many jobs write and read it: for table and object views.
 nlohmann::json LineageLink(LineageGraph &graph, const std::string &ns, const std::string &name);
-// An object of a volume as a lineage dataset (`object` may be a record of it as it is, or nullopt for
-// one not written yet).
-LineageDataset ObjectDataset(FileService &files, const std::string &volume, const std::string &key,
-                             const std::optional<ObjectRecord> &object, const std::string &content_type = "");
 // The lineage job name a request asked for (field or query parameter "job"), if any.
 std::optional<std::string> JobNameField(const nlohmann::json &value);
-std::vector<Route> FileRoutes(Services &services, const Config &config);
+std::vector<Route> FileRoutes(FileService &files, ObjectPreviews &previews, TableService &tables, LineageGraph &graph,
+                              AuthService *auth, const Config &config);
 // An object as the files routes describe it.
 nlohmann::json ObjectJson(const ObjectRecord &object);
 

@@ -8,9 +8,18 @@
 namespace ducklake {
 namespace {
 
-AuthService &AuthOf(Services &services) {
-  if (!services.auth) throw Error(ErrorKind::kInvalidInput, "this server runs without authentication (--auth=none)");
-  return *services.auth;
+// What the auth routes use: tokens and grants (null with --auth=none), the audit log, and the
+// namespaces and volumes grants name.
+struct AuthParts {
+  AuthService *auth;
+  AuditLog *audit;
+  TableService &tables;
+  FileService &files;
+};
+
+AuthService &AuthOf(const AuthParts &parts) {
+  if (!parts.auth) throw Error(ErrorKind::kInvalidInput, "this server runs without authentication (--auth=none)");
+  return *parts.auth;
 }
 
 nlohmann::json OptionalTime(const std::optional<int64_t> &ms) {
@@ -72,7 +81,9 @@ nlohmann::json AuditJson(const AuditEntry &entry) {
 
 }  // namespace
 
-std::vector<Route> AuthRoutes(Services &services, const Config &config) {
+std::vector<Route> AuthRoutes(AuthService *auth, AuditLog *audit, TableService &tables, FileService &files,
+                              const Config &config) {
+  AuthParts parts{auth, audit, tables, files};
   return {
       {"GET", "/api/v1/whoami",
        [](RequestContext &ctx) {
@@ -86,8 +97,8 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
                             {"authenticated", true}});
        }},
       {"POST", "/api/v1/tokens",
-       [&services](RequestContext &ctx) {
-         auto &auth = AuthOf(services);
+       [parts](RequestContext &ctx) {
+         auto &auth = AuthOf(parts);
          auto body = ctx.JsonBody(true);
          RejectUnknownFields(body, {"user", "expires_in", "description"});
          std::string user = body.contains("user") ? StringOf(body, "user") : ctx.principal->user;
@@ -113,8 +124,8 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          ctx.SendJson(201, json);
        }},
       {"GET", "/api/v1/tokens",
-       [&services](RequestContext &ctx) {
-         auto &auth = AuthOf(services);
+       [parts](RequestContext &ctx) {
+         auto &auth = AuthOf(parts);
          // Admins of the lake list anyone's (everyone's without ?user=); others their own.
          auto user = ctx.QueryParam("user");
          if (!ctx.access->HasLake(Role::kAdmin)) {
@@ -126,14 +137,14 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, {{"tokens", tokens}});
        }},
       {"GET", "/api/v1/tokens/{id}",
-       [&services](RequestContext &ctx) {
-         auto token = AuthOf(services).GetToken(ctx.Param("id"));
+       [parts](RequestContext &ctx) {
+         auto token = AuthOf(parts).GetToken(ctx.Param("id"));
          RequireOwnOrAdmin(ctx, token.user);
          ctx.SendJson(200, TokenJson(token));
        }},
       {"DELETE", "/api/v1/tokens/{id}",
-       [&services](RequestContext &ctx) {
-         auto &auth = AuthOf(services);
+       [parts](RequestContext &ctx) {
+         auto &auth = AuthOf(parts);
          auto token = auth.GetToken(ctx.Param("id"));
          RequireOwnOrAdmin(ctx, token.user);
          auth.RevokeToken(token.id);
@@ -141,8 +152,8 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          ctx.response.status = 204;
        }},
       {"POST", "/api/v1/grants",
-       [&services](RequestContext &ctx) {
-         auto &auth = AuthOf(services);
+       [parts](RequestContext &ctx) {
+         auto &auth = AuthOf(parts);
          auto body = ctx.JsonBody();
          RejectUnknownFields(body, {"principal", "role", "namespace", "volume"});
          auto principal = StringOf(body, "principal");
@@ -155,11 +166,11 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          if (body.contains("namespace")) {
            scope = ScopeKind::kNamespace;
            name = StringOf(body, "namespace");
-           services.lake.GetNamespace(name, services.lake.LatestSnapshot());  // 404 for none
+           parts.tables.RequireNamespace(name);  // 404 for none
          } else if (body.contains("volume")) {
            scope = ScopeKind::kVolume;
            name = StringOf(body, "volume");
-           services.files.GetVolume(name);
+           parts.files.GetVolume(name);
          }
          RequireScopeAdmin(ctx, scope, name);
          auto grant = auth.Grant(principal, role, scope, name, ctx.principal->user);
@@ -168,8 +179,8 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          ctx.SendJson(201, GrantJson(grant));
        }},
       {"GET", "/api/v1/grants",
-       [&services](RequestContext &ctx) {
-         auto &auth = AuthOf(services);
+       [parts](RequestContext &ctx) {
+         auto &auth = AuthOf(parts);
          // Admins of the lake see every grant; everyone else the ones to them and their groups.
          std::optional<std::string> principal = ctx.QueryParam("principal");
          bool everyone = ctx.access->HasLake(Role::kAdmin);
@@ -182,8 +193,8 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, {{"grants", grants}});
        }},
       {"DELETE", "/api/v1/grants/{id}",
-       [&services](RequestContext &ctx) {
-         auto &auth = AuthOf(services);
+       [parts](RequestContext &ctx) {
+         auto &auth = AuthOf(parts);
          std::optional<GrantInfo> found;
          for (const auto &grant : auth.ListGrants(std::nullopt)) {
            if (grant.id == ctx.Param("id")) found = grant;
@@ -195,26 +206,26 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/groups",
-       [&services](RequestContext &ctx) {
+       [parts](RequestContext &ctx) {
          std::map<std::string, std::vector<std::string>> groups;
-         for (const auto &[group, user] : AuthOf(services).ListGroupMembers()) groups[group].push_back(user);
+         for (const auto &[group, user] : AuthOf(parts).ListGroupMembers()) groups[group].push_back(user);
          nlohmann::json list = nlohmann::json::array();
          for (const auto &[group, users] : groups) list.push_back({{"group", group}, {"members", users}});
          ctx.SendJson(200, {{"groups", list}});
        }},
       {"PUT", "/api/v1/groups/{group}/members/{user}",
-       [&services](RequestContext &ctx) {
-         AuthOf(services).AddGroupMember(ctx.Param("group"), ctx.Param("user"), ctx.principal->user);
+       [parts](RequestContext &ctx) {
+         AuthOf(parts).AddGroupMember(ctx.Param("group"), ctx.Param("user"), ctx.principal->user);
          ctx.response.status = 204;
        }},
       {"DELETE", "/api/v1/groups/{group}/members/{user}",
-       [&services](RequestContext &ctx) {
-         AuthOf(services).RemoveGroupMember(ctx.Param("group"), ctx.Param("user"));
+       [parts](RequestContext &ctx) {
+         AuthOf(parts).RemoveGroupMember(ctx.Param("group"), ctx.Param("user"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/audit",
-       [&services](RequestContext &ctx) {
-         if (!services.audit) throw Error(ErrorKind::kInvalidInput, "this server keeps no audit log (--auth=none)");
+       [parts](RequestContext &ctx) {
+         if (!parts.audit) throw Error(ErrorKind::kInvalidInput, "this server keeps no audit log (--auth=none)");
          AuditQuery query;
          query.after = IntegerParam(ctx, "after", 0, 0, INT64_MAX);
          query.limit = static_cast<size_t>(IntegerParam(ctx, "limit", 100, 1, AuditLog::kMaxPage));
@@ -223,7 +234,7 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
            if (*allowed != "true" && *allowed != "false") throw Error(ErrorKind::kInvalidInput, "allowed must be true or false");
            query.allowed = *allowed == "true";
          }
-         auto entries = services.audit->List(query);
+         auto entries = parts.audit->List(query);
          nlohmann::json list = nlohmann::json::array();
          for (const auto &entry : entries) list.push_back(AuditJson(entry));
          ctx.SendJson(200, {{"entries", list},
@@ -231,9 +242,9 @@ std::vector<Route> AuthRoutes(Services &services, const Config &config) {
                                                                          : nlohmann::json()}});
        }},
       {"GET", "/api/v1/audit/verify",
-       [&services](RequestContext &ctx) {
-         if (!services.audit) throw Error(ErrorKind::kInvalidInput, "this server keeps no audit log (--auth=none)");
-         auto result = services.audit->Verify();
+       [parts](RequestContext &ctx) {
+         if (!parts.audit) throw Error(ErrorKind::kInvalidInput, "this server keeps no audit log (--auth=none)");
+         auto result = parts.audit->Verify();
          ctx.SendJson(200, {{"checked", result.checked},
                             {"intact", !result.first_broken.has_value()},
                             {"first_broken", result.first_broken ? nlohmann::json(*result.first_broken)

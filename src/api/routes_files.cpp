@@ -9,6 +9,7 @@
 #include "common/ids.hpp"
 #include "common/utf8.hpp"
 #include "files/object_preview.hpp"
+#include "tables/object_jobs.hpp"
 
 namespace ducklake {
 namespace {
@@ -272,7 +273,7 @@ std::optional<std::pair<std::string, std::optional<std::string>>> TagParam(const
 
 // GET /api/v1/search: tables first (by namespace, name), then objects (by volume, key). The cursor
 // names the last result sent.
-void Search(RequestContext &ctx, Lake &lake, FileService &files) {
+void Search(RequestContext &ctx, Catalog &catalog, FileService &files) {
   constexpr size_t kMaxQuery = 256;
   auto text = ctx.QueryParam("q").value_or("");
   if (text.size() > kMaxQuery) throw MakeError(ErrorKind::kInvalidInput, "q is longer than {} bytes", kMaxQuery);
@@ -302,7 +303,7 @@ void Search(RequestContext &ctx, Lake &lake, FileService &files) {
     TableSearch search{text, tag, std::nullopt, limit};
     if (cursor.is_object()) search.after = std::make_pair(cursor["a"].get<std::string>(), cursor["b"].get<std::string>());
     while (results.size() < limit) {
-      auto hits = lake.SearchTables(search);
+      auto hits = catalog.SearchTables(search);
       for (const auto &hit : hits) {
         search.after = std::make_pair(hit.namespace_name, hit.name);
         if (!ctx.access->HasNamespace(hit.namespace_name, Role::kReader)) continue;
@@ -375,12 +376,10 @@ nlohmann::json ObjectJson(const ObjectRecord &object) {
   return json;
 }
 
-std::vector<Route> FileRoutes(Services &services, const Config &config) {
-  FileService &files = services.files;
-  Engine &engine = services.engine;
-  Lake &lake = services.lake;
+std::vector<Route> FileRoutes(FileService &files, ObjectPreviews &previews, TableService &tables, LineageGraph &graph,
+                              AuthService *auth, const Config &config) {
   return {
-      {"GET", "/api/v1/search", [&lake, &files](RequestContext &ctx) { Search(ctx, lake, files); }},
+      {"GET", "/api/v1/search", [&tables, &files](RequestContext &ctx) { Search(ctx, tables.catalog(), files); }},
       {"GET", "/api/v1/volumes",
        [&files](RequestContext &ctx) {
          // Those the caller may read.
@@ -416,9 +415,9 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, VolumeJson(files.UpdateVolume(ctx.Param("vol"), VolumeFields(body))));
        }},
       {"DELETE", "/api/v1/volumes/{vol}",
-       [&files, &services](RequestContext &ctx) {
+       [&files, auth](RequestContext &ctx) {
          files.DeleteVolume(ctx.Param("vol"), ForceParam(ctx));
-         if (services.auth) services.auth->RevokeGrantsOn(ScopeKind::kVolume, ctx.Param("vol"));
+         if (auth) auth->RevokeGrantsOn(ScopeKind::kVolume, ctx.Param("vol"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/volumes/{vol}/objects",
@@ -467,10 +466,10 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          ctx.SendJson(object.created_ms == object.modified_ms ? 201 : 200, ObjectJson(object));
        }},
       {"GET", "/api/v1/volumes/{vol}/objects/{key...}",
-       [&files, &engine, &services](RequestContext &ctx) {
+       [&files, &previews, &graph](RequestContext &ctx) {
          auto object = files.Stat(ctx.Param("vol"), ctx.Param("key"));
          if (ctx.QueryParam("preview") && *ctx.QueryParam("preview") != "0") {
-           ctx.SendJson(200, PreviewObject(files, engine, ctx.Param("vol"), object));
+           ctx.SendJson(200, previews.Preview(ctx.Param("vol"), object));
            return;
          }
          if (ctx.QueryParam("metadata") && *ctx.QueryParam("metadata") != "0") {
@@ -478,7 +477,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
            auto json = ObjectJson(object);
            json["volume"] = ctx.Param("vol");
            auto location = files.Location(ctx.Param("vol"), object.key);
-           json["lineage"] = LineageLink(services.graph, location.ns, location.name);
+           json["lineage"] = LineageLink(graph, location.ns, location.name);
            ctx.SendJson(200, json);
            return;
          }
@@ -501,7 +500,7 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          ctx.SendJson(200, ObjectJson(files.Update(ctx.Param("vol"), ctx.Param("key"), change)));
        }},
       {"POST", "/api/v1/volumes/{vol}/objects/{key...}",
-       [&files, &services](RequestContext &ctx) {
+       [&files, &tables](RequestContext &ctx) {
          auto copy_to = ctx.QueryParam("copy_to");
          auto move_to = ctx.QueryParam("move_to");
          if (!copy_to == !move_to) throw Error(ErrorKind::kInvalidInput, "give one of copy_to or move_to");
@@ -510,22 +509,9 @@ std::vector<Route> FileRoutes(Services &services, const Config &config) {
          auto to_volume = ctx.QueryParam("to_volume").value_or(volume);
          const auto &to_key = copy_to ? *copy_to : *move_to;
          ctx.access->RequireVolume(to_volume, Role::kWriter);
-         // A lineage job from the source object to the new one, kept with the new one's index row.
-         auto source = files.Stat(volume, key);
-         auto commit = CommitOf(ctx);
-         auto run = NewJobRun(std::string(move_to ? "move." : "copy.") + to_volume + "." + to_key, "COPY", commit,
-                              ctx.QueryParam("job") ? JobNameField(nlohmann::json(*ctx.QueryParam("job"))) : std::nullopt);
-         run.inputs.push_back(ObjectDataset(files, volume, key, source));
-         run.outputs.push_back(ObjectDataset(files, to_volume, to_key, std::nullopt, source.content_type));
-         ObjectRecord object;
-         RunWithLineage(services.tables.lineage(), run, [&](const std::function<void(MetaTransaction &)> &complete) {
-           object = files.Copy(volume, key, to_volume, to_key, move_to.has_value(), commit.author,
-                               [&](MetaTransaction &txn, const ObjectRecord &indexed) {
-                                 run.outputs[0].etag = indexed.etag;
-                                 run.outputs[0].bytes = static_cast<int64_t>(indexed.size);
-                                 complete(txn);
-                               });
-         });
+         ObjectCopy copy{volume, key, to_volume, to_key, move_to.has_value(), CommitOf(ctx),
+                         ctx.QueryParam("job") ? JobNameField(nlohmann::json(*ctx.QueryParam("job"))) : std::nullopt};
+         auto object = CopyObject(files, tables.lineage(), copy);
          ctx.SendJson(201, ObjectJson(object));
        }},
       {"POST", "/api/v1/volumes/{vol}/uploads",

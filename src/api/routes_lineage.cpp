@@ -16,17 +16,25 @@ std::string NodeIdParam(const RequestContext &ctx) {
   return *node_id;
 }
 
-void AcceptEvent(RequestContext &ctx, Services &services) {
+// What the lineage routes use.
+struct LineageParts {
+  LineageRecorder &recorder;
+  EventValidator &validator;
+  LineageGraph &graph;
+  LineageForwarder *forwarder;
+};
+
+void AcceptEvent(RequestContext &ctx, const LineageParts &parts) {
   auto event = ctx.JsonBody();
-  services.validator.Validate(event);
-  ctx.SendJson(201, {{"event_id", services.lineage.RecordExternal(std::move(event))}});
+  parts.validator.Validate(event);
+  ctx.SendJson(201, {{"event_id", parts.recorder.RecordExternal(std::move(event))}});
 }
 
 // The routes Marquez has, under `prefix` ("/api/v1" for DuckLake's own, "/marquez/api/v1").
-std::vector<Route> GraphRoutes(Services &services, const std::string &prefix) {
-  LineageGraph &graph = services.graph;
+std::vector<Route> GraphRoutes(const LineageParts &parts, const std::string &prefix) {
+  LineageGraph &graph = parts.graph;
   return {
-      {"POST", prefix + "/lineage", [&services](RequestContext &ctx) { AcceptEvent(ctx, services); }},
+      {"POST", prefix + "/lineage", [parts](RequestContext &ctx) { AcceptEvent(ctx, parts); }},
       {"GET", prefix + "/lineage",
        [&graph](RequestContext &ctx) {
          int depth = static_cast<int>(IntegerParam(ctx, "depth", kDefaultDepth, 0, LineageGraph::kMaxDepth));
@@ -40,12 +48,12 @@ std::vector<Route> GraphRoutes(Services &services, const std::string &prefix) {
   };
 }
 
-std::vector<Route> MarquezRoutes(Services &services) {
-  LineageGraph &graph = services.graph;
+std::vector<Route> MarquezRoutes(const LineageParts &parts) {
+  LineageGraph &graph = parts.graph;
   const std::string prefix = "/marquez/api/v1";
   auto limit = [](const RequestContext &ctx) { return IntegerParam(ctx, "limit", 100, 0, LineageGraph::kMaxPage); };
   auto offset = [](const RequestContext &ctx) { return IntegerParam(ctx, "offset", 0, 0, INT64_MAX); };
-  auto routes = GraphRoutes(services, prefix);
+  auto routes = GraphRoutes(parts, prefix);
   std::vector<Route> more = {
       {"GET", prefix + "/namespaces", [&graph](RequestContext &ctx) { ctx.SendJson(200, graph.Namespaces()); }},
       {"GET", prefix + "/namespaces/{ns}",
@@ -73,28 +81,11 @@ std::vector<Route> MarquezRoutes(Services &services) {
        }},
       // The event log as Marquez's web UI pages it: newest first.
       {"GET", prefix + "/events/lineage",
-       [&services, limit, offset](RequestContext &ctx) {
-         auto txn = services.meta.Begin(TransactionMode::kRead);
-         std::string where = " WHERE 1 = 1";
-         std::vector<SqlValue> params;
-         if (auto after = ctx.QueryParam("after")) {
-           where += " AND event_ms >= ?";
-           params.push_back(ParseRfc3339Ms(*after, "after"));
-         }
-         if (auto before = ctx.QueryParam("before")) {
-           where += " AND event_ms <= ?";
-           params.push_back(ParseRfc3339Ms(*before, "before"));
-         }
-         auto total = txn->Query("SELECT COUNT(*) FROM dl_lineage_event" + where, params)[0].Int(0);
-         params.push_back(limit(ctx));
-         params.push_back(offset(ctx));
-         nlohmann::json events = nlohmann::json::array();
-         for (const auto &row : txn->Query("SELECT payload FROM dl_lineage_event" + where +
-                                               " ORDER BY event_ms DESC, event_id DESC LIMIT ? OFFSET ?",
-                                           params)) {
-           events.push_back(nlohmann::json::parse(row.String(0)));
-         }
-         ctx.SendJson(200, {{"events", events}, {"totalCount", total}});
+       [&graph, limit, offset](RequestContext &ctx) {
+         std::optional<int64_t> after, before;
+         if (auto text = ctx.QueryParam("after")) after = ParseRfc3339Ms(*text, "after");
+         if (auto text = ctx.QueryParam("before")) before = ParseRfc3339Ms(*text, "before");
+         ctx.SendJson(200, graph.EventPage(after, before, limit(ctx), offset(ctx)));
        }},
       {"GET", prefix + "/search",
        [&graph](RequestContext &ctx) {
@@ -120,32 +111,6 @@ nlohmann::json LineageLink(LineageGraph &graph, const std::string &ns, const std
           {"graph", "/api/v1/lineage?nodeId=" + httplib::detail::encode_query_param(counts.node_id)}};
 }
 
-LineageDataset ObjectDataset(FileService &files, const std::string &volume, const std::string &key,
-                             const std::optional<ObjectRecord> &object, const std::string &content_type) {
-  auto location = files.Location(volume, key);
-  LineageDataset dataset;
-  dataset.kind = LineageDataset::Kind::kObject;
-  dataset.ns = location.ns;
-  dataset.name = location.name;
-  dataset.volume = volume;
-  dataset.key = key;
-  dataset.content_type = object ? object->content_type : content_type;
-  if (object) {
-    dataset.etag = object->etag;
-    dataset.bytes = static_cast<int64_t>(object->size);
-  }
-  // The storage facet's format: the content type's subtype ("text/csv" -> "csv").
-  auto slash = dataset.content_type.find('/');
-  if (slash != std::string::npos) {
-    auto format = dataset.content_type.substr(slash + 1);
-    format = format.substr(0, format.find(';'));
-    if (format.rfind("x-", 0) == 0) format = format.substr(2);
-    if (format == "vnd.apache.parquet") format = "parquet";
-    dataset.file_format = format;
-  }
-  return dataset;
-}
-
 std::optional<std::string> JobNameField(const nlohmann::json &value) {
   if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'job' must be a string");
   auto name = value.get<std::string>();
@@ -155,49 +120,27 @@ std::optional<std::string> JobNameField(const nlohmann::json &value) {
   return name;
 }
 
-std::vector<Route> LineageRoutes(Services &services, const Config &config) {
-  auto routes = GraphRoutes(services, "/api/v1");
+std::vector<Route> LineageRoutes(LineageRecorder &recorder, EventValidator &validator, LineageGraph &graph,
+                                 LineageForwarder *forwarder, const Config &config) {
+  LineageParts parts{recorder, validator, graph, forwarder};
+  auto routes = GraphRoutes(parts, "/api/v1");
   std::vector<Route> own = {
       // The event log, oldest first: DuckLake's own events and those other tools sent.
       {"GET", "/api/v1/lineage/events",
-       [&services](RequestContext &ctx) {
-         auto after = IntegerParam(ctx, "after", 0, 0, INT64_MAX);
-         auto limit = IntegerParam(ctx, "limit", 100, 1, LineageGraph::kMaxPage);
-         std::string sql = "SELECT event_id, origin, received_ms, payload FROM dl_lineage_event WHERE event_id > ?";
-         std::vector<SqlValue> params{after};
-         if (auto run = ctx.QueryParam("run_id")) {
-           sql += " AND run_id = ?";
-           params.push_back(*run);
-         }
-         if (auto origin = ctx.QueryParam("origin")) {
-           if (*origin != LineageRecorder::kOwnEvent && *origin != LineageRecorder::kExternalEvent) {
-             throw Error(ErrorKind::kInvalidInput, "origin must be ducklake or external");
-           }
-           sql += " AND origin = ?";
-           params.push_back(*origin);
-         }
-         sql += " ORDER BY event_id LIMIT ?";
-         params.push_back(limit);
-         auto txn = services.meta.Begin(TransactionMode::kRead);
-         nlohmann::json events = nlohmann::json::array();
-         int64_t last = after;
-         for (const auto &row : txn->Query(sql, params)) {
-           last = row.Int(0);
-           events.push_back({{"event_id", last},
-                             {"origin", row.String(1)},
-                             {"received_at", FormatRfc3339Ms(row.Int(2))},
-                             {"event", nlohmann::json::parse(row.String(3))}});
-         }
-         ctx.SendJson(200, {{"events", events},
-                            {"next_after", static_cast<int64_t>(events.size()) == limit ? nlohmann::json(last)
-                                                                                         : nlohmann::json()}});
+       [&graph](RequestContext &ctx) {
+         LineageGraph::EventFeedQuery query;
+         query.after = IntegerParam(ctx, "after", 0, 0, INT64_MAX);
+         query.limit = IntegerParam(ctx, "limit", 100, 1, LineageGraph::kMaxPage);
+         query.run_id = ctx.QueryParam("run_id");
+         query.origin = ctx.QueryParam("origin");
+         ctx.SendJson(200, graph.EventFeed(query));
        }},
       // How far each delivery sink has got.
       {"GET", "/api/v1/lineage/sinks",
-       [&services](RequestContext &ctx) {
+       [forwarder](RequestContext &ctx) {
          nlohmann::json sinks = nlohmann::json::array();
-         if (services.forwarder) {
-           for (const auto &status : services.forwarder->Status()) {
+         if (forwarder) {
+           for (const auto &status : forwarder->Status()) {
              sinks.push_back({{"name", status.name},
                               {"delivered_through", status.delivered_through},
                               {"pending", status.pending},
@@ -210,7 +153,7 @@ std::vector<Route> LineageRoutes(Services &services, const Config &config) {
        }},
   };
   for (auto &route : own) routes.push_back(std::move(route));
-  for (auto &route : MarquezRoutes(services)) routes.push_back(std::move(route));
+  for (auto &route : MarquezRoutes(parts)) routes.push_back(std::move(route));
   return routes;
 }
 

@@ -19,8 +19,7 @@ std::optional<std::string> OptionalString(const nlohmann::json &body, const char
 
 }  // namespace
 
-std::vector<Route> MaintenanceRoutes(Services &services, const Config &config) {
-  Maintenance &maintenance = services.maintenance;
+std::vector<Route> MaintenanceRoutes(Maintenance &maintenance, const Config &config) {
   return {
       {"POST", "/api/v1/maintenance/compact",
        [&maintenance, &config](RequestContext &ctx) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "api/http.hpp"
+#include "tables/object_jobs.hpp"
 
 namespace ducklake {
 namespace {
@@ -19,13 +20,7 @@ std::vector<std::string> StatementsField(const nlohmann::json &value) {
 }
 
 // What a statement acts on, for the audit log: "INSERT sales.orders", or "query".
-std::string StatementTarget(Engine &engine, const std::string &sql) {
-  Statement statement;
-  try {
-    statement = engine.Parse(sql);
-  } catch (const Error &) {
-    return "refused or malformed SQL";  // the request itself answers why
-  }
+std::string StatementTarget(const Statement &statement) {
   static const std::map<StatementKind, const char *> kVerbs = {
       {StatementKind::kQuery, "query"},         {StatementKind::kInsert, "INSERT"},
       {StatementKind::kCreateTableAs, "CREATE TABLE AS"}, {StatementKind::kCreateTable, "CREATE TABLE"},
@@ -36,10 +31,7 @@ std::string StatementTarget(Engine &engine, const std::string &sql) {
   return target;
 }
 
-struct ExportTarget {
-  std::string volume;
-  std::string key;
-};
+constexpr const char *kUnreadableTarget = "refused or malformed SQL";
 
 ExportTarget ExportField(const nlohmann::json &value) {
   if (!value.is_object() || !value.contains("volume") || !value.contains("key") || !value["volume"].is_string() ||
@@ -50,52 +42,12 @@ ExportTarget ExportField(const nlohmann::json &value) {
   return {value["volume"].get<std::string>(), value["key"].get<std::string>()};
 }
 
-// Writes a query's result to a volume object as it is produced (COPY ... TO, through the API): a
-// lineage job from the tables the query reads to the object, kept with the object's index row.
-void ExportQuery(RequestContext &ctx, Services &services, SqlRequest request, const ExportTarget &target) {
-  if (services.engine.Parse(request.sql).kind != StatementKind::kQuery) {
-    throw Error(ErrorKind::kInvalidInput, "only a query's result can be exported");
-  }
-  ctx.access->RequireVolume(target.volume, Role::kWriter);
-  if (!request.snapshot_id) request.snapshot_id = services.lake.LatestSnapshot();
-  PutRequest put;
-  put.volume = target.volume;
-  put.key = target.key;
-  put.content_type = ContentTypeOf(request.options.format);
-  put.created_by = request.commit.author;
-  put.source = nlohmann::json{{"kind", "query"}, {"sql", request.sql}, {"snapshot_id", *request.snapshot_id}}.dump();
-  auto run = NewJobRun("export." + target.volume + "." + target.key, "EXPORT", request.commit, request.job_name);
-  run.sql = request.sql;
-  run.outputs.push_back(ObjectDataset(services.files, target.volume, target.key, std::nullopt, put.content_type));
-  services.tables.DescribeQueryLineage(request.sql, *request.snapshot_id, run, ctx.access);
-  ObjectRecord object;
-  RunWithLineage(services.tables.lineage(), run, [&](const std::function<void(MetaTransaction &)> &complete) {
-    put.in_index_transaction = [&](MetaTransaction &txn, const ObjectRecord &indexed) {
-      run.outputs[0].etag = indexed.etag;
-      run.outputs[0].bytes = static_cast<int64_t>(indexed.size);
-      complete(txn);
-    };
-    object = services.files.Put(put, [&](const std::function<void(const char *, size_t)> &sink) {
-      run.outputs[0].rows = services.tables.RunSql(request, [&sink](const char *data, size_t size) {
-        sink(data, size);
-        return true;
-      });
-    });
-  });
-  auto json = ObjectJson(object);
-  json["volume"] = target.volume;
-  json["snapshot_id"] = *request.snapshot_id;
-  ctx.SendJson(201, json);
-}
-
 }  // namespace
 
-std::vector<Route> QueryRoutes(Services &services, const Config &config) {
-  TableService &tables = services.tables;
-  Lake &lake = services.lake;
+std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const Config &config) {
   return {
       {"POST", "/api/v1/query",
-       [&tables, &lake, &config, &services](RequestContext &ctx) {
+       [&tables, &files, &config](RequestContext &ctx) {
          auto body = ctx.JsonBody();
          if (body.contains("statements")) {
            // A transaction: every statement commits in one snapshot, or none does.
@@ -103,8 +55,16 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            TransactionRequest request;
            if (body.contains("job")) request.job_name = JobNameField(body["job"]);
            request.statements = StatementsField(body["statements"]);
+           // Parsed once: for the audit log here, and to run (a statement that does not parse fails
+           // the transaction with its number).
            for (const auto &statement : request.statements) {
-             ctx.audit_target += (ctx.audit_target.empty() ? "" : "; ") + StatementTarget(services.engine, statement);
+             std::string target = kUnreadableTarget;
+             try {
+               request.parsed.push_back(tables.Parse(statement));
+               target = StatementTarget(request.parsed.back());
+             } catch (const Error &) {
+             }
+             ctx.audit_target += (ctx.audit_target.empty() ? "" : "; ") + target;
            }
            request.timeout_ms = body.contains("timeout_ms") ? IntegerField(body["timeout_ms"], "timeout_ms", 1, config.default_query_timeout_ms)
                                                             : config.default_query_timeout_ms;
@@ -146,7 +106,7 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
              request.snapshot_id = IntegerField(value, "snapshot", 0, INT64_MAX);
            } else if (key == "as_of") {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'as_of' must be a timestamp string");
-             request.snapshot_id = lake.SnapshotAt(ParseRfc3339Ms(value.get<std::string>(), "as_of"));
+             request.snapshot_id = tables.history().SnapshotAt(ParseRfc3339Ms(value.get<std::string>(), "as_of"));
            } else if (key == "message") {
              if (!value.is_string()) throw Error(ErrorKind::kInvalidInput, "field 'message' must be a string");
              request.commit.message = value.get<std::string>();
@@ -159,16 +119,23 @@ std::vector<Route> QueryRoutes(Services &services, const Config &config) {
            }
          }
          if (request.sql.empty()) throw Error(ErrorKind::kInvalidInput, "field 'sql' is required");
-         ctx.audit_target = StatementTarget(services.engine, request.sql);
+         ctx.audit_target = kUnreadableTarget;
          if (export_target) ctx.audit_target += " exported to " + export_target->volume + "/" + export_target->key;
-         if (request.job_name && !export_target && services.engine.Parse(request.sql).kind == StatementKind::kQuery) {
+         request.statement = tables.Parse(request.sql);  // the request itself answers why it does not parse
+         ctx.audit_target = StatementTarget(*request.statement);
+         if (export_target) ctx.audit_target += " exported to " + export_target->volume + "/" + export_target->key;
+         if (request.job_name && !export_target && request.statement->kind == StatementKind::kQuery) {
            throw Error(ErrorKind::kInvalidInput, "field 'job' names the lineage job of a write or an export; a query "
                                                  "is neither");
          }
          if (export_target) {
            // Exports default to Parquet, the format that keeps types.
            if (!body.contains("format")) request.options.format = ResultFormat::kParquet;
-           ExportQuery(ctx, services, request, *export_target);
+           auto object = ExportQuery(tables, files, request, *export_target, ContentTypeOf(request.options.format));
+           auto json = ObjectJson(object);
+           json["volume"] = export_target->volume;
+           json["snapshot_id"] = *request.snapshot_id;
+           ctx.SendJson(201, json);
            return;
          }
          if (config.max_result_rows > 0) {

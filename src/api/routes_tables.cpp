@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "api/http.hpp"
+#include "lineage/events.hpp"
 #include "common/stream_pipe.hpp"
 #include "common/ids.hpp"
 #include "files/object_preview.hpp"
@@ -19,9 +20,6 @@ constexpr int64_t kDefaultPreviewRows = 100;
 constexpr int64_t kMaxPreviewRows = 10000;
 constexpr int64_t kDefaultSnapshotPage = 100;
 constexpr int64_t kMaxSnapshotPage = 1000;
-constexpr size_t kStagingWriteBytes = 1 << 20;
-// Uploads up to this size are staged as a file; larger CSV and NDJSON uploads stream.
-constexpr size_t kSampleBytes = 4 << 20;
 constexpr int64_t kDefaultDryRunRows = 20;
 
 nlohmann::json ColumnJson(const ColumnDef &column) {
@@ -125,135 +123,6 @@ UploadFormat UploadFormatOf(const RequestContext &ctx) {
                   format->substr(0, 32));
 }
 
-// An upload spooled to the staging directory; the file is removed when this goes away.
-class StagedUpload {
- public:
-  StagedUpload(const Config &config) {
-    auto dir = std::filesystem::path(config.data_dir) / "staging";
-    std::filesystem::create_directories(dir);
-    path_ = std::filesystem::canonical(dir).string() + "/" + NewUuid() + ".upload";
-  }
-  ~StagedUpload() { std::filesystem::remove(path_); }
-
-  void Write(const std::string &data) {
-    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.close();
-    if (!out) throw Error(ErrorKind::kUnavailable, "cannot stage the upload (disk full?)");
-  }
-
-  void Receive(RequestContext &ctx, uint64_t limit) {
-    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorKind::kUnavailable, "cannot stage the upload");
-    // The body arrives in small reads; gathering them into large writes halves the staging time.
-    std::string buffer;
-    buffer.reserve(kStagingWriteBytes);
-    ctx.StreamBody(
-        [&out, &buffer](const char *data, size_t size) {
-          buffer.append(data, size);
-          if (buffer.size() >= kStagingWriteBytes) {
-            out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-            buffer.clear();
-          }
-        },
-        limit);
-    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    out.close();
-    if (!out) throw Error(ErrorKind::kUnavailable, "cannot stage the upload (disk full?)");
-    if (ctx.bytes_in() == 0) throw Error(ErrorKind::kInvalidInput, "the upload is empty");
-  }
-  const std::string &path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Thrown into the body reader when the ingest stopped reading early; the ingest's own error is
-// the one to report.
-struct IngestStopped {};
-
-// Runs `work` on a CSV or NDJSON upload while it arrives: the body streams through a bounded pipe
-// into the engine, which reads it on a worker thread, so ingest overlaps the transfer and memory
-// stays bounded. Small uploads (at most kSampleBytes) are staged as a file instead. `work` gets the
-// request with its upload_path set.
-void WithStreamedUpload(RequestContext &ctx, Engine &engine, const Config &config, IngestRequest request,
-                        const std::function<void(const IngestRequest &)> &work) {
-  StreamPipe pipe;
-  std::string head, pending, input_path;
-  size_t pending_offset = 0;
-  std::thread worker;
-  std::exception_ptr worker_error;
-  std::atomic<bool> worker_done{false};
-  ByteSource source = [&](char *out, size_t size) -> size_t {
-    if (pending_offset == pending.size()) {
-      auto chunk = pipe.Read();
-      if (!chunk) {
-        if (pipe.failed()) std::rethrow_exception(pipe.error());
-        return 0;
-      }
-      pending = std::move(*chunk);
-      pending_offset = 0;
-    }
-    size_t take = std::min(size, pending.size() - pending_offset);
-    std::memcpy(out, pending.data() + pending_offset, take);
-    pending_offset += take;
-    return take;
-  };
-  auto start = [&] {
-    input_path = engine.RegisterInput(source);
-    request.upload_path = input_path;
-    worker = std::thread([&] {
-      try {
-        work(request);
-        worker_done = true;
-      } catch (...) {
-        worker_error = std::current_exception();
-      }
-      pipe.Cancel();  // unblocks the body reader if the work stopped early
-    });
-    if (!pipe.Write(head.data(), head.size()) && !worker_done) throw IngestStopped{};
-    head.clear();
-  };
-  auto finish_worker = [&] {
-    if (!worker.joinable()) return;
-    worker.join();
-    engine.UnregisterInput(input_path);
-  };
-  try {
-    ctx.StreamBody(
-        [&](const char *data, size_t size) {
-          if (!worker.joinable()) {
-            head.append(data, size);
-            if (head.size() >= kSampleBytes) start();
-            return;
-          }
-          // Work that is done without the rest of the body (a dry run) leaves it to be read and dropped.
-          if (!pipe.Write(data, size) && !worker_done) throw IngestStopped{};
-        },
-        config.max_upload_bytes);
-  } catch (const IngestStopped &) {
-    finish_worker();
-    if (worker_error) std::rethrow_exception(worker_error);
-    throw Error(ErrorKind::kInternal, "the ingest stopped without an error");
-  } catch (...) {
-    // The upload itself failed (cut off, too large): the ingest must not commit what it saw.
-    pipe.Fail(std::current_exception());
-    finish_worker();
-    throw;
-  }
-  if (!worker.joinable()) {
-    if (head.empty()) throw Error(ErrorKind::kInvalidInput, "the upload is empty");
-    StagedUpload staged(config);
-    staged.Write(head);
-    request.upload_path = staged.path();
-    work(request);
-    return;
-  }
-  pipe.Finish();
-  finish_worker();
-  if (worker_error) std::rethrow_exception(worker_error);
-}
-
 // The reader options of an ingest, from its query parameters (see docs/API.md, "Ingest options").
 ReadOptions ReadOptionsOf(const RequestContext &ctx) {
   ReadOptions options;
@@ -335,7 +204,7 @@ void SendIngestResult(RequestContext &ctx, const CommitResult &result, nlohmann:
 // ?from=volumes/{vol}/objects/{key}: the engine reads the object straight from the store (Parquet
 // by ranges), so the bytes never pass through the client or a staging file. Sets the request's
 // upload path, format and source, and returns the object read as {volume, key, etag}.
-nlohmann::json ObjectSourceOf(RequestContext &ctx, Lake &lake, FileService &files, const std::string &from,
+nlohmann::json ObjectSourceOf(RequestContext &ctx, TableService &tables, FileService &files, const std::string &from,
                               IngestRequest &request) {
   constexpr std::string_view kPrefix = "volumes/";
   constexpr std::string_view kObjects = "/objects/";
@@ -346,7 +215,7 @@ nlohmann::json ObjectSourceOf(RequestContext &ctx, Lake &lake, FileService &file
   auto volume = from.substr(kPrefix.size(), objects_at - kPrefix.size());
   auto key = from.substr(objects_at + kObjects.size());
   ctx.access->RequireVolume(volume, Role::kReader);
-  lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());
+  tables.RequireNamespace(request.namespace_name);
   auto object = files.Stat(volume, key);
   auto format = ctx.QueryParam("format") ? std::optional<UploadFormat>(UploadFormatOf(ctx)) : TabularFormatOf(object);
   if (!format) {
@@ -385,53 +254,50 @@ const char *ContentTypeOf(ResultFormat format) {
   return "application/octet-stream";
 }
 
-std::vector<Route> TableRoutes(Services &services, const Config &config) {
-  Lake &lake = services.lake;
-  TableService &tables = services.tables;
-  Engine &engine = services.engine;
-  FileService &files = services.files;
+std::vector<Route> TableRoutes(TableService &tables, FileService &files, LineageGraph &graph, AuthService *auth,
+                               const Config &config) {
   return {
       {"GET", "/api/v1/namespaces",
-       [&lake](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          nlohmann::json list = nlohmann::json::array();
-         for (const auto &info : lake.ListNamespaces(lake.LatestSnapshot())) {
+         for (const auto &info : tables.catalog().ListNamespaces(tables.history().LatestSnapshot())) {
            // Those the caller may read.
            if (ctx.access->HasNamespace(info.name, Role::kReader)) list.push_back(NamespaceJson(info));
          }
          ctx.SendJson(200, {{"namespaces", list}});
        }},
       {"POST", "/api/v1/namespaces",
-       [&lake](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          auto body = ctx.JsonBody();
          RejectUnknownFields(body, {"name"});
          auto name = RequireString(body, "name");
-         auto result = lake.CreateNamespace(name, CommitOf(ctx));
-         auto info = lake.GetNamespace(name, result.snapshot_id);
+         auto result = tables.CreateNamespace(name, CommitOf(ctx));
+         auto info = tables.catalog().GetNamespace(name, result.snapshot_id);
          auto json = NamespaceJson(info);
          json["snapshot_id"] = result.snapshot_id;
          ctx.response.set_header("Location", "/api/v1/namespaces/" + info.name);
          ctx.SendJson(201, json);
        }},
       {"GET", "/api/v1/namespaces/{ns}",
-       [&lake](RequestContext &ctx) {
-         ctx.SendJson(200, NamespaceJson(lake.GetNamespace(ctx.Param("ns"), lake.LatestSnapshot())));
+       [&tables](RequestContext &ctx) {
+         ctx.SendJson(200, NamespaceJson(tables.catalog().GetNamespace(ctx.Param("ns"), tables.history().LatestSnapshot())));
        }},
       {"DELETE", "/api/v1/namespaces/{ns}",
-       [&lake, &services](RequestContext &ctx) {
-         lake.DropNamespace(ctx.Param("ns"), CommitOf(ctx));
-         if (services.auth) services.auth->RevokeGrantsOn(ScopeKind::kNamespace, ctx.Param("ns"));
+       [&tables, auth](RequestContext &ctx) {
+         tables.DropNamespace(ctx.Param("ns"), CommitOf(ctx));
+         if (auth) auth->RevokeGrantsOn(ScopeKind::kNamespace, ctx.Param("ns"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables",
-       [&lake](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          nlohmann::json list = nlohmann::json::array();
-         for (const auto &table : lake.ListTables(ctx.Param("ns"), lake.LatestSnapshot())) {
+         for (const auto &table : tables.catalog().ListTables(ctx.Param("ns"), tables.history().LatestSnapshot())) {
            list.push_back(TableJson(table));
          }
          ctx.SendJson(200, {{"tables", list}});
        }},
       {"POST", "/api/v1/namespaces/{ns}/tables",
-       [&lake, &tables](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          auto body = ctx.JsonBody();
          RejectUnknownFields(body, {"name", "columns"});
          auto name = RequireString(body, "name");
@@ -446,20 +312,20 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
            requested.emplace_back(RequireString(column, "name"), RequireString(column, "type"));
          }
          auto result = tables.CreateTable(ctx.Param("ns"), name, tables.ParseColumns(requested), CommitOf(ctx));
-         auto table = lake.GetTable(ctx.Param("ns"), name, result.snapshot_id);
+         auto table = tables.catalog().GetTable(ctx.Param("ns"), name, result.snapshot_id);
          ctx.response.set_header("Location", "/api/v1/namespaces/" + table.namespace_name + "/tables/" + table.name);
          ctx.SendJson(201, TableJson(table));
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}",
-       [&lake, &services](RequestContext &ctx) {
-         auto table = lake.GetTable(ctx.Param("ns"), ctx.Param("table"), lake.LatestSnapshot());
+       [&tables, &graph, &config](RequestContext &ctx) {
+         auto table = tables.catalog().GetTable(ctx.Param("ns"), ctx.Param("table"), tables.history().LatestSnapshot());
          auto json = TableJson(table);
-         json["lineage"] = LineageLink(services.graph, services.lineage.LakeNamespace(),
+         json["lineage"] = LineageLink(graph, LakeNamespace(config.instance_name),
                                        table.namespace_name + "." + table.name);
          ctx.SendJson(200, json);
        }},
       {"PATCH", "/api/v1/namespaces/{ns}/tables/{table}",
-       [&lake, &tables](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          auto body = ctx.JsonBody();
          RejectUnknownFields(body, {"name", "comment", "tags", "columns"});
          if (body.contains("name")) {
@@ -467,12 +333,12 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
            if (body.size() > 1) throw Error(ErrorKind::kInvalidInput, "rename a table in a PATCH of its own");
            auto new_name = RequireString(body, "name");
            auto result = tables.RenameTable(ctx.Param("ns"), ctx.Param("table"), new_name, CommitOf(ctx));
-           ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), new_name, result.snapshot_id)));
+           ctx.SendJson(200, TableJson(tables.catalog().GetTable(ctx.Param("ns"), new_name, result.snapshot_id)));
            return;
          }
          if (body.empty()) throw Error(ErrorKind::kInvalidInput, "give name, or any of comment, tags and columns");
-         auto result = lake.UpdateTableMetadata(ctx.Param("ns"), ctx.Param("table"), TableMetadataOf(body), CommitOf(ctx));
-         ctx.SendJson(200, TableJson(lake.GetTable(ctx.Param("ns"), ctx.Param("table"), result.snapshot_id)));
+         auto result = tables.UpdateTableMetadata(ctx.Param("ns"), ctx.Param("table"), TableMetadataOf(body), CommitOf(ctx));
+         ctx.SendJson(200, TableJson(tables.catalog().GetTable(ctx.Param("ns"), ctx.Param("table"), result.snapshot_id)));
        }},
       {"DELETE", "/api/v1/namespaces/{ns}/tables/{table}",
        [&tables](RequestContext &ctx) {
@@ -480,7 +346,7 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          ctx.response.status = 204;
        }},
       {"POST", "/api/v1/namespaces/{ns}/tables/{table}/data",
-       [&lake, &tables, &engine, &config, &files](RequestContext &ctx) {
+       [&tables, &config, &files](RequestContext &ctx) {
          IngestRequest request;
          request.namespace_name = ctx.Param("ns");
          request.table_name = ctx.Param("table");
@@ -495,18 +361,14 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          auto plan = [&](const IngestRequest &planned) {
            auto ingest_plan = tables.PlanIngest(planned);
            std::string rows;
-           QueryOptions options;
-           options.limit = preview_rows;
-           engine.ReadFile(planned.upload_path, planned.format, options,
-                           [&rows](const char *data, size_t size) {
-                             rows.append(data, size);
-                             return true;
-                           },
-                           planned.read_options);
+           tables.PreviewUpload(planned, preview_rows, [&rows](const char *data, size_t size) {
+             rows.append(data, size);
+             return true;
+           });
            answer = DryRunJson(ingest_plan, nlohmann::json::parse(rows));
          };
          if (auto from = ctx.QueryParam("from")) {
-           auto source = ObjectSourceOf(ctx, lake, files, *from, request);
+           auto source = ObjectSourceOf(ctx, tables, files, *from, request);
            if (dry_run) {
              plan(request);
              answer["source"] = source;
@@ -518,23 +380,18 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
            return;
          }
          request.format = UploadFormatOf(ctx);
-         lake.GetNamespace(request.namespace_name, lake.LatestSnapshot());  // fail before reading the body
+         tables.RequireNamespace(request.namespace_name);  // fail before reading the body
          CommitResult result;
-         auto ingest = [&](const IngestRequest &ready) {
+         auto read_body = [&ctx, &config](const std::function<void(const char *, size_t)> &piece) {
+           ctx.StreamBody(piece, config.max_upload_bytes);
+         };
+         tables.WithUpload(request, read_body, [&](const IngestRequest &ready) {
            if (dry_run) {
              plan(ready);
            } else {
              result = tables.Ingest(ready);
            }
-         };
-         if (request.format == UploadFormat::kCsv || request.format == UploadFormat::kNdjson) {
-           WithStreamedUpload(ctx, engine, config, request, ingest);
-         } else {
-           StagedUpload upload(config);
-           upload.Receive(ctx, config.max_upload_bytes);
-           request.upload_path = upload.path();
-           ingest(request);
-         }
+         });
          if (dry_run) {
            ctx.SendJson(200, answer);
          } else {
@@ -542,9 +399,9 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
          }
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables/{table}/snapshots",
-       [&lake](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          nlohmann::json list = nlohmann::json::array();
-         for (const auto &entry : lake.TableHistory(ctx.Param("ns"), ctx.Param("table"))) {
+         for (const auto &entry : tables.history().TableHistory(ctx.Param("ns"), ctx.Param("table"))) {
            auto json = SnapshotJson(entry.snapshot);
            json["operation"] = entry.operation;
            json["rows_added"] = entry.rows_added;
@@ -571,11 +428,11 @@ std::vector<Route> TableRoutes(Services &services, const Config &config) {
                         [&tables, request](const ByteSink &sink) { tables.Changes(request, sink); });
        }},
       {"GET", "/api/v1/snapshots",
-       [&lake](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          auto limit = IntegerParam(ctx, "limit", kDefaultSnapshotPage, 1, kMaxSnapshotPage);
          std::optional<int64_t> before;
          if (ctx.QueryParam("before")) before = IntegerParam(ctx, "before", 0, 0, INT64_MAX);
-         auto snapshots = lake.ListSnapshots(static_cast<size_t>(limit), before);
+         auto snapshots = tables.history().ListSnapshots(static_cast<size_t>(limit), before);
          nlohmann::json list = nlohmann::json::array();
          for (const auto &snapshot : snapshots) list.push_back(SnapshotJson(snapshot));
          // The next page starts below the oldest snapshot of this one; none after snapshot 0.

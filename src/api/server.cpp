@@ -274,9 +274,7 @@ class Server::Impl {
         rate_limiter_(config.rate_limit, config.rate_burst),
         unauthenticated_limiter_(config.rate_limit, config.rate_burst),
         query_slots_(config.max_concurrent_queries) {
-    for (auto routes : {TableRoutes(services_, config_), QueryRoutes(services_, config_),
-                        MaintenanceRoutes(services_, config_), FileRoutes(services_, config_),
-                        LineageRoutes(services_, config_), AuthRoutes(services_, config_), ServerRoutes()}) {
+    for (auto routes : {ApiRoutes(services_, config_), ServerRoutes()}) {
       for (auto &route : routes) {
         permits_.push_back(PermitOf(route.method, route.pattern));  // a route outside the policy: no start
         routes_.push_back(std::move(route));
@@ -611,7 +609,7 @@ class Server::Impl {
            if (draining_) throw Error(ErrorKind::kUnavailable, "the server is shutting down");
            nlohmann::json checks;
            bool ready = true;
-           auto check = [&](const char *name, const std::function<void()> &probe) {
+           for (const auto &[name, probe] : services_.probes.readiness) {
              try {
                probe();
                checks[name] = "ok";
@@ -619,15 +617,14 @@ class Server::Impl {
                checks[name] = error.what();
                ready = false;
              }
-           };
-           check("metadata", [this] { services_.meta.Ping(); });
-           check("storage", [this] { services_.store.Ping(); });
+           }
            if (!ready) ctx.response.set_header("Retry-After", "1");
            ctx.SendJson(ready ? 200 : 503, {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}});
          }},
         {"GET", "/metrics",
          [this](RequestContext &ctx) {
-           ctx.response.set_content(metrics_.Render(services_.engine.RunningQueries(), services_.store_counters),
+           ctx.response.set_content(metrics_.Render(services_.probes.running_queries ? services_.probes.running_queries() : 0,
+                                                   services_.probes.store_counters),
                                     "text/plain; version=0.0.4");
          }},
         {"GET", "/api/v1/openapi.json",
@@ -663,5 +660,17 @@ Server::~Server() = default;
 int Server::Bind() { return impl_->Bind(); }
 void Server::Run() { impl_->Run(); }
 void Server::Shutdown() { impl_->Shutdown(); }
+
+std::vector<Route> ApiRoutes(Services &s, const Config &config) {
+  std::vector<Route> all;
+  for (auto group : {TableRoutes(s.tables, s.files, s.graph, s.auth, config), QueryRoutes(s.tables, s.files, config),
+                     MaintenanceRoutes(s.maintenance, config),
+                     FileRoutes(s.files, s.previews, s.tables, s.graph, s.auth, config),
+                     LineageRoutes(s.lineage, s.validator, s.graph, s.forwarder, config),
+                     AuthRoutes(s.auth, s.audit, s.tables, s.files, config)}) {
+    for (auto &route : group) all.push_back(std::move(route));
+  }
+  return all;
+}
 
 }  // namespace ducklake

@@ -51,8 +51,10 @@ std::optional<UploadFormat> TabularFormatOf(const ObjectRecord &object) {
   return std::nullopt;
 }
 
-nlohmann::json PreviewObject(FileService &files, Engine &engine, const std::string &volume,
-                             const ObjectRecord &object, const PreviewOptions &options) {
+nlohmann::json ObjectPreviews::Preview(const std::string &volume, const ObjectRecord &object,
+                                       const PreviewOptions &options) {
+  FileService &files = files_;
+  Engine &engine = engine_;
   nlohmann::json preview;
   if (auto format = TabularFormatOf(object); format && object.size > 0) {
     QueryOptions query;

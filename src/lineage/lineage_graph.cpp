@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "lineage/recorder.hpp"
 #include "lineage/stored_json.hpp"
 
 namespace ducklake {
@@ -729,6 +730,61 @@ LineageCounts LineageGraph::Counts(const std::string &ns, const std::string &nam
     (row.String(0) == "output" ? counts.upstream_jobs : counts.downstream_jobs) = row.Int(1);
   }
   return counts;
+}
+
+nlohmann::json LineageGraph::EventPage(std::optional<int64_t> after_ms, std::optional<int64_t> before_ms,
+                                       int64_t limit, int64_t offset) {
+  std::string where = " WHERE 1 = 1";
+  std::vector<SqlValue> params;
+  if (after_ms) {
+    where += " AND event_ms >= ?";
+    params.push_back(*after_ms);
+  }
+  if (before_ms) {
+    where += " AND event_ms <= ?";
+    params.push_back(*before_ms);
+  }
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  auto total = txn->Query("SELECT COUNT(*) FROM dl_lineage_event" + where, params)[0].Int(0);
+  params.push_back(limit);
+  params.push_back(offset);
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto &row : txn->Query("SELECT payload FROM dl_lineage_event" + where +
+                                        " ORDER BY event_ms DESC, event_id DESC LIMIT ? OFFSET ?",
+                                    params)) {
+    events.push_back(nlohmann::json::parse(row.String(0)));
+  }
+  return {{"events", events}, {"totalCount", total}};
+}
+
+nlohmann::json LineageGraph::EventFeed(const EventFeedQuery &query) {
+  std::string sql = "SELECT event_id, origin, received_ms, payload FROM dl_lineage_event WHERE event_id > ?";
+  std::vector<SqlValue> params{query.after};
+  if (query.run_id) {
+    sql += " AND run_id = ?";
+    params.push_back(*query.run_id);
+  }
+  if (query.origin) {
+    if (*query.origin != LineageRecorder::kOwnEvent && *query.origin != LineageRecorder::kExternalEvent) {
+      throw Error(ErrorKind::kInvalidInput, "origin must be ducklake or external");
+    }
+    sql += " AND origin = ?";
+    params.push_back(*query.origin);
+  }
+  sql += " ORDER BY event_id LIMIT ?";
+  params.push_back(query.limit);
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  nlohmann::json events = nlohmann::json::array();
+  int64_t last = query.after;
+  for (const auto &row : txn->Query(sql, params)) {
+    last = row.Int(0);
+    events.push_back({{"event_id", last},
+                      {"origin", row.String(1)},
+                      {"received_at", FormatRfc3339Ms(row.Int(2))},
+                      {"event", nlohmann::json::parse(row.String(3))}});
+  }
+  return {{"events", events},
+          {"next_after", static_cast<int64_t>(events.size()) == query.limit ? nlohmann::json(last) : nlohmann::json()}};
 }
 
 }  // namespace ducklake

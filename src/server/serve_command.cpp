@@ -11,21 +11,13 @@
 #include <optional>
 #include <thread>
 
-#include "tables/maintenance_report.hpp"
 #include "api/server.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
-#include "auth/audit_log.hpp"
-#include "auth/auth_service.hpp"
-#include "lineage/event_validator.hpp"
-#include "lineage/forwarder.hpp"
-#include "lineage/lineage_graph.hpp"
-#include "lineage/recorder.hpp"
-#include "storage/bucket_stores.hpp"
-#include "storage/metered_store.hpp"
-#include "storage/s3_store.hpp"
+#include "server/assembly.hpp"
+#include "tables/maintenance_report.hpp"
 
 namespace ducklake {
 namespace {
@@ -164,89 +156,6 @@ void ValidateListen(const std::string &listen) {
   if (!valid) throw MakeError(ErrorKind::kInvalidInput, "--listen must be host:port, not '{}'", listen);
 }
 
-std::string ReadSecretFile(const std::string &path, const char *what) {
-  std::ifstream in(path);
-  if (!in) throw MakeError(ErrorKind::kInvalidInput, "cannot read the {} file", what);
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  return secret;
-}
-
-std::string MetadataPassword(const Config &config) {
-  if (!config.metadata_password_file.empty()) return ReadSecretFile(config.metadata_password_file, "metadata password");
-  const char *password = std::getenv("DUCKLAKE_METADATA_PASSWORD");
-  return password ? password : "";
-}
-
-// The lake's S3 settings, or nullopt when its storage is local.
-std::optional<S3Options> LakeS3Options(const Config &config) {
-  if (config.storage_url.rfind("s3://", 0) != 0) return std::nullopt;
-  auto options = S3OptionsFromUrl(config.storage_url);
-  if (!config.s3_endpoint.empty()) options.endpoint = config.s3_endpoint;
-  if (!config.s3_region.empty()) options.region = config.s3_region;
-  if (!config.s3_access_key_id.empty()) options.credentials.access_key = config.s3_access_key_id;
-  if (!config.s3_secret_access_key_file.empty()) {
-    options.credentials.secret_key = ReadSecretFile(config.s3_secret_access_key_file, "S3 secret key");
-  }
-  if (!config.s3_ca_bundle.empty()) options.ca_bundle = config.s3_ca_bundle;
-  if (options.credentials.access_key.empty() || options.credentials.secret_key.empty()) {
-    throw Error(ErrorKind::kInvalidInput,
-                "S3 storage needs credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the --s3-* flags");
-  }
-  return options;
-}
-
-std::unique_ptr<ObjectStore> OpenStore(const std::optional<S3Options> &s3, const Config &config) {
-  if (!s3) return OpenObjectStore(config.storage_url);
-  return std::make_unique<S3Store>(*s3);
-}
-
-// The lake's parts, opened from the configuration, in dependency order.
-struct LakeRuntime {
-  explicit LakeRuntime(Config &config) {
-    std::filesystem::create_directories(config.data_dir);
-    auto data_dir = std::filesystem::canonical(config.data_dir).string();
-    if (config.metadata_url.empty()) config.metadata_url = "sqlite:" + data_dir + "/metadata.sqlite";
-    if (config.storage_url.empty()) config.storage_url = "file://" + data_dir + "/objects";
-    config.data_dir = data_dir;
-    meta = OpenMetaStore(config.metadata_url, MetadataPassword(config));
-    MigrateMetaStore(*meta);
-    auto s3 = LakeS3Options(config);
-    backend_store = OpenStore(s3, config);
-    store = std::make_unique<MeteredStore>(*backend_store);
-    buckets = std::make_unique<BucketStores>(s3);
-    std::filesystem::create_directories(data_dir + "/staging");
-    EngineOptions engine_options;
-    engine_options.memory_limit = config.memory_limit;
-    engine_options.threads = config.threads;
-    engine_options.staging_dir = data_dir + "/staging";
-    engine_options.buckets = buckets.get();
-    engine = std::make_unique<Engine>(*store, engine_options);
-    lake = std::make_unique<Lake>(*meta);
-    lineage = std::make_unique<LineageRecorder>(*meta, config.instance_name);
-    graph = std::make_unique<LineageGraph>(*meta);
-    tables = std::make_unique<TableService>(*lake, *engine, *store, config.lineage ? lineage.get() : nullptr);
-    maintenance = std::make_unique<Maintenance>(*tables, *store);
-    files = std::make_unique<FileService>(*meta, *store, buckets.get(), config.max_upload_bytes);
-    auth = std::make_unique<AuthService>(*meta);
-    audit = std::make_unique<AuditLog>(*meta);
-  }
-
-  std::unique_ptr<MetaStore> meta;
-  std::unique_ptr<ObjectStore> backend_store;
-  std::unique_ptr<MeteredStore> store;
-  std::unique_ptr<BucketStores> buckets;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<Lake> lake;
-  std::unique_ptr<LineageRecorder> lineage;
-  std::unique_ptr<LineageGraph> graph;
-  std::unique_ptr<TableService> tables;
-  std::unique_ptr<Maintenance> maintenance;
-  std::unique_ptr<FileService> files;
-  std::unique_ptr<AuthService> auth;
-  std::unique_ptr<AuditLog> audit;
-};
-
 bool IsLoopback(const std::string &listen) {
   auto host = listen.substr(0, listen.rfind(':'));
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -300,43 +209,6 @@ void BootstrapAdmin(const Config &config, AuthService &auth) {
   if (secret) std::cout << "DuckLake admin token (shown once, keep it): " << *secret << std::endl;
 }
 
-// The sinks DuckLake's own lineage events are delivered to, as configured.
-std::unique_ptr<LineageForwarder> StartForwarder(const Config &config, LakeRuntime &lake) {
-  std::vector<std::unique_ptr<LineageSink>> sinks;
-  if (!config.lineage_url.empty()) {
-    if (config.lineage_url.rfind("http://", 0) != 0 && config.lineage_url.rfind("https://", 0) != 0) {
-      throw Error(ErrorKind::kInvalidInput, "--lineage-url must be an http:// or https:// URL");
-    }
-    std::string token;
-    if (!config.lineage_token_file.empty()) {
-      token = ReadSecretFile(config.lineage_token_file, "lineage token");
-    } else if (const char *from_env = std::getenv("DUCKLAKE_LINEAGE_TOKEN")) {
-      token = from_env;
-    }
-    sinks.push_back(MakeHttpSink(config.lineage_url, token, 10000));
-  }
-  if (!config.lineage_file.empty()) sinks.push_back(MakeFileSink(config.lineage_file));
-  if (!config.lineage_volume.empty()) {
-    lake.files->GetVolume(config.lineage_volume);  // a missing volume is a configuration error
-    auto *files = lake.files.get();
-    auto volume = config.lineage_volume;
-    sinks.push_back(MakeBatchSink("volume:" + volume, [files, volume](int64_t first, int64_t last, const std::string &text) {
-      PutRequest put;
-      put.volume = volume;
-      put.key = fmt::format("lineage/{}/{:020}-{:020}.ndjson", FormatRfc3339Ms(NowUnixMs()).substr(0, 10), first, last);
-      put.content_type = "application/x-ndjson";
-      put.size = text.size();
-      put.created_by = "ducklake lineage";
-      files->Put(put, [&text](const std::function<void(const char *, size_t)> &sink) { sink(text.data(), text.size()); });
-    }));
-  }
-  if (sinks.empty()) return nullptr;
-  ForwarderOptions options;
-  options.retry_max_ms = config.lineage_retry_max_ms;
-  options.retry_min_ms = std::min<int64_t>(options.retry_min_ms, config.lineage_retry_max_ms);
-  return std::make_unique<LineageForwarder>(*lake.meta, std::move(sinks), options);
-}
-
 int Serve(Config config) {
   // Signals go to one thread that drains the server. Blocked before any thread starts (DuckDB,
   // logging, HTTP workers inherit the mask), so none of them is killed by SIGTERM.
@@ -348,22 +220,19 @@ int Serve(Config config) {
   ValidateListen(config.listen);
   ResolveAuth(config);
   InitLogging(config.log_format, config.log_level);
-  LakeRuntime lake(config);
+  Assembly assembly(config);
   bool authenticated = config.auth == "token";
-  if (authenticated) BootstrapAdmin(config, *lake.auth);
-  auto forwarder = StartForwarder(config, lake);
-  LineageGraphUpdater graph_updater(*lake.graph, 1000);
+  if (authenticated) BootstrapAdmin(config, *assembly.auth);
+  auto forwarder = StartForwarder(config, assembly);
+  LineageGraphUpdater graph_updater(*assembly.graph, 1000);
   EventValidator validator;
-  Server server(config, Services{*lake.meta, *lake.store, *lake.engine, *lake.lake, *lake.tables, *lake.maintenance,
-                                 *lake.files, *lake.lineage, *lake.graph, validator, forwarder.get(),
-                                 authenticated ? lake.auth.get() : nullptr, authenticated ? lake.audit.get() : nullptr,
-                                 &lake.store->counters()});
+  Server server(config, assembly.ServicesFor(validator, forwarder.get(), authenticated));
   std::optional<MaintenanceScheduler> scheduler;
   if (config.maintenance_interval_s > 0) {
     MaintenancePolicy policy;
     policy.interval_ms = int64_t{config.maintenance_interval_s} * 1000;
     policy.snapshot_retention_ms = config.snapshot_retention_s * 1000;
-    scheduler.emplace(*lake.maintenance, policy);
+    scheduler.emplace(*assembly.maintenance, policy);
   }
 
   server.Bind();
@@ -429,7 +298,7 @@ void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &c
 
 int RunMaintenance(Config config, const MaintenanceCommand &command) {
   InitLogging(config.log_format, config.log_level);
-  LakeRuntime lake(config);
+  Assembly assembly(config);
   CommitInfo commit;
   commit.author = "ducklake maintenance";
   nlohmann::json report;
@@ -439,23 +308,23 @@ int RunMaintenance(Config config, const MaintenanceCommand &command) {
     if (!command.table_name.empty()) options.table_name = command.table_name;
     options.target_file_bytes = command.target_file_bytes;
     options.dry_run = command.dry_run;
-    report = CompactReport(lake.maintenance->Compact(options, commit), command.dry_run);
+    report = CompactReport(assembly.maintenance->Compact(options, commit), command.dry_run);
   } else if (command.operation == "expire") {
     if (command.older_than.empty() && command.keep_last == 0) {
       throw Error(ErrorKind::kInvalidInput, "say which snapshots to keep: --older-than and/or --keep-last");
     }
     std::optional<int64_t> older_than;
     if (!command.older_than.empty()) older_than = ParseRfc3339Ms(command.older_than, "--older-than");
-    report = ExpireReport(lake.maintenance->Expire(older_than, std::max<int64_t>(command.keep_last, 1), command.dry_run),
+    report = ExpireReport(assembly.maintenance->Expire(older_than, std::max<int64_t>(command.keep_last, 1), command.dry_run),
                           command.dry_run);
   } else if (command.operation == "cleanup") {
     CleanupOptions options;
     options.orphan_min_age_ms = command.orphan_min_age_s * 1000;
     options.scheduled_min_age_ms = command.scheduled_min_age_s * 1000;
     options.dry_run = command.dry_run;
-    report = CleanupReport(lake.maintenance->Cleanup(options), command.dry_run);
+    report = CleanupReport(assembly.maintenance->Cleanup(options), command.dry_run);
   } else if (command.operation == "reconcile") {
-    report = ReconcileReportJson(command.volume, lake.files->Reconcile(command.volume, command.dry_run), command.dry_run);
+    report = ReconcileReportJson(command.volume, assembly.files->Reconcile(command.volume, command.dry_run), command.dry_run);
   } else {
     report = FlushReport(command.dry_run);
   }

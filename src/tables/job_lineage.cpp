@@ -166,4 +166,30 @@ void RunWithLineage(LineageRecorder *recorder, JobRun &run,
   }
 }
 
+LineageDataset ObjectDataset(FileService &files, const std::string &volume, const std::string &key,
+                             const std::optional<ObjectRecord> &object, const std::string &content_type) {
+  auto location = files.Location(volume, key);
+  LineageDataset dataset;
+  dataset.kind = LineageDataset::Kind::kObject;
+  dataset.ns = location.ns;
+  dataset.name = location.name;
+  dataset.volume = volume;
+  dataset.key = key;
+  dataset.content_type = object ? object->content_type : content_type;
+  if (object) {
+    dataset.etag = object->etag;
+    dataset.bytes = static_cast<int64_t>(object->size);
+  }
+  // The storage facet's format: the content type's subtype ("text/csv" -> "csv").
+  auto slash = dataset.content_type.find('/');
+  if (slash != std::string::npos) {
+    auto format = dataset.content_type.substr(slash + 1);
+    format = format.substr(0, format.find(';'));
+    if (format.rfind("x-", 0) == 0) format = format.substr(2);
+    if (format == "vnd.apache.parquet") format = "parquet";
+    dataset.file_format = format;
+  }
+  return dataset;
+}
+
 }  // namespace ducklake

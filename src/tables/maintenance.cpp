@@ -30,8 +30,8 @@ class RunResolver : public TableResolver {
 
 std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, const CompactOptions &options,
                                                         const CommitInfo &commit) {
-  auto &lake = tables_.lake();
-  auto files = lake.TableFiles(table.id, table.snapshot_id);
+  auto &format = tables_.format();
+  auto files = format.catalog.TableFiles(table.id, table.snapshot_id);
   // Runs of adjacent small files (in file order), each at most the target size.
   std::vector<std::vector<const DataFile *>> runs;
   std::vector<const DataFile *> run;
@@ -106,7 +106,7 @@ CommitResult Maintenance::CompactRuns(const TableInfo &table, const std::vector<
   }
   // Compaction can outlast cleanup's grace period (a sweep by another server or the CLI).
   RequireFilesStored(store_, written, fmt::format("the compaction of '{}.{}'", table.namespace_name, table.name));
-  return tables_.lake().CommitTransaction(transaction, commit);
+  return tables_.format().commits.CommitTransaction(transaction, commit);
 }
 
 std::vector<CompactedTable> Maintenance::Compact(const CompactOptions &options, const CommitInfo &commit) {
@@ -114,20 +114,20 @@ std::vector<CompactedTable> Maintenance::Compact(const CompactOptions &options, 
   if (options.table_name && !options.namespace_name) {
     throw Error(ErrorKind::kInvalidInput, "a table to compact needs its namespace");
   }
-  auto &lake = tables_.lake();
-  auto snapshot_id = lake.LatestSnapshot();
+  auto &format = tables_.format();
+  auto snapshot_id = format.history.LatestSnapshot();
   std::vector<TableInfo> targets;
   if (options.table_name) {
-    targets.push_back(lake.GetTable(*options.namespace_name, *options.table_name, snapshot_id));
+    targets.push_back(format.catalog.GetTable(*options.namespace_name, *options.table_name, snapshot_id));
   } else {
     std::vector<std::string> namespaces;
     if (options.namespace_name) {
-      namespaces.push_back(lake.GetNamespace(*options.namespace_name, snapshot_id).name);
+      namespaces.push_back(format.catalog.GetNamespace(*options.namespace_name, snapshot_id).name);
     } else {
-      for (const auto &ns : lake.ListNamespaces(snapshot_id)) namespaces.push_back(ns.name);
+      for (const auto &ns : format.catalog.ListNamespaces(snapshot_id)) namespaces.push_back(ns.name);
     }
     for (const auto &ns : namespaces) {
-      for (auto &table : lake.ListTables(ns, snapshot_id)) targets.push_back(std::move(table));
+      for (auto &table : format.catalog.ListTables(ns, snapshot_id)) targets.push_back(std::move(table));
     }
   }
   std::vector<CompactedTable> compacted;
@@ -138,23 +138,23 @@ std::vector<CompactedTable> Maintenance::Compact(const CompactOptions &options, 
 }
 
 ExpireResult Maintenance::Expire(std::optional<int64_t> older_than_unix_ms, int64_t keep_last, bool dry_run) {
-  return tables_.lake().ExpireSnapshots(older_than_unix_ms, keep_last, dry_run);
+  return tables_.format().retention.ExpireSnapshots(older_than_unix_ms, keep_last, dry_run);
 }
 
 CleanupResult Maintenance::Cleanup(const CleanupOptions &options) {
-  auto &lake = tables_.lake();
+  auto &format = tables_.format();
   CleanupResult result;
-  result.deleted_scheduled = lake.ScheduledFiles(options.scheduled_min_age_ms);
+  result.deleted_scheduled = format.retention.ScheduledFiles(options.scheduled_min_age_ms);
   // Orphans: listed before the catalog is read, so a file committed in between counts as referenced.
   std::vector<ObjectInfo> objects;
-  const auto prefix = lake.DataPath();
+  const auto prefix = format.catalog.DataPath();
   std::string cursor;
   do {
     auto page = store_.List(prefix, "", cursor, 1000);
     objects.insert(objects.end(), page.objects.begin(), page.objects.end());
     cursor = page.next_cursor;
   } while (!cursor.empty());
-  auto referenced_keys = lake.ReferencedKeys();
+  auto referenced_keys = format.retention.ReferencedKeys();
   std::set<std::string> referenced(referenced_keys.begin(), referenced_keys.end());
   auto cutoff = NowUnixMs() - options.orphan_min_age_ms;
   for (const auto &object : objects) {
@@ -166,7 +166,7 @@ CleanupResult Maintenance::Cleanup(const CleanupOptions &options) {
   }
   if (options.dry_run) return result;
   store_.DeleteMany(result.deleted_scheduled);
-  lake.ForgetScheduledFiles(result.deleted_scheduled);
+  format.retention.ForgetScheduledFiles(result.deleted_scheduled);
   store_.DeleteMany(result.deleted_orphans);
   return result;
 }

@@ -63,12 +63,12 @@ ColumnDef *ColumnNamed(std::vector<ColumnDef> &columns, const std::string &name)
 
 }  // namespace
 
-VisibleCatalog ReadableCatalog(Lake &lake, int64_t snapshot_id, const Access *access) {
+VisibleCatalog ReadableCatalog(TableFormat &format, int64_t snapshot_id, const Access *access) {
   VisibleCatalog catalog;
-  for (const auto &space : lake.ListNamespaces(snapshot_id)) {
+  for (const auto &space : format.catalog.ListNamespaces(snapshot_id)) {
     if (access && !access->HasNamespace(space.name, Role::kReader)) continue;
     catalog.schemas.push_back({space.id, space.name});
-    for (auto &table : lake.ListTables(space.name, snapshot_id)) {
+    for (auto &table : format.catalog.ListTables(space.name, snapshot_id)) {
       catalog.tables.push_back({table.id, table.namespace_name, table.name, std::move(table.columns),
                                 std::move(table.comment), std::move(table.tags), std::move(table.column_comments),
                                 table.record_count});
@@ -77,22 +77,22 @@ VisibleCatalog ReadableCatalog(Lake &lake, int64_t snapshot_id, const Access *ac
   return catalog;
 }
 
-std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
+std::optional<TableScan> ResolveCommitted(TableFormat &format, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
                                           const std::string &table, const std::optional<TableVersion> &at) {
   if (at) {
     if (at->snapshot_id) {
-      lake.GetSnapshot(*at->snapshot_id);  // kNotFound for an unknown one
+      format.history.GetSnapshot(*at->snapshot_id);  // kNotFound for an unknown one
       snapshot_id = *at->snapshot_id;
     } else {
-      snapshot_id = lake.SnapshotAt(*at->unix_ms);
+      snapshot_id = format.history.SnapshotAt(*at->unix_ms);
     }
   }
   return cache.Get(snapshot_id, LowerName(schema) + "." + LowerName(table), [&]() -> std::optional<TableScan> {
-    auto info = lake.FindTable(schema, table, snapshot_id);
+    auto info = format.catalog.FindTable(schema, table, snapshot_id);
     if (!info) return std::nullopt;
     TableScan scan;
     scan.columns = info->columns;
-    for (auto &file : lake.TableFiles(info->id, snapshot_id)) {
+    for (auto &file : format.catalog.TableFiles(info->id, snapshot_id)) {
       scan.files.push_back(ToScanFile(file));
     }
     return scan;
@@ -128,7 +128,7 @@ class SqlTransaction::Resolver : public TableResolver {
     // (join, subquery, CTE, time travel): the one place reads are allowed or refused.
     RequireNamespace(transaction_.access_, schema, Role::kReader);
     if (at) {
-      return ResolveCommitted(transaction_.lake_, transaction_.cache_, transaction_.base_snapshot_, schema, table, at);
+      return ResolveCommitted(transaction_.format_, transaction_.cache_, transaction_.base_snapshot_, schema, table, at);
     }
     auto scan = transaction_.Scan(schema, table);
     if (scan && with_positions_ && transaction_.FindPending(schema, table) == with_positions_) {
@@ -139,7 +139,7 @@ class SqlTransaction::Resolver : public TableResolver {
 
   // As the transaction began: tables it creates or alters are not shown as they are inside it.
   VisibleCatalog Catalog() override {
-    return ReadableCatalog(transaction_.lake_, transaction_.base_snapshot_, transaction_.access_);
+    return ReadableCatalog(transaction_.format_, transaction_.base_snapshot_, transaction_.access_);
   }
 
  private:
@@ -148,8 +148,8 @@ class SqlTransaction::Resolver : public TableResolver {
   const TableScan *matches_;
 };
 
-SqlTransaction::SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access)
-    : lake_(lake), engine_(engine), store_(store), cache_(cache), access_(access), base_snapshot_(lake.LatestSnapshot()) {}
+SqlTransaction::SqlTransaction(TableFormat &format, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access)
+    : format_(format), engine_(engine), store_(store), cache_(cache), access_(access), base_snapshot_(format.history.LatestSnapshot()) {}
 
 SqlTransaction::~SqlTransaction() { DiscardFiles(store_, committed_ ? superseded_keys_ : written_keys_); }
 
@@ -171,7 +171,7 @@ SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema,
       throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", schema, table);
     }
   }
-  auto info = lake_.GetTable(schema, table, base_snapshot_);
+  auto info = format_.catalog.GetTable(schema, table, base_snapshot_);
   auto pending = std::make_unique<PendingTable>();
   pending->change.namespace_name = info.namespace_name;
   pending->change.table_name = info.name;
@@ -180,7 +180,7 @@ SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema,
   pending->name = info.name;
   pending->columns = info.columns;
   pending->key_prefix = info.key_prefix;
-  pending->next_column_id = lake_.MaxColumnId(info.id) + 1;
+  pending->next_column_id = format_.catalog.MaxColumnId(info.id) + 1;
   tables_.push_back(std::move(pending));
   return *tables_.back();
 }
@@ -193,13 +193,13 @@ std::optional<TableScan> SqlTransaction::Scan(const std::string &schema, const s
         return std::nullopt;  // renamed or dropped by this transaction
       }
     }
-    return ResolveCommitted(lake_, cache_, base_snapshot_, schema, table, std::nullopt);
+    return ResolveCommitted(format_, cache_, base_snapshot_, schema, table, std::nullopt);
   }
   const auto &change = pending->change;
   TableScan scan;
   scan.columns = pending->columns;
   if (change.table_id && !change.replace_contents) {
-    auto committed = ResolveCommitted(lake_, cache_, base_snapshot_, pending->schema, change.table_name, std::nullopt);
+    auto committed = ResolveCommitted(format_, cache_, base_snapshot_, pending->schema, change.table_name, std::nullopt);
     if (committed) scan.files = std::move(committed->files);
   }
   scan.files.erase(std::remove_if(scan.files.begin(), scan.files.end(),
@@ -326,7 +326,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       throw Error(ErrorKind::kInvalidInput, "a transaction holds writes only; run queries on their own");
     case StatementKind::kCreateTable:
     case StatementKind::kCreateTableAs: {
-      lake_.GetNamespace(statement.target_schema, base_snapshot_);
+      format_.catalog.GetNamespace(statement.target_schema, base_snapshot_);
       if (Scan(statement.target_schema, statement.target_table)) {
         throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", statement.target_schema,
                         statement.target_table);
@@ -337,7 +337,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       pending->name = statement.target_table;
       pending->change.namespace_name = statement.target_schema;
       pending->change.table_name = statement.target_table;
-      pending->key_prefix = lake_.NewTableKeyPrefix(statement.target_schema, statement.target_table);
+      pending->key_prefix = format_.catalog.NewTableKeyPrefix(statement.target_schema, statement.target_table);
       pending->change.create_folder = statement.target_table + "/";
       if (statement.kind == StatementKind::kCreateTable) {
         pending->columns = statement.columns;
@@ -412,7 +412,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       return Alter(statement);
     case StatementKind::kDropTable: {
       if (!Scan(statement.target_schema, statement.target_table)) {
-        lake_.GetNamespace(statement.target_schema, base_snapshot_);
+        format_.catalog.GetNamespace(statement.target_schema, base_snapshot_);
         if (statement.if_exists) return outcome;
         throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", statement.target_schema,
                         statement.target_table);
@@ -442,7 +442,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
   // Tables as the catalog spells them (SQL names them case-insensitively).
   auto canonical = [&](const std::string &schema, const std::string &table) -> std::pair<std::string, std::string> {
     if (auto *pending = FindPending(schema, table)) return {pending->schema, pending->name};
-    if (auto info = lake_.FindTable(schema, table, base_snapshot_)) return {info->namespace_name, info->name};
+    if (auto info = format_.catalog.FindTable(schema, table, base_snapshot_)) return {info->namespace_name, info->name};
     return {schema, table};
   };
   // The target's columns as this transaction sees them (no file listing: that is for reading).
@@ -453,7 +453,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
   }
   std::pair<std::string, std::string> target = canonical(statement.target_schema, statement.target_table);
   if (statement.kind == StatementKind::kCreateTable || statement.kind == StatementKind::kCreateTableAs) {
-    target = {lake_.GetNamespace(statement.target_schema, base_snapshot_).name, statement.target_table};
+    target = {format_.catalog.GetNamespace(statement.target_schema, base_snapshot_).name, statement.target_table};
   }
   size_t output_index = OutputIndex(run, TableDataset(target.first, target.second));
 
@@ -607,7 +607,7 @@ CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
     RequireFilesStored(store_, keys, "this transaction");
   }
   try {
-    auto result = lake_.CommitTransaction(transaction, commit);
+    auto result = format_.commits.CommitTransaction(transaction, commit);
     committed_ = true;
     // Before the caller answers: whoever sees the result sees the store without them.
     DiscardFiles(store_, superseded_keys_);

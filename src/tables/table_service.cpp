@@ -10,20 +10,20 @@ namespace {
 // Exposes the lake's tables as of one snapshot to the engine, through the scan cache.
 class SnapshotResolver : public TableResolver {
  public:
-  SnapshotResolver(Lake &lake, ScanCache &cache, int64_t snapshot_id, const Access *access = nullptr)
-      : lake_(lake), cache_(cache), snapshot_id_(snapshot_id), access_(access) {}
+  SnapshotResolver(TableFormat &format, ScanCache &cache, int64_t snapshot_id, const Access *access = nullptr)
+      : format_(format), cache_(cache), snapshot_id_(snapshot_id), access_(access) {}
 
   std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
                                    const std::optional<TableVersion> &at) override {
     // Every lake table a query names is resolved here, wherever it stands in the statement.
     RequireNamespace(access_, schema, Role::kReader);
-    return ResolveCommitted(lake_, cache_, snapshot_id_, schema, table, at);
+    return ResolveCommitted(format_, cache_, snapshot_id_, schema, table, at);
   }
 
-  VisibleCatalog Catalog() override { return ReadableCatalog(lake_, snapshot_id_, access_); }
+  VisibleCatalog Catalog() override { return ReadableCatalog(format_, snapshot_id_, access_); }
 
  private:
-  Lake &lake_;
+  TableFormat &format_;
   ScanCache &cache_;
   int64_t snapshot_id_;
   const Access *access_;
@@ -80,10 +80,10 @@ CommitResult TableService::CommitOrDiscard(const TableWrite &write, const Commit
   if (nothing_to_add) {
     // An empty append changes nothing: no snapshot, no file.
     store_.DeleteMany(keys);
-    return CommitResult{lake_.LatestSnapshot(), 0, false};
+    return CommitResult{format_.history.LatestSnapshot(), 0, false};
   }
   try {
-    return lake_.CommitWrite(write, commit);
+    return format_.commits.CommitWrite(write, commit);
   } catch (const CommitOutcomeUnknown &) {
     throw;  // the snapshot may reference the files
   } catch (...) {
@@ -101,7 +101,7 @@ std::vector<ColumnDef> TableService::ParseColumns(const std::vector<std::pair<st
 
 void TableService::SendWriteResult(const StatementOutcome &outcome, const CommitResult &result,
                                    const QueryOptions &options, const ByteSink &sink) {
-  SnapshotResolver no_tables(lake_, scans_, result.snapshot_id);
+  SnapshotResolver no_tables(format_, scans_, result.snapshot_id);
   QueryOptions result_options = options;
   result_options.limit.reset();
   engine_.Query(fmt::format("SELECT CAST({} AS BIGINT) AS {}, CAST({} AS BIGINT) AS snapshot_id", outcome.count,
@@ -109,16 +109,18 @@ void TableService::SendWriteResult(const StatementOutcome &outcome, const Commit
                 no_tables, result_options, sink);
 }
 
+Statement TableService::Parse(const std::string &sql) { return engine_.Parse(sql); }
+
 std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
-  auto statement = engine_.Parse(request.sql);
+  auto statement = request.statement ? *request.statement : engine_.Parse(request.sql);
   if (statement.kind == StatementKind::kQuery) {
-    int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : lake_.LatestSnapshot();
-    if (request.snapshot_id) lake_.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
-    SnapshotResolver resolver(lake_, scans_, snapshot_id, request.access);
+    int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : format_.history.LatestSnapshot();
+    if (request.snapshot_id) format_.history.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
+    SnapshotResolver resolver(format_, scans_, snapshot_id, request.access);
     return engine_.Query(statement.query_sql, resolver, request.options, sink);
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
-  SqlTransaction transaction(lake_, engine_, store_, scans_, request.access);
+  SqlTransaction transaction(format_, engine_, store_, scans_, request.access);
   auto run = NewJobRun("", "QUERY", request.commit, request.job_name);
   run.sql = request.sql;
   if (lineage_) {
@@ -139,19 +141,22 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
   auto numbered = [](size_t i, const Error &error) {
     return Error(error.kind(), fmt::format("statement {}: {}", i + 1, error.what()));
   };
-  std::vector<Statement> statements;
+  bool parsed = request.parsed.size() == request.statements.size();
+  std::vector<Statement> statements = parsed ? request.parsed : std::vector<Statement>{};
   std::string sql;
   for (size_t i = 0; i < request.statements.size(); i++) {
-    try {
-      statements.push_back(engine_.Parse(request.statements[i]));
-    } catch (const Error &error) {
-      throw numbered(i, error);
+    if (!parsed) {
+      try {
+        statements.push_back(engine_.Parse(request.statements[i]));
+      } catch (const Error &error) {
+        throw numbered(i, error);
+      }
     }
     sql += (sql.empty() ? "" : ";\n") + request.statements[i];
   }
-  SqlTransaction transaction(lake_, engine_, store_, scans_, request.access);
+  SqlTransaction transaction(format_, engine_, store_, scans_, request.access);
   const auto &first = statements.front();
-  auto first_table = lake_.FindTable(first.target_schema, first.target_table, lake_.LatestSnapshot());
+  auto first_table = format_.catalog.FindTable(first.target_schema, first.target_table, format_.history.LatestSnapshot());
   auto run = NewJobRun("transaction." + (first_table ? first_table->namespace_name + "." + first_table->name
                                                      : first.target_schema + "." + first.target_table),
                        "QUERY", request.commit, request.job_name);
@@ -171,43 +176,60 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
   return result;
 }
 
+CommitResult TableService::CreateNamespace(const std::string &name, const CommitInfo &commit) {
+  return format_.commits.CreateNamespace(name, commit);
+}
+
+CommitResult TableService::DropNamespace(const std::string &name, const CommitInfo &commit) {
+  return format_.commits.DropNamespace(name, commit);
+}
+
+CommitResult TableService::UpdateTableMetadata(const std::string &namespace_name, const std::string &table_name,
+                                               const TableMetadataChange &change, const CommitInfo &commit) {
+  return format_.commits.UpdateTableMetadata(namespace_name, table_name, change, commit);
+}
+
+void TableService::RequireNamespace(const std::string &name) {
+  format_.catalog.GetNamespace(name, format_.history.LatestSnapshot());
+}
+
 CommitResult TableService::CreateTable(const std::string &namespace_name, const std::string &table_name,
                                        std::vector<ColumnDef> columns, const CommitInfo &commit) {
   auto run = NewJobRun("create_table." + namespace_name + "." + table_name, "DDL", commit);
-  run.outputs.push_back(TableDataset(lake_.GetNamespace(namespace_name, lake_.LatestSnapshot()).name, table_name));
+  run.outputs.push_back(TableDataset(format_.catalog.GetNamespace(namespace_name, format_.history.LatestSnapshot()).name, table_name));
   return RunWithLineage(lineage_, store_, run, commit, [&](const CommitInfo &with_lineage) {
-    return lake_.CreateTable(namespace_name, table_name, columns, with_lineage);
+    return format_.commits.CreateTable(namespace_name, table_name, columns, with_lineage);
   });
 }
 
 CommitResult TableService::RenameTable(const std::string &namespace_name, const std::string &table_name,
                                        const std::string &new_name, const CommitInfo &commit) {
-  auto table = lake_.GetTable(namespace_name, table_name, lake_.LatestSnapshot());
+  auto table = format_.catalog.GetTable(namespace_name, table_name, format_.history.LatestSnapshot());
   auto run = NewJobRun("alter." + table.namespace_name + "." + table.name, "DDL", commit);
   run.outputs.push_back(TableDataset(table.namespace_name, table.name));
   return RunWithLineage(lineage_, store_, run, commit, [&](const CommitInfo &with_lineage) {
-    return lake_.RenameTable(namespace_name, table_name, new_name, with_lineage);
+    return format_.commits.RenameTable(namespace_name, table_name, new_name, with_lineage);
   });
 }
 
 CommitResult TableService::DropTable(const std::string &namespace_name, const std::string &table_name,
                                      const CommitInfo &commit) {
-  auto table = lake_.GetTable(namespace_name, table_name, lake_.LatestSnapshot());
+  auto table = format_.catalog.GetTable(namespace_name, table_name, format_.history.LatestSnapshot());
   auto run = NewJobRun("drop." + table.namespace_name + "." + table.name, "DDL", commit);
   run.outputs.push_back(TableDataset(table.namespace_name, table.name));
   return RunWithLineage(lineage_, store_, run, commit, [&](const CommitInfo &with_lineage) {
-    return lake_.DropTable(namespace_name, table_name, with_lineage);
+    return format_.commits.DropTable(namespace_name, table_name, with_lineage);
   });
 }
 
 void TableService::DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run,
                                         const Access *access) {
-  SnapshotResolver resolver(lake_, scans_, snapshot_id, access);
+  SnapshotResolver resolver(format_, scans_, snapshot_id, access);
   auto lineage = engine_.Lineage(sql, resolver);
   AddQueryLineage(
       run, 0, lineage, lineage.column_names,
       [&](const TableReference &reference) -> std::pair<std::string, std::string> {
-        if (auto info = lake_.FindTable(reference.schema, reference.table, snapshot_id)) {
+        if (auto info = format_.catalog.FindTable(reference.schema, reference.table, snapshot_id)) {
           return {info->namespace_name, info->name};
         }
         return {reference.schema, reference.table};
@@ -219,16 +241,16 @@ void TableService::DescribeQueryLineage(const std::string &sql, int64_t snapshot
 }
 
 void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) {
-  int64_t to = request.to_snapshot ? request.to_snapshot.value() : lake_.LatestSnapshot();
-  if (request.to_snapshot) lake_.GetSnapshot(to);
+  int64_t to = request.to_snapshot ? request.to_snapshot.value() : format_.history.LatestSnapshot();
+  if (request.to_snapshot) format_.history.GetSnapshot(to);
   // Without `from`, from the oldest snapshot kept: changes before it cannot be told any more.
   int64_t from = request.from_snapshot.value_or(-1);
-  if (!request.from_snapshot) from = std::max<int64_t>(from, lake_.OldestSnapshot());
-  if (request.from_snapshot && from >= 0) lake_.GetSnapshot(from);
+  if (!request.from_snapshot) from = std::max<int64_t>(from, format_.history.OldestSnapshot());
+  if (request.from_snapshot && from >= 0) format_.history.GetSnapshot(from);
   if (from > to) throw Error(ErrorKind::kInvalidInput, "'from' must not be after 'to'");
-  auto table = lake_.GetTable(request.namespace_name, request.table_name, to);
-  auto history = lake_.TableHistory(table.id, from, to);
-  auto files = lake_.TableFileHistory(table.id);
+  auto table = format_.catalog.GetTable(request.namespace_name, request.table_name, to);
+  auto history = format_.history.TableHistory(table.id, from, to);
+  auto files = format_.history.TableFileHistory(table.id);
   std::reverse(history.begin(), history.end());
   FixedResolver resolver;
   std::string select_list;
@@ -296,10 +318,10 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
 }
 
 IngestPlan TableService::PlanIngest(const IngestRequest &request) {
-  int64_t snapshot_id = lake_.LatestSnapshot();
-  lake_.GetNamespace(request.namespace_name, snapshot_id);
+  int64_t snapshot_id = format_.history.LatestSnapshot();
+  format_.catalog.GetNamespace(request.namespace_name, snapshot_id);
   IngestPlan plan;
-  plan.table = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id);
+  plan.table = format_.catalog.FindTable(request.namespace_name, request.table_name, snapshot_id);
   if (!plan.table) ValidateObjectName("table", request.table_name);
   plan.upload = engine_.DescribeUpload(request.upload_path, request.format, request.read_options);
   if (plan.table) {
@@ -328,14 +350,14 @@ IngestPlan TableService::PlanIngest(const IngestRequest &request) {
 }
 
 CommitResult TableService::Ingest(const IngestRequest &request) {
-  int64_t snapshot_id = lake_.LatestSnapshot();
-  auto namespace_info = lake_.GetNamespace(request.namespace_name, snapshot_id);
+  int64_t snapshot_id = format_.history.LatestSnapshot();
+  auto namespace_info = format_.catalog.GetNamespace(request.namespace_name, snapshot_id);
   TableWrite write;
   write.namespace_name = request.namespace_name;
   write.table_name = request.table_name;
   write.mode = request.mode;
   write.base_snapshot = snapshot_id;
-  auto existing = lake_.FindTable(request.namespace_name, request.table_name, snapshot_id);
+  auto existing = format_.catalog.FindTable(request.namespace_name, request.table_name, snapshot_id);
   if (!existing) ValidateObjectName("table", request.table_name);
   std::string table_name = existing ? existing->name : request.table_name;
   auto run = NewJobRun("ingest." + namespace_info.name + "." + table_name, "INGEST", request.commit, request.job_name);
@@ -351,7 +373,7 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
     } else {
       AssignColumnIds(plan.columns);
       write.create_columns = plan.columns;
-      key = NewFileKey(lake_.NewTableKeyPrefix(request.namespace_name, request.table_name));
+      key = NewFileKey(format_.catalog.NewTableKeyPrefix(request.namespace_name, request.table_name));
     }
     if (request.source) {
       // Each column the object has is its table column's origin.
@@ -379,9 +401,9 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
 
 void TableService::Preview(const std::string &namespace_name, const std::string &table_name, int64_t limit,
                            const ByteSink &sink) {
-  int64_t snapshot_id = lake_.LatestSnapshot();
-  auto table = lake_.GetTable(namespace_name, table_name, snapshot_id);
-  SnapshotResolver resolver(lake_, scans_, snapshot_id);
+  int64_t snapshot_id = format_.history.LatestSnapshot();
+  auto table = format_.catalog.GetTable(namespace_name, table_name, snapshot_id);
+  SnapshotResolver resolver(format_, scans_, snapshot_id);
   QueryOptions options;
   options.limit = limit;
   // Names come from the catalog and were validated on creation; quoting keeps them literal.

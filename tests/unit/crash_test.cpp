@@ -55,8 +55,8 @@ struct LakeOnDisk {
         local(dir + "/objects"),
         store(local),
         engine(store, EngineOptions{"256MB", 1, ""}),
-        lake(killer),
-        tables(lake, engine, store),
+        format(killer),
+        tables(format, engine, store),
         maintenance(tables, store) {
     MigrateMetaStore(*meta);
     killer.armed = kill_at_commit;
@@ -73,7 +73,7 @@ struct LakeOnDisk {
   LocalStore local;
   VanishingStore store;
   Engine engine;
-  Lake lake;
+  TableFormat format;
   TableService tables;
   Maintenance maintenance;
 };
@@ -91,9 +91,9 @@ TEST(CrashTest, KillBetweenWritingFilesAndCommittingLeavesThePreviousSnapshot) {
   int64_t before = 0;
   {
     LakeOnDisk lake(dir.path());
-    lake.lake.CreateNamespace("sales", CommitInfo{});
+    lake.format.commits.CreateNamespace("sales", CommitInfo{});
     lake.Run("CREATE TABLE sales.orders AS SELECT range AS id FROM range(10)");
-    before = lake.lake.LatestSnapshot();
+    before = lake.format.history.LatestSnapshot();
   }
   ASSERT_EQ(ObjectCount(dir.path()), 1u);
 
@@ -110,8 +110,8 @@ TEST(CrashTest, KillBetweenWritingFilesAndCommittingLeavesThePreviousSnapshot) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child was not killed at its commit";
 
   LakeOnDisk lake(dir.path());
-  EXPECT_EQ(lake.lake.LatestSnapshot(), before) << "no snapshot of the killed write";
-  auto table = lake.lake.GetTable("sales", "orders", before);
+  EXPECT_EQ(lake.format.history.LatestSnapshot(), before) << "no snapshot of the killed write";
+  auto table = lake.format.catalog.GetTable("sales", "orders", before);
   EXPECT_EQ(table.record_count, 10);
   EXPECT_EQ(table.file_count, 1);
   EXPECT_EQ(ObjectCount(dir.path()), 2u) << "the killed writer's data file is an orphan";
@@ -124,35 +124,35 @@ TEST(CrashTest, KillBetweenWritingFilesAndCommittingLeavesThePreviousSnapshot) {
   ASSERT_EQ(cleaned.deleted_orphans.size(), 1u);
   EXPECT_EQ(ObjectCount(dir.path()), 1u);
   lake.Run("INSERT INTO sales.orders VALUES (42)");
-  EXPECT_EQ(lake.lake.GetTable("sales", "orders", lake.lake.LatestSnapshot()).record_count, 11);
+  EXPECT_EQ(lake.format.catalog.GetTable("sales", "orders", lake.format.history.LatestSnapshot()).record_count, 11);
 }
 
 TEST(CrashTest, CompactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
   TempDir dir;
   LakeOnDisk lake(dir.path());
-  lake.lake.CreateNamespace("sales", CommitInfo{});
+  lake.format.commits.CreateNamespace("sales", CommitInfo{});
   lake.Run("CREATE TABLE sales.orders AS SELECT 1 AS id");
   lake.Run("INSERT INTO sales.orders VALUES (2)");
-  auto before = lake.lake.LatestSnapshot();
+  auto before = lake.format.history.LatestSnapshot();
   lake.store.vanish = true;
   EXPECT_ERROR_KIND(lake.maintenance.Compact(CompactOptions{}, CommitInfo{}), ErrorKind::kConflict);
-  EXPECT_EQ(lake.lake.LatestSnapshot(), before);
-  EXPECT_EQ(lake.lake.GetTable("sales", "orders", before).file_count, 2);
+  EXPECT_EQ(lake.format.history.LatestSnapshot(), before);
+  EXPECT_EQ(lake.format.catalog.GetTable("sales", "orders", before).file_count, 2);
   EXPECT_EQ(ObjectCount(dir.path()), 2u) << "the compacted file is deleted again";
 }
 
 TEST(CrashTest, ATransactionWhoseFilesWereSweptMeanwhileCommitsNothing) {
   TempDir dir;
   LakeOnDisk lake(dir.path());
-  lake.lake.CreateNamespace("sales", CommitInfo{});
+  lake.format.commits.CreateNamespace("sales", CommitInfo{});
   lake.Run("CREATE TABLE sales.orders AS SELECT 1 AS id");
-  auto before = lake.lake.LatestSnapshot();
+  auto before = lake.format.history.LatestSnapshot();
   lake.store.vanish = true;
   TransactionRequest request;
   // Statements that write but never read what the other wrote (a swept file cannot be read).
   request.statements = {"INSERT INTO sales.orders VALUES (2)", "CREATE TABLE sales.other AS SELECT 5 AS x"};
   EXPECT_ERROR_KIND(lake.tables.RunTransaction(request), ErrorKind::kConflict);
-  EXPECT_EQ(lake.lake.LatestSnapshot(), before);
+  EXPECT_EQ(lake.format.history.LatestSnapshot(), before);
   EXPECT_EQ(ObjectCount(dir.path()), 1u) << "the transaction's files are deleted again";
 }
 

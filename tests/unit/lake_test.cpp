@@ -2,7 +2,7 @@
 #include <thread>
 
 #include "backends.hpp"
-#include "catalog/lake.hpp"
+#include "catalog/table_format.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
@@ -16,7 +16,7 @@ class LakeTest : public ::testing::TestWithParam<MetaBackend> {
   void SetUp() override {
     meta_ = GetParam().open(dir_.path());
     MigrateMetaStore(*meta_);
-    lake_ = std::make_unique<Lake>(*meta_);
+    format_ = std::make_unique<TableFormat>(*meta_);
   }
 
   static std::vector<ColumnDef> Columns() {
@@ -38,26 +38,26 @@ class LakeTest : public ::testing::TestWithParam<MetaBackend> {
 
   TempDir dir_;
   std::unique_ptr<MetaStore> meta_;
-  std::unique_ptr<Lake> lake_;
+  std::unique_ptr<TableFormat> format_;
   CommitInfo commit_;
 };
 
 TEST_P(LakeTest, EveryChangeIsOneNewSnapshot) {
-  EXPECT_EQ(lake_->LatestSnapshot(), 0);
-  EXPECT_EQ(lake_->CreateNamespace("sales", commit_).snapshot_id, 1);
-  EXPECT_EQ(lake_->CreateTable("sales", "orders", Columns(), commit_).snapshot_id, 2);
-  EXPECT_EQ(lake_->LatestSnapshot(), 2);
-  auto snapshot = lake_->GetSnapshot(2);
+  EXPECT_EQ(format_->history.LatestSnapshot(), 0);
+  EXPECT_EQ(format_->commits.CreateNamespace("sales", commit_).snapshot_id, 1);
+  EXPECT_EQ(format_->commits.CreateTable("sales", "orders", Columns(), commit_).snapshot_id, 2);
+  EXPECT_EQ(format_->history.LatestSnapshot(), 2);
+  auto snapshot = format_->history.GetSnapshot(2);
   EXPECT_EQ(snapshot.schema_version, 2);
   EXPECT_EQ(snapshot.changes, "created_table:\"sales\".\"orders\"");
   EXPECT_EQ(snapshot.author, "anonymous");
-  EXPECT_ERROR_KIND(lake_->GetSnapshot(99), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(format_->history.GetSnapshot(99), ErrorKind::kNotFound);
 }
 
 TEST_P(LakeTest, ColumnsGetIdsDepthFirstAndNestedChildren) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot());
   ASSERT_EQ(table.columns.size(), 3u);
   EXPECT_EQ(table.columns[0].id, 1);
   EXPECT_EQ(table.columns[1].id, 2);
@@ -70,65 +70,65 @@ TEST_P(LakeTest, ColumnsGetIdsDepthFirstAndNestedChildren) {
 }
 
 TEST_P(LakeTest, NamesAreValidatedAndUnique) {
-  EXPECT_ERROR_KIND(lake_->CreateNamespace("1bad", commit_), ErrorKind::kInvalidInput);
-  EXPECT_ERROR_KIND(lake_->CreateNamespace("a-b", commit_), ErrorKind::kInvalidInput);
-  EXPECT_ERROR_KIND(lake_->CreateNamespace("main", commit_), ErrorKind::kInvalidInput);
-  EXPECT_ERROR_KIND(lake_->CreateNamespace(std::string(64, 'a'), commit_), ErrorKind::kInvalidInput);
-  lake_->CreateNamespace("sales", commit_);
-  EXPECT_ERROR_KIND(lake_->CreateNamespace("SALES", commit_), ErrorKind::kConflict);
+  EXPECT_ERROR_KIND(format_->commits.CreateNamespace("1bad", commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(format_->commits.CreateNamespace("a-b", commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(format_->commits.CreateNamespace("main", commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(format_->commits.CreateNamespace(std::string(64, 'a'), commit_), ErrorKind::kInvalidInput);
+  format_->commits.CreateNamespace("sales", commit_);
+  EXPECT_ERROR_KIND(format_->commits.CreateNamespace("SALES", commit_), ErrorKind::kConflict);
   auto duplicate = Columns();
   duplicate[1].name = "ID";
-  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "t", duplicate, commit_), ErrorKind::kInvalidInput);
-  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "t", {}, commit_), ErrorKind::kInvalidInput);
-  EXPECT_ERROR_KIND(lake_->CreateTable("nope", "t", Columns(), commit_), ErrorKind::kNotFound);
-  lake_->CreateTable("sales", "t", Columns(), commit_);
-  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "T", Columns(), commit_), ErrorKind::kConflict);
-  auto before = lake_->LatestSnapshot();
-  EXPECT_ERROR_KIND(lake_->CreateTable("sales", "t", Columns(), commit_), ErrorKind::kConflict);
-  EXPECT_EQ(lake_->LatestSnapshot(), before) << "a refused change must not create a snapshot";
+  EXPECT_ERROR_KIND(format_->commits.CreateTable("sales", "t", duplicate, commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(format_->commits.CreateTable("sales", "t", {}, commit_), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(format_->commits.CreateTable("nope", "t", Columns(), commit_), ErrorKind::kNotFound);
+  format_->commits.CreateTable("sales", "t", Columns(), commit_);
+  EXPECT_ERROR_KIND(format_->commits.CreateTable("sales", "T", Columns(), commit_), ErrorKind::kConflict);
+  auto before = format_->history.LatestSnapshot();
+  EXPECT_ERROR_KIND(format_->commits.CreateTable("sales", "t", Columns(), commit_), ErrorKind::kConflict);
+  EXPECT_EQ(format_->history.LatestSnapshot(), before) << "a refused change must not create a snapshot";
 }
 
 TEST_P(LakeTest, DropNamespaceRequiresItEmpty) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  EXPECT_ERROR_KIND(lake_->DropNamespace("sales", commit_), ErrorKind::kConflict);
-  lake_->DropTable("sales", "orders", commit_);
-  lake_->DropNamespace("sales", commit_);
-  EXPECT_ERROR_KIND(lake_->GetNamespace("sales", lake_->LatestSnapshot()), ErrorKind::kNotFound);
-  EXPECT_ERROR_KIND(lake_->DropNamespace("sales", commit_), ErrorKind::kNotFound);
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  EXPECT_ERROR_KIND(format_->commits.DropNamespace("sales", commit_), ErrorKind::kConflict);
+  format_->commits.DropTable("sales", "orders", commit_);
+  format_->commits.DropNamespace("sales", commit_);
+  EXPECT_ERROR_KIND(format_->catalog.GetNamespace("sales", format_->history.LatestSnapshot()), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(format_->commits.DropNamespace("sales", commit_), ErrorKind::kNotFound);
 }
 
 TEST_P(LakeTest, OldSnapshotsStillSeeWhatWasThere) {
-  lake_->CreateNamespace("sales", commit_);
-  auto created = lake_->CreateTable("sales", "orders", Columns(), commit_).snapshot_id;
-  auto renamed = lake_->RenameTable("sales", "orders", "orders_v2", commit_).snapshot_id;
-  auto dropped = lake_->DropTable("sales", "orders_v2", commit_).snapshot_id;
-  EXPECT_TRUE(lake_->FindTable("sales", "orders", created));
-  EXPECT_FALSE(lake_->FindTable("sales", "orders", renamed));
-  auto renamed_table = lake_->GetTable("sales", "orders_v2", renamed);
+  format_->commits.CreateNamespace("sales", commit_);
+  auto created = format_->commits.CreateTable("sales", "orders", Columns(), commit_).snapshot_id;
+  auto renamed = format_->commits.RenameTable("sales", "orders", "orders_v2", commit_).snapshot_id;
+  auto dropped = format_->commits.DropTable("sales", "orders_v2", commit_).snapshot_id;
+  EXPECT_TRUE(format_->catalog.FindTable("sales", "orders", created));
+  EXPECT_FALSE(format_->catalog.FindTable("sales", "orders", renamed));
+  auto renamed_table = format_->catalog.GetTable("sales", "orders_v2", renamed);
   EXPECT_EQ(renamed_table.columns.size(), 3u) << "rename keeps the columns";
   EXPECT_EQ(renamed_table.key_prefix, "warehouse/sales/orders/") << "rename does not move files";
-  EXPECT_FALSE(lake_->FindTable("sales", "orders_v2", dropped));
-  EXPECT_EQ(lake_->ListTables("sales", renamed).size(), 1u);
-  EXPECT_EQ(lake_->ListTables("sales", dropped).size(), 0u);
+  EXPECT_FALSE(format_->catalog.FindTable("sales", "orders_v2", dropped));
+  EXPECT_EQ(format_->catalog.ListTables("sales", renamed).size(), 1u);
+  EXPECT_EQ(format_->catalog.ListTables("sales", dropped).size(), 0u);
 }
 
 TEST_P(LakeTest, WritesAddFilesWithStatisticsAndOverwriteReplacesThem) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot());
   TableWrite write{"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
                    {File("warehouse/sales/orders/a.parquet", 10, "1", "10"),
                     File("warehouse/sales/orders/b.parquet", 5, "11", "15")}};
-  auto appended = lake_->CommitWrite(write, commit_);
+  auto appended = format_->commits.CommitWrite(write, commit_);
   EXPECT_EQ(appended.rows_written, 15);
-  auto files = lake_->TableFiles(table.id, appended.snapshot_id);
+  auto files = format_->catalog.TableFiles(table.id, appended.snapshot_id);
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files[0].key, "warehouse/sales/orders/a.parquet");
   EXPECT_EQ(files[1].row_id_start, 10);
   ASSERT_EQ(files[1].stats.size(), 1u);
   EXPECT_EQ(files[1].stats[0].min_value, "11");
-  auto described = lake_->GetTable("sales", "orders", appended.snapshot_id);
+  auto described = format_->catalog.GetTable("sales", "orders", appended.snapshot_id);
   EXPECT_EQ(described.record_count, 15);
   EXPECT_EQ(described.file_count, 2);
   EXPECT_EQ(described.file_size_bytes, 2000);
@@ -142,49 +142,49 @@ TEST_P(LakeTest, WritesAddFilesWithStatisticsAndOverwriteReplacesThem) {
 
   write.mode = WriteMode::kOverwrite;
   write.files = {File("warehouse/sales/orders/c.parquet", 3, "100", "102")};
-  auto replaced = lake_->CommitWrite(write, commit_);
-  EXPECT_EQ(lake_->TableFiles(table.id, replaced.snapshot_id).size(), 1u);
-  EXPECT_EQ(lake_->TableFiles(table.id, appended.snapshot_id).size(), 2u) << "time travel keeps old files";
-  EXPECT_EQ(lake_->GetTable("sales", "orders", replaced.snapshot_id).record_count, 3);
+  auto replaced = format_->commits.CommitWrite(write, commit_);
+  EXPECT_EQ(format_->catalog.TableFiles(table.id, replaced.snapshot_id).size(), 1u);
+  EXPECT_EQ(format_->catalog.TableFiles(table.id, appended.snapshot_id).size(), 2u) << "time travel keeps old files";
+  EXPECT_EQ(format_->catalog.GetTable("sales", "orders", replaced.snapshot_id).record_count, 3);
 }
 
 TEST_P(LakeTest, WritesCanCreateTheirTableAndDetectReplacement) {
-  lake_->CreateNamespace("sales", commit_);
+  format_->commits.CreateNamespace("sales", commit_);
   TableWrite create{"sales", "fresh", Columns(), WriteMode::kAppend, std::nullopt,
                     {File("warehouse/sales/fresh/a.parquet", 2, "1", "2")}};
-  auto result = lake_->CommitWrite(create, commit_);
+  auto result = format_->commits.CommitWrite(create, commit_);
   EXPECT_TRUE(result.created_table);
-  EXPECT_EQ(lake_->GetTable("sales", "fresh", result.snapshot_id).record_count, 2);
+  EXPECT_EQ(format_->catalog.GetTable("sales", "fresh", result.snapshot_id).record_count, 2);
   // A second "create" of the same table lost the race: it must not append silently.
-  EXPECT_ERROR_KIND(lake_->CommitWrite(create, commit_), ErrorKind::kConflict);
+  EXPECT_ERROR_KIND(format_->commits.CommitWrite(create, commit_), ErrorKind::kConflict);
   TableWrite stale{"sales", "fresh", std::nullopt, WriteMode::kAppend, int64_t{12345},
                    {File("warehouse/sales/fresh/b.parquet", 1, "3", "3")}};
-  EXPECT_ERROR_KIND(lake_->CommitWrite(stale, commit_), ErrorKind::kConflict);
+  EXPECT_ERROR_KIND(format_->commits.CommitWrite(stale, commit_), ErrorKind::kConflict);
   TableWrite outside{"sales", "fresh", std::nullopt, WriteMode::kAppend, std::nullopt,
                      {File("warehouse/other/x.parquet", 1, "3", "3")}};
-  EXPECT_ERROR_KIND(lake_->CommitWrite(outside, commit_), ErrorKind::kInternal);
-  EXPECT_EQ(lake_->GetTable("sales", "fresh", lake_->LatestSnapshot()).record_count, 2);
+  EXPECT_ERROR_KIND(format_->commits.CommitWrite(outside, commit_), ErrorKind::kInternal);
+  EXPECT_EQ(format_->catalog.GetTable("sales", "fresh", format_->history.LatestSnapshot()).record_count, 2);
 }
 
 TEST_P(LakeTest, ConcurrentCommitsAllLand) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).id;
   std::vector<std::thread> writers;
   for (int w = 0; w < 8; w++) {
     writers.emplace_back([&, w] {
       for (int i = 0; i < 10; i++) {
         TableWrite write{"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
                          {File(fmt::format("warehouse/sales/orders/{}-{}.parquet", w, i), 1, "1", "1")}};
-        lake_->CommitWrite(write, commit_);
+        format_->commits.CommitWrite(write, commit_);
       }
     });
   }
   for (auto &writer : writers) writer.join();
-  auto latest = lake_->LatestSnapshot();
+  auto latest = format_->history.LatestSnapshot();
   EXPECT_EQ(latest, 2 + 80);
-  EXPECT_EQ(lake_->GetTable("sales", "orders", latest).record_count, 80);
-  auto files = lake_->TableFiles(table_id, latest);
+  EXPECT_EQ(format_->catalog.GetTable("sales", "orders", latest).record_count, 80);
+  auto files = format_->catalog.TableFiles(table_id, latest);
   std::set<int64_t> row_starts;
   for (const auto &file : files) row_starts.insert(file.row_id_start);
   EXPECT_EQ(row_starts.size(), 80u) << "row ids must never be handed out twice";
@@ -202,36 +202,36 @@ LakeTransaction Against(int64_t base, int64_t table_id) {
 }
 
 TEST_P(LakeTest, FilesKnowWhetherTheyHaveTheCurrentColumns) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
-  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot());
+  format_->commits.CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
                       {File("warehouse/sales/orders/a.parquet", 1, "1", "1")}},
                      commit_);
-  auto before_change = lake_->LatestSnapshot();
+  auto before_change = format_->history.LatestSnapshot();
   auto rename = Against(before_change, table.id);
   rename.tables[0].columns = table.columns;
   (*rename.tables[0].columns)[0].name = "order_id";
-  lake_->CommitTransaction(rename, commit_);
-  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
+  format_->commits.CommitTransaction(rename, commit_);
+  format_->commits.CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table.id,
                       {File("warehouse/sales/orders/b.parquet", 1, "2", "2")}},
                      commit_);
-  auto files = lake_->TableFiles(table.id, lake_->LatestSnapshot());
+  auto files = format_->catalog.TableFiles(table.id, format_->history.LatestSnapshot());
   ASSERT_EQ(files.size(), 2u);
   EXPECT_FALSE(files[0].has_current_columns) << "written before the rename";
   EXPECT_TRUE(files[1].has_current_columns);
-  EXPECT_TRUE(lake_->TableFiles(table.id, before_change)[0].has_current_columns) << "as of then, it was current";
+  EXPECT_TRUE(format_->catalog.TableFiles(table.id, before_change)[0].has_current_columns) << "as of then, it was current";
 }
 
 TEST_P(LakeTest, DeletesOfTheSameFileFromOneBaseConflict) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
-  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).id;
+  format_->commits.CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
                       {File("warehouse/sales/orders/a.parquet", 10, "1", "10"),
                        File("warehouse/sales/orders/b.parquet", 10, "11", "20")}},
                      commit_);
-  auto base = lake_->LatestSnapshot();
+  auto base = format_->history.LatestSnapshot();
   auto first = Against(base, table_id);
   first.tables[0].deletes["warehouse/sales/orders/a.parquet"] = File("warehouse/sales/orders/d1.parquet", 3, "", "");
   first.tables[0].rows_deleted = 3;
@@ -242,124 +242,124 @@ TEST_P(LakeTest, DeletesOfTheSameFileFromOneBaseConflict) {
   auto insert = Against(base, table_id);
   insert.tables[0].added_files = {File("warehouse/sales/orders/c.parquet", 5, "21", "25")};
 
-  EXPECT_EQ(lake_->CommitTransaction(first, commit_).rows_deleted, 3);
-  auto after_first = lake_->LatestSnapshot();
-  EXPECT_ERROR_KIND(lake_->CommitTransaction(second, commit_), ErrorKind::kConflict);
-  EXPECT_EQ(lake_->LatestSnapshot(), after_first) << "a conflict changes nothing";
+  EXPECT_EQ(format_->commits.CommitTransaction(first, commit_).rows_deleted, 3);
+  auto after_first = format_->history.LatestSnapshot();
+  EXPECT_ERROR_KIND(format_->commits.CommitTransaction(second, commit_), ErrorKind::kConflict);
+  EXPECT_EQ(format_->history.LatestSnapshot(), after_first) << "a conflict changes nothing";
   // Deleting from another file and inserting do not conflict: they retry on the new head.
-  lake_->CommitTransaction(other_file, commit_);
-  lake_->CommitTransaction(insert, commit_);
-  auto latest = lake_->LatestSnapshot();
-  EXPECT_EQ(lake_->GetTable("sales", "orders", latest).record_count, 20 - 3 - 1 + 5);
-  auto files = lake_->TableFiles(table_id, latest);
+  format_->commits.CommitTransaction(other_file, commit_);
+  format_->commits.CommitTransaction(insert, commit_);
+  auto latest = format_->history.LatestSnapshot();
+  EXPECT_EQ(format_->catalog.GetTable("sales", "orders", latest).record_count, 20 - 3 - 1 + 5);
+  auto files = format_->catalog.TableFiles(table_id, latest);
   ASSERT_EQ(files.size(), 3u);
   EXPECT_EQ(files[0].delete_key, "warehouse/sales/orders/d1.parquet");
   EXPECT_EQ(files[1].delete_key, "warehouse/sales/orders/d3.parquet");
   EXPECT_EQ(files[2].delete_key, "");
-  EXPECT_EQ(lake_->TableFiles(table_id, base)[0].delete_key, "") << "old snapshots see no deletes";
+  EXPECT_EQ(format_->catalog.TableFiles(table_id, base)[0].delete_key, "") << "old snapshots see no deletes";
 }
 
 TEST_P(LakeTest, DropConflictsWithConcurrentWritesAndWritesWithADrop) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
-  auto base = lake_->LatestSnapshot();
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).id;
+  auto base = format_->history.LatestSnapshot();
   auto insert = Against(base, table_id);
   insert.tables[0].added_files = {File("warehouse/sales/orders/a.parquet", 5, "1", "5")};
   auto drop = Against(base, table_id);
   drop.tables[0].dropped = true;
-  lake_->CommitTransaction(insert, commit_);
-  EXPECT_ERROR_KIND(lake_->CommitTransaction(drop, commit_), ErrorKind::kConflict);
-  EXPECT_TRUE(lake_->FindTable("sales", "orders", lake_->LatestSnapshot()));
+  format_->commits.CommitTransaction(insert, commit_);
+  EXPECT_ERROR_KIND(format_->commits.CommitTransaction(drop, commit_), ErrorKind::kConflict);
+  EXPECT_TRUE(format_->catalog.FindTable("sales", "orders", format_->history.LatestSnapshot()));
   // The other order: a drop lands first, the insert written before it must not resurrect anything.
-  auto fresh_base = lake_->LatestSnapshot();
+  auto fresh_base = format_->history.LatestSnapshot();
   auto late_insert = Against(fresh_base, table_id);
   late_insert.tables[0].added_files = {File("warehouse/sales/orders/b.parquet", 5, "6", "10")};
   auto drop_now = Against(fresh_base, table_id);
   drop_now.tables[0].dropped = true;
-  lake_->CommitTransaction(drop_now, commit_);
-  EXPECT_ERROR_KIND(lake_->CommitTransaction(late_insert, commit_), ErrorKind::kConflict);
-  EXPECT_FALSE(lake_->FindTable("sales", "orders", lake_->LatestSnapshot()));
+  format_->commits.CommitTransaction(drop_now, commit_);
+  EXPECT_ERROR_KIND(format_->commits.CommitTransaction(late_insert, commit_), ErrorKind::kConflict);
+  EXPECT_FALSE(format_->catalog.FindTable("sales", "orders", format_->history.LatestSnapshot()));
 }
 
 TEST_P(LakeTest, ConcurrentSchemaChangesConflict) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
-  auto base = lake_->LatestSnapshot();
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot());
+  auto base = format_->history.LatestSnapshot();
   auto add = [&](const std::string &name) {
     auto transaction = Against(base, table.id);
     auto columns = table.columns;
-    columns.push_back(ColumnDef{lake_->MaxColumnId(table.id) + 1, name, "varchar"});
+    columns.push_back(ColumnDef{format_->catalog.MaxColumnId(table.id) + 1, name, "varchar"});
     transaction.tables[0].columns = columns;
     return transaction;
   };
   auto insert = Against(base, table.id);
   insert.tables[0].added_files = {File("warehouse/sales/orders/a.parquet", 5, "1", "5")};
-  lake_->CommitTransaction(add("note"), commit_);
-  EXPECT_ERROR_KIND(lake_->CommitTransaction(add("comment"), commit_), ErrorKind::kConflict);
+  format_->commits.CommitTransaction(add("note"), commit_);
+  EXPECT_ERROR_KIND(format_->commits.CommitTransaction(add("comment"), commit_), ErrorKind::kConflict);
   // Files written against the columns before the change: the writer must retry against the new ones.
-  EXPECT_ERROR_KIND(lake_->CommitTransaction(insert, commit_), ErrorKind::kConflict);
-  auto files = lake_->TableFiles(table.id, lake_->LatestSnapshot());
+  EXPECT_ERROR_KIND(format_->commits.CommitTransaction(insert, commit_), ErrorKind::kConflict);
+  auto files = format_->catalog.TableFiles(table.id, format_->history.LatestSnapshot());
   EXPECT_TRUE(files.empty());
-  auto columns = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).columns;
+  auto columns = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).columns;
   ASSERT_EQ(columns.size(), 4u);
   EXPECT_EQ(columns[3].name, "note");
-  EXPECT_EQ(lake_->GetTable("sales", "orders", base).columns.size(), 3u);
+  EXPECT_EQ(format_->catalog.GetTable("sales", "orders", base).columns.size(), 3u);
 }
 
 TEST_P(LakeTest, ExpiryForgetsOldSnapshotsAndSchedulesTheirFiles) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).id;
   TableWrite write{"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
                    {File("warehouse/sales/orders/a.parquet", 10, "1", "10")}};
-  auto written = lake_->CommitWrite(write, commit_).snapshot_id;
+  auto written = format_->commits.CommitWrite(write, commit_).snapshot_id;
   write.mode = WriteMode::kOverwrite;
   write.files = {File("warehouse/sales/orders/b.parquet", 3, "1", "3")};
-  auto replaced = lake_->CommitWrite(write, commit_).snapshot_id;
-  auto dry = lake_->ExpireSnapshots(std::nullopt, 1, true);
+  auto replaced = format_->commits.CommitWrite(write, commit_).snapshot_id;
+  auto dry = format_->retention.ExpireSnapshots(std::nullopt, 1, true);
   EXPECT_EQ(dry.expired_snapshots.size(), static_cast<size_t>(replaced));
   EXPECT_EQ(dry.scheduled_files, std::vector<std::string>{"warehouse/sales/orders/a.parquet"});
-  EXPECT_NO_THROW(lake_->GetSnapshot(written)) << "a dry run changes nothing";
-  auto done = lake_->ExpireSnapshots(std::nullopt, 1, false);
+  EXPECT_NO_THROW(format_->history.GetSnapshot(written)) << "a dry run changes nothing";
+  auto done = format_->retention.ExpireSnapshots(std::nullopt, 1, false);
   EXPECT_EQ(done.expired_snapshots, dry.expired_snapshots);
-  EXPECT_ERROR_KIND(lake_->GetSnapshot(written), ErrorKind::kNotFound);
-  EXPECT_EQ(lake_->GetTable("sales", "orders", replaced).record_count, 3);
-  EXPECT_EQ(lake_->ScheduledFiles(0), std::vector<std::string>{"warehouse/sales/orders/a.parquet"});
-  auto referenced = lake_->ReferencedKeys();
+  EXPECT_ERROR_KIND(format_->history.GetSnapshot(written), ErrorKind::kNotFound);
+  EXPECT_EQ(format_->catalog.GetTable("sales", "orders", replaced).record_count, 3);
+  EXPECT_EQ(format_->retention.ScheduledFiles(0), std::vector<std::string>{"warehouse/sales/orders/a.parquet"});
+  auto referenced = format_->retention.ReferencedKeys();
   EXPECT_EQ(std::count(referenced.begin(), referenced.end(), "warehouse/sales/orders/b.parquet"), 1);
-  lake_->ForgetScheduledFiles({"warehouse/sales/orders/a.parquet"});
-  EXPECT_TRUE(lake_->ScheduledFiles(0).empty());
-  EXPECT_ERROR_KIND(lake_->ExpireSnapshots(std::nullopt, 0, false), ErrorKind::kInvalidInput);
+  format_->retention.ForgetScheduledFiles({"warehouse/sales/orders/a.parquet"});
+  EXPECT_TRUE(format_->retention.ScheduledFiles(0).empty());
+  EXPECT_ERROR_KIND(format_->retention.ExpireSnapshots(std::nullopt, 0, false), ErrorKind::kInvalidInput);
 }
 
 TEST_P(LakeTest, ExpiryNeverLetsAColumnIdComeBack) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table = lake_->GetTable("sales", "orders", lake_->LatestSnapshot());
-  auto highest = lake_->MaxColumnId(table.id);
-  auto drop_last = Against(lake_->LatestSnapshot(), table.id);
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot());
+  auto highest = format_->catalog.MaxColumnId(table.id);
+  auto drop_last = Against(format_->history.LatestSnapshot(), table.id);
   auto columns = table.columns;
   columns.pop_back();  // the column with the highest id
   drop_last.tables[0].columns = columns;
-  lake_->CommitTransaction(drop_last, commit_);
-  lake_->ExpireSnapshots(std::nullopt, 1, false);
-  EXPECT_EQ(lake_->MaxColumnId(table.id), highest) << "a new column must not reuse the dropped one's id";
-  EXPECT_EQ(lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).columns.size(), columns.size());
+  format_->commits.CommitTransaction(drop_last, commit_);
+  format_->retention.ExpireSnapshots(std::nullopt, 1, false);
+  EXPECT_EQ(format_->catalog.MaxColumnId(table.id), highest) << "a new column must not reuse the dropped one's id";
+  EXPECT_EQ(format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).columns.size(), columns.size());
 }
 
 TEST_P(LakeTest, ATransactionWhoseBaseWasExpiredConflicts) {
-  lake_->CreateNamespace("sales", commit_);
-  lake_->CreateTable("sales", "orders", Columns(), commit_);
-  auto table_id = lake_->GetTable("sales", "orders", lake_->LatestSnapshot()).id;
-  auto insert = Against(lake_->LatestSnapshot(), table_id);
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  auto table_id = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).id;
+  auto insert = Against(format_->history.LatestSnapshot(), table_id);
   insert.tables[0].added_files = {File("warehouse/sales/orders/a.parquet", 5, "1", "5")};
-  lake_->CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+  format_->commits.CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
                       {File("warehouse/sales/orders/b.parquet", 1, "9", "9")}},
                      commit_);
-  lake_->ExpireSnapshots(std::nullopt, 1, false);
-  EXPECT_ERROR_KIND(lake_->CommitTransaction(insert, commit_), ErrorKind::kConflict);
+  format_->retention.ExpireSnapshots(std::nullopt, 1, false);
+  EXPECT_ERROR_KIND(format_->commits.CommitTransaction(insert, commit_), ErrorKind::kConflict);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LakeTest, ::testing::ValuesIn(testing::MetaBackends()),

@@ -15,7 +15,7 @@
 
 #include "backends.hpp"
 #include "tables/job_lineage.hpp"
-#include "catalog/lake.hpp"
+#include "catalog/table_format.hpp"
 #include "lineage/event_validator.hpp"
 #include "lineage/events.hpp"
 #include "lineage/forwarder.hpp"
@@ -221,21 +221,21 @@ class LineageTest : public ::testing::TestWithParam<MetaBackend> {
 
 TEST_P(LineageTest, CompleteIsKeptInTheCommitsTransactionOrNotAtAll) {
   FailingCommit failing(*meta_);
-  Lake lake(failing);
+  TableFormat format(failing);
   LocalStore store(dir_.path() + "/objects");
   LineageRecorder recorder(failing, "lake1");
   CommitInfo commit;
-  lake.CreateNamespace("sales", commit);
+  format.commits.CreateNamespace("sales", commit);
   auto create = [&] {
     auto run = NewJobRun("create_table.sales.t", "DDL", commit);
     run.outputs.push_back(TableDataset("sales", "t"));
     return RunWithLineage(&recorder, store, run, commit, [&](const CommitInfo &with_lineage) {
       failing.armed = true;  // the snapshot's own transaction fails at COMMIT
-      return lake.CreateTable("sales", "t", {ColumnDef{0, "id", "int64"}}, with_lineage);
+      return format.commits.CreateTable("sales", "t", {ColumnDef{0, "id", "int64"}}, with_lineage);
     });
   };
   EXPECT_ERROR_KIND(create(), ErrorKind::kConflict);
-  EXPECT_FALSE(lake.FindTable("sales", "t", lake.LatestSnapshot()));
+  EXPECT_FALSE(format.catalog.FindTable("sales", "t", format.history.LatestSnapshot()));
   EXPECT_EQ(Kept(), (std::vector<std::pair<std::string, std::string>>{{"create_table.sales.t", "START"},
                                                                         {"create_table.sales.t", "FAIL"}}));
   EXPECT_EQ(Event(2)["run"]["facets"]["errorMessage"]["message"], "injected: the commit failed");
@@ -243,7 +243,7 @@ TEST_P(LineageTest, CompleteIsKeptInTheCommitsTransactionOrNotAtAll) {
   auto run = NewJobRun("create_table.sales.t", "DDL", commit);
   run.outputs.push_back(TableDataset("sales", "t"));
   auto result = RunWithLineage(&recorder, store, run, commit, [&](const CommitInfo &with_lineage) {
-    return lake.CreateTable("sales", "t", {ColumnDef{0, "id", "int64"}}, with_lineage);
+    return format.commits.CreateTable("sales", "t", {ColumnDef{0, "id", "int64"}}, with_lineage);
   });
   ASSERT_EQ(Kept().size(), 4u);
   auto complete = Event(4);
@@ -255,16 +255,16 @@ TEST_P(LineageTest, CompleteIsKeptInTheCommitsTransactionOrNotAtAll) {
 }
 
 TEST_P(LineageTest, ALongJobHasItsStartKeptWhileItRunsAndAQuickOneWithItsEnd) {
-  Lake lake(*meta_);
+  TableFormat format(*meta_);
   LocalStore store(dir_.path() + "/objects");
   CommitInfo commit;
-  lake.CreateNamespace("sales", commit);
+  format.commits.CreateNamespace("sales", commit);
   auto create = [&](LineageRecorder &recorder, const std::string &table, const std::function<void()> &while_running) {
     auto run = NewJobRun("create_table.sales." + table, "DDL", commit);
     run.outputs.push_back(TableDataset("sales", table));
     RunWithLineage(&recorder, store, run, commit, [&](const CommitInfo &with_lineage) {
       while_running();
-      return lake.CreateTable("sales", table, {ColumnDef{0, "id", "int64"}}, with_lineage);
+      return format.commits.CreateTable("sales", table, {ColumnDef{0, "id", "int64"}}, with_lineage);
     });
   };
   {

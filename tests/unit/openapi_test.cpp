@@ -19,23 +19,23 @@ TEST(OpenApiTest, TheDocumentDescribesEveryRoute) {
   MigrateMetaStore(*meta);
   LocalStore store(dir.path() + "/objects");
   Engine engine(store, EngineOptions{"256MB", 1, ""});
-  Lake lake(*meta);
+  TableFormat format(*meta);
   LineageRecorder lineage(*meta, "default");
   LineageGraph graph(*meta);
   EventValidator validator;
-  TableService tables(lake, engine, store, &lineage);
+  TableService tables(format, engine, store, &lineage);
   Maintenance maintenance(tables, store);
   FileService files(*meta, store);
-  Services services{*meta, store, engine, lake, tables, maintenance, files, lineage, graph, validator};
+  ObjectPreviews previews(files, engine);
+  Services services{tables, maintenance, files, previews, lineage, graph, validator};
   Config config;
 
   auto document = nlohmann::json::parse(OpenApiDocument());
   ASSERT_TRUE(document["openapi"].get<std::string>().rfind("3.1", 0) == 0);
   const auto &paths = document["paths"];
   std::set<std::pair<std::string, std::string>> routed;  // (method, path)
-  for (auto routes : {TableRoutes(services, config), QueryRoutes(services, config), MaintenanceRoutes(services, config),
-                      FileRoutes(services, config), LineageRoutes(services, config), AuthRoutes(services, config)}) {
-    for (const auto &route : routes) {
+  {
+    for (const auto &route : ApiRoutes(services, config)) {
       auto path = route.pattern;
       auto rest = path.find("...}");
       if (rest != std::string::npos) path.erase(rest, 3);  // "{key...}" is documented as "{key}"

@@ -5,39 +5,49 @@
 
 #include <memory>
 
-#include "common/config.hpp"
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "auth/audit_log.hpp"
 #include "auth/auth_service.hpp"
-#include "engine/engine.hpp"
+#include "common/config.hpp"
 #include "files/file_service.hpp"
-#include "catalog/lake.hpp"
-#include "tables/maintenance.hpp"
-#include "tables/table_service.hpp"
+#include "files/object_preview.hpp"
 #include "lineage/event_validator.hpp"
 #include "lineage/forwarder.hpp"
 #include "lineage/lineage_graph.hpp"
 #include "lineage/recorder.hpp"
-#include "meta/meta_store.hpp"
 #include "storage/metered_store.hpp"
-#include "storage/object_store.hpp"
+#include "tables/maintenance.hpp"
+#include "tables/table_service.hpp"
 
 namespace ducklake {
 
+// What the server's own routes report: readiness, and the gauges of /metrics.
+struct ServerProbes {
+  // Named checks /readyz runs in order ("metadata", "storage"); each throws when its backend
+  // cannot serve.
+  std::vector<std::pair<std::string, std::function<void()>>> readiness;
+  std::function<int64_t()> running_queries;       // queries running now
+  const StoreCounters *store_counters = nullptr;  // object-store traffic, if metered
+};
+
+// The services the routes are built on; each route group gets only the ones it uses. All outlive
+// the Server.
 struct Services {
-  MetaStore &meta;
-  ObjectStore &store;
-  Engine &engine;
-  Lake &lake;
   TableService &tables;
   Maintenance &maintenance;
   FileService &files;
+  ObjectPreviews &previews;
   LineageRecorder &lineage;
   LineageGraph &graph;
   EventValidator &validator;
-  LineageForwarder *forwarder = nullptr;           // delivery of lineage events, when configured
-  AuthService *auth = nullptr;                     // tokens and grants; null with --auth=none
-  AuditLog *audit = nullptr;                       // where requests are recorded, when they are
-  const StoreCounters *store_counters = nullptr;  // object-store traffic for /metrics, if metered
+  LineageForwarder *forwarder = nullptr;  // delivery of lineage events, when configured
+  AuthService *auth = nullptr;            // tokens and grants; null with --auth=none
+  AuditLog *audit = nullptr;              // where requests are recorded, when they are
+  ServerProbes probes;
 };
 
 class Server {

@@ -17,8 +17,17 @@ struct PreviewOptions {
   int thumbnail_side = 256;
 };
 
-nlohmann::json PreviewObject(FileService &files, Engine &engine, const std::string &volume,
-                             const ObjectRecord &object, const PreviewOptions &options = {});
+class ObjectPreviews {
+ public:
+  // Both must outlive this.
+  ObjectPreviews(FileService &files, Engine &engine) : files_(files), engine_(engine) {}
+
+  nlohmann::json Preview(const std::string &volume, const ObjectRecord &object, const PreviewOptions &options = {});
+
+ private:
+  FileService &files_;
+  Engine &engine_;
+};
 
 // The format a tabular object would be read in, from its content type or else its key.
 std::optional<UploadFormat> TabularFormatOf(const ObjectRecord &object);

@@ -63,6 +63,21 @@ class LineageGraph {
   // How many jobs write and read a dataset (zeros when lineage has never seen it).
   LineageCounts Counts(const std::string &ns, const std::string &name);
 
+  // The event log as Marquez pages it, newest first, optionally only events whose time is in
+  // [after_ms, before_ms]: {"events": [...], "totalCount": n}.
+  nlohmann::json EventPage(std::optional<int64_t> after_ms, std::optional<int64_t> before_ms, int64_t limit,
+                           int64_t offset);
+
+  // The event log oldest first from `after` (an event id), with each event's id, origin and arrival:
+  // {"events": [...], "next_after": id or null when the log ends here}.
+  struct EventFeedQuery {
+    int64_t after = 0;
+    int64_t limit = 100;
+    std::optional<std::string> run_id;
+    std::optional<std::string> origin;  // "ducklake" or "external" (kInvalidInput otherwise)
+  };
+  nlohmann::json EventFeed(const EventFeedQuery &query);
+
  private:
   MetaStore &meta_;
   std::mutex fold_mutex_;  // one fold at a time per server (the database serialises servers)

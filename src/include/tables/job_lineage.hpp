@@ -7,7 +7,8 @@
 #include <string>
 
 #include "engine/engine.hpp"
-#include "catalog/lake.hpp"
+#include "catalog/table_format.hpp"
+#include "files/file_service.hpp"
 #include "lineage/job_run.hpp"
 #include "lineage/recorder.hpp"
 #include "storage/object_store.hpp"
@@ -24,6 +25,11 @@ std::string JobNameOf(const Statement &statement, const std::string &table);
 
 // A lake table as a lineage dataset, named "<namespace>.<table>".
 LineageDataset TableDataset(const std::string &namespace_name, const std::string &table_name);
+
+// An object of a volume as a lineage dataset (`object` may be a record of it as it is, or nullopt for
+// one not written yet, then of `content_type`).
+LineageDataset ObjectDataset(FileService &files, const std::string &volume, const std::string &key,
+                             const std::optional<ObjectRecord> &object, const std::string &content_type = "");
 
 // The index of `dataset` among the run's outputs, adding it if it is not there yet.
 size_t OutputIndex(JobRun &run, const LineageDataset &dataset);

@@ -15,7 +15,7 @@
 
 #include "engine/engine.hpp"
 #include "common/access.hpp"
-#include "catalog/lake.hpp"
+#include "catalog/table_format.hpp"
 #include "lineage/job_run.hpp"
 
 namespace ducklake {
@@ -30,12 +30,12 @@ struct StatementOutcome {
 
 // Reads a committed table as of a snapshot, or of `at` when given (an unknown snapshot is
 // kNotFound, a time outside the lake's history kInvalidInput), through the scan cache.
-std::optional<TableScan> ResolveCommitted(Lake &lake, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
+std::optional<TableScan> ResolveCommitted(TableFormat &format, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
                                           const std::string &table, const std::optional<TableVersion> &at);
 
 // The namespaces and tables of a snapshot that `access` lets its caller read (all of them when
 // `access` is null), for TableResolver::Catalog.
-VisibleCatalog ReadableCatalog(Lake &lake, int64_t snapshot_id, const Access *access);
+VisibleCatalog ReadableCatalog(TableFormat &format, int64_t snapshot_id, const Access *access);
 
 class SqlTransaction {
  public:
@@ -45,7 +45,7 @@ class SqlTransaction {
   static constexpr const char *kUpdateDeleteSuffix = "-update-delete";
 
   // `access` (may be null: everything) is what the caller may read and write.
-  SqlTransaction(Lake &lake, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access = nullptr);
+  SqlTransaction(TableFormat &format, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access = nullptr);
   ~SqlTransaction();
   SqlTransaction(const SqlTransaction &) = delete;
   SqlTransaction &operator=(const SqlTransaction &) = delete;
@@ -78,7 +78,7 @@ class SqlTransaction {
                                                                       const TableScan &matches, int64_t timeout_ms);
   StatementOutcome Alter(const Statement &statement);
 
-  Lake &lake_;
+  TableFormat &format_;
   Engine &engine_;
   ObjectStore &store_;
   ScanCache &cache_;

@@ -5,6 +5,7 @@
 // write leaves neither a snapshot nor a data file behind. Thread-safe. Errors are ducklake::Error
 // from the lake and the engine.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,14 +13,19 @@
 #include "engine/engine.hpp"
 #include "common/access.hpp"
 #include "tables/job_lineage.hpp"
-#include "catalog/lake.hpp"
+#include "catalog/table_format.hpp"
 #include "tables/scan_cache.hpp"
 #include "tables/sql_transaction.hpp"
 
 namespace ducklake {
 
+// A request body as it arrives: calls its argument with each piece, in order, and returns at the
+// end of the body; throws when the body cannot be read whole (too large, cut off).
+using BodyReader = std::function<void(const std::function<void(const char *, size_t)> &piece)>;
+
 struct SqlRequest {
   std::string sql;
+  std::optional<Statement> statement;  // `sql` as TableService::Parse read it, when the caller has parsed it
   QueryOptions options;
   std::optional<int64_t> snapshot_id;  // default: the latest
   CommitInfo commit;
@@ -29,6 +35,7 @@ struct SqlRequest {
 
 struct TransactionRequest {
   std::vector<std::string> statements;
+  std::vector<Statement> parsed;  // each of `statements` as TableService::Parse read it, or empty
   int64_t timeout_ms = 300000;  // per statement
   CommitInfo commit;
   std::optional<std::string> job_name;  // default: "transaction.<first table written>"
@@ -74,9 +81,17 @@ class TableService {
   // The most snapshots one change-feed request may span (each adds to one query).
   static constexpr size_t kMaxChangeSnapshots = 1000;
 
-  // `lineage` (may be null) records every write as an OpenLineage job.
-  TableService(Lake &lake, Engine &engine, ObjectStore &store, LineageRecorder *lineage = nullptr)
-      : lake_(lake), engine_(engine), store_(store), lineage_(lineage) {}
+  // `lineage` (may be null) records every write as an OpenLineage job. Uploads that are not
+  // streamed are staged as files under `staging_directory` (default: the system's temporary
+  // directory) while they are read.
+  TableService(TableFormat &format, Engine &engine, ObjectStore &store, LineageRecorder *lineage = nullptr,
+               std::string staging_directory = "")
+      : format_(format), engine_(engine), store_(store), lineage_(lineage),
+        staging_directory_(std::move(staging_directory)) {}
+
+  // Reads `sql` as one statement and says what it is (kInvalidInput when it is malformed or refused):
+  // callers parse once and pass the result on in SqlRequest::statement.
+  Statement Parse(const std::string &sql);
 
   // Runs one statement. Queries stream their result to `sink`; writes commit and then send a
   // one-row result (rows_written / rows_deleted / rows_updated, snapshot_id) in the requested format.
@@ -86,12 +101,31 @@ class TableService {
   // Runs write statements in order and commits them as one snapshot, or changes nothing.
   TransactionResult RunTransaction(const TransactionRequest &request);
 
+  // Runs `work` on an upload as `read_body` delivers it, with the request's upload_path set. CSV and
+  // NDJSON bodies larger than a sample stream through a bounded pipe into the engine, which reads
+  // them on a worker thread while they arrive, so memory stays bounded; other bodies are staged as a
+  // file first. kInvalidInput for an empty body; a body that fails to arrive whole fails `work`
+  // too, so nothing it saw is committed.
+  void WithUpload(IngestRequest request, const BodyReader &read_body,
+                  const std::function<void(const IngestRequest &)> &work);
+  // The first `limit` rows of an upload as the ingest would read them, as a query result.
+  void PreviewUpload(const IngestRequest &request, int64_t limit, const ByteSink &sink);
+
   // Reads an upload into its table (created if missing) as one snapshot. Columns are matched by name,
   // or in order for a CSV file without a header row appended to an existing table.
   CommitResult Ingest(const IngestRequest &request);
   // What Ingest would do with the request (kInvalidInput where it would fail to match the table);
   // writes nothing and records no lineage.
   IngestPlan PlanIngest(const IngestRequest &request);
+
+  // Namespaces, and the comments and tags of a table: catalog changes without data (and so
+  // without lineage).
+  CommitResult CreateNamespace(const std::string &name, const CommitInfo &commit);
+  CommitResult DropNamespace(const std::string &name, const CommitInfo &commit);
+  CommitResult UpdateTableMetadata(const std::string &namespace_name, const std::string &table_name,
+                                   const TableMetadataChange &change, const CommitInfo &commit);
+  // Throws kNotFound unless the namespace exists at the latest snapshot.
+  void RequireNamespace(const std::string &name);
 
   // Catalog changes made without SQL (the REST API's), each a lineage job like the SQL ones.
   CommitResult CreateTable(const std::string &namespace_name, const std::string &table_name,
@@ -114,7 +148,11 @@ class TableService {
   // Column definitions from user-supplied names and SQL types (e.g. "DECIMAL(18,2)", "INTEGER[]").
   std::vector<ColumnDef> ParseColumns(const std::vector<std::pair<std::string, std::string>> &columns);
 
-  Lake &lake() { return lake_; }
+  // What the catalog holds at a snapshot, and the snapshots themselves: for read-only views.
+  Catalog &catalog() { return format_.catalog; }
+  History &history() { return format_.history; }
+
+  TableFormat &format() { return format_; }
   LineageRecorder *lineage() { return lineage_; }
   ObjectStore &store() { return store_; }
   Engine &engine() { return engine_; }
@@ -125,10 +163,11 @@ class TableService {
                        const ByteSink &sink);
   CommitResult CommitOrDiscard(const TableWrite &write, const CommitInfo &commit);
 
-  Lake &lake_;
+  TableFormat &format_;
   Engine &engine_;
   ObjectStore &store_;
   LineageRecorder *lineage_;
+  std::string staging_directory_;
   ScanCache scans_;
 };
 

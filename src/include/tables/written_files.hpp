@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "catalog/lake.hpp"
+#include "catalog/table_format.hpp"
 #include "storage/object_store.hpp"
 
 namespace ducklake {

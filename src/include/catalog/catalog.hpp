@@ -1,0 +1,103 @@
+#pragma once
+// Catalog: what the DuckLake table format holds at one snapshot, read from the metadata database:
+// namespaces, tables with their columns, comments and tags, and each table's data files with
+// their statistics. Reads take a snapshot id and see the catalog exactly as of that snapshot.
+// Stateless over the MetaStore (which must outlive it); thread-safe. Errors are ducklake::Error:
+// kNotFound for a namespace or table the snapshot does not have, kUnavailable from the database.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/schema.hpp"
+#include "meta/meta_store.hpp"
+
+namespace ducklake {
+
+struct NamespaceInfo {
+  int64_t id = 0;
+  std::string name;
+  int64_t created_snapshot = 0;
+  int64_t table_count = 0;
+};
+
+struct TableInfo {
+  int64_t id = 0;
+  std::string uuid;
+  std::string namespace_name;
+  std::string name;
+  std::vector<ColumnDef> columns;
+  int64_t created_snapshot = 0;
+  int64_t snapshot_id = 0;    // the snapshot this description is of
+  int64_t record_count = 0;
+  int64_t file_size_bytes = 0;
+  int64_t file_count = 0;
+  std::string key_prefix;     // object-store prefix of the table's data files, ending in '/'
+  std::optional<std::string> comment;
+  std::map<std::string, std::string> tags;          // the table's tags (the comment aside)
+  std::map<int64_t, std::string> column_comments;   // by column id
+};
+
+// A table found by SearchTables, with the columns whose names matched.
+struct TableHit {
+  std::string namespace_name;
+  std::string name;
+  std::vector<std::string> matched_columns;
+};
+
+struct TableSearch {
+  std::string text;  // matched case-insensitively in namespace, table and column names, tags, comments
+  std::optional<std::pair<std::string, std::optional<std::string>>> tag;  // name [= value]
+  std::optional<std::pair<std::string, std::string>> after;  // (namespace, table) of the last result
+  size_t limit = 100;
+};
+
+struct DataFile {
+  int64_t id = 0;
+  std::string key;  // object-store key
+  int64_t record_count = 0;
+  int64_t file_size_bytes = 0;
+  int64_t footer_size = 0;
+  int64_t row_id_start = 0;
+  int64_t begin_snapshot = 0;
+  std::vector<ColumnStats> stats;
+  std::string delete_key;  // the positional delete file in force, empty when none
+  int64_t delete_count = 0;
+  // Written against the table's columns as of the snapshot asked for (no schema change since):
+  // its Parquet columns are the table's columns by name and type.
+  bool has_current_columns = false;
+};
+
+class Catalog {
+ public:
+  explicit Catalog(MetaStore &meta) : meta_(meta) {}
+
+  std::vector<NamespaceInfo> ListNamespaces(int64_t snapshot_id);
+  NamespaceInfo GetNamespace(const std::string &name, int64_t snapshot_id);
+
+  std::vector<TableInfo> ListTables(const std::string &namespace_name, int64_t snapshot_id);
+  TableInfo GetTable(const std::string &namespace_name, const std::string &table_name, int64_t snapshot_id);
+  std::optional<TableInfo> FindTable(const std::string &namespace_name, const std::string &table_name,
+                                     int64_t snapshot_id);
+  // Tables of the latest snapshot matching `search`, ordered by namespace and name.
+  std::vector<TableHit> SearchTables(const TableSearch &search);
+
+  // The data files of a table visible at a snapshot, with their column statistics, in file order.
+  std::vector<DataFile> TableFiles(int64_t table_id, int64_t snapshot_id);
+  // The highest column id a table has ever used (ids are never reused).
+  int64_t MaxColumnId(int64_t table_id);
+
+  // The prefix every data file lives under.
+  std::string DataPath();
+  // Where the data files of a table about to be created in `namespace_name` will go: the lake's
+  // data path, the namespace's path and the table name ("warehouse/<ns>/<table>/").
+  std::string NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name);
+
+ private:
+  MetaStore &meta_;
+};
+
+}  // namespace ducklake
