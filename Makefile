@@ -57,7 +57,7 @@ test: setup layering $(TEST_BUILD_DIR)/CMakeCache.txt
 
 # Fails when a source file includes a header of a module it must not depend on (docs/ARCHITECTURE.md).
 layering:
-	$(PYTHON) scripts/check-layering.py
+	$(PYTHON) scripts/check-layering.py --self-test
 
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

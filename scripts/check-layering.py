@@ -7,12 +7,14 @@ src/ or src/include/; an include's module is the first directory of the included
 of third-party headers (duckdb, httplib, ...) are checked only where the rules say so: DuckDB's
 headers stay inside engine/.
 
-Prints one line per violation and a summary line; exit status 1 when there is any.
+Prints one line per violation and a summary line; exit status 1 when there is any. With
+--self-test it first checks itself on a small tree with known violations.
 """
 
 import pathlib
 import re
 import sys
+import tempfile
 
 ALLOWED = {
     "common": set(),
@@ -31,6 +33,9 @@ ALLOWED = {
     "cli": {"common"},
     "main.cpp": {"server", "cli"},
 }
+# Where a module may use only some headers of a module it depends on: files reads objects through
+# the engine's FileReader interface, never its queries.
+ONLY = {("files", "engine"): {"engine/file_reader.hpp"}}
 MODULES = set(ALLOWED) - {"main.cpp"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]')
 
@@ -42,8 +47,8 @@ def module_of(path: pathlib.Path, src: pathlib.Path) -> str:
     return relative[0]  # a directory, or a file directly under src/
 
 
-def main() -> int:
-    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+def check(root: pathlib.Path) -> tuple[int, list[str]]:
+    """The number of source files under root/src checked, and one line per violation."""
     src = root / "src"
     violations = []
     checked = 0
@@ -61,10 +66,47 @@ def main() -> int:
                 continue
             included = match.group(1)
             first = included.split("/")[0]
+            where = f"{path.relative_to(root)}:{number}"
             if (first == "duckdb" or included == "duckdb.hpp") and module != "engine":
-                violations.append(f"{path.relative_to(root)}:{number}: {module} includes DuckDB's {included}")
+                violations.append(f"{where}: {module} includes DuckDB's {included}")
             elif first in MODULES and "/" in included and first != module and first not in ALLOWED[module]:
-                violations.append(f"{path.relative_to(root)}:{number}: {module} must not include {included}")
+                violations.append(f"{where}: {module} must not include {included}")
+            elif (module, first) in ONLY and included not in ONLY[(module, first)]:
+                allowed = ", ".join(sorted(ONLY[(module, first)]))
+                violations.append(f"{where}: {module} may include only {allowed} of {first}, not {included}")
+    return checked, violations
+
+
+def self_test() -> None:
+    """Fails unless check() finds exactly the violations planted in a small tree."""
+    files = {
+        "src/include/api/ok.hpp": '#include "tables/table_service.hpp"\n#include <string>\n',
+        "src/api/bad.cpp": '#include "engine/engine.hpp"\n#include "meta/meta_store.hpp"\n',
+        "src/files/narrow.cpp": '#include "engine/file_reader.hpp"\n',
+        "src/files/wide.cpp": '#include "engine/engine.hpp"\n',
+        "src/tables/duck.cpp": '  #  include "duckdb.hpp"\n',
+        "src/engine/duck.cpp": '#include "duckdb/parser/parser.hpp"\n',
+        "src/widgets/x.cpp": "",
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        root = pathlib.Path(directory)
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        checked, violations = check(root)
+    found = sorted(line.split(":")[0] for line in violations)
+    expected = ["src/api/bad.cpp", "src/api/bad.cpp", "src/files/wide.cpp", "src/tables/duck.cpp", "src/widgets/x.cpp"]
+    if checked != 6 or found != expected:
+        raise SystemExit(f"layering self-test failed: checked {checked}, violations {violations}")
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if "--self-test" in args:
+        self_test()
+        args.remove("--self-test")
+    root = pathlib.Path(args[0] if args else ".").resolve()
+    checked, violations = check(root)
     for violation in violations:
         print(violation)
     print(f"layering: {checked} files checked, {len(violations)} violations")

@@ -64,6 +64,12 @@
 #include "engine/type_mapping.hpp"
 
 namespace ducklake {
+
+// Always the parse of its SqlQuery's text (see SqlQuery): each use works on a copy.
+struct SqlQuery::Tree {
+  duckdb::unique_ptr<duckdb::SQLStatement> statement;
+};
+
 namespace {
 
 // Lake data files are written with PRESERVE_ORDER false: row order inside a table is not part of
@@ -73,6 +79,20 @@ constexpr size_t kOutputBufferBytes = 256 * 1024;
 constexpr duckdb::idx_t kArrowBatchRows = 65536;
 // Parquet text bounds this long may be cut short (DuckDB's writer truncates them to 256 bytes).
 constexpr size_t kMaxExactTextBound = 256;
+
+// `sql`, one statement, as text that can go inside `COPY (...) TO` or a subquery: without the
+// semicolons that may end it, and with a line comment at its end closed by a newline.
+std::string WrappableText(const std::string &sql) {
+  size_t end = sql.size();
+  if (sql.find(';') != std::string::npos) {
+    auto tokens = duckdb::Parser::Tokenize(sql);  // comments are not tokens
+    for (size_t i = tokens.size(); i-- > 0;) {
+      if (tokens[i].type != duckdb::SimplifiedTokenType::SIMPLIFIED_TOKEN_OPERATOR || sql[tokens[i].start] != ';') break;
+      end = tokens[i].start;
+    }
+  }
+  return sql.substr(0, end) + (sql.find("--") == std::string::npos ? "" : "\n");
+}
 
 // Table functions user SQL may call. File readers are absent on purpose: lake tables are the only
 // way to read data, so grants and snapshots cannot be bypassed.
@@ -522,10 +542,10 @@ class Engine::Impl {
 
   // Binds `sql` (one SELECT) without optimising it, so that every column binding is still there,
   // and follows each result column back to the lake columns it comes from.
-  QueryLineage Lineage(Session &session, const std::string &sql) {
+  QueryLineage Lineage(Session &session, const SqlQuery &query) {
     auto &state = session.state();
     state.lineage_scan = true;
-    auto statements = ParseStatements(sql);
+    auto statements = StatementsOf(query);
     ExpandPivotEnums(session, statements[0]);
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
@@ -1021,9 +1041,9 @@ class Engine::Impl {
   // all its values must share ('  123 ' and 456 in one column) and then a second cast (REAL values
   // rounded twice, through DOUBLE). Returns the list so rewritten, or nullopt when `sql` is not a
   // plain VALUES list or its width does not fit (the caller's checks report that).
-  std::optional<std::string> TypedValuesList(const std::string &sql, const std::vector<ColumnDef> &target,
+  std::optional<std::string> TypedValuesList(const SqlQuery &query, const std::vector<ColumnDef> &target,
                                              const std::vector<std::string> &source_columns) {
-    auto statements = ParseStatements(sql);
+    auto statements = StatementsOf(query);
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) return std::nullopt;
     auto *values = PlainValuesList(*statements[0]->Cast<duckdb::SelectStatement>().node);
     if (!values) return std::nullopt;
@@ -1052,13 +1072,13 @@ class Engine::Impl {
 
   // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
   // Returns the SQL to run (versioned references rewritten) and the number of result columns.
-  std::pair<std::string, size_t> Prepare(Session &session, const std::string &sql) {
-    auto statements = ParseStatements(sql);
+  std::pair<std::string, size_t> Prepare(Session &session, const SqlQuery &query) {
+    auto statements = StatementsOf(query);
     bool rewritten = ExpandPivotEnums(session, statements[0]);
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
     }
-    std::string final_sql = sql;
+    std::string final_sql = WrappableText(query.sql());
     if (RewriteLakeReferences(session, *statements[0]) || rewritten) {
       // What runs is this text: the plan checked must be the plan of this text.
       final_sql = statements[0]->ToString();
@@ -1090,6 +1110,22 @@ class Engine::Impl {
   WrittenFile DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                   const std::vector<ColumnDef> &target);
 
+  // The statement of `query`: a copy of its parse tree (the rewrites here edit it), or the parse of
+  // its text when it has none.
+  std::vector<duckdb::unique_ptr<duckdb::SQLStatement>> StatementsOf(const SqlQuery &query) {
+    if (!query.tree()) return ParseStatements(query.sql());
+    std::vector<duckdb::unique_ptr<duckdb::SQLStatement>> statements;
+    statements.push_back(query.tree()->statement->Copy());
+    return statements;
+  }
+
+  // `sql` as a query that carries its parse tree.
+  SqlQuery ParsedQuery(std::string sql) {
+    auto tree = std::make_shared<SqlQuery::Tree>();
+    tree->statement = std::move(ParseStatements(sql)[0]);
+    return SqlQuery(std::move(sql), std::move(tree));
+  }
+
   std::vector<duckdb::unique_ptr<duckdb::SQLStatement>> ParseStatements(const std::string &sql) {
     duckdb::Parser parser;
     Guard(nullptr, [&] {
@@ -1116,7 +1152,7 @@ Engine::~Engine() = default;
 
 int64_t Engine::RunningQueries() const { return impl_->running_.load(); }
 
-std::string Engine::SqlType(const ColumnDef &column) { return TypeFromLakeColumn(column).ToString(); }
+std::string SqlParser::SqlType(const ColumnDef &column) { return TypeFromLakeColumn(column).ToString(); }
 
 ColumnDef Engine::ParseColumnType(const std::string &name, const std::string &sql_type) {
   duckdb::LogicalType type;
@@ -1131,7 +1167,7 @@ ColumnDef Engine::ParseColumnType(const std::string &name, const std::string &sq
   return LakeColumnFromType(name, type);
 }
 
-std::string Engine::FileLocation(const std::string &key) { return StoreFileSystem::PathOf(key); }
+std::string QueryRunner::FileLocation(const std::string &key) { return StoreFileSystem::PathOf(key); }
 
 namespace {
 
@@ -1157,14 +1193,14 @@ Statement Engine::Parse(const std::string &sql) {
   Statement statement;
   switch (parsed.type) {
     case duckdb::StatementType::SELECT_STATEMENT:
+    case duckdb::StatementType::MULTI_STATEMENT: {
+      if (parsed.type == duckdb::StatementType::MULTI_STATEMENT && !IsPivotQuery(parsed)) break;
       statement.kind = StatementKind::kQuery;
-      statement.query_sql = sql;
+      auto tree = std::make_shared<SqlQuery::Tree>();
+      tree->statement = std::move(statements[0]);
+      statement.query = SqlQuery(sql, std::move(tree));
       return statement;
-    case duckdb::StatementType::MULTI_STATEMENT:
-      if (!IsPivotQuery(parsed)) break;
-      statement.kind = StatementKind::kQuery;
-      statement.query_sql = sql;
-      return statement;
+    }
     case duckdb::StatementType::INSERT_STATEMENT: {
       auto &insert = parsed.Cast<duckdb::InsertStatement>();
       if (insert.schema.empty() || !insert.catalog.empty()) {
@@ -1180,7 +1216,8 @@ Statement Engine::Parse(const std::string &sql) {
       statement.target_schema = insert.schema;
       statement.target_table = insert.table;
       statement.insert_columns = insert.columns;
-      if (!insert.default_values) statement.query_sql = insert.select_statement->ToString();
+      // The query part's own text, parsed once more so that its tree is the parse of that text.
+      if (!insert.default_values) statement.query = impl_->ParsedQuery(insert.select_statement->ToString());
       return statement;
     }
     case duckdb::StatementType::CREATE_STATEMENT: {
@@ -1198,7 +1235,7 @@ Statement Engine::Parse(const std::string &sql) {
       statement.target_table = info.table;
       if (info.query) {
         statement.kind = StatementKind::kCreateTableAs;
-        statement.query_sql = info.query->ToString();
+        statement.query = impl_->ParsedQuery(info.query->ToString());
       } else {
         statement.kind = StatementKind::kCreateTable;
         if (info.columns.LogicalColumnCount() != info.columns.PhysicalColumnCount()) {
@@ -1325,15 +1362,17 @@ Statement Engine::Parse(const std::string &sql) {
                   duckdb::StatementTypeToString(parsed.type));
 }
 
-std::string Engine::InsertQuery(const std::string &query_sql, const std::vector<ColumnDef> &target,
-                                const std::vector<std::string> &source_columns) {
-  if (query_sql.empty()) {
+SqlQuery Engine::InsertQuery(const SqlQuery &query, const std::vector<ColumnDef> &target,
+                             const std::vector<std::string> &source_columns) {
+  if (query.empty()) {
     // DEFAULT VALUES: one row of every column's default.
     std::string defaults;
     for (size_t i = 0; i < target.size(); i++) defaults += i ? ", DEFAULT" : "DEFAULT";
     return impl_->TypedValuesList("VALUES (" + defaults + ")", target, {}).value();
   }
-  return impl_->TypedValuesList(query_sql, target, source_columns).value_or(query_sql);
+  // A rewritten list is new text: it is parsed where it runs.
+  if (auto typed = impl_->TypedValuesList(query, target, source_columns)) return SqlQuery(std::move(*typed));
+  return query;
 }
 
 std::optional<std::string> Engine::EvaluateConstant(const std::string &expression, const ColumnDef &column) {
@@ -1342,10 +1381,10 @@ std::optional<std::string> Engine::EvaluateConstant(const std::string &expressio
   return value.ToString();
 }
 
-std::vector<std::vector<std::optional<std::string>>> Engine::QueryRows(const std::string &sql, TableResolver &resolver,
+std::vector<std::vector<std::optional<std::string>>> Engine::QueryRows(const SqlQuery &query, TableResolver &resolver,
                                                                      int64_t timeout_ms, size_t max_rows) {
   Impl::Session session(*impl_, &resolver);
-  auto [final_sql, column_count] = impl_->Prepare(session, sql);
+  auto [final_sql, column_count] = impl_->Prepare(session, query);
   Deadline deadline(session.context(), timeout_ms);
   auto result = impl_->Run(session.connection(), final_sql, &deadline);
   if (result->RowCount() > max_rows) throw Error(ErrorKind::kInternal, "a bookkeeping query returned too many rows");
@@ -1360,14 +1399,14 @@ std::vector<std::vector<std::optional<std::string>>> Engine::QueryRows(const std
   return rows;
 }
 
-QueryLineage Engine::Lineage(const std::string &sql, TableResolver &resolver) {
+QueryLineage Engine::Lineage(const SqlQuery &query, TableResolver &resolver) {
   Impl::Session session(*impl_, &resolver);
-  return impl_->Lineage(session, sql);
+  return impl_->Lineage(session, query);
 }
 
-std::vector<ColumnDef> Engine::DescribeQuery(const std::string &sql, TableResolver &resolver) {
+std::vector<ColumnDef> Engine::DescribeQuery(const SqlQuery &query, TableResolver &resolver) {
   Impl::Session session(*impl_, &resolver);
-  auto final_sql = impl_->Prepare(session, sql).first;
+  auto final_sql = impl_->Prepare(session, query).first;
   auto [names, types] = impl_->ResultShape(session, final_sql);
   std::vector<ColumnDef> columns;
   for (size_t i = 0; i < names.size(); i++) columns.push_back(LakeColumnFromType(names[i], types[i]));
@@ -1431,10 +1470,10 @@ std::string UploadReader(const std::string &path, UploadFormat format, const Rea
 
 }  // namespace
 
-int64_t Engine::Query(const std::string &sql, TableResolver &resolver, const QueryOptions &options,
+int64_t Engine::Query(const SqlQuery &query, TableResolver &resolver, const QueryOptions &options,
                       const ByteSink &sink) {
   Impl::Session session(*impl_, &resolver);
-  auto final_sql = impl_->Prepare(session, sql).first;
+  auto final_sql = impl_->Prepare(session, query).first;
   return impl_->StreamResult(session, final_sql, options, sink);
 }
 
@@ -1444,9 +1483,9 @@ void Engine::ReadFile(const std::string &path, UploadFormat format, const QueryO
   impl_->StreamResult(session, "SELECT * FROM " + UploadReader(path, format, read_options), options, sink);
 }
 
-std::string Engine::ObjectPath(const std::string &key) { return StoreFileSystem::PathOf(key); }
+std::string FileReader::ObjectPath(const std::string &key) { return StoreFileSystem::PathOf(key); }
 
-std::string Engine::BucketPath(const std::string &bucket, const std::string &key) {
+std::string FileReader::BucketPath(const std::string &bucket, const std::string &key) {
   return StoreFileSystem::BucketPathOf(bucket, key);
 }
 
@@ -1544,12 +1583,12 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
   return rows;
 }
 
-WrittenFile Engine::WriteQuery(const std::string &sql, TableResolver &resolver, const std::vector<ColumnDef> &target,
+WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, const std::vector<ColumnDef> &target,
                                const std::vector<std::string> &source_columns, const std::string &key,
                                int64_t timeout_ms, bool preserve_order) {
   Impl::Session session(*impl_, &resolver);
   // Binding is the expensive part of a small write: the column count comes from the checked plan.
-  auto [query_sql, column_count] = impl_->Prepare(session, sql);
+  auto [query_sql, column_count] = impl_->Prepare(session, query);
   // Which query output feeds each target column: by position, or through INSERT's column list.
   std::vector<std::optional<size_t>> source_of(target.size());
   if (source_columns.empty()) {

@@ -8,7 +8,7 @@
 #include "common/time.hpp"
 #include "files/object_rows.hpp"
 #include "files/preview.hpp"
-#include "engine/engine.hpp"
+#include "engine/file_reader.hpp"
 
 namespace ducklake {
 namespace {
@@ -241,7 +241,7 @@ ObjectStore &FileService::StoreOf(const VolumeInfo &volume) {
 
 std::string FileService::EnginePath(const VolumeInfo &volume, const std::string &key) const {
   auto store_key = StoreKey(volume, key);
-  return volume.bucket.empty() ? Engine::ObjectPath(store_key) : Engine::BucketPath(volume.bucket, store_key);
+  return volume.bucket.empty() ? FileReader::ObjectPath(store_key) : FileReader::BucketPath(volume.bucket, store_key);
 }
 
 // --- the index -------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ std::optional<UploadFormat> TabularFormatOf(const ObjectRecord &object) {
 nlohmann::json ObjectPreviews::Preview(const std::string &volume, const ObjectRecord &object,
                                        const PreviewOptions &options) {
   FileService &files = files_;
-  Engine &engine = engine_;
+  FileReader &reader = reader_;
   nlohmann::json preview;
   if (auto format = TabularFormatOf(object); format && object.size > 0) {
     QueryOptions query;
@@ -62,11 +62,12 @@ nlohmann::json ObjectPreviews::Preview(const std::string &volume, const ObjectRe
     query.timeout_ms = 30000;
     std::string json;
     try {
-      engine.ReadFile(files.EnginePath(files.GetVolume(volume), object.key), *format, query,
+      reader.ReadFile(files.EnginePath(files.GetVolume(volume), object.key), *format, query,
                       [&json](const char *data, size_t size) {
                         json.append(data, size);
                         return true;
-                      });
+                      },
+                      ReadOptions{});
       preview = nlohmann::json::parse(json);
       preview["kind"] = "table";
       return preview;

@@ -100,7 +100,7 @@ CommitResult Maintenance::CompactRuns(const TableInfo &table, const std::vector<
     RunResolver resolver(std::move(scan));
     auto key = NewFileKey(table.key_prefix);
     written.push_back(key);
-    auto file = tables_.engine().WriteQuery("SELECT * FROM \"__compaction\".\"run\"", resolver, table.columns, {},
+    auto file = tables_.queries().WriteQuery("SELECT * FROM \"__compaction\".\"run\"", resolver, table.columns, {},
                                             key, options.timeout_ms, true);
     change.added_files.push_back(ToNewDataFile(file));
   }

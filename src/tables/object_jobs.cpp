@@ -24,7 +24,7 @@ ObjectRecord ExportQuery(TableService &tables, FileService &files, SqlRequest &r
   auto run = NewJobRun("export." + target.volume + "." + target.key, "EXPORT", request.commit, request.job_name);
   run.sql = request.sql;
   run.outputs.push_back(ObjectDataset(files, target.volume, target.key, std::nullopt, put.content_type));
-  tables.DescribeQueryLineage(request.sql, *request.snapshot_id, run, request.access);
+  tables.DescribeQueryLineage(request.statement->query, *request.snapshot_id, run, request.access);
   ObjectRecord object;
   RunWithLineage(tables.lineage(), run, [&](const std::function<void(MetaTransaction &)> &complete) {
     put.in_index_transaction = [&](MetaTransaction &txn, const ObjectRecord &indexed) {

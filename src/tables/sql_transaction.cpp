@@ -11,6 +11,10 @@
 namespace ducklake {
 namespace {
 
+// WriteDeletes reads one row per data file with matches; a statement touching more files than this
+// fails rather than holding them all in memory.
+constexpr size_t kMaxMatchedFiles = 100000;
+
 // Positional delete files as the DuckLake format defines them, with the field ids it reserves.
 const std::vector<ColumnDef> &DeleteFileColumns() {
   static const std::vector<ColumnDef> columns = {
@@ -148,8 +152,9 @@ class SqlTransaction::Resolver : public TableResolver {
   const TableScan *matches_;
 };
 
-SqlTransaction::SqlTransaction(TableFormat &format, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access)
-    : format_(format), engine_(engine), store_(store), cache_(cache), access_(access), base_snapshot_(format.history.LatestSnapshot()) {}
+SqlTransaction::SqlTransaction(TableFormat &format, SqlParser &parser, QueryRunner &queries, ObjectStore &store,
+                               ScanCache &cache, const Access *access)
+    : format_(format), parser_(parser), queries_(queries), store_(store), cache_(cache), access_(access), base_snapshot_(format.history.LatestSnapshot()) {}
 
 SqlTransaction::~SqlTransaction() { DiscardFiles(store_, committed_ ? superseded_keys_ : written_keys_); }
 
@@ -236,11 +241,11 @@ void SqlTransaction::AddFile(PendingTable &table, NewDataFile file) {
 TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &statement, int64_t timeout_ms) {
   // The matches are written once, so the condition (and UPDATE's expressions) are evaluated once:
   // deleted and re-inserted rows are the same rows even for random() or now().
-  std::vector<ColumnDef> columns = {{DeleteFileColumns()[0].id, Engine::kFileColumn, "varchar", false, {}, {}},
-                                    {DeleteFileColumns()[1].id, Engine::kPositionColumn, "int64", false, {}, {}}};
+  std::vector<ColumnDef> columns = {{DeleteFileColumns()[0].id, QueryRunner::kFileColumn, "varchar", false, {}, {}},
+                                    {DeleteFileColumns()[1].id, QueryRunner::kPositionColumn, "int64", false, {}, {}}};
   auto alias = QuoteIdentifier(statement.target_alias);
-  auto position = alias + "." + QuoteIdentifier(Engine::kFileColumn) + ", " + alias + "." +
-                  QuoteIdentifier(Engine::kPositionColumn);
+  auto position = alias + "." + QuoteIdentifier(QueryRunner::kFileColumn) + ", " + alias + "." +
+                  QuoteIdentifier(QueryRunner::kPositionColumn);
   std::string select_list = position;
   if (statement.kind == StatementKind::kUpdate) {
     std::map<std::string, std::string> assigned;
@@ -268,12 +273,12 @@ TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &sta
   // once (an UPDATE takes one of the matches, as DuckDB does).
   std::string distinct = statement.from_sql.empty() ? "" : "DISTINCT ON (" + position + ") ";
   Resolver resolver(*this, &table);
-  auto written = engine_.WriteQuery(
+  auto written = queries_.WriteQuery(
       fmt::format("SELECT {}{} FROM {}.{}{}{} WHERE {}", distinct, select_list, QuoteIdentifier(table.schema),
                   QuoteIdentifier(table.name), TargetAlias(statement, table.name),
                   statement.from_sql.empty() ? "" : ", " + statement.from_sql,
                   statement.condition_sql.empty() ? std::string("true") : statement.condition_sql),
-      resolver, columns, {}, NewFileKey(table, "-matches"), timeout_ms);
+      resolver, columns, {}, NewFileKey(table, "-matches"), timeout_ms, false);
   superseded_keys_.push_back(written.key);  // needed only while the statement runs
   return TableScan{columns, {{written.key, written.record_count, {}, "", true}}, false};
 }
@@ -284,13 +289,14 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
                                                                                     int64_t timeout_ms) {
   Resolver resolver(*this, &table, &matches);
   auto target = QuoteIdentifier(table.schema) + "." + QuoteIdentifier(table.name);
-  auto file_column = QuoteIdentifier(Engine::kFileColumn);
-  auto position_column = QuoteIdentifier(Engine::kPositionColumn);
-  auto counts = engine_.QueryRows(
-      fmt::format("SELECT {}, count(*) FROM {} GROUP BY 1", file_column, Resolver::kMatches), resolver, timeout_ms);
+  auto file_column = QuoteIdentifier(QueryRunner::kFileColumn);
+  auto position_column = QuoteIdentifier(QueryRunner::kPositionColumn);
+  auto counts = queries_.QueryRows(
+      fmt::format("SELECT {}, count(*) FROM {} GROUP BY 1", file_column, Resolver::kMatches), resolver, timeout_ms,
+      kMaxMatchedFiles);
   auto scan = Scan(table.schema, table.name);
   std::map<std::string, const ScanFile *> by_location;
-  for (const auto &file : scan->files) by_location[Engine::FileLocation(file.key)] = &file;
+  for (const auto &file : scan->files) by_location[QueryRunner::FileLocation(file.key)] = &file;
   std::map<std::string, NewDataFile> deletes;
   int64_t deleted = 0;
   for (const auto &row : counts) {
@@ -301,13 +307,13 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
     const ScanFile *file = found->second;
     // The file's delete file lists what was deleted before (every position not visible now) and
     // the positions matched now.
-    auto location = QuoteLiteral(Engine::FileLocation(file->key));
+    auto location = QuoteLiteral(QueryRunner::FileLocation(file->key));
     auto sql = fmt::format(
         "SELECT {0} AS file_path, pos FROM (SELECT r.pos FROM range({1}) AS r(pos) ANTI JOIN (SELECT {2} FROM {3} "
         "WHERE {4} = {5}) AS v ON r.pos = v.{2} UNION ALL SELECT {2} FROM {6} WHERE {4} = {5}) ORDER BY pos",
         QuoteLiteral(file->key), file->record_count, position_column, target, file_column, location,
         Resolver::kMatches);
-    auto written = engine_.WriteQuery(
+    auto written = queries_.WriteQuery(
         sql, resolver, DeleteFileColumns(), {},
         NewFileKey(table, statement.kind == StatementKind::kUpdate ? kUpdateDeleteSuffix : "-delete"), timeout_ms,
         true);
@@ -343,7 +349,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
         pending->columns = statement.columns;
       } else {
         Resolver resolver(*this);
-        pending->columns = engine_.DescribeQuery(statement.query_sql, resolver);
+        pending->columns = queries_.DescribeQuery(statement.query, resolver);
       }
       ValidateColumns(pending->columns);
       if (pending->columns.empty()) throw Error(ErrorKind::kInvalidInput, "a table needs at least one column");
@@ -351,8 +357,8 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       pending->change.create_columns = pending->columns;
       if (statement.kind == StatementKind::kCreateTableAs) {
         Resolver resolver(*this);
-        auto file = engine_.WriteQuery(statement.query_sql, resolver, pending->columns, {}, NewFileKey(*pending, ""),
-                                       timeout_ms);
+        auto file = queries_.WriteQuery(statement.query, resolver, pending->columns, {}, NewFileKey(*pending, ""),
+                                        timeout_ms, false);
         outcome.count = file.record_count;
         AddFile(*pending, ToNewDataFile(file));
       }
@@ -362,9 +368,9 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
     case StatementKind::kInsert: {
       auto &table = Pending(statement.target_schema, statement.target_table);
       Resolver resolver(*this);
-      auto file = engine_.WriteQuery(engine_.InsertQuery(statement.query_sql, table.columns, statement.insert_columns),
+      auto file = queries_.WriteQuery(parser_.InsertQuery(statement.query, table.columns, statement.insert_columns),
                                      resolver, table.columns, statement.insert_columns, NewFileKey(table, ""),
-                                     timeout_ms);
+                                      timeout_ms, false);
       outcome.count = file.record_count;
       if (file.record_count > 0) {
         AddFile(table, ToNewDataFile(file));
@@ -384,8 +390,8 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
           select_list += (select_list.empty() ? "" : ", ") + QuoteIdentifier(column.name);
         }
         Resolver resolver(*this, nullptr, &matches);
-        new_rows = engine_.WriteQuery(fmt::format("SELECT {} FROM {}", select_list, Resolver::kMatches), resolver,
-                                      table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms);
+        new_rows = queries_.WriteQuery(fmt::format("SELECT {} FROM {}", select_list, Resolver::kMatches), resolver,
+                                      table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms, false);
       }
       auto [deletes, deleted] = WriteDeletes(table, statement, matches, timeout_ms);
       for (auto &[data_key, file] : deletes) {
@@ -457,7 +463,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
   }
   size_t output_index = OutputIndex(run, TableDataset(target.first, target.second));
 
-  std::string query;
+  SqlQuery query;
   std::vector<std::string> written;  // the output column of each result column
   auto target_ref = QuoteIdentifier(statement.target_schema) + "." + QuoteIdentifier(statement.target_table) +
                     TargetAlias(statement, statement.target_table);
@@ -465,7 +471,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
                (statement.condition_sql.empty() ? std::string() : " WHERE " + statement.condition_sql);
   switch (statement.kind) {
     case StatementKind::kInsert: {
-      query = engine_.InsertQuery(statement.query_sql, *target_columns, statement.insert_columns);
+      query = parser_.InsertQuery(statement.query, *target_columns, statement.insert_columns);
       if (!statement.insert_columns.empty()) {
         written = statement.insert_columns;
       } else {
@@ -474,7 +480,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
       break;
     }
     case StatementKind::kCreateTableAs:
-      query = statement.query_sql;
+      query = statement.query;
       break;
     case StatementKind::kUpdate: {
       std::string select_list;
@@ -494,7 +500,7 @@ void SqlTransaction::DescribeLineage(const Statement &statement, JobRun &run) {
       return;  // schema changes read nothing
   }
   Resolver resolver(*this);
-  auto lineage = engine_.Lineage(query, resolver);
+  auto lineage = queries_.Lineage(query, resolver);
   if (statement.kind == StatementKind::kCreateTableAs) written = lineage.column_names;
   if (target_columns) {
     // Columns as the table spells them (SQL names them case-insensitively).

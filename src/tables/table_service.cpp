@@ -117,10 +117,10 @@ std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const Byt
     int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : format_.history.LatestSnapshot();
     if (request.snapshot_id) format_.history.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
     SnapshotResolver resolver(format_, scans_, snapshot_id, request.access);
-    return engine_.Query(statement.query_sql, resolver, request.options, sink);
+    return engine_.Query(statement.query, resolver, request.options, sink);
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
-  SqlTransaction transaction(format_, engine_, store_, scans_, request.access);
+  SqlTransaction transaction(format_, engine_, engine_, store_, scans_, request.access);
   auto run = NewJobRun("", "QUERY", request.commit, request.job_name);
   run.sql = request.sql;
   if (lineage_) {
@@ -154,7 +154,7 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
     }
     sql += (sql.empty() ? "" : ";\n") + request.statements[i];
   }
-  SqlTransaction transaction(format_, engine_, store_, scans_, request.access);
+  SqlTransaction transaction(format_, engine_, engine_, store_, scans_, request.access);
   const auto &first = statements.front();
   auto first_table = format_.catalog.FindTable(first.target_schema, first.target_table, format_.history.LatestSnapshot());
   auto run = NewJobRun("transaction." + (first_table ? first_table->namespace_name + "." + first_table->name
@@ -222,10 +222,10 @@ CommitResult TableService::DropTable(const std::string &namespace_name, const st
   });
 }
 
-void TableService::DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run,
+void TableService::DescribeQueryLineage(const SqlQuery &query, int64_t snapshot_id, JobRun &run,
                                         const Access *access) {
   SnapshotResolver resolver(format_, scans_, snapshot_id, access);
-  auto lineage = engine_.Lineage(sql, resolver);
+  auto lineage = engine_.Lineage(query, resolver);
   AddQueryLineage(
       run, 0, lineage, lineage.column_names,
       [&](const TableReference &reference) -> std::pair<std::string, std::string> {
@@ -302,7 +302,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
         parts.push_back(part(snapshot_id, kind ? "update_preimage" : "delete",
                              fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}",
                                          resolver.Add(old_side[kind]), resolver.Add(new_side[kind]),
-                                         QuoteIdentifier(Engine::kFileColumn), QuoteIdentifier(Engine::kPositionColumn))));
+                                         QuoteIdentifier(QueryRunner::kFileColumn), QuoteIdentifier(QueryRunner::kPositionColumn))));
       }
     }
   }

@@ -69,7 +69,7 @@ struct IngestStopped {};
 // into the engine, which reads it on a worker thread, so ingest overlaps the transfer and memory
 // stays bounded. Small uploads (at most kSampleBytes) are staged as a file instead. `work` gets the
 // request with its upload_path set.
-void WithStreamedUpload(Engine &engine, const std::string &staging_directory, IngestRequest request,
+void WithStreamedUpload(FileReader &reader, const std::string &staging_directory, IngestRequest request,
                         const BodyReader &read_body, const std::function<void(const IngestRequest &)> &work) {
   StreamPipe pipe;
   std::string head, pending, input_path;
@@ -93,7 +93,7 @@ void WithStreamedUpload(Engine &engine, const std::string &staging_directory, In
     return take;
   };
   auto start = [&] {
-    input_path = engine.RegisterInput(source);
+    input_path = reader.RegisterInput(source);
     request.upload_path = input_path;
     worker = std::thread([&] {
       try {
@@ -110,7 +110,7 @@ void WithStreamedUpload(Engine &engine, const std::string &staging_directory, In
   auto finish_worker = [&] {
     if (!worker.joinable()) return;
     worker.join();
-    engine.UnregisterInput(input_path);
+    reader.UnregisterInput(input_path);
   };
   try {
     read_body([&](const char *data, size_t size) {

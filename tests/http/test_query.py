@@ -157,6 +157,22 @@ def test_limit_applies_to_every_format(api):
     assert response.text.splitlines() == ['{"i":0}', '{"i":1}']
 
 
+
+@pytest.mark.parametrize("tail", [";", " ;;\n", " -- last", "; -- last", " /* c */ ;"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "ndjson", "parquet", "arrow"])
+def test_a_statement_may_end_in_semicolons_and_comments_in_every_format(api, ns, fmt, tail):
+    expect_status(api.sql(f"CREATE TABLE {ns}.t AS SELECT range AS i FROM range(3)" + tail), 200)
+    expect_status(api.sql(f"INSERT INTO {ns}.t SELECT 3" + tail), 200)
+    response = expect_status(api.sql(f"SELECT i FROM {ns}.t ORDER BY i" + tail, format=fmt, limit=10), 200)
+    if fmt == "csv":
+        assert response.text.splitlines() == ["i", "0", "1", "2", "3"]
+    elif fmt == "json":
+        assert response.json()["rows"] == [[0], [1], [2], [3]]
+    elif fmt == "ndjson":
+        assert response.text.splitlines() == ['{"i":0}', '{"i":1}', '{"i":2}', '{"i":3}']
+    assert api.rows(f"SELECT count(*) FROM {ns}.t" + tail) == [[4]]
+
+
 # --- lake tables and writes ----------------------------------------------------------------------
 
 

@@ -93,7 +93,7 @@ class EngineTest : public ::testing::Test {
   // Writes rows [from, to) as one file of table sales.orders.
   WrittenFile WriteRange(int from, int to, const std::string &key) {
     return engine_.WriteQuery(fmt::format("SELECT range, 'n' || range FROM range({}, {})", from, to), resolver_,
-                              WithIds(Columns()), {}, key, 10000);
+                              WithIds(Columns()), {}, key, 10000, false);
   }
 
   void AddFile(const WrittenFile &file) {
@@ -132,7 +132,7 @@ TEST_F(EngineTest, ParseClassifiesAllowedStatements) {
   EXPECT_EQ(insert.insert_columns, (std::vector<std::string>{"id", "name"}));
   auto ctas = engine_.Parse("CREATE TABLE sales.copy AS SELECT * FROM sales.orders");
   EXPECT_EQ(ctas.kind, StatementKind::kCreateTableAs);
-  EXPECT_NE(ctas.query_sql.find("sales.orders"), std::string::npos);
+  EXPECT_NE(ctas.query.sql().find("sales.orders"), std::string::npos);
   auto create = engine_.Parse("CREATE TABLE sales.t (a INTEGER, b DECIMAL(10,2), c VARCHAR[])");
   EXPECT_EQ(create.kind, StatementKind::kCreateTable);
   ASSERT_EQ(create.columns.size(), 3u);
@@ -255,7 +255,7 @@ TEST_F(EngineTest, StatisticsPruneFilesBeforeTheyAreOpened) {
 
 TEST_F(EngineTest, FailedWritesLeaveNoObject) {
   EXPECT_ERROR_KIND(engine_.WriteQuery("SELECT 'abc', 'x'", resolver_, WithIds(Columns()), {},
-                                       "warehouse/sales/orders/bad.parquet", 10000),
+                                       "warehouse/sales/orders/bad.parquet", 10000, false),
                     ErrorKind::kInvalidInput);
   EXPECT_FALSE(StoreHasObjects());
   store_.fail_next_commit_ = true;
@@ -266,7 +266,7 @@ TEST_F(EngineTest, FailedWritesLeaveNoObject) {
   }
   EXPECT_FALSE(StoreHasObjects());
   EXPECT_ERROR_KIND(engine_.WriteQuery("SELECT 1", resolver_, WithIds(Columns()), {},
-                                       "warehouse/sales/orders/short.parquet", 10000),
+                                       "warehouse/sales/orders/short.parquet", 10000, false),
                     ErrorKind::kInvalidInput);
   EXPECT_FALSE(StoreHasObjects());
 }
@@ -275,7 +275,7 @@ TEST_F(EngineTest, TimeoutsInterruptAndWriteNothing) {
   EXPECT_ERROR_KIND(Run("SELECT count(*) FROM range(1000000000000) a, range(1000) b", ResultFormat::kJson, 200),
                     ErrorKind::kTimeout);
   EXPECT_ERROR_KIND(engine_.WriteQuery("SELECT a.range, 'x' FROM range(1000000000) a, range(1000000) b", resolver_,
-                                       WithIds(Columns()), {}, "warehouse/sales/orders/slow.parquet", 200),
+                                       WithIds(Columns()), {}, "warehouse/sales/orders/slow.parquet", 200, false),
                     ErrorKind::kTimeout);
   EXPECT_FALSE(StoreHasObjects());
 }
@@ -338,13 +338,61 @@ TEST_F(EngineTest, InsertValuesAreCastOneByOneToTheirColumns) {
   // Without a per-value cast the list needs one type per column ('  123 ' and 1 have none), and REAL
   // values are rounded twice, through DOUBLE (16777217.5 would become 16777218).
   auto sql = engine_.InsertQuery("SELECT * FROM (VALUES ('  123 ', ' 456', 16777217.5), (1, DEFAULT, 1e-45))", target, {});
-  auto file = engine_.WriteQuery(sql, resolver_, target, {}, "warehouse/sales/t/a.parquet", 10000);
+  auto file = engine_.WriteQuery(sql, resolver_, target, {}, "warehouse/sales/t/a.parquet", 10000, false);
   EXPECT_EQ(file.record_count, 2);
   resolver_.tables["sales.t"] = {target, {{file.key, file.record_count, file.stats, "", true}}};
   EXPECT_EQ(Run("SELECT a, b, CAST(r AS DOUBLE) AS r FROM sales.t ORDER BY a", ResultFormat::kCsv),
             "a,b,r\n1,7,1.401298464324817e-45\n123,456,16777216.0\n");
   // DEFAULT VALUES: one row of defaults.
-  EXPECT_EQ(engine_.InsertQuery("", target, {}), engine_.InsertQuery("VALUES (DEFAULT, DEFAULT, DEFAULT)", target, {}));
+  EXPECT_EQ(engine_.InsertQuery("", target, {}).sql(),
+            engine_.InsertQuery("VALUES (DEFAULT, DEFAULT, DEFAULT)", target, {}).sql());
+}
+
+// Every result format wraps the statement (COPY (...) TO): what may follow it in the request does
+// not break out of the wrapper.
+TEST_F(EngineTest, TrailingSemicolonsAndCommentsInEveryFormat) {
+  AddFile(WriteRange(0, 3, "warehouse/sales/orders/a.parquet"));
+  for (std::string tail : {";", " ; ;\n", " -- the ids", "; -- the ids", " /* ids */ ;", "; /* done */"}) {
+    EXPECT_EQ(Run("SELECT id FROM sales.orders ORDER BY id" + tail, ResultFormat::kCsv), "id\n0\n1\n2\n") << tail;
+    EXPECT_EQ(Run("SELECT ';' AS s, '--' AS d" + tail, ResultFormat::kCsv), "s,d\n;,--\n") << tail;
+    auto parsed = engine_.Parse("SELECT count(*) AS n FROM sales.orders" + tail).query;
+    EXPECT_EQ(engine_.DescribeQuery(parsed, resolver_).size(), 1u) << tail;
+    EXPECT_NE(Run(parsed.sql(), ResultFormat::kNdjson).find("\"n\":3"), std::string::npos) << tail;
+  }
+}
+
+// A statement is parsed once: its query part carries DuckDB's tree to every later step, and a
+// query run from that tree answers what the same text answers.
+TEST_F(EngineTest, ParsedQueriesCarryTheirTree) {
+  AddFile(WriteRange(0, 30, "warehouse/sales/orders/a.parquet"));
+  auto query = engine_.Parse("SELECT id, name FROM sales.orders WHERE id % 3 = 0 ORDER BY id DESC LIMIT 4;").query;
+  ASSERT_NE(query.tree(), nullptr);
+  auto insert = engine_.Parse("INSERT INTO sales.orders SELECT id + 100, name FROM sales.orders").query;
+  ASSERT_NE(insert.tree(), nullptr);
+  EXPECT_EQ(engine_.InsertQuery(insert, WithIds(Columns()), {}).tree(), insert.tree());
+  auto values = engine_.Parse("INSERT INTO sales.orders VALUES (1, 'a')").query;
+  EXPECT_EQ(engine_.InsertQuery(values, WithIds(Columns()), {}).tree(), nullptr);  // rewritten: new text
+
+  for (auto format : {ResultFormat::kJson, ResultFormat::kCsv}) {
+    std::string from_tree, from_text;
+    QueryOptions options;
+    options.format = format;
+    engine_.Query(query, resolver_, options, [&](const char *data, size_t size) {
+      from_tree.append(data, size);
+      return true;
+    });
+    engine_.Query(query.sql(), resolver_, options, [&](const char *data, size_t size) {
+      from_text.append(data, size);
+      return true;
+    });
+    EXPECT_EQ(from_tree, from_text);
+    EXPECT_NE(from_tree.find("n27"), std::string::npos);
+    EXPECT_NE(from_tree.find("n18"), std::string::npos);
+    EXPECT_EQ(from_tree.find("n15"), std::string::npos);
+  }
+  // Each use works on its own copy of the tree: running it again answers the same.
+  EXPECT_EQ(engine_.DescribeQuery(query, resolver_).size(), 2u);
+  EXPECT_EQ(engine_.DescribeQuery(query, resolver_).size(), 2u);
 }
 
 TEST_F(EngineTest, ValuesParquetCannotHoldReadBackExactly) {
@@ -360,7 +408,7 @@ TEST_F(EngineTest, ValuesParquetCannotHoldReadBackExactly) {
       "SELECT -170141183460469231731687303715884105728, 340282366920938463463374607431768211455, "
       "INTERVAL '-1 month 00:00:00.000001', TIMETZ '12:00:00+05:30', TIMESTAMP_S 'infinity', "
       "[170141183460469231731687303715884105727], '{\"a\": [1]}'",
-      resolver_, target, {}, "warehouse/sales/t/a.parquet", 10000);
+      resolver_, target, {}, "warehouse/sales/t/a.parquet", 10000, false);
   const char *expected =
       "h,u,i,z,s,l,j\n-170141183460469231731687303715884105728,340282366920938463463374607431768211455,"
       "-1 month 00:00:00.000001,12:00:00+05:30,infinity,[170141183460469231731687303715884105727],"
@@ -381,7 +429,7 @@ TEST_F(EngineTest, FloatEqualityWithZeroFindsNegativeZero) {
   // `= 0`: such columns are read through an expression the filter is not pushed into.
   std::vector<ColumnDef> target = WithIds({engine_.ParseColumnType("id", "BIGINT"), engine_.ParseColumnType("f", "DOUBLE")});
   auto file = engine_.WriteQuery("SELECT range, CASE WHEN range % 2 = 0 THEN -0.0 ELSE -1 END FROM range(10)",
-                                 resolver_, target, {}, "warehouse/sales/f/a.parquet", 10000);
+                                 resolver_, target, {}, "warehouse/sales/f/a.parquet", 10000, false);
   resolver_.tables["sales.f"] = {target, {{file.key, file.record_count, file.stats, "", true}}};
   EXPECT_EQ(Run("SELECT count(*) FROM sales.f WHERE f = 0", ResultFormat::kCsv), "count_star()\n5\n");
   EXPECT_EQ(Run("SELECT count(*) FROM sales.f WHERE f IN (0, 7)", ResultFormat::kCsv), "count_star()\n5\n");
@@ -400,7 +448,7 @@ TEST_F(EngineTest, AStreamedUploadIsDescribedAndReadFromTheSameBytes) {
     return take;
   };
   auto path = engine_.RegisterInput(source);
-  auto described = engine_.DescribeUpload(path, UploadFormat::kCsv);
+  auto described = engine_.DescribeUpload(path, UploadFormat::kCsv, {});
   ASSERT_TRUE(described.dialect);
   EXPECT_FALSE(described.dialect->header);
   EXPECT_EQ(described.dialect->delimiter, "|");
@@ -408,10 +456,10 @@ TEST_F(EngineTest, AStreamedUploadIsDescribedAndReadFromTheSameBytes) {
   EXPECT_EQ(described.columns[0].name, "column0");
   EXPECT_EQ(described.sql_types[0], "BIGINT");
   auto target = WithIds(described.columns);
-  auto file = engine_.WriteUpload(path, UploadFormat::kCsv, {}, target, "warehouse/sales/u/a.parquet", described);
+  auto file = engine_.WriteUpload(path, UploadFormat::kCsv, {}, target, "warehouse/sales/u/a.parquet", described, false);
   EXPECT_EQ(file.record_count, 50000);
   // The last read took the rest of the stream: the start is gone.
-  EXPECT_ERROR_KIND(engine_.DescribeUpload(path, UploadFormat::kCsv), ErrorKind::kForbidden);
+  EXPECT_ERROR_KIND(engine_.DescribeUpload(path, UploadFormat::kCsv, {}), ErrorKind::kForbidden);
   engine_.UnregisterInput(path);
 }
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/engine.hpp"
+#include "engine/file_reader.hpp"
 #include "files/file_service.hpp"
 
 namespace ducklake {
@@ -20,13 +20,13 @@ struct PreviewOptions {
 class ObjectPreviews {
  public:
   // Both must outlive this.
-  ObjectPreviews(FileService &files, Engine &engine) : files_(files), engine_(engine) {}
+  ObjectPreviews(FileService &files, FileReader &reader) : files_(files), reader_(reader) {}
 
   nlohmann::json Preview(const std::string &volume, const ObjectRecord &object, const PreviewOptions &options = {});
 
  private:
   FileService &files_;
-  Engine &engine_;
+  FileReader &reader_;
 };
 
 // The format a tabular object would be read in, from its content type or else its key.

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/engine.hpp"
+#include "engine/queries.hpp"
 #include "catalog/table_format.hpp"
 #include "files/file_service.hpp"
 #include "lineage/job_run.hpp"

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/engine.hpp"
+#include "engine/queries.hpp"
 
 namespace ducklake {
 

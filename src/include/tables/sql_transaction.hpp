@@ -13,9 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.hpp"
-#include "common/access.hpp"
 #include "catalog/table_format.hpp"
+#include "common/access.hpp"
+#include "engine/queries.hpp"
+#include "engine/sql.hpp"
 #include "lineage/job_run.hpp"
 
 namespace ducklake {
@@ -44,8 +45,10 @@ class SqlTransaction {
   static constexpr const char *kUpdateSuffix = "-update";
   static constexpr const char *kUpdateDeleteSuffix = "-update-delete";
 
-  // `access` (may be null: everything) is what the caller may read and write.
-  SqlTransaction(TableFormat &format, Engine &engine, ObjectStore &store, ScanCache &cache, const Access *access = nullptr);
+  // `access` (may be null: everything) is what the caller may read and write. Everything passed in
+  // must outlive the transaction.
+  SqlTransaction(TableFormat &format, SqlParser &parser, QueryRunner &queries, ObjectStore &store, ScanCache &cache,
+                 const Access *access = nullptr);
   ~SqlTransaction();
   SqlTransaction(const SqlTransaction &) = delete;
   SqlTransaction &operator=(const SqlTransaction &) = delete;
@@ -79,7 +82,8 @@ class SqlTransaction {
   StatementOutcome Alter(const Statement &statement);
 
   TableFormat &format_;
-  Engine &engine_;
+  SqlParser &parser_;
+  QueryRunner &queries_;
   ObjectStore &store_;
   ScanCache &cache_;
   const Access *access_;

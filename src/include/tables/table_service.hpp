@@ -50,7 +50,7 @@ struct TransactionResult {
 struct IngestRequest {
   std::string namespace_name;
   std::string table_name;
-  std::string upload_path;  // a staged local file, or a stream registered with Engine::RegisterInput
+  std::string upload_path;  // a staged local file, or a stream registered with FileReader::RegisterInput
   UploadFormat format = UploadFormat::kCsv;
   ReadOptions read_options;  // what the caller says of the file (none: what DuckDB's reader detects)
   WriteMode mode = WriteMode::kAppend;
@@ -135,7 +135,7 @@ class TableService {
   CommitResult DropTable(const std::string &namespace_name, const std::string &table_name, const CommitInfo &commit);
 
   // What a query reads and where its columns come from (for exports), as of the latest snapshot.
-  void DescribeQueryLineage(const std::string &sql, int64_t snapshot_id, JobRun &run, const Access *access);
+  void DescribeQueryLineage(const SqlQuery &query, int64_t snapshot_id, JobRun &run, const Access *access);
 
   // The first `limit` rows of a table as a query result.
   void Preview(const std::string &namespace_name, const std::string &table_name, int64_t limit,
@@ -155,7 +155,7 @@ class TableService {
   TableFormat &format() { return format_; }
   LineageRecorder *lineage() { return lineage_; }
   ObjectStore &store() { return store_; }
-  Engine &engine() { return engine_; }
+  QueryRunner &queries() { return engine_; }
   ScanCache &scans() { return scans_; }
 
  private:

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.hpp"
+#include "engine/queries.hpp"
 #include "catalog/table_format.hpp"
 #include "storage/object_store.hpp"
 

@@ -1,0 +1,170 @@
+#pragma once
+// QueryRunner: queries over lake tables, run in the engine's sandbox (DESIGN.md "Engine sandbox").
+// It knows nothing of the catalog: a TableResolver supplies the files and columns behind each
+// `namespace.table` a query names.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/schema.hpp"
+#include "engine/sql.hpp"
+#include "storage/object_store.hpp"
+
+namespace ducklake {
+
+// One data file of a lake table as the engine reads it.
+struct ScanFile {
+  std::string key;  // object-store key
+  int64_t record_count = 0;
+  std::vector<ColumnStats> stats;
+  std::string delete_key;  // its positional delete file (DuckLake format), empty when none
+  // The file's columns are the table's by name and type (no schema change since it was written):
+  // it can be read without mapping field ids, which is about twice as fast.
+  bool has_current_columns = false;
+};
+
+// A lake table as the engine reads it: files are read by Parquet field id (= column id), so a
+// file written before a rename, an added column or a widened type reads with today's columns.
+struct TableScan {
+  std::vector<ColumnDef> columns;
+  std::vector<ScanFile> files;
+  // Adds the columns kFileColumn and kPositionColumn (a row's data file and its position there).
+  bool with_positions = false;
+};
+
+// `AT (VERSION => n)` or `AT (TIMESTAMP => t)` on a table reference.
+struct TableVersion {
+  std::optional<int64_t> snapshot_id;
+  std::optional<int64_t> unix_ms;
+};
+
+// A lake table as DuckDB's catalog functions show it.
+struct CatalogTable {
+  int64_t id = 0;
+  std::string schema;
+  std::string name;
+  std::vector<ColumnDef> columns;
+  std::optional<std::string> comment;
+  std::map<std::string, std::string> tags;
+  std::map<int64_t, std::string> column_comments;  // by column id
+  int64_t record_count = 0;
+};
+
+// What a caller may see of the lake: the namespaces and the tables in them.
+struct VisibleCatalog {
+  struct Schema {
+    int64_t id = 0;
+    std::string name;
+  };
+  std::vector<Schema> schemas;
+  std::vector<CatalogTable> tables;
+};
+
+class TableResolver {
+ public:
+  virtual ~TableResolver() = default;
+  // The table `schema.table` as of the request's snapshot, or as of `at` when the statement names a
+  // version; nullopt if there is no such table. May throw ducklake::Error (it reaches the caller).
+  virtual std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                           const std::optional<TableVersion> &at) = 0;
+  // The namespaces and tables the caller may read, as of the request's snapshot: all that DuckDB's
+  // catalog functions (duckdb_tables(), information_schema.columns, ...) show. The lake's own
+  // queries show none. May throw ducklake::Error.
+  virtual VisibleCatalog Catalog() { return {}; }
+};
+
+enum class ResultFormat { kJson, kNdjson, kCsv, kParquet, kArrow };
+
+struct QueryOptions {
+  ResultFormat format = ResultFormat::kJson;
+  std::optional<int64_t> limit;
+  int64_t timeout_ms = 300000;
+};
+
+// A Parquet file the engine wrote, with what the lake records about it.
+struct WrittenFile {
+  std::string key;
+  int64_t record_count = 0;
+  int64_t file_size_bytes = 0;
+  int64_t footer_size = 0;
+  std::vector<ColumnStats> stats;  // by column id of the target columns
+};
+
+// Where a result column's values come from, in OpenLineage's words. Direct origins (the column's
+// value is computed from it): IDENTITY, TRANSFORMATION, AGGREGATION. Indirect origins (the column
+// decides which rows there are): JOIN, FILTER, GROUP_BY, SORT, WINDOW.
+struct ColumnOrigin {
+  static constexpr const char *kIdentity = "IDENTITY";
+  static constexpr const char *kTransformation = "TRANSFORMATION";
+  static constexpr const char *kAggregation = "AGGREGATION";
+  static constexpr const char *kJoin = "JOIN";
+  static constexpr const char *kFilter = "FILTER";
+  static constexpr const char *kGroupBy = "GROUP_BY";
+  static constexpr const char *kSort = "SORT";
+  static constexpr const char *kWindow = "WINDOW";
+
+  size_t table = 0;  // index into QueryLineage::tables
+  std::string column;
+  std::string subtype;
+  bool masking = false;  // the value no longer shows the input (a hash of it)
+};
+
+// A lake table a statement reads, as it names it.
+struct TableReference {
+  std::string schema;
+  std::string table;
+  std::optional<TableVersion> at;
+};
+
+// What a query reads and how its result columns derive from it (from DuckDB's bound plan).
+struct QueryLineage {
+  std::vector<TableReference> tables;
+  std::vector<std::string> column_names;
+  std::vector<std::vector<ColumnOrigin>> columns;  // per result column
+  std::vector<ColumnOrigin> indirect;
+};
+
+class QueryRunner {
+ public:
+  virtual ~QueryRunner() = default;
+
+  // The columns TableScan::with_positions adds: the data file (as FileLocation(key)) and the row's
+  // position in it, from 0.
+  static constexpr const char *kFileColumn = "__ducklake_file";
+  static constexpr const char *kPositionColumn = "__ducklake_pos";
+  static std::string FileLocation(const std::string &key);
+
+  // Runs a query and streams its result in `options.format` to `sink`. Nothing reaches the sink
+  // before the query has bound and produced its first rows, so errors before that throw cleanly.
+  // Returns the number of rows the result had.
+  virtual int64_t Query(const SqlQuery &query, TableResolver &resolver, const QueryOptions &options,
+                        const ByteSink &sink) = 0;
+
+  // Runs a query with a small result and returns its rows as text (NULL as nullopt); more than
+  // `max_rows` rows is kInternal. For the lake's own bookkeeping queries.
+  virtual std::vector<std::vector<std::optional<std::string>>> QueryRows(const SqlQuery &query,
+                                                                         TableResolver &resolver,
+                                                                         int64_t timeout_ms, size_t max_rows) = 0;
+
+  // The lake tables a query reads and where each result column comes from. Binds the query (with
+  // the sandbox's checks) but reads no data.
+  virtual QueryLineage Lineage(const SqlQuery &query, TableResolver &resolver) = 0;
+
+  // The result columns of a query, in lake types (for CREATE TABLE AS).
+  virtual std::vector<ColumnDef> DescribeQuery(const SqlQuery &query, TableResolver &resolver) = 0;
+
+  // Runs a query and writes its rows, cast to `target` (matched by position, or by name through
+  // `source_columns`; target columns not named get their default), as one Parquet file at `key`.
+  // With `preserve_order` the file keeps the query's row order. On any error nothing is left at `key`.
+  virtual WrittenFile WriteQuery(const SqlQuery &query, TableResolver &resolver, const std::vector<ColumnDef> &target,
+                                 const std::vector<std::string> &source_columns, const std::string &key,
+                                 int64_t timeout_ms, bool preserve_order) = 0;
+
+  // How many queries run at this moment.
+  virtual int64_t RunningQueries() const = 0;
+};
+
+}  // namespace ducklake
