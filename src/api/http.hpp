@@ -112,8 +112,7 @@ void SendProblem(httplib::Response &response, int status, const std::string &det
 std::vector<Route> ApiRoutes(Services &services, const Config &config);
 
 // Route tables of each area.
-std::vector<Route> TableRoutes(TableService &tables, FileService &files, LineageGraph &graph, AuthService *auth,
-                               const Config &config);
+std::vector<Route> TableRoutes(TableService &tables, FileService &files, LineageGraph &graph, const Config &config);
 std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const Config &config);
 const std::string &OpenApiDocument();
 
@@ -127,7 +126,7 @@ nlohmann::json LineageLink(LineageGraph &graph, const std::string &ns, const std
 // The lineage job name a request asked for (field or query parameter "job"), if any.
 std::optional<std::string> JobNameField(const nlohmann::json &value);
 std::vector<Route> FileRoutes(FileService &files, ObjectPreviews &previews, TableService &tables, LineageGraph &graph,
-                              AuthService *auth, const Config &config);
+                              const Config &config);
 // An object as the files routes describe it.
 nlohmann::json ObjectJson(const ObjectRecord &object);
 

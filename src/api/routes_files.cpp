@@ -377,7 +377,7 @@ nlohmann::json ObjectJson(const ObjectRecord &object) {
 }
 
 std::vector<Route> FileRoutes(FileService &files, ObjectPreviews &previews, TableService &tables, LineageGraph &graph,
-                              AuthService *auth, const Config &config) {
+                              const Config &config) {
   return {
       {"GET", "/api/v1/search", [&tables, &files](RequestContext &ctx) { Search(ctx, tables.catalog(), files); }},
       {"GET", "/api/v1/volumes",
@@ -415,9 +415,8 @@ std::vector<Route> FileRoutes(FileService &files, ObjectPreviews &previews, Tabl
          ctx.SendJson(200, VolumeJson(files.UpdateVolume(ctx.Param("vol"), VolumeFields(body))));
        }},
       {"DELETE", "/api/v1/volumes/{vol}",
-       [&files, auth](RequestContext &ctx) {
+       [&files](RequestContext &ctx) {
          files.DeleteVolume(ctx.Param("vol"), ForceParam(ctx));
-         if (auth) auth->RevokeGrantsOn(ScopeKind::kVolume, ctx.Param("vol"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/volumes/{vol}/objects",

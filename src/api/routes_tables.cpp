@@ -254,8 +254,7 @@ const char *ContentTypeOf(ResultFormat format) {
   return "application/octet-stream";
 }
 
-std::vector<Route> TableRoutes(TableService &tables, FileService &files, LineageGraph &graph, AuthService *auth,
-                               const Config &config) {
+std::vector<Route> TableRoutes(TableService &tables, FileService &files, LineageGraph &graph, const Config &config) {
   return {
       {"GET", "/api/v1/namespaces",
        [&tables](RequestContext &ctx) {
@@ -283,9 +282,8 @@ std::vector<Route> TableRoutes(TableService &tables, FileService &files, Lineage
          ctx.SendJson(200, NamespaceJson(tables.catalog().GetNamespace(ctx.Param("ns"), tables.history().LatestSnapshot())));
        }},
       {"DELETE", "/api/v1/namespaces/{ns}",
-       [&tables, auth](RequestContext &ctx) {
+       [&tables](RequestContext &ctx) {
          tables.DropNamespace(ctx.Param("ns"), CommitOf(ctx));
-         if (auth) auth->RevokeGrantsOn(ScopeKind::kNamespace, ctx.Param("ns"));
          ctx.response.status = 204;
        }},
       {"GET", "/api/v1/namespaces/{ns}/tables",

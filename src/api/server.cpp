@@ -663,9 +663,9 @@ void Server::Shutdown() { impl_->Shutdown(); }
 
 std::vector<Route> ApiRoutes(Services &s, const Config &config) {
   std::vector<Route> all;
-  for (auto group : {TableRoutes(s.tables, s.files, s.graph, s.auth, config), QueryRoutes(s.tables, s.files, config),
+  for (auto group : {TableRoutes(s.tables, s.files, s.graph, config), QueryRoutes(s.tables, s.files, config),
                      MaintenanceRoutes(s.maintenance, config),
-                     FileRoutes(s.files, s.previews, s.tables, s.graph, s.auth, config),
+                     FileRoutes(s.files, s.previews, s.tables, s.graph, config),
                      LineageRoutes(s.lineage, s.validator, s.graph, s.forwarder, config),
                      AuthRoutes(s.auth, s.audit, s.tables, s.files, config)}) {
     for (auto &route : group) all.push_back(std::move(route));

@@ -220,6 +220,7 @@ void FileService::DeleteVolume(const std::string &name, bool force) {
     txn->Execute(fmt::format("DELETE FROM {} WHERE volume_id = ?", table), {volume.id});
   }
   txn->Commit();
+  if (on_volume_deleted_) on_volume_deleted_(name);
 }
 
 uint64_t FileService::ObjectLimit(const VolumeInfo &volume) const {

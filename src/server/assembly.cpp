@@ -88,6 +88,12 @@ Services Assembly::ServicesFor(EventValidator &validator, LineageForwarder *forw
   probes.readiness = {{"metadata", [this] { meta->Ping(); }}, {"storage", [this] { store->Ping(); }}};
   probes.running_queries = [this] { return engine->RunningQueries(); };
   probes.store_counters = &store->counters();
+  // A dropped namespace or volume takes its grants along, so one created later under the same name
+  // starts with none.
+  if (authenticated) {
+    tables->OnNamespaceDropped([this](const std::string &name) { auth->RevokeGrantsOn(ScopeKind::kNamespace, name); });
+    files->OnVolumeDeleted([this](const std::string &name) { auth->RevokeGrantsOn(ScopeKind::kVolume, name); });
+  }
   return Services{*tables,    *maintenance, *files,     *previews,
                   *lineage,   *graph,       validator,  forwarder,
                   authenticated ? auth.get() : nullptr, authenticated ? audit.get() : nullptr, std::move(probes)};

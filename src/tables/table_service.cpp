@@ -181,7 +181,9 @@ CommitResult TableService::CreateNamespace(const std::string &name, const Commit
 }
 
 CommitResult TableService::DropNamespace(const std::string &name, const CommitInfo &commit) {
-  return format_.commits.DropNamespace(name, commit);
+  auto result = format_.commits.DropNamespace(name, commit);
+  if (on_namespace_dropped_) on_namespace_dropped_(name);
+  return result;
 }
 
 CommitResult TableService::UpdateTableMetadata(const std::string &namespace_name, const std::string &table_name,

@@ -161,7 +161,10 @@ class FileService {
   VolumeInfo UpdateVolume(const std::string &name, const VolumeChange &change);
   // A volume with objects is kConflict unless `force`, which deletes them (store first, page by
   // page, then their rows), so an interrupted deletion can be retried.
+  // After it, the listener set by OnVolumeDeleted runs with the name.
   void DeleteVolume(const std::string &name, bool force);
+  // What else goes with a deleted volume (the assembly revokes its grants). Set before serving.
+  void OnVolumeDeleted(std::function<void(const std::string &name)> listener) { on_volume_deleted_ = std::move(listener); }
 
   // The object-store key of `key` in `volume` (validated), the store it is in, and its engine path.
   std::string StoreKey(const VolumeInfo &volume, const std::string &key) const;
@@ -250,6 +253,7 @@ class FileService {
   ObjectStore &store_;
   BucketStores *buckets_;
   uint64_t max_object_bytes_;
+  std::function<void(const std::string &name)> on_volume_deleted_;
   std::mutex signing_key_mutex_;
   std::string signing_key_;
 };

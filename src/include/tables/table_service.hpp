@@ -121,7 +121,12 @@ class TableService {
   // Namespaces, and the comments and tags of a table: catalog changes without data (and so
   // without lineage).
   CommitResult CreateNamespace(const std::string &name, const CommitInfo &commit);
+  // After the commit, the listener set by OnNamespaceDropped runs with the name.
   CommitResult DropNamespace(const std::string &name, const CommitInfo &commit);
+  // What else goes with a dropped namespace (the assembly revokes its grants). Set before serving.
+  void OnNamespaceDropped(std::function<void(const std::string &name)> listener) {
+    on_namespace_dropped_ = std::move(listener);
+  }
   CommitResult UpdateTableMetadata(const std::string &namespace_name, const std::string &table_name,
                                    const TableMetadataChange &change, const CommitInfo &commit);
   // Throws kNotFound unless the namespace exists at the latest snapshot.
@@ -168,6 +173,7 @@ class TableService {
   ObjectStore &store_;
   LineageRecorder *lineage_;
   std::string staging_directory_;
+  std::function<void(const std::string &name)> on_namespace_dropped_;
   ScanCache scans_;
 };
 
