@@ -1119,11 +1119,16 @@ class Engine::Impl {
     return statements;
   }
 
-  // `sql` as a query that carries its parse tree.
-  SqlQuery ParsedQuery(std::string sql) {
+  // `sql` as a query that carries its parse tree (`parsed`, DuckDB's parse of exactly `sql`).
+  static SqlQuery QueryOf(std::string sql, duckdb::unique_ptr<duckdb::SQLStatement> parsed) {
     auto tree = std::make_shared<SqlQuery::Tree>();
-    tree->statement = std::move(ParseStatements(sql)[0]);
+    tree->statement = std::move(parsed);
     return SqlQuery(std::move(sql), std::move(tree));
+  }
+
+  SqlQuery ParsedQuery(std::string sql) {
+    auto parsed = std::move(ParseStatements(sql)[0]);
+    return QueryOf(std::move(sql), std::move(parsed));
   }
 
   std::vector<duckdb::unique_ptr<duckdb::SQLStatement>> ParseStatements(const std::string &sql) {
@@ -1196,9 +1201,7 @@ Statement Engine::Parse(const std::string &sql) {
     case duckdb::StatementType::MULTI_STATEMENT: {
       if (parsed.type == duckdb::StatementType::MULTI_STATEMENT && !IsPivotQuery(parsed)) break;
       statement.kind = StatementKind::kQuery;
-      auto tree = std::make_shared<SqlQuery::Tree>();
-      tree->statement = std::move(statements[0]);
-      statement.query = SqlQuery(sql, std::move(tree));
+      statement.query = Impl::QueryOf(sql, std::move(statements[0]));
       return statement;
     }
     case duckdb::StatementType::INSERT_STATEMENT: {
