@@ -22,7 +22,7 @@ N ?= 400
 DML ?= 10
 CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
 
-.PHONY: all setup build run test layering unit-test http-test http-test-postgres-s3 conformance conformance-run \
+.PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 conformance conformance-run \
   conformance-test fuzz fuzz-smoke bench clean
 
 all: build
@@ -45,8 +45,8 @@ $(TEST_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
 
 # Builds once (ASan + UBSan), starts PostgreSQL and S3 (Swift s3api) on 127.0.0.1, then runs the
 # unit tests (every backend), the HTTP suite twice (on the embedded default and on PostgreSQL + S3)
-# and a smoke run of every fuzz target. The layering check runs first: it takes a second.
-test: setup layering $(TEST_BUILD_DIR)/CMakeCache.txt
+# and a smoke run of every fuzz target. The static checks run first: they take seconds.
+test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
 	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
@@ -54,6 +54,9 @@ test: setup layering $(TEST_BUILD_DIR)/CMakeCache.txt
 	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
 	  conformance-test
 	$(MAKE) --no-print-directory fuzz-smoke
+
+lint: layering
+	$(PYTHON) -m pyflakes $$(git ls-files '*.py')
 
 # Fails when a source file includes a header of a module it must not depend on (docs/ARCHITECTURE.md).
 layering:

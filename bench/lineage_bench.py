@@ -13,7 +13,6 @@ interrupted run left behind (servers, PostgreSQL databases) and exits.
 
 import argparse
 import json
-import os
 import random
 import sqlite3
 import threading

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import requests
+import urllib3
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("DUCKLAKE_BIN", str(REPO_ROOT / "build" / "ducklake")))
@@ -26,6 +27,7 @@ STARTUP_TIMEOUT_S = 30.0  # from exec to a healthy /healthz
 EXIT_TIMEOUT_S = 30.0  # from SIGTERM (idle server) to process exit
 HTTP_TIMEOUT_S = 120.0  # any single HTTP request
 POLL_INTERVAL_S = 0.02  # pause between polls of a condition with a deadline
+SERVER_KEEP_ALIVE_S = 5  # the server closes a connection idle this long, and says so in Keep-Alive
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance"}
 
@@ -98,12 +100,56 @@ def expect_status(response: requests.Response, status: int) -> requests.Response
     return response
 
 
+class _KeepAliveAwarePool:
+    """Never reuses a connection the server may be closing for idleness. A request written to a
+    connection at the moment the server drops it is lost without an answer (RemoteDisconnected), and
+    a POST cannot be retried blindly, so a connection idle for nearly the advertised
+    `Keep-Alive: timeout` is closed here and the request goes out on a new one."""
+
+    # The margin covers the time between the server's last byte (where its idle clock starts) and ours.
+    REUSE_LIMIT_S = SERVER_KEEP_ALIVE_S - 1
+
+    def _get_conn(self, timeout=None):
+        connection = super()._get_conn(timeout)
+        idle_since = getattr(connection, "ducklake_idle_since", None)
+        if idle_since is not None and time.monotonic() - idle_since > self.REUSE_LIMIT_S:
+            connection.close()  # urllib3 reconnects a closed connection on its next request
+        return connection
+
+    def _put_conn(self, connection):
+        if connection is not None:
+            connection.ducklake_idle_since = time.monotonic()
+        super()._put_conn(connection)
+
+
+class _KeepAliveAwareHTTPPool(_KeepAliveAwarePool, urllib3.HTTPConnectionPool):
+    pass
+
+
+class _KeepAliveAwareHTTPSPool(_KeepAliveAwarePool, urllib3.HTTPSConnectionPool):
+    pass
+
+
+class _KeepAliveAwareAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _KeepAliveAwareHTTPPool, "https": _KeepAliveAwareHTTPSPool}
+
+
+def keep_alive_aware_session() -> requests.Session:
+    """A requests session that honours the server's keep-alive timeout (see _KeepAliveAwarePool)."""
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _KeepAliveAwareAdapter())
+    return session
+
+
 class Api:
     """A client of one server: plain requests plus asserting shortcuts for test set-up."""
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self.http = requests.Session()
+        self.http = keep_alive_aware_session()
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -83,7 +83,7 @@ def test_failed_dml_changes_nothing(api, server, ns):
         (f"DELETE FROM {ns}.t USING {ns}.t AS u WHERE u.nope = 1", 400),
         (f"DELETE FROM {ns}.t RETURNING id", 400),
         (f"UPDATE {ns}.t SET id = 1 RETURNING id", 400),
-        (f"DELETE FROM t", 400),
+        ("DELETE FROM t", 400),
     ]
     for sql, status in cases:
         assert_problem(api.sql(sql), status)

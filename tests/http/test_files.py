@@ -10,7 +10,6 @@ import base64
 import concurrent.futures
 import hashlib
 import http.client
-import io
 import json
 import socket
 import struct

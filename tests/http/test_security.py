@@ -4,17 +4,15 @@ presigned URLs that carry their creator's rights, the audit log and its hash cha
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
 import subprocess
-import urllib.parse
 
 import pytest
 import requests
 
 from httpsupport import (BACKEND, Api, ServerProcess, assert_problem, expect_status, free_port, poll_until,
-                         run_ducklake, unique_name)
+                         run_ducklake)
 
 CSV = "id,amount\n1,10\n2,20\n"
 

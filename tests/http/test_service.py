@@ -4,7 +4,8 @@ import json
 
 import requests
 
-from httpsupport import HTTP_TIMEOUT_S, REPO_ROOT, expect_status, metric_value, parse_metrics, poll_until
+from httpsupport import (HTTP_TIMEOUT_S, REPO_ROOT, SERVER_KEEP_ALIVE_S, expect_status, metric_value, parse_metrics,
+                         poll_until)
 
 def metrics(api):
     response = expect_status(api.get("/metrics"), 200)
@@ -15,6 +16,13 @@ def metrics(api):
 def test_healthz_reports_ok(api):
     response = expect_status(api.get("/healthz"), 200)
     assert response.json() == {"status": "ok"}
+
+
+def test_every_answer_advertises_the_idle_timeout_clients_must_stay_under(api):
+    # Clients (and this suite's session) stop reusing a connection before the server closes it;
+    # the timeout they go by is the one advertised here.
+    for response in (api.get("/healthz"), api.get("/no/such/route"), api.sql("SELECT 1")):
+        assert response.headers["Keep-Alive"] == f"timeout={SERVER_KEEP_ALIVE_S}, max=1000", response.headers
 
 
 def test_readyz_reports_metadata_and_storage_ok(api):

@@ -6,9 +6,8 @@ import os
 import subprocess
 import threading
 
-import requests
-
-from httpsupport import assert_problem, backend_settings, expect_status, poll_until, unique_name
+from httpsupport import (assert_problem, backend_settings, expect_status, keep_alive_aware_session, poll_until,
+                         unique_name)
 
 PG_DATA = os.path.join(os.environ.get("DUCKLAKE_TEST_PG_ADMIN_SOCKET", ""), "data")
 PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
@@ -43,7 +42,7 @@ def test_sixteen_writers_over_two_servers_lose_and_duplicate_nothing(start_serve
     acknowledged, failures, lock = [], [], threading.Lock()
 
     def write(writer: int):
-        session = requests.Session()
+        session = keep_alive_aware_session()
         base = servers[writer % 2].base_url
         for seq in range(inserts_each):
             response = session.post(f"{base}/api/v1/query", timeout=120,
