@@ -74,13 +74,20 @@ Assembly::Assembly(Config &config) {
   format = std::make_unique<TableFormat>(*meta);
   lineage = std::make_unique<LineageRecorder>(*meta, config.instance_name);
   graph = std::make_unique<LineageGraph>(*meta);
+  auth = std::make_unique<AuthService>(*meta);
+  audit = std::make_unique<AuditLog>(*meta);
   tables = std::make_unique<TableService>(*format, *engine, *store, config.lineage ? lineage.get() : nullptr,
                                           data_dir + "/staging");
   maintenance = std::make_unique<Maintenance>(*tables, *store);
   files = std::make_unique<FileService>(*meta, *store, buckets.get(), config.max_upload_bytes);
   previews = std::make_unique<ObjectPreviews>(*files, *engine);
-  auth = std::make_unique<AuthService>(*meta);
-  audit = std::make_unique<AuditLog>(*meta);
+  // Grants are kept in the lake whatever --auth says today, so they go with their namespace or
+  // volume in every mode: one created later under the same name starts with none, even after the
+  // lake was served for a while without tokens.
+  tables->OnNamespaceDropped(
+      [grants = auth.get()](const std::string &name) { grants->RevokeGrantsOn(ScopeKind::kNamespace, name); });
+  files->OnVolumeDeleted(
+      [grants = auth.get()](const std::string &name) { grants->RevokeGrantsOn(ScopeKind::kVolume, name); });
 }
 
 Services Assembly::ServicesFor(EventValidator &validator, LineageForwarder *forwarder, bool authenticated) {
@@ -88,12 +95,6 @@ Services Assembly::ServicesFor(EventValidator &validator, LineageForwarder *forw
   probes.readiness = {{"metadata", [this] { meta->Ping(); }}, {"storage", [this] { store->Ping(); }}};
   probes.running_queries = [this] { return engine->RunningQueries(); };
   probes.store_counters = &store->counters();
-  // A dropped namespace or volume takes its grants along, so one created later under the same name
-  // starts with none.
-  if (authenticated) {
-    tables->OnNamespaceDropped([this](const std::string &name) { auth->RevokeGrantsOn(ScopeKind::kNamespace, name); });
-    files->OnVolumeDeleted([this](const std::string &name) { auth->RevokeGrantsOn(ScopeKind::kVolume, name); });
-  }
   return Services{*tables,    *maintenance, *files,     *previews,
                   *lineage,   *graph,       validator,  forwarder,
                   authenticated ? auth.get() : nullptr, authenticated ? audit.get() : nullptr, std::move(probes)};

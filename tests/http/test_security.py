@@ -393,6 +393,41 @@ def test_dropping_a_namespace_or_volume_drops_the_grants_on_it(secured):
     assert_problem(rita.get("/api/v1/volumes/tmpvol"), 403)
 
 
+def test_grants_go_with_their_namespace_or_volume_while_the_lake_is_served_without_tokens(secured, tmp_path):
+    server, admin, _ = secured
+    rita = new_token(admin, "rita")["token"]
+    expect_status(admin.post("/api/v1/namespaces", json={"name": "tmp"}), 201)
+    expect_status(admin.post("/api/v1/volumes", json={"name": "tmpvol"}), 201)
+    grant(admin, "rita", "reader", namespace="tmp")
+    grant(admin, "rita", "reader", volume="tmpvol")
+    server.stop_cleanly()
+
+    def serve_the_same_lake(name: str, args: list[str]) -> ServerProcess:
+        again = ServerProcess(tmp_path / name, args, server.env, server.port, server.data_dir, name,
+                              server.s3_prefix, server.backend_flags)
+        again.wait_healthy()
+        return again
+
+    auth_flags = server.args.index("--auth")
+    without_tokens = serve_the_same_lake("open", server.args[1:auth_flags])
+    try:
+        expect_status(without_tokens.api.delete("/api/v1/namespaces/tmp"), 204)
+        expect_status(without_tokens.api.delete("/api/v1/volumes/tmpvol"), 204)
+        expect_status(without_tokens.api.post("/api/v1/namespaces", json={"name": "tmp"}), 201)
+        expect_status(without_tokens.api.post("/api/v1/volumes", json={"name": "tmpvol"}), 201)
+    finally:
+        without_tokens.stop_cleanly()
+    with_tokens = serve_the_same_lake("secured-again", server.args[1:])
+    try:
+        admin_again = authorized(with_tokens, admin.http.headers["Authorization"].split(" ", 1)[1])
+        grants = expect_status(admin_again.get("/api/v1/grants", params={"principal": "rita"}), 200).json()["grants"]
+        assert grants == []
+        assert_problem(authorized(with_tokens, rita).get("/api/v1/namespaces/tmp"), 403)
+        assert_problem(authorized(with_tokens, rita).get("/api/v1/volumes/tmpvol"), 403)
+    finally:
+        with_tokens.stop_cleanly()
+
+
 def test_presigned_urls_stop_working_when_their_creator_loses_the_grant(secured):
     server, admin, _ = secured
     expect_status(admin.post("/api/v1/volumes", json={"name": "reports"}), 201)

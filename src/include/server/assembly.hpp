@@ -1,9 +1,10 @@
 #pragma once
 // Assembly: every part of a DuckLake server, opened from the configuration in dependency order
 // (metadata database and its migrations, object store, engine, table format, services). The only
-// place that knows every module. Construction throws ducklake::Error (kInvalidInput for a bad
-// setting, kUnavailable for a backend that cannot be reached); members are destroyed in reverse
-// order, so each outlives what uses it.
+// place that knows every module, so it also wires what crosses modules: a dropped namespace or a
+// deleted volume takes the grants on it along, whether or not this server checks tokens.
+// Construction throws ducklake::Error (kInvalidInput for a bad setting, kUnavailable for a backend
+// that cannot be reached); members are destroyed in reverse order, so each outlives what uses it.
 
 #include <memory>
 #include <string>
@@ -50,12 +51,12 @@ struct Assembly {
   std::unique_ptr<TableFormat> format;
   std::unique_ptr<LineageRecorder> lineage;
   std::unique_ptr<LineageGraph> graph;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<AuditLog> audit;
   std::unique_ptr<TableService> tables;
   std::unique_ptr<Maintenance> maintenance;
   std::unique_ptr<FileService> files;
   std::unique_ptr<ObjectPreviews> previews;
-  std::unique_ptr<AuthService> auth;
-  std::unique_ptr<AuditLog> audit;
 };
 
 // The sinks DuckLake's own lineage events are delivered to, as configured (null when none is).
