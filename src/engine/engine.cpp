@@ -1078,11 +1078,13 @@ class Engine::Impl {
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
     }
-    std::string final_sql = WrappableText(query.sql());
+    std::string final_sql;
     if (RewriteLakeReferences(session, *statements[0]) || rewritten) {
       // What runs is this text: the plan checked must be the plan of this text.
       final_sql = statements[0]->ToString();
       statements = ParseStatements(final_sql);
+    } else {
+      final_sql = WrappableText(query.sql());
     }
     auto plan = Bind(session, [&] { return PlanOf(session, std::move(statements[0])); });
     std::map<std::string, std::set<size_t>> kept;
