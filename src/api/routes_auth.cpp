@@ -109,15 +109,12 @@ std::vector<Route> AuthRoutes(AuthService *auth, AuditLog *audit, TableService &
          }
          // Expiry must mean something: a token that is not a lake admin's cannot make one that
          // outlives it (by default the new one expires with it).
+         std::optional<int64_t> not_after;
          if (ctx.principal && ctx.principal->token_expires_ms && !ctx.access->HasLake(Role::kAdmin)) {
-           int64_t remaining = *ctx.principal->token_expires_ms - NowUnixMs();
-           if (lifetime && *lifetime > remaining) {
-             throw Error(ErrorKind::kForbidden, "a new token cannot outlive the token that makes it");
-           }
-           if (!lifetime) lifetime = std::max<int64_t>(remaining, 1000);
+           not_after = ctx.principal->token_expires_ms;
          }
          auto description = body.contains("description") ? StringOf(body, "description") : std::string();
-         auto created = auth.CreateToken(user, lifetime, description, ctx.principal->user);
+         auto created = auth.CreateToken(user, lifetime, description, ctx.principal->user, not_after);
          ctx.audit_target = "token " + created.info.id + " of " + user;
          auto json = TokenJson(created.info);
          json["token"] = created.secret;  // shown this once

@@ -182,7 +182,8 @@ Principal AuthService::Authenticate(const std::string &token) {
 }
 
 NewToken AuthService::CreateToken(const std::string &user, std::optional<int64_t> lifetime_ms,
-                                  const std::string &description, const std::string &created_by) {
+                                  const std::string &description, const std::string &created_by,
+                                  std::optional<int64_t> not_after_ms) {
   ValidatePrincipalName(user, "user");
   if (lifetime_ms && (*lifetime_ms < 1000 || *lifetime_ms > kMaxTokenLifetimeMs)) {
     throw MakeError(ErrorKind::kInvalidInput, "expires_in must be 1 to {} seconds", kMaxTokenLifetimeMs / 1000);
@@ -196,6 +197,12 @@ NewToken AuthService::CreateToken(const std::string &user, std::optional<int64_t
   token.info.created_by = created_by;
   token.info.created_ms = NowUnixMs();
   if (lifetime_ms) token.info.expires_ms = token.info.created_ms + *lifetime_ms;
+  if (not_after_ms) {
+    if (*not_after_ms <= token.info.created_ms || (token.info.expires_ms && *token.info.expires_ms > *not_after_ms)) {
+      throw Error(ErrorKind::kForbidden, "a new token cannot outlive the token that makes it");
+    }
+    if (!token.info.expires_ms) token.info.expires_ms = not_after_ms;
+  }
   auto txn = meta_.Begin(TransactionMode::kBookkeeping);
   txn->Execute("INSERT INTO dl_token (token_id, user_name, token_hash, description, created_by, created_ms, expires_ms, "
                "revoked_ms, last_used_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",

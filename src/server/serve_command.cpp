@@ -188,7 +188,7 @@ void BootstrapAdmin(const Config &config, AuthService &auth) {
       if (fd < 0) {
         throw MakeError(ErrorKind::kInvalidInput, "cannot create the admin token file: {}", std::strerror(errno));
       }
-      auto created = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)");
+      auto created = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)", std::nullopt);
       auto line = created.secret + "\n";
       bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
       ::close(fd);
@@ -198,7 +198,7 @@ void BootstrapAdmin(const Config &config, AuthService &auth) {
       }
     }
   } else if (!auth.HasTokens()) {
-    secret = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)").secret;
+    secret = auth.CreateToken(AuthService::kAdminUser, std::nullopt, "admin (bootstrap)", "(bootstrap)", std::nullopt).secret;
   }
   bool granted = false;
   for (const auto &grant : auth.ListGrants(std::string(AuthService::kAdminUser))) {

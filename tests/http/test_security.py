@@ -300,6 +300,8 @@ def test_a_token_cannot_outlive_the_token_that_makes_it(secured):
     parent = [t for t in expect_status(admin.get("/api/v1/tokens", params={"user": "rita"}), 200).json()["tokens"]
               if t["id"] != own["id"]][0]
     assert own["expires_at"] is not None and own["expires_at"] <= parent["expires_at"]
+    # Exactly with it: the cap is the parent's expiry itself, not "now + what is left" read twice.
+    assert own["expires_at"] == parent["expires_at"]
     assert "outlive" in assert_problem(rita.post("/api/v1/tokens", json={"expires_in": 3600}), 403)["detail"]
     expect_status(rita.post("/api/v1/tokens", json={"expires_in": 60}), 201)
     # Someone else's token is neither hers to read nor to revoke.

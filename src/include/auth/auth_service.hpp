@@ -74,8 +74,11 @@ class AuthService {
   Principal PrincipalOfToken(const std::string &token_id);
 
   // A token for `user`, valid `lifetime_ms` (none: until revoked, at most kMaxTokenLifetimeMs).
+  // With `not_after_ms` (the expiry of the token that asks for this one) the new token expires then
+  // at the latest: without a lifetime it expires exactly then, and a lifetime that would outlive it
+  // (or a cap already past) is kForbidden. One clock reading decides both ends.
   NewToken CreateToken(const std::string &user, std::optional<int64_t> lifetime_ms, const std::string &description,
-                       const std::string &created_by);
+                       const std::string &created_by, std::optional<int64_t> not_after_ms);
   // Makes `secret` (a token given from outside, e.g. the admin token file) a token of `user` if it
   // is not one yet; kInvalidInput unless it has the token's form.
   TokenInfo AdoptToken(const std::string &secret, const std::string &user, const std::string &description);
