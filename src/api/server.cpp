@@ -13,6 +13,7 @@
 #include "api/metrics.hpp"
 #include "api/request_limits.hpp"
 #include "api/router.hpp"
+#include "api/web_app.hpp"
 #include "common/stream_pipe.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
@@ -290,6 +291,13 @@ class Server::Impl {
     } else {
       server_ = std::make_unique<httplib::Server>();
     }
+    if (config_.web_dir != "none") {
+      auto directory = config_.web_dir.empty() ? WebApp::DefaultDirectory() : config_.web_dir;
+      if (!directory.empty()) {
+        web_app_ = WebApp::Load(directory);
+        Log(LogLevel::kInfo, "web app", {{"directory", directory}, {"files", std::to_string(web_app_->size())}});
+      }
+    }
     auto &http = *server_;
     http.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
     http.set_tcp_nodelay(true);
@@ -534,7 +542,7 @@ class Server::Impl {
         response.set_header("Allow", allowed);
         SendProblem(response, 405, fmt::format("{} is not allowed here; use {}", request.method, allowed),
                     request.path);
-      } else {
+      } else if (!ServeWebApp(request, response)) {
         SendProblem(response, 404, "no such route", request.path);
       }
       return;
@@ -601,6 +609,38 @@ class Server::Impl {
     body_in_ = context.bytes_in();
   }
 
+  // The web app answers a GET that no route takes, outside the API's own paths (where a wrong path
+  // must stay a problem a client can read). False when there is nothing to send.
+  bool ServeWebApp(const httplib::Request &request, httplib::Response &response) {
+    if (!web_app_ || (request.method != "GET" && request.method != "HEAD")) return false;
+    for (const char *api : {"/api/", "/marquez/"}) {
+      if (request.path.rfind(api, 0) == 0 || request.path + "/" == api) return false;
+    }
+    const auto *asset = web_app_->Find(request.path);
+    if (!asset) return false;
+    current_route = "web app";
+    response.set_header("ETag", asset->etag);
+    response.set_header("Cache-Control", asset->cache_control);
+    response.set_header("X-Content-Type-Options", "nosniff");
+    if (asset->content_type.rfind("text/html", 0) == 0) {
+      // The app talks only to this server; styles are inline because the editor and the graph set
+      // them from script.
+      response.set_header("Content-Security-Policy",
+                          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                          "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+                          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+      response.set_header("Referrer-Policy", "no-referrer");
+    }
+    if (request.get_header_value("If-None-Match") == asset->etag) {
+      response.status = 304;
+      return true;
+    }
+    response.status = 200;
+    response.set_content(asset->body, asset->content_type);
+    if (asset->body.size() < kCompressFromBytes) const_cast<httplib::Request &>(request).headers.erase("Accept-Encoding");
+    return true;
+  }
+
   std::vector<Route> ServerRoutes() {
     return {
         {"GET", "/healthz", [](RequestContext &ctx) { ctx.SendJson(200, {{"status", "ok"}}); }},
@@ -637,6 +677,7 @@ class Server::Impl {
   std::vector<Route> routes_;
   std::vector<Permit> permits_;  // of each route, in the same order
   std::unique_ptr<httplib::Server> server_;
+  std::shared_ptr<const WebApp> web_app_;  // null when no app is installed or --web-dir=none
   RateLimiter rate_limiter_;             // per token
   RateLimiter unauthenticated_limiter_;  // per client address, for requests without a valid token
   ConcurrencyLimiter query_slots_;

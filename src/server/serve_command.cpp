@@ -65,6 +65,10 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--public-url", config.public_url,
                    "URL clients reach this server at, for presigned URLs (default: http://<Host header>)")
       ->envname("DUCKLAKE_PUBLIC_URL");
+  serve.add_option("--web-dir", config.web_dir,
+                   "the web browser's built files, served at / (default: web/ beside the binary, else "
+                   "../share/ducklake/web; none: serve no web app)")
+      ->envname("DUCKLAKE_WEB_DIR");
   serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
       ->envname("DUCKLAKE_HTTP_THREADS")
       ->check(CLI::Range(1, 100000));

@@ -19,6 +19,7 @@ struct Config {
   std::string s3_secret_access_key_file;
   std::string s3_ca_bundle;
   std::string public_url;                   // how clients reach the server (presigned URLs); empty: Host
+  std::string web_dir;                      // the web app's built files; empty: found beside the binary; "none": no app
   std::string instance_name = "default";    // names the lake in lineage (ducklake://<instance>)
   std::string memory_limit = "1GB";         // DuckDB memory limit for all queries together
   int threads = 2;                          // DuckDB worker threads

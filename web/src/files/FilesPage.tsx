@@ -1,0 +1,3 @@
+export default function FilesPage() {
+  return <h1>Files</h1>
+}

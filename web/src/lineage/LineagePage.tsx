@@ -1,0 +1,3 @@
+export default function LineagePage() {
+  return <h1>Lineage</h1>
+}

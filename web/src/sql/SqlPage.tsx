@@ -1,0 +1,3 @@
+export default function SqlPage() {
+  return <h1>Sql</h1>
+}

@@ -1,0 +1,3 @@
+export default function TablesPage() {
+  return <h1>Tables</h1>
+}

@@ -1,0 +1,238 @@
+// The grid every result, preview and listing of rows is shown in: virtualised (only the rows on
+// screen are in the DOM, so 1,000,000 rows scroll like 100), sortable by clicking a header,
+// columns resizable, and navigable with the arrow keys, Home/End and PageUp/PageDown.
+//
+// TanStack Table holds the column model (headers, sizing, sort state). Its row model is not
+// used: it makes an object with a dozen closures per row, which at a million streamed rows costs
+// gigabytes. Rows stay plain arrays and sorting is an index permutation instead.
+import {
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type ColumnSizingState,
+  type SortingState,
+} from '@tanstack/react-table'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { formatCell } from './format'
+
+export interface GridColumn {
+  name: string
+  type?: string
+}
+
+export interface DataGridProps {
+  columns: GridColumn[]
+  rows: unknown[][]
+  /** Bump when rows were appended to the same array (streaming), so the grid shows them. */
+  version?: number
+  /** Accessible name of the grid. */
+  label: string
+  sortable?: boolean
+  height?: number
+  renderCell?(value: unknown, row: unknown[], column: number): ReactNode
+  /** A class for a row (by its data, e.g. a diff's change type). */
+  rowClassName?(row: unknown[]): string | undefined
+}
+
+const ROW_HEIGHT = 28
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL|int|uint|float|decimal)/i
+
+export function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0
+  if (a === null || a === undefined) return 1 // NULLs last, as DuckDB sorts them
+  if (b === null || b === undefined) return -1
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
+  const x = typeof a === 'object' ? JSON.stringify(a) : String(a)
+  const y = typeof b === 'object' ? JSON.stringify(b) : String(b)
+  // Wide integers and decimals arrive as strings: compare them as numbers when both are numbers.
+  const nx = Number(x)
+  const ny = Number(y)
+  if (x !== '' && y !== '' && !Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+export function DataGrid({
+  columns,
+  rows,
+  version = 0,
+  label,
+  sortable = true,
+  height = 420,
+  renderCell,
+  rowClassName,
+}: DataGridProps) {
+  const gridId = useId()
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const [sorting, setSorting] = useState<SortingState>([])
+  const [sizing, setSizing] = useState<ColumnSizingState>({})
+  const [active, setActive] = useState({ row: 0, column: 0 })
+
+  const columnDefs = useMemo<ColumnDef<unknown[]>[]>(
+    () =>
+      columns.map((column, index) => ({
+        id: String(index),
+        accessorFn: (row) => row[index],
+        header: column.name,
+        meta: column,
+        size: Math.min(320, Math.max(90, column.name.length * 9 + 40)),
+        minSize: 50,
+      })),
+    [columns],
+  )
+  const table = useReactTable({
+    data: [],
+    columns: columnDefs,
+    state: { sorting, columnSizing: sizing },
+    onSortingChange: setSorting,
+    onColumnSizingChange: setSizing,
+    columnResizeMode: 'onChange',
+    enableSorting: sortable,
+    sortDescFirst: false,
+    manualSorting: true,
+    getCoreRowModel: getCoreRowModel(),
+  })
+
+  const order = useMemo(() => {
+    const permutation = Array.from({ length: rows.length }, (_, i) => i)
+    const sort = sorting[0]
+    if (!sort) return permutation
+    const column = Number(sort.id)
+    const sign = sort.desc ? -1 : 1
+    const isNull = (value: unknown) => value === null || value === undefined
+    permutation.sort((i, j) => {
+      const a = rows[i][column]
+      const b = rows[j][column]
+      // NULLs last either way, as DuckDB orders them.
+      if (isNull(a) !== isNull(b)) return isNull(a) ? 1 : -1
+      return sign * compareValues(a, b) || i - j
+    })
+    return permutation
+  }, [rows, version, sorting]) // `version`: the rows array grew in place
+
+  const virtualizer = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // Rows show before the first layout measurement (and in tests, which have no layout).
+    initialRect: { width: 800, height },
+  })
+
+  const headers = table.getFlatHeaders()
+  const widths = headers.map((header) => header.getSize())
+  const totalWidth = widths.reduce((sum, width) => sum + width, 0)
+  const template = widths.map((width) => `${width}px`).join(' ')
+  const cellId = (row: number, column: number) => `${gridId}-r${row}-c${column}`
+
+  const move = (row: number, column: number) => {
+    const next = {
+      row: Math.max(0, Math.min(order.length - 1, row)),
+      column: Math.max(0, Math.min(columns.length - 1, column)),
+    }
+    setActive(next)
+    virtualizer.scrollToIndex(next.row)
+  }
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2)
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(active.row + 1, active.column),
+      ArrowUp: () => move(active.row - 1, active.column),
+      ArrowRight: () => move(active.row, active.column + 1),
+      ArrowLeft: () => move(active.row, active.column - 1),
+      PageDown: () => move(active.row + page, active.column),
+      PageUp: () => move(active.row - page, active.column),
+      Home: () => move(event.ctrlKey ? 0 : active.row, 0),
+      End: () => move(event.ctrlKey ? order.length - 1 : active.row, columns.length - 1),
+    }
+    const action = keys[event.key]
+    if (action) {
+      event.preventDefault()
+      action()
+    }
+  }
+
+  return (
+    <div
+      className="data-grid"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={order.length + 1}
+      aria-colcount={columns.length}
+      tabIndex={0}
+      aria-activedescendant={order.length > 0 ? cellId(active.row, active.column) : undefined}
+      onKeyDown={onKeyDown}
+      ref={scrollRef}
+      style={{ height, overflow: 'auto' }}
+    >
+      <div role="rowgroup" className="data-grid-head" style={{ width: totalWidth }}>
+        <div role="row" aria-rowindex={1} className="data-grid-row" style={{ gridTemplateColumns: template }}>
+          {headers.map((header, index) => {
+            const column = columns[index]
+            const sorted = header.column.getIsSorted()
+            return (
+              <div
+                key={header.id}
+                role="columnheader"
+                aria-colindex={index + 1}
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                className="data-grid-header"
+              >
+                <button
+                  type="button"
+                  className="data-grid-sort"
+                  disabled={!sortable}
+                  onClick={header.column.getToggleSortingHandler()}
+                  title={column.type ? `${column.name} (${column.type})` : column.name}
+                >
+                  <span className="data-grid-name">{column.name}</span>
+                  {column.type && <span className="data-grid-type">{column.type}</span>}
+                  <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
+                </button>
+                <span
+                  className="data-grid-resizer"
+                  onMouseDown={header.getResizeHandler()}
+                  onDoubleClick={() => header.column.resetSize()}
+                  aria-hidden="true"
+                />
+              </div>
+            )
+          })}
+        </div>
+      </div>
+      <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), width: totalWidth, position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[order[item.index]]
+          return (
+            <div
+              key={item.index}
+              role="row"
+              aria-rowindex={item.index + 2}
+              className={`data-grid-row ${rowClassName?.(row) ?? ''}`}
+              style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+            >
+              {columns.map((column, index) => {
+                const value = row[index]
+                const isActive = active.row === item.index && active.column === index
+                return (
+                  <div
+                    key={index}
+                    id={cellId(item.index, index)}
+                    role="gridcell"
+                    aria-colindex={index + 1}
+                    className={`data-grid-cell${value === null ? ' null' : ''}${NUMERIC.test(column.type ?? '') ? ' numeric' : ''}${isActive ? ' active' : ''}`}
+                    onClick={() => setActive({ row: item.index, column: index })}
+                  >
+                    {renderCell ? renderCell(value, row, index) : formatCell(value)}
+                  </div>
+                )
+              })}
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,15 @@
+// One real server for every component test file (each file names its own namespaces and
+// volumes, so files may run side by side).
+import type { TestProject } from 'vitest/node'
+import { startDucklake, type Ducklake } from './ducklake'
+
+let server: Ducklake | undefined
+
+export async function setup(project: TestProject) {
+  server = await startDucklake()
+  project.provide('ducklakeUrl', server.url)
+}
+
+export async function teardown() {
+  await server?.stop()
+}

@@ -1,0 +1,29 @@
+import '@testing-library/jest-dom/vitest'
+import { cleanup } from '@testing-library/react'
+import { afterEach, inject } from 'vitest'
+
+// The app calls the server it was loaded from: the test page "is loaded from" the test server.
+;(globalThis as unknown as { jsdom: { reconfigure(options: { url: string }): void } }).jsdom.reconfigure({
+  url: inject('ducklakeUrl') + '/',
+})
+
+// jsdom lays nothing out: an element is as high as its inline style says, so virtualised lists
+// show the rows that would fit.
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+  configurable: true,
+  get(this: HTMLElement) {
+    return parseFloat(this.style.height) || 0
+  },
+})
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+  configurable: true,
+  get(this: HTMLElement) {
+    return parseFloat(this.style.width) || 1000
+  },
+})
+
+afterEach(() => {
+  cleanup()
+  sessionStorage.clear()
+  localStorage.clear()
+})
