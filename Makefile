@@ -23,7 +23,7 @@ DML ?= 10
 CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
 
 .PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 conformance conformance-run \
-  conformance-test fuzz fuzz-smoke bench clean
+  conformance-test fuzz fuzz-smoke bench clean web web-test web-e2e
 
 all: build
 
@@ -35,6 +35,20 @@ $(BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
 
 build: setup $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) --target ducklake -j $(JOBS)
+	$(MAKE) --no-print-directory web
+
+# The web data browser (web/), built into $(BUILD_DIR)/web: the binary serves it from beside itself.
+# Rebuilt only when its sources or the API document change; npm's packages stay in web/node_modules.
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/package.json web/vite.config.ts \
+  web/tsconfig.json web/tsconfig.app.json web/tsconfig.node.json -type f ! -name '*.gen.ts' 2>/dev/null) docs/openapi.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web: $(BUILD_DIR)/web/index.html
+
+$(BUILD_DIR)/web/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build -- --outDir $(CURDIR)/$(BUILD_DIR)/web --emptyOutDir --logLevel warn
 
 # DUCKLAKE_LISTEN (host:port) and DUCKLAKE_DATA_DIR are read by the binary itself.
 run: build
@@ -49,10 +63,11 @@ $(TEST_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
 test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
+	$(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) web
 	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
 	. $(TEST_BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 $(SANITIZER_ENV) \
 	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
-	  conformance-test
+	  conformance-test web-test web-e2e
 	$(MAKE) --no-print-directory fuzz-smoke
 
 lint: layering
@@ -71,6 +86,15 @@ http-test:
 http-test-postgres-s3:
 	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
 	  $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
+
+# The web app's component tests (vitest, jsdom) and its end-to-end tests in Chromium, each against
+# real `ducklake serve` processes on the embedded backends. Screenshots go to build/web-e2e/.
+web-test: web/node_modules/.package-lock.json
+	cd web && DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake npm test --silent
+
+web-e2e: web
+	cd web && DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake DUCKLAKE_SCREENSHOTS=$(CURDIR)/build/web-e2e \
+	  npm run --silent e2e
 
 # Each run starts a server of its own on DUCKLAKE_TEST_BACKEND (embedded unless said otherwise).
 conformance-run:

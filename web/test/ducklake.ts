@@ -18,7 +18,8 @@ export interface Ducklake {
 
 export interface DucklakeOptions {
   auth?: 'none' | 'token'
-  /** The built web app to serve at / (for the browser tests); none by default. */
+  /** The built web app to serve at /: a directory, 'beside-binary' (what an installed server
+   *  finds on its own: web/ next to the binary), or 'none' (the default, for component tests). */
   webDir?: string
   extraArgs?: string[]
 }
@@ -63,7 +64,7 @@ export async function startDucklake(options: DucklakeOptions = {}): Promise<Duck
     '--listen', `127.0.0.1:${port}`,
     '--data-dir', join(dataDir, 'lake'),
     '--auth', options.auth ?? 'none',
-    '--web-dir', options.webDir ?? 'none',
+    ...(options.webDir === 'beside-binary' ? [] : ['--web-dir', options.webDir ?? 'none']),
     '--log-level', 'warn',
     ...(options.auth === 'token' ? ['--admin-token-file', tokenFile] : []),
     ...(options.extraArgs ?? []),
