@@ -22,13 +22,15 @@ export interface DucklakeOptions {
    *  finds on its own: web/ next to the binary), or 'none' (the default, for component tests). */
   webDir?: string
   extraArgs?: string[]
+  /** http://127.0.0.1:PORT to listen on; a free port by default. */
+  url?: string
 }
 
 export function ducklakeBinary(): string {
   return resolve(process.env.DUCKLAKE_BIN ?? join(import.meta.dirname, '..', '..', 'build', 'ducklake'))
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer()
     server.once('error', fail)
@@ -56,7 +58,7 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
 
 export async function startDucklake(options: DucklakeOptions = {}): Promise<Ducklake> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ducklake-web-'))
-  const port = await freePort()
+  const port = options.url ? Number(new URL(options.url).port) : await freePort()
   const url = `http://127.0.0.1:${port}`
   const tokenFile = join(dataDir, 'admin-token')
   const args = [

@@ -6,7 +6,8 @@ import { startDucklake, type Ducklake } from './ducklake'
 let server: Ducklake | undefined
 
 export async function setup(project: TestProject) {
-  server = await startDucklake()
+  // vite.config.ts chose the address, and made it the test pages' origin.
+  server = await startDucklake({ url: process.env.DUCKLAKE_TEST_URL })
   project.provide('ducklakeUrl', server.url)
 }
 

@@ -2,10 +2,9 @@ import '@testing-library/jest-dom/vitest'
 import { cleanup } from '@testing-library/react'
 import { afterEach, inject } from 'vitest'
 
-// The app calls the server it was loaded from: the test page "is loaded from" the test server.
-;(globalThis as unknown as { jsdom: { reconfigure(options: { url: string }): void } }).jsdom.reconfigure({
-  url: inject('ducklakeUrl') + '/',
-})
+if (location.origin !== inject('ducklakeUrl')) {
+  throw new Error(`test pages must be loaded from the test server ${inject('ducklakeUrl')}, not ${location.origin}`)
+}
 
 // jsdom lays nothing out: an element is as high as its inline style says, so virtualised lists
 // show the rows that would fit.

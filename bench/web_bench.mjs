@@ -1,0 +1,203 @@
+// The web app's benchmarks, in Debian's Chromium against a real `ducklake serve` (bench/run-web.sh
+// starts it): the JavaScript a first visit downloads, the time to the first rows of a large
+// SELECT * in the SQL page against the same query's first byte over curl, and the Files page on
+// a volume of 100,000 objects against the API's first listing page. Prints Markdown tables.
+// Usage: node bench/web_bench.mjs URL [--rows N] [--objects N] [--runs N]
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+
+const require = createRequire(join(import.meta.dirname, '..', 'web', 'package.json'))
+const { chromium } = require('playwright-core')
+
+const args = process.argv.slice(2)
+const url = args[0]
+const option = (name, fallback) => {
+  const at = args.indexOf(name)
+  return at >= 0 ? Number(args[at + 1]) : fallback
+}
+const ROWS = option('--rows', 1_000_000)
+const OBJECTS = option('--objects', 100_000)
+const RUNS = option('--runs', 5)
+const JS_BUDGET = 350 * 1024
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const ms = (value) => `${value.toFixed(0)} ms`
+const log = (...parts) => console.error(...parts)
+
+async function api(method, path, body) {
+  const response = await fetch(url + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
+  return response
+}
+
+async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'ducklake-bench-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 900 },
+  })
+  return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }) } }
+}
+
+// --- 1. The JavaScript of a first visit ------------------------------------------------------
+
+async function initialJavaScript(context) {
+  const results = []
+  for (const path of ['/', '/files', '/tables', '/sql', '/lineage']) {
+    const page = await context.newPage()
+    const scripts = []
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') scripts.push(response)
+    })
+    await page.goto(url + path, { waitUntil: 'networkidle' })
+    let raw = 0
+    let gzipped = 0
+    for (const response of scripts) {
+      const body = await response.body()
+      raw += body.length
+      gzipped += gzipSync(body).length
+    }
+    results.push({ path, files: scripts.length, raw, gzipped })
+    await page.close()
+  }
+  return results
+}
+
+// --- 2. First rows of a large SELECT * -------------------------------------------------------
+
+function curlFirstByte(sql) {
+  const out = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_starttransfer} %{time_total}',
+    '-X', 'POST', '-H', 'Content-Type: application/json', '--data', JSON.stringify({ sql }), `${url}/api/v1/query`])
+  const [first, total] = String(out).split(' ').map(Number)
+  return { first: first * 1000, total: total * 1000 }
+}
+
+async function firstRows(context, sql) {
+  const page = await context.newPage()
+  const started = performance.now()
+  await page.goto(`${url}/sql?sql=${encodeURIComponent(sql)}`)
+  const run = page.getByRole('button', { name: 'Run', exact: true })
+  await run.waitFor()
+  const clicked = performance.now()
+  await run.click()
+  await page.getByRole('grid', { name: 'Query result' }).getByRole('gridcell').first().waitFor({ timeout: 120_000 })
+  const shown = performance.now()
+  await page.getByRole('status').filter({ hasText: /rows? in/ }).waitFor({ timeout: 300_000 })
+  const done = performance.now()
+  await page.close()
+  return { navigationToRows: shown - started, clickToRows: shown - clicked, clickToEnd: done - clicked }
+}
+
+// --- 3. The Files page at 100,000 objects ----------------------------------------------------
+
+async function fillVolume(volume, count) {
+  await api('POST', '/api/v1/volumes', { name: volume })
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const index = next++
+      const key = `k${String(index).padStart(6, '0')}.txt`
+      await fetch(`${url}/api/v1/volumes/${volume}/objects/${key}`, { method: 'PUT', body: 'ducklake' })
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker))
+}
+
+function curlListing(volume) {
+  const out = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_starttransfer} %{time_total}',
+    `${url}/api/v1/volumes/${volume}/objects?delimiter=/&limit=1000`])
+  const [first, total] = String(out).split(' ').map(Number)
+  return { first: first * 1000, total: total * 1000 }
+}
+
+async function listing(context, volume, count) {
+  const page = await context.newPage()
+  const started = performance.now()
+  await page.goto(`${url}/files/${volume}/`)
+  const list = page.getByRole('grid', { name: /Objects/ })
+  await list.getByText('k000000.txt').waitFor({ timeout: 60_000 })
+  const firstScreen = performance.now() - started
+  // Scroll to the end, page after page, as a user holding End would.
+  const scrollStarted = performance.now()
+  const last = `k${String(count - 1).padStart(6, '0')}.txt`
+  for (;;) {
+    await list.evaluate((element) => element.scrollTo(0, element.scrollHeight))
+    if (await list.getByText(last).isVisible()) break
+    await page.waitForTimeout(20)
+  }
+  const scrollAll = performance.now() - scrollStarted
+  await page.close()
+  return { firstScreen, scrollAll }
+}
+
+// --- run --------------------------------------------------------------------------------------
+
+const { context, close } = await launch()
+try {
+  console.log(`# Web app benchmarks, ${new Date().toISOString().slice(0, 16)}Z, ${url}\n`)
+  const js = await initialJavaScript(context)
+  console.log('## JavaScript a first visit downloads (gzipped at level 6)\n')
+  console.log('| Page | Scripts | Raw | Gzipped | Budget 350 KB |')
+  console.log('|---|---|---|---|---|')
+  for (const row of js) {
+    console.log(`| \`${row.path}\` | ${row.files} | ${(row.raw / 1024).toFixed(1)} KB | ${(row.gzipped / 1024).toFixed(1)} KB | ${row.gzipped < JS_BUDGET ? 'within' : '**over**'} |`)
+  }
+
+  log(`making a table of ${ROWS} rows`)
+  await api('POST', '/api/v1/namespaces', { name: 'webbench' })
+  await api('POST', '/api/v1/query', {
+    sql: `CREATE TABLE webbench.t AS SELECT i AS id, i * 0.5 AS x, 'row ' || i AS label, TIMESTAMP '2026-01-01' + to_seconds(i) AS at FROM range(${ROWS}) r(i)`,
+  })
+  const sql = 'SELECT * FROM webbench.t'
+  const curls = []
+  const browsers = []
+  for (let run = 0; run < RUNS; run++) {
+    curls.push(curlFirstByte(sql))
+    browsers.push(await firstRows(context, sql))
+  }
+  const curlFirst = median(curls.map((c) => c.first))
+  const curlTotal = median(curls.map((c) => c.total))
+  const nav = median(browsers.map((b) => b.navigationToRows))
+  const click = median(browsers.map((b) => b.clickToRows))
+  const end = median(browsers.map((b) => b.clickToEnd))
+  console.log(`\n## First rows of \`${sql}\` (${ROWS.toLocaleString('en-US')} rows), median of ${RUNS}\n`)
+  console.log('| Measure | Time | Ratio to curl first byte |')
+  console.log('|---|---|---|')
+  console.log(`| curl: first byte | ${ms(curlFirst)} | 1.0 |`)
+  console.log(`| curl: whole result | ${ms(curlTotal)} | ${(curlTotal / curlFirst).toFixed(1)} |`)
+  console.log(`| SQL page: navigation → first rows in the grid | ${ms(nav)} | ${(nav / curlFirst).toFixed(1)} |`)
+  console.log(`| SQL page: Run → first rows in the grid | ${ms(click)} | ${(click / curlFirst).toFixed(1)} |`)
+  console.log(`| SQL page: Run → whole result counted | ${ms(end)} | ${(end / curlFirst).toFixed(1)} |`)
+
+  log(`filling a volume with ${OBJECTS} objects`)
+  const volume = 'webbench'
+  await fillVolume(volume, OBJECTS)
+  const lists = []
+  const pages = []
+  for (let run = 0; run < RUNS; run++) {
+    lists.push(curlListing(volume))
+    pages.push(await listing(context, volume, OBJECTS))
+  }
+  const listFirst = median(lists.map((l) => l.total))
+  const screen = median(pages.map((p) => p.firstScreen))
+  const all = median(pages.map((p) => p.scrollAll))
+  console.log(`\n## Files page on a volume of ${OBJECTS.toLocaleString('en-US')} objects, median of ${RUNS}\n`)
+  console.log('| Measure | Time | Ratio to the API page |')
+  console.log('|---|---|---|')
+  console.log(`| curl: first listing page (1,000 objects) | ${ms(listFirst)} | 1.0 |`)
+  console.log(`| Files page: navigation → first rows shown | ${ms(screen)} | ${(screen / listFirst).toFixed(1)} |`)
+  console.log(`| Files page: scrolled to the last object | ${ms(all)} | ${(all / listFirst).toFixed(1)} |`)
+} finally {
+  await close()
+}
