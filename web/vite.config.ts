@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
-import { freePort } from './test/ducklake'
+import { freePort } from './test/ducklake.ts'
 
 // `npm run dev` proxies the API to a `ducklake serve` on DUCKLAKE_URL (default 127.0.0.1:8080).
 const server = process.env.DUCKLAKE_URL ?? 'http://127.0.0.1:8080'

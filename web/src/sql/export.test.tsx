@@ -1,0 +1,97 @@
+import { screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { rawFetch } from '../api/client'
+import { renderAt } from '../../test/render'
+import { makeNamespace, setEditorText, sql, waitForStatus } from './testing'
+
+/** A file picker that hands out in-memory files; what was written is in `files`. */
+function stubFilePicker() {
+  const files: { name: string; chunks: Uint8Array[]; closed: boolean }[] = []
+  const picker = vi.fn(async ({ suggestedName }: { suggestedName: string }) => {
+    const file = { name: suggestedName, chunks: [] as Uint8Array[], closed: false }
+    files.push(file)
+    return {
+      name: suggestedName,
+      createWritable: async () =>
+        new WritableStream<Uint8Array>({
+          write: (chunk) => void file.chunks.push(chunk),
+          close: () => void (file.closed = true),
+        }),
+    }
+  })
+  Object.assign(window, { showSaveFilePicker: picker })
+  return { picker, files }
+}
+
+const bytesOf = (chunks: Uint8Array[]) => new Uint8Array(chunks.flatMap((chunk) => [...chunk]))
+
+async function reference(body: object) {
+  const response = await rawFetch('/api/v1/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return new Uint8Array(await response.arrayBuffer())
+}
+
+describe('export', () => {
+  afterEach(() => {
+    delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker
+    vi.restoreAllMocks()
+  })
+
+  it('streams the whole result, read at the same snapshot, into the file the user picks', async () => {
+    const ns = await makeNamespace('sql_export')
+    await sql(`CREATE TABLE ${ns}.t (id INTEGER, label VARCHAR)`)
+    const [[, before]] = (await sql(`INSERT INTO ${ns}.t SELECT range, 'label ' || range FROM range(5000)`)).rows
+    await sql(`DELETE FROM ${ns}.t WHERE id < 100`)
+    const statement = `SELECT * FROM ${ns}.t ORDER BY id`
+    const { picker, files } = stubFilePicker()
+
+    renderAt(`/sql?sql=${encodeURIComponent(statement)}&snapshot=${before}`)
+    await waitForStatus(/^5,000 rows in/)
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
+    await screen.findByText(/^Saved result-[\d-T]+\.csv \(\d/)
+
+    expect(picker).toHaveBeenCalledWith(expect.objectContaining({ suggestedName: expect.stringMatching(/^result-.*\.csv$/) }))
+    expect(files[0].closed).toBe(true)
+    const csv = new TextDecoder().decode(bytesOf(files[0].chunks))
+    expect(csv).toBe(new TextDecoder().decode(await reference({ sql: statement, snapshot: before, format: 'csv' })))
+    expect(csv.split('\n')[1]).toBe('0,label 0')
+
+    await userEvent.click(screen.getByRole('button', { name: 'Export Parquet' }))
+    await screen.findByText(/^Saved result-[\d-T]+\.parquet/)
+    const parquet = bytesOf(files[1].chunks)
+    expect(new TextDecoder().decode(parquet.slice(0, 4))).toBe('PAR1')
+    expect(new TextDecoder().decode(parquet.slice(-4))).toBe('PAR1')
+  })
+
+  it('downloads the result where the browser has no file picker', async () => {
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob)
+      return 'blob:result'
+    })
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+
+    renderAt('/sql')
+    await setEditorText('SELECT range AS n FROM range(3)')
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await waitForStatus(/^3 rows in/)
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
+    await screen.findByText(/^Downloaded result-[\d-T]+\.csv$/)
+    expect(click).toHaveBeenCalled()
+    expect(await blobs[0].text()).toBe('n\n0\n1\n2\n')
+  })
+
+  it('offers no export before a result, and none of a failed statement', async () => {
+    renderAt('/sql')
+    await setEditorText('SELECT missing_column')
+    expect(screen.queryByRole('button', { name: 'Export CSV' })).not.toBeInTheDocument()
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await screen.findByRole('alert')
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Export CSV' })).not.toBeInTheDocument())
+  })
+})
