@@ -1,6 +1,7 @@
 #include "api/web_app.hpp"
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -37,6 +38,29 @@ std::string ReadFile(const fs::path &file) {
   return bytes.str();
 }
 
+bool Compressible(const std::string &content_type) {
+  return content_type.rfind("text/", 0) == 0 || content_type == "application/json" ||
+         content_type == "image/svg+xml" || content_type == "application/wasm";
+}
+
+// gzip at the best level: done once per file at start, so the time is well spent.
+std::string Gzip(const std::string &bytes) {
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw Error(ErrorKind::kInternal, "zlib cannot start");
+  }
+  std::string out(deflateBound(&stream, bytes.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef *>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int status = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END) throw Error(ErrorKind::kInternal, "zlib cannot compress a web app file");
+  return out;
+}
+
 bool HasIndex(const fs::path &directory) {
   std::error_code ignored;
   return fs::is_regular_file(directory / "index.html", ignored);
@@ -64,7 +88,15 @@ std::shared_ptr<const WebApp> WebApp::Load(const std::string &directory) {
     asset.content_type = ContentTypeOf(it->path());
     Digest digest(DigestAlgorithm::kSha256);
     digest.Update(asset.body.data(), asset.body.size());
-    asset.etag = "\"" + HexEncode(digest.Finish()).substr(0, 32) + "\"";
+    auto hex = HexEncode(digest.Finish()).substr(0, 32);
+    asset.etag = "\"" + hex + "\"";
+    if (Compressible(asset.content_type)) {
+      auto gzipped = Gzip(asset.body);
+      if (gzipped.size() * 10 < asset.body.size() * 9) {
+        asset.gzipped = std::move(gzipped);
+        asset.gzipped_etag = "\"" + hex + "-gzip\"";
+      }
+    }
     // Vite names everything under assets/ by a hash of its content: a new build makes new names,
     // so a browser may keep these for good. Anything else (index.html first) is asked for again.
     bool hashed = relative.rfind("assets/", 0) == 0;

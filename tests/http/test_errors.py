@@ -1,5 +1,7 @@
 """Protocol-level behaviour shared by every route: problem responses, body limits, request ids."""
 
+import gzip
+import http.client
 import json
 
 import pytest
@@ -109,3 +111,39 @@ def test_unsafe_client_request_id_is_replaced(api, unsafe):
 def test_generated_request_ids_are_unique(api):
     ids = {api.get("/healthz").headers["X-Request-Id"] for _ in range(20)}
     assert len(ids) == 20
+
+
+# --- compression -------------------------------------------------------------------------------
+
+
+def raw_request(server, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    """The response as sent: http.client does not decode a compressed body."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    response.raw_body = response.read()
+    connection.close()
+    return response
+
+
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium offers
+
+
+def test_a_large_json_answer_is_gzipped_never_brotli(server):
+    response = raw_request(server, "GET", "/api/v1/openapi.json", headers={"Accept-Encoding": BROWSER_ENCODINGS})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(response.raw_body))["openapi"]
+    assert raw_request(server, "GET", "/api/v1/openapi.json", headers={"Accept-Encoding": "br"}).getheader(
+        "Content-Encoding") is None
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "ndjson"])
+def test_a_streamed_result_is_never_compressed(server, fmt):
+    # A compressor holds rows back until its buffer fills: the first rows must leave at once.
+    body = json.dumps({"sql": "SELECT i, 'row ' || i AS s FROM range(50000) t(i)", "format": fmt}).encode()
+    response = raw_request(server, "POST", "/api/v1/query", body=body,
+                           headers={"Content-Type": "application/json", "Accept-Encoding": BROWSER_ENCODINGS})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") is None
+    assert b"row 49999" in response.raw_body

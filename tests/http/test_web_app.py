@@ -1,5 +1,6 @@
 """The web app's files at `/`: what is served, how browsers may cache it, and what stays the API's."""
 
+import gzip
 import hashlib
 import http.client
 
@@ -28,10 +29,10 @@ def web_server(start_server, web_dir):
     return start_server("--web-dir", str(web_dir))
 
 
-def raw_get(server, path: str, method: str = "GET") -> http.client.HTTPResponse:
-    """The path exactly as given (requests would normalise it)."""
+def raw_get(server, path: str, method: str = "GET", headers: dict | None = None) -> http.client.HTTPResponse:
+    """The path exactly as given (requests would normalise it), the body as sent (not decoded)."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.request(method, path)
+    connection.request(method, path, headers=headers or {})
     response = connection.getresponse()
     response.body = response.read()
     connection.close()
@@ -70,10 +71,21 @@ def test_etag_is_the_content_digest_and_answers_304(web_server):
     assert expect_status(web_server.api.get("/", headers={"If-None-Match": '"other"'}), 200).content == INDEX
 
 
-def test_large_assets_are_compressed_for_clients_that_accept_it(web_server):
-    script = web_server.api.get("/assets/app-3f2a9c1e.js", headers={"Accept-Encoding": "gzip"})
-    assert script.headers.get("Content-Encoding") == "gzip"
-    assert script.content == SCRIPT  # requests decodes it
+def test_assets_are_sent_gzipped_as_compressed_at_start_to_clients_that_take_gzip(web_server):
+    plain = expect_status(web_server.api.get("/assets/app-3f2a9c1e.js", headers={"Accept-Encoding": "identity"}), 200)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.headers["Vary"] == "Accept-Encoding"
+    for offered in ["gzip", "gzip, deflate, br, zstd", "br;q=1, gzip;q=0.5"]:
+        response = raw_get(web_server, "/assets/app-3f2a9c1e.js", headers={"Accept-Encoding": offered})
+        assert response.status == 200 and response.getheader("Content-Encoding") == "gzip", offered
+        assert gzip.decompress(response.body) == SCRIPT
+        assert len(response.body) < len(SCRIPT) / 10
+        # A strong validator names one encoding; either answers a revalidation.
+        assert response.getheader("ETag") == plain.headers["ETag"][:-1] + '-gzip"'
+        again = web_server.api.get("/assets/app-3f2a9c1e.js", headers={"If-None-Match": response.getheader("ETag")})
+        assert again.status_code == 304
+    refused = raw_get(web_server, "/assets/app-3f2a9c1e.js", headers={"Accept-Encoding": "br, gzip;q=0"})
+    assert refused.getheader("Content-Encoding") is None and refused.body == SCRIPT
 
 
 def test_head_sends_the_headers_without_the_body(web_server):

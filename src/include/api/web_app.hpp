@@ -14,8 +14,12 @@ class WebApp {
   struct Asset {
     std::string body;
     std::string content_type;
-    std::string etag;         // strong, quoted: a digest of the body
+    std::string etag;           // strong, quoted: a digest of the body
     std::string cache_control;  // hashed build outputs are immutable; the rest is revalidated
+    // The body gzipped once at load, for clients that accept it (empty when it would not save
+    // a tenth), and its own strong ETag: a strong validator names one encoding.
+    std::string gzipped;
+    std::string gzipped_etag;
   };
 
   // Reads every regular file under `directory` (at most kMaxBytes in all). Throws kInvalidInput
