@@ -593,6 +593,23 @@ class Engine::Impl {
     return message;
   }
 
+  // A table or namespace the statement names by a name the lake could have. Anything else that
+  // is "missing" (a file path, which the sandbox reads as a table name) stays a refusal.
+  static bool IsMissingRelation(const duckdb::ErrorData &error) {
+    const auto &info = error.ExtraInfo();
+    auto subtype = info.find("error_subtype");
+    auto type = info.find("type");
+    auto name = info.find("name");
+    if (subtype == info.end() || subtype->second != "MISSING_ENTRY" || type == info.end() || name == info.end()) {
+      return false;
+    }
+    if (type->second != "Table" && type->second != "View" && type->second != "Schema") return false;
+    const auto &text = name->second;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    return !text.empty() && text.size() <= 63 && !std::isdigit(static_cast<unsigned char>(text[0])) &&
+           std::all_of(text.begin(), text.end(), word);
+  }
+
   [[noreturn]] void ThrowDuckDb(const duckdb::ErrorData &error, Deadline *deadline) const {
     if (deadline && deadline->Expired()) throw Error(ErrorKind::kTimeout, "the query ran past its timeout");
     auto message = Sanitize(error.Message());
@@ -607,6 +624,11 @@ class Engine::Impl {
       case duckdb::ExceptionType::INTERNAL:
       case duckdb::ExceptionType::FATAL:
         throw Error(ErrorKind::kInternal, message);
+      case duckdb::ExceptionType::CATALOG:
+        // A table or namespace that is not there is a 404, as for a write; a function or type that
+        // is not there is a mistake in the statement.
+        if (IsMissingRelation(error)) throw Error(ErrorKind::kNotFound, message);
+        throw Error(ErrorKind::kInvalidInput, message);
       default:
         throw Error(ErrorKind::kInvalidInput, message);
     }

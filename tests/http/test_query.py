@@ -236,6 +236,19 @@ def test_create_table_as_over_existing_table_is_409(api, ns):
     assert api.rows(f"SELECT id FROM {ns}.t") == [[1]]
 
 
+@pytest.mark.parametrize("statement, status", [
+    ("SELECT * FROM {ns}.missing", 404),
+    ("SELECT * FROM no_such_namespace.t", 404),
+    ("SELECT count(*) FROM {ns}.t JOIN {ns}.missing USING (id)", 404),
+    ("SELECT no_such_function(1)", 400),
+    ("SELECT 1::no_such_type", 400),
+], ids=["table", "namespace", "joined-table", "function", "type"])
+def test_a_read_of_a_missing_table_is_404_and_other_unknown_names_400(api, ns, statement, status):
+    api.sql(f"CREATE TABLE {ns}.t AS SELECT 1 AS id")
+    problem = assert_problem(api.sql(statement.format(ns=ns)), status)
+    assert "does not exist" in problem["detail"]
+
+
 def test_insert_into_missing_table_is_404(api, ns):
     assert_problem(api.sql(f"INSERT INTO {ns}.nope SELECT 1"), 404)
 
