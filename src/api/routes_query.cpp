@@ -3,6 +3,7 @@
 #include <ctime>
 #include <map>
 
+#include "api/client_connection.hpp"
 #include "api/http.hpp"
 #include "tables/object_jobs.hpp"
 
@@ -151,6 +152,10 @@ std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const C
                              config.max_concurrent_queries);
            }
          }
+         // A client that goes away stops its query, even one that has sent nothing yet (an
+         // aggregate over a large join): it would otherwise run, holding cores, to its timeout.
+         auto client = std::make_shared<ClientConnection>(ctx.request);
+         request.options.abandoned = [client] { return client->Gone(); };
          // The query runs on after this handler returns: it keeps its slot and the caller's rights.
          auto access = ctx.shared_access;
          uint64_t max_bytes = config.max_result_bytes;

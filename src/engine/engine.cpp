@@ -289,16 +289,34 @@ std::string StoredValue(const std::string &value_sql, const ColumnDef &column) {
   return stored == type ? cast : fmt::format("CAST({} AS {})", cast, stored.ToString());
 }
 
+// Interrupts a query at its timeout, or once `abandoned` says nobody waits for it any more.
 class Deadline {
  public:
-  Deadline(duckdb::ClientContext &context, int64_t timeout_ms) {
-    if (timeout_ms <= 0) return;
-    thread_ = std::thread([this, &context, timeout_ms] {
+  Deadline(duckdb::ClientContext &context, int64_t timeout_ms, std::function<bool()> abandoned = {}) {
+    if (timeout_ms <= 0 && !abandoned) return;
+    thread_ = std::thread([this, &context, timeout_ms, abandoned = std::move(abandoned)] {
+      auto end = timeout_ms > 0 ? std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms)
+                                : std::chrono::steady_clock::time_point::max();
       std::unique_lock<std::mutex> lock(mutex_);
-      if (!cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return done_; })) {
-        expired_ = true;
-        context.Interrupt();
+      for (;;) {
+        auto wake = abandoned ? std::min(end, std::chrono::steady_clock::now() +
+                                                  std::chrono::milliseconds(QueryOptions::kAbandonPollMs))
+                              : end;
+        if (cv_.wait_until(lock, wake, [this] { return done_; })) return;
+        if (std::chrono::steady_clock::now() >= end) {
+          expired_ = true;
+          break;
+        }
+        lock.unlock();
+        bool gone = abandoned();
+        lock.lock();
+        if (done_) return;
+        if (gone) {
+          abandoned_ = true;
+          break;
+        }
       }
+      context.Interrupt();
     });
   }
   ~Deadline() {
@@ -313,12 +331,17 @@ class Deadline {
     std::lock_guard<std::mutex> lock(mutex_);
     return expired_;
   }
+  bool Abandoned() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return abandoned_;
+  }
 
  private:
   std::mutex mutex_;
   std::condition_variable cv_;
   bool done_ = false;
   bool expired_ = false;
+  bool abandoned_ = false;
   std::thread thread_;
 };
 
@@ -612,6 +635,7 @@ class Engine::Impl {
 
   [[noreturn]] void ThrowDuckDb(const duckdb::ErrorData &error, Deadline *deadline) const {
     if (deadline && deadline->Expired()) throw Error(ErrorKind::kTimeout, "the query ran past its timeout");
+    if (deadline && deadline->Abandoned()) throw Error(ErrorKind::kInvalidInput, "the client stopped waiting for the result");
     auto message = Sanitize(error.Message());
     switch (error.Type()) {
       case duckdb::ExceptionType::PERMISSION:
@@ -1518,7 +1542,7 @@ std::string FileReader::BucketPath(const std::string &bucket, const std::string 
 
 int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
                                    const ByteSink &sink) {
-  Deadline deadline(session.context(), options.timeout_ms);
+  Deadline deadline(session.context(), options.timeout_ms, options.abandoned);
   auto &con = session.connection();
 
   if (options.format == ResultFormat::kCsv || options.format == ResultFormat::kParquet ||

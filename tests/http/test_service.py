@@ -1,11 +1,14 @@
 """Service endpoints: /healthz, /readyz, /metrics and the OpenAPI document."""
 
+import http.client
 import json
+import time
 
+import pytest
 import requests
 
-from httpsupport import (HTTP_TIMEOUT_S, REPO_ROOT, SERVER_KEEP_ALIVE_S, expect_status, metric_value, parse_metrics,
-                         poll_until)
+from httpsupport import (HTTP_TIMEOUT_S, REPO_ROOT, SERVER_KEEP_ALIVE_S, SLOW_SELECT, expect_status, metric_value,
+                         parse_metrics, poll_until)
 
 def metrics(api):
     response = expect_status(api.get("/metrics"), 200)
@@ -88,6 +91,24 @@ def test_queries_running_gauge_follows_a_streaming_query(api):
     # The client hung up: the query must be cancelled, not run to its end.
     poll_until(lambda: metric_value(metrics(api), "ducklake_queries_running") == 0, 30,
                "ducklake_queries_running to return to 0 after the client disconnected")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+def test_a_query_that_has_sent_nothing_yet_stops_when_its_client_hangs_up(server, fmt):
+    # An aggregate over a large join sends nothing until it ends (here: long after the timeout of
+    # this test), so only watching the connection can tell the client is gone.
+    api = server.api
+    body = json.dumps({"sql": SLOW_SELECT, "format": fmt}).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("POST", "/api/v1/query", body=body, headers={"Content-Type": "application/json"})
+    poll_until(lambda: metric_value(metrics(api), "ducklake_queries_running") >= 1, 30, "the query to start")
+    started = time.monotonic()
+    connection.close()
+    poll_until(lambda: metric_value(metrics(api), "ducklake_queries_running") == 0, 30,
+               "ducklake_queries_running to return to 0 after the client hung up")
+    assert time.monotonic() - started < 10
+    # The server is none the worse for it.
+    assert api.rows("SELECT 42") == [[42]]
 
 
 def test_openapi_document_is_served(api):

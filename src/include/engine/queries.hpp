@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,6 +83,11 @@ struct QueryOptions {
   ResultFormat format = ResultFormat::kJson;
   std::optional<int64_t> limit;
   int64_t timeout_ms = 300000;
+  // Asked from another thread every kAbandonPollMs while a query runs: true once nobody waits for
+  // its result (the client went away). The query is then interrupted, as at its timeout. Empty:
+  // never asked. Must be cheap and thread-safe.
+  std::function<bool()> abandoned;
+  static constexpr int64_t kAbandonPollMs = 250;
 };
 
 // A Parquet file the engine wrote, with what the lake records about it.
