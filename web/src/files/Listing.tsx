@@ -65,13 +65,14 @@ export function Listing({ volume, prefix, selectedKey, onDelete, emptyHint }: Pr
   const items = virtualizer.getVirtualItems()
   const lastShown = items.length > 0 ? items[items.length - 1].index : -1
 
-  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = listing
+  const { hasNextPage, isFetching, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = listing
   useEffect(() => {
-    // After a failed page, wait for "Load more" instead of asking again and again.
-    if (hasNextPage && !isFetchingNextPage && !isFetchNextPageError && lastShown >= entries.length - LOAD_AHEAD) {
+    // After a failed page, wait for "Load more" instead of asking again and again. While the first
+    // page is fetched again (after a change), the next one would follow the old page's cursor.
+    if (hasNextPage && !isFetching && !isFetchNextPageError && lastShown >= entries.length - LOAD_AHEAD) {
       void fetchNextPage()
     }
-  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage, lastShown, entries.length])
+  }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, lastShown, entries.length])
 
   const selectedIndex = useMemo(
     () => (selectedKey === undefined ? -1 : entries.findIndex((entry) => entry.kind === 'object' && entry.object.key === selectedKey)),

@@ -1,11 +1,12 @@
-// /files/{volume}/{prefix…}: one folder of a volume, what it holds, uploads into it, and the
-// selected object's details (?object=<key>, so a link can point at one object).
+// /files/{volume}/{prefix…}: one folder of a volume, what it holds, uploads into it, the volume's
+// folder tree, and the selected object's details (?object=<key>, so a link can point at one object).
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount } from '../ui/format'
+import { FolderTree } from './FolderTree'
 import { Listing } from './Listing'
 import { DeleteObjectDialog, MoveObjectDialog } from './ObjectDialogs'
 import { ObjectDetail } from './ObjectDetail'
@@ -79,6 +80,7 @@ export function VolumeView({ volume, prefix, selectedKey }: Props) {
         <ErrorMessage error={info.error} />
       ) : (
         <div className={`files-body${selectedKey ? ' with-detail' : ''}`}>
+          <FolderTree key={volume} volume={volume} prefix={prefix} />
           <DropZone enabled={canWrite} target={location} onFiles={upload}>
             <Listing
               key={location}

@@ -68,7 +68,7 @@ describe('Files: rights', () => {
     const detail = await screen.findByRole('complementary', { name: 'a.txt' })
     expect(await within(detail).findByRole('button', { name: 'Delete' })).toBeInTheDocument()
     expect(within(detail).getByRole('button', { name: 'Save tags' })).toBeInTheDocument()
-    expect(screen.getByLabelText('Upload files')).toBeInTheDocument()
+    expect(await screen.findByLabelText('Upload files')).toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'Volume settings' })).not.toBeInTheDocument()
   })
 

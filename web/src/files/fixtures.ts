@@ -1,4 +1,5 @@
 // Test data for the Files tests, set up through the API of the test server.
+import type { Middleware } from 'openapi-fetch'
 import { api, data, rawFetch, type Schemas } from '../api/client'
 import { uniqueName } from '../../test/render'
 import { objectApiPath } from './paths'
@@ -47,4 +48,21 @@ export async function findObject(volume: string, key: string) {
 
 export async function openUploads(volume: string) {
   return data(await api.GET('/api/v1/volumes/{vol}/uploads', { params: { path: { vol: volume } } })).uploads
+}
+
+/** The listing requests the app makes for `volume` from now on, each as its prefix and cursor
+ *  ('' for none), until `stop()`. */
+export function recordListings(volume: string) {
+  const requests: { prefix: string; cursor: string }[] = []
+  const recorder: Middleware = {
+    onRequest({ request }) {
+      const url = new URL(request.url)
+      if (url.pathname === `/api/v1/volumes/${encodeURIComponent(volume)}/objects`) {
+        requests.push({ prefix: url.searchParams.get('prefix') ?? '', cursor: url.searchParams.get('cursor') ?? '' })
+      }
+      return request
+    },
+  }
+  api.use(recorder)
+  return { requests, stop: () => api.eject(recorder) }
 }

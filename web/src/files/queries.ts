@@ -1,6 +1,6 @@
 // The Files section's reads, shared through react-query's cache. Every key of one volume starts with
 // fileKeys.volume(vol), so a change in a volume invalidates all that may show it in one call.
-import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query'
+import { useInfiniteQuery, useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query'
 import { api, data, type Schemas } from '../api/client'
 import { objectPathSerializer } from './paths'
 
@@ -9,18 +9,30 @@ export type VolumeDescription = Schemas['VolumeDescription']
 export type StoredObject = Schemas['Object']
 export type ObjectDescription = Schemas['ObjectDescription']
 export type ObjectPreview = Schemas['ObjectPreview']
+export type ObjectListing = Schemas['ObjectListing']
 
 export const fileKeys = {
   volumes: ['files', 'volumes'] as const,
   volume: (volume: string) => ['files', 'volume', volume] as const,
   info: (volume: string) => ['files', 'volume', volume, 'info'] as const,
+  listings: (volume: string) => ['files', 'volume', volume, 'listing'] as const,
   listing: (volume: string, prefix: string) => ['files', 'volume', volume, 'listing', prefix] as const,
   object: (volume: string, key: string) => ['files', 'volume', volume, 'object', key] as const,
   preview: (volume: string, key: string) => ['files', 'volume', volume, 'preview', key] as const,
 }
 
-/** After a change in a volume: its counts, listings, objects and previews, and the volume list. */
+/** After a change in a volume: its counts, listings, objects and previews, and the volume list.
+ *  Listings go back to their first page first: an infinite query refetches every page it holds, one
+ *  after the other (100 requests for a folder of 100,000 objects scrolled to its end), and all but
+ *  the first would come back anyway as the user scrolls, with the change in its place. */
 export function invalidateVolume(queryClient: QueryClient, volume: string) {
+  queryClient.setQueriesData<InfiniteData<ObjectListing, string | undefined>>(
+    { queryKey: fileKeys.listings(volume) },
+    (listing) =>
+      listing && listing.pages.length > 1
+        ? { pages: listing.pages.slice(0, 1), pageParams: listing.pageParams.slice(0, 1) }
+        : listing,
+  )
   void queryClient.invalidateQueries({ queryKey: fileKeys.volume(volume) })
   void queryClient.invalidateQueries({ queryKey: fileKeys.volumes })
 }

@@ -1,8 +1,9 @@
 // Sending one file to a volume. Small files go up in one PUT; large ones as a multipart upload
 // (docs/API.md, Multipart uploads): parts a few at a time, each retried on a lost connection or a
-// busy server, the whole upload aborted on cancel or failure so no parts are left behind.
-// XMLHttpRequest, not fetch: only XHR reports how much of a request body has been sent.
-import { api, ApiError, authHeaders, credentials, data, type Schemas } from '../api/client'
+// busy server, the whole upload aborted on cancel or failure so no parts are left behind. The
+// requests that carry bytes go through sendBody, which reports their progress.
+import { api, ApiError, data, type Schemas } from '../api/client'
+import { abortError, sendBody } from '../api/upload'
 import { objectApiPath } from './paths'
 
 const MiB = 1024 * 1024
@@ -69,54 +70,6 @@ function keyProblem(key: string): string | undefined {
   return undefined
 }
 
-function abortError(): DOMException {
-  return new DOMException('The upload was cancelled', 'AbortError')
-}
-
-/** One request with XHR: resolves with the JSON answer, rejects with an ApiError (or AbortError). */
-function send(
-  method: string,
-  path: string,
-  body: Blob,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  onProgress: (sent: number) => void,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError())
-    const xhr = new XMLHttpRequest()
-    xhr.open(method, new URL(path, location.origin).href)
-    for (const [name, value] of Object.entries({ ...authHeaders(), ...headers })) xhr.setRequestHeader(name, value)
-    xhr.upload.onprogress = (event) => onProgress(event.loaded)
-    const cancel = () => xhr.abort()
-    signal.addEventListener('abort', cancel, { once: true })
-    const settle = () => signal.removeEventListener('abort', cancel)
-    xhr.onload = () => {
-      settle()
-      if (xhr.status >= 200 && xhr.status < 300) {
-        try {
-          resolve(xhr.responseText ? JSON.parse(xhr.responseText) : null)
-        } catch (error) {
-          reject(error)
-        }
-        return
-      }
-      if (xhr.status === 401) credentials.onUnauthorized()
-      const response = new Response(xhr.responseText, { status: xhr.status, statusText: xhr.statusText })
-      void ApiError.from(response).then(reject)
-    }
-    xhr.onerror = () => {
-      settle()
-      reject(ApiError.network(new Error('the connection was lost during the upload')))
-    }
-    xhr.onabort = () => {
-      settle()
-      reject(abortError())
-    }
-    xhr.send(body)
-  })
-}
-
 /** Failures another attempt may get past: a lost connection, a timeout, a busy or failing server. */
 const RETRYABLE = new Set([0, 408, 429, 500, 502, 503, 504])
 const ATTEMPTS = 3
@@ -171,11 +124,17 @@ export async function uploadObject(
     // A typed Blob would send its own type: a typeless slice sends none, and the server guesses.
     const body = type ? file : file.slice(0, file.size, '')
     const answer = await withRetry(
-      () => send('PUT', objectApiPath(volume, key), body, type ? { 'Content-Type': type } : {}, signal, report),
+      () =>
+        sendBody<Schemas['Object']>(objectApiPath(volume, key), body, {
+          method: 'PUT',
+          headers: type ? { 'Content-Type': type } : {},
+          signal,
+          onProgress: report,
+        }),
       signal,
     )
     report(file.size)
-    return answer as Schemas['Object']
+    return answer
   }
   return uploadInParts(volume, key, file, settings, signal, report)
 }
@@ -212,13 +171,17 @@ async function uploadInParts(
         const index = next++
         const { partNumber, start, end } = parts[index]
         const partPath = `/api/v1/volumes/${encodeURIComponent(volume)}/uploads/${encodeURIComponent(upload.upload_id)}/parts/${partNumber}`
-        const answer = (await withRetry(() => {
+        const answer = await withRetry(() => {
           sent[index] = 0
-          return send('PUT', partPath, file.slice(start, end, ''), {}, stop.signal, (bytes) => {
-            sent[index] = bytes
-            report(total())
+          return sendBody<Schemas['Part']>(partPath, file.slice(start, end, ''), {
+            method: 'PUT',
+            signal: stop.signal,
+            onProgress: (bytes) => {
+              sent[index] = bytes
+              report(total())
+            },
           })
-        }, stop.signal)) as Schemas['Part']
+        }, stop.signal)
         sent[index] = end - start
         etags[index] = answer.etag
         report(total())

@@ -3,9 +3,8 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { api, data } from '../api/client'
 import { renderAt } from '../../test/render'
-import { findObject, makeVolume, objectBytes, putObject } from './fixtures'
+import { findObject, makeVolume, objectBytes, putMany, putObject, recordListings } from './fixtures'
 import { uploadQueue } from './uploadQueue'
-
 
 // The queue belongs to the tab, not to a page: empty it between tests.
 afterEach(async () => {
@@ -16,6 +15,17 @@ afterEach(async () => {
   )
   uploadQueue.clearFinished()
 })
+
+/** The names in the listing's rows, in order. Plain selectors: role queries over a screenful of rows
+ *  on every DOM change would keep the event loop from the responses awaited. */
+function shownNames(grid: HTMLElement): string[] {
+  return Array.from(grid.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="row"] a'), (link) => link.textContent!)
+}
+
+function scrollToRow(grid: HTMLElement, row: number) {
+  grid.scrollTop = row * 32
+  fireEvent.scroll(grid)
+}
 
 /** A dropped file, as the entry API hands it over. */
 function fileEntry(file: File) {
@@ -153,4 +163,37 @@ describe('Files: uploads', () => {
     await waitFor(async () => expect(await findObject(volume, 'fine.txt')).not.toBeNull())
     expect(await findObject(volume, 'large.txt')).toBeNull()
   })
+
+  it('refreshes a long listing from its first page after an upload, with the new objects where they sort', async () => {
+    const user = userEvent.setup()
+    const volume = await makeVolume('reload')
+    await putMany(volume, Array.from({ length: 2500 }, (_, i) => `f${String(i).padStart(4, '0')}.txt`))
+    renderAt(`/files/${volume}/`)
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
+    await screen.findByText('0 folders, 1,000 objects, more as you scroll')
+    scrollToRow(grid, 980)
+    await screen.findByText('0 folders, 2,000 objects, more as you scroll')
+    scrollToRow(grid, 1980)
+    await screen.findByText('0 folders, 2,500 objects')
+    scrollToRow(grid, 0)
+
+    const recording = recordListings(volume)
+    try {
+      await user.upload(screen.getByLabelText('Upload files'), [new File(['new'], 'a-new.txt'), new File(['mid'], 'f1500x.txt')])
+      await waitFor(() => expect(shownNames(grid)[0]).toBe('a-new.txt'))
+      // One request, not one per page held: the rest come again as the user scrolls.
+      expect(recording.requests).toEqual([{ prefix: '', cursor: '' }])
+      expect(screen.getByText('0 folders, 1,000 objects, more as you scroll')).toBeInTheDocument()
+      expect(shownNames(grid).slice(0, 3)).toEqual(['a-new.txt', 'f0000.txt', 'f0001.txt'])
+
+      scrollToRow(grid, 990)
+      await screen.findByText('0 folders, 2,000 objects, more as you scroll')
+      scrollToRow(grid, 1490)
+      await waitFor(() => expect(shownNames(grid).join()).toContain('f1500.txt,f1500x.txt,f1501.txt'))
+      expect(recording.requests).toHaveLength(2)
+      expect(recording.requests[1].cursor).not.toBe('')
+    } finally {
+      recording.stop()
+    }
+  }, 60_000)
 })

@@ -118,6 +118,30 @@ describe('LineagePage', () => {
     expect(await screen.findByRole('region', { name: `Column lineage of ${lake.ns}.src.amount` })).toBeInTheDocument()
   })
 
+  it('opens a field node on its dataset’s graph with the field’s column lineage', async () => {
+    const fieldId = `datasetField:ducklake://default:${lake.ns}.dst:total`
+    const { router } = renderAt(lineageHref(fieldId, 1))
+    expect(await screen.findByRole('heading', { level: 1, name: `Lineage of ${lake.ns}.dst` })).toBeInTheDocument()
+    const search = new URLSearchParams(router.state.location.search)
+    expect(Object.fromEntries(search)).toEqual({ node: lake.dst, field: fieldId, depth: '1' })
+
+    const panel = await screen.findByRole('region', { name: `Column lineage of ${lake.ns}.dst.total` })
+    expect(await within(panel).findByRole('list', { name: 'Upstream column flows' })).toHaveTextContent(`${lake.ns}.src.amount`)
+    expect(within(panel).getByRole('list', { name: 'Downstream column flows' })).toHaveTextContent(`${lake.ns}.report.grand`)
+    const details = screen.getByRole('complementary', { name: 'Details' })
+    expect(within(details).getByRole('heading', { name: `${lake.ns}.dst` })).toBeInTheDocument()
+    expect(within(within(details).getByRole('list', { name: 'Fields' })).getByRole('button', { name: 'total' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    )
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
+  })
+
+  it('says what is wrong with a field node that names no dataset', async () => {
+    renderAt(lineageHref('datasetField:total'))
+    expect(await screen.findByRole('alert')).toHaveTextContent('(400)')
+  })
+
   it('shows a job’s run history with the error of its failed run', async () => {
     renderAt(lineageHref(lake.failedJob))
     const details = await screen.findByRole('complementary', { name: 'Details' })

@@ -1,7 +1,9 @@
 // /lineage?node=…&depth=N: the lineage graph around a dataset or job. The URL holds everything worth
 // sharing: the centre (`node`), the `depth`, the `selected` node and its column-lineage `field`.
+// A field as the node (`datasetField:…`, which the graph route refuses) opens its dataset's graph
+// with that field chosen.
 import { useCallback, useMemo, useState } from 'react'
-import { Link, useNavigate, useSearchParams } from 'react-router'
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { ColumnLineagePanel } from './ColumnLineagePanel'
 import { columnFlows, fieldRef, fieldRoles, type ColumnFlows } from './columnLineage'
 import { DetailsPanel } from './DetailsPanel'
@@ -9,7 +11,7 @@ import { layout, nodeLabel } from './graphModel'
 import './lineage.css'
 import { LineageError } from './LineageError'
 import { LineageGraph } from './LineageGraph'
-import { fieldNodeId, lineageHref } from './links'
+import { datasetOfField, fieldNodeId, lineageHref } from './links'
 import { NodeChooser } from './NodeChooser'
 import { NodeList } from './NodeList'
 import { useColumnLineage, useLineageGraph } from './queries'
@@ -185,5 +187,14 @@ function LineageView({ nodeId }: { nodeId: string }) {
 export default function LineagePage() {
   const [params] = useSearchParams()
   const node = params.get('node')
-  return node ? <LineageView key={node} nodeId={node} /> : <NodeChooser />
+  if (!node) return <NodeChooser />
+  const dataset = datasetOfField(node)
+  if (dataset) {
+    const next = new URLSearchParams(params)
+    next.set('node', dataset)
+    next.set('field', node)
+    next.delete('selected')
+    return <Navigate replace to={`/lineage?${next}`} />
+  }
+  return <LineageView key={node} nodeId={node} />
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '../api/client'
-import { lineageHref, objectCandidates, objectHref, tableOfDataset } from './links'
+import { datasetOfField, lineageHref, objectCandidates, objectHref, tableOfDataset } from './links'
 
 const volume = (name: string, bucket: string | null = null) => ({ name, bucket }) as Schemas['Volume']
 
@@ -38,5 +38,23 @@ describe('lineage links', () => {
       '/lineage?node=dataset%3Aducklake%3A%2F%2Fdefault%3Asales.orders&depth=3',
     )
     expect(objectHref('raw', '2026/11/a b#.csv')).toBe('/files/raw/2026/11/a%20b%23.csv')
+  })
+
+  it("finds the dataset of a field node, whatever ':' its namespace and name hold", () => {
+    expect(datasetOfField('datasetField:ducklake://default:sales.orders:total')).toBe('dataset:ducklake://default:sales.orders')
+    expect(datasetOfField('datasetField:postgres://db:5432:shop.orders:id')).toBe('dataset:postgres://db:5432:shop.orders')
+    expect(datasetOfField('datasetField:file:/data/a:b.csv:amount')).toBe('dataset:file:/data/a:b.csv')
+    // Not a field node, or one missing its namespace, dataset or field.
+    for (const id of [
+      'dataset:ducklake://default:sales.orders',
+      'job:ducklake://default:insert.sales.orders',
+      'datasetField:sales.orders',
+      'datasetField:ducklake://default:sales.orders:',
+      'datasetField::total',
+      'datasetField:ns::total',
+      'datasetField:',
+    ]) {
+      expect(datasetOfField(id)).toBeNull()
+    }
   })
 })

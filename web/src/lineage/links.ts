@@ -2,7 +2,7 @@
 // search, home, tables and files pages can link here without loading them.
 import { encodeKey, type Schemas } from '../api/client'
 
-/** The lineage page centred on a node (`dataset:…` or `job:…`). */
+/** The lineage page centred on a node (`dataset:…` or `job:…`; a `datasetField:…` opens on its dataset). */
 export function lineageHref(nodeId: string, depth?: number): string {
   const params = new URLSearchParams({ node: nodeId })
   if (depth !== undefined) params.set('depth', String(depth))
@@ -19,6 +19,25 @@ export function jobNodeId(namespace: string, name: string): string {
 
 export function fieldNodeId(namespace: string, dataset: string, field: string): string {
   return `datasetField:${namespace}:${dataset}:${field}`
+}
+
+/**
+ * The dataset node of a field node: `datasetField:<namespace>:<dataset>:<field>` gives
+ * `dataset:<namespace>:<dataset>`; anything else gives null. The field is what follows the last
+ * ':', as the server reads it. The namespace (a URI such as `ducklake://default`) and the dataset
+ * name may both hold ':', and only the server knows which split names a dataset: the two stay
+ * together, as they came, and it splits them.
+ */
+export function datasetOfField(nodeId: string): string | null {
+  const prefix = 'datasetField:'
+  if (!nodeId.startsWith(prefix)) return null
+  const rest = nodeId.slice(prefix.length)
+  const last = rest.lastIndexOf(':')
+  if (last < 0 || last === rest.length - 1) return null
+  const dataset = rest.slice(0, last)
+  // Some ':' with something on both sides: a namespace and a name.
+  if (!/^.+:.+$/s.test(dataset)) return null
+  return `dataset:${dataset}`
 }
 
 export function tableHref(namespace: string, table: string): string {

@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { api, data, encodeKey, rawFetch } from '../api/client'
 import { renderAt, uniqueName } from '../../test/render'
-import { asText, browserFile, gridText, newNamespace, sql, write } from './testing'
+import { formatBytes } from '../ui/format'
+import { asText, gridText, newNamespace, sql, write } from './testing'
 
 async function putObject(volume: string, key: string, body: string, contentType: string) {
   await rawFetch(`/api/v1/volumes/${volume}/objects/${encodeKey(key)}`, {
@@ -67,7 +68,7 @@ describe('Tables: loading data', () => {
 
   it('uploads a local file with reader options from a namespace page, then appends from the table page', async () => {
     const ns = await newNamespace()
-    const headerless = browserFile('7|seven\n8|eight\n', 'numbers.csv', 'text/csv')
+    const headerless = new File(['7|seven\n8|eight\n'], 'numbers.csv', { type: 'text/csv' })
     const first = renderAt(`/tables/${ns}?ingest=1`)
     let dialog = await screen.findByRole('dialog', { name: 'Load data into a table' })
     await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'Namespace' })).toHaveValue(ns))
@@ -91,7 +92,7 @@ describe('Tables: loading data', () => {
     expect(asText((await sql(`SELECT * FROM ${ns}.numbers`)).rows)).toEqual(['7 | seven', '8 | eight'])
     first.unmount()
 
-    const more = browserFile('column0,column1\n9,nine\n', 'more.csv', 'text/csv')
+    const more = new File(['column0,column1\n9,nine\n'], 'more.csv', { type: 'text/csv' })
     renderAt(`/tables/${ns}/numbers?ingest=1`)
     dialog = await screen.findByRole('dialog', { name: 'Load data into a table' })
     expect(within(dialog).getByRole('radio', { name: 'Append to a table' })).toBeChecked()
@@ -109,7 +110,7 @@ describe('Tables: loading data', () => {
     await write(`CREATE TABLE ${ns}.strict (id BIGINT)`)
     renderAt(`/tables/${ns}/strict?ingest=1`)
     const dialog = await screen.findByRole('dialog', { name: 'Load data into a table' })
-    await userEvent.upload(within(dialog).getByLabelText('File'), browserFile('id,surprise\n1,2\n', 'odd.csv', 'text/csv'))
+    await userEvent.upload(within(dialog).getByLabelText('File'), new File(['id,surprise\n1,2\n'], 'odd.csv', { type: 'text/csv' }))
     await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'Table' })).toHaveValue('strict'))
     await userEvent.click(within(dialog).getByRole('button', { name: 'Preview' }))
     const alert = await within(dialog).findByRole('alert')
@@ -124,7 +125,7 @@ describe('Tables: loading data', () => {
     await write(`CREATE TABLE ${ns}.taken (id BIGINT)`)
     const { router } = renderAt(`/tables/${ns}?ingest=1`)
     const dialog = await screen.findByRole('dialog', { name: 'Load data into a table' })
-    await userEvent.upload(within(dialog).getByLabelText('File'), browserFile('id\n1\n', 'taken.csv', 'text/csv'))
+    await userEvent.upload(within(dialog).getByLabelText('File'), new File(['id\n1\n'], 'taken.csv', { type: 'text/csv' }))
     await waitFor(() => expect(within(dialog).getByText(`${ns}.taken already exists: append to it or replace its rows instead.`)).toBeInTheDocument())
     expect(within(dialog).getByRole('button', { name: 'Preview' })).toBeDisabled()
     await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
@@ -132,4 +133,32 @@ describe('Tables: loading data', () => {
     expect(router.state.location.search).toBe('')
     expect(await count(ns, 'taken')).toBe(0)
   })
+
+  it('shows how much of a local file has been sent, and Cancel upload stops sending it', async () => {
+    const ns = await newNamespace()
+    // Some MiB of JSON: its preview sends it whole, and the load takes long enough to cancel.
+    const rows = Array.from({ length: 300_000 }, (_, id) => `{"id":${id},"name":"row number ${id}"}`)
+    const file = new File([`[${rows.join(',\n')}]`], 'big.json', { type: 'application/json' })
+    renderAt(`/tables/${ns}?ingest=1`)
+    const dialog = await screen.findByRole('dialog', { name: 'Load data into a table' })
+    await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'Namespace' })).toHaveValue(ns))
+    await userEvent.upload(within(dialog).getByLabelText('File'), file)
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Preview' }))
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Create table' })).toBeEnabled(), { timeout: 10_000 })
+
+    const abort = vi.spyOn(XMLHttpRequest.prototype, 'abort')
+    try {
+      await userEvent.click(within(dialog).getByRole('button', { name: 'Create table' }))
+      const bar = await within(dialog).findByRole('progressbar', { name: 'Uploading big.json' })
+      expect(bar).toHaveAttribute('max', String(file.size))
+      expect(Number(bar.getAttribute('value'))).toBeLessThanOrEqual(file.size)
+      expect(within(dialog).getByText(new RegExp(`of ${formatBytes(file.size)}$`))).toBeInTheDocument()
+
+      await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel upload' }))
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+      expect(abort).toHaveBeenCalledTimes(1)
+    } finally {
+      abort.mockRestore()
+    }
+  }, 30_000)
 })

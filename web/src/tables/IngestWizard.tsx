@@ -1,7 +1,7 @@
 // Loading data into a table: pick a local file or a volume object, a target and the reader's
 // options, preview what the ingest would read (a dry run, nothing written), then load it.
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes } from '../ui/format'
@@ -54,7 +54,7 @@ export function IngestWizard({
   const capabilities = useCapabilities()
   const queryClient = useQueryClient()
   const namespaces = useNamespaces()
-  const ids = { ns: useId(), table: useId(), newTable: useId(), format: useId(), file: useId() }
+  const ids = { ns: useId(), table: useId(), newTable: useId(), format: useId(), file: useId(), progress: useId() }
 
   const [sourceKind, setSourceKind] = useState<'file' | 'object'>(start.volume ? 'object' : 'file')
   const [file, setFile] = useState<File | null>(null)
@@ -65,7 +65,10 @@ export function IngestWizard({
   const [existingTable, setExistingTable] = useState(start.table ?? '')
   const [newTable, setNewTable] = useState(() => (start.objectKey ? tableNameFromKey(start.objectKey) : ''))
   const [options, setOptions] = useState<ReadOptions>(DETECT_ALL)
-  const abort = useRef<AbortController | null>(null)
+  // Closing the dialog cancels what it is sending: a preview's file or the load.
+  const [closing] = useState(() => new AbortController())
+  /** The local file the load is sending, and how much of it has gone. */
+  const [sending, setSending] = useState<Sending | null>(null)
 
   const writable = namespaces.data?.namespaces.filter((entry) => capabilities.namespace(entry.name, 'writer')) ?? []
   const tables = useTables(ns === '' ? undefined : ns)
@@ -106,21 +109,23 @@ export function IngestWizard({
         if (!('dry_run' in result)) throw new Error('the server loaded the data instead of previewing it')
         return { result, partial: false, signature }
       }
-      return { ...(await dryRunFile(ns, table, file!, format!, query, PREVIEW_ROWS)), signature }
+      return { ...(await dryRunFile(ns, table, file!, format!, query, PREVIEW_ROWS, closing.signal)), signature }
     },
   })
   const load = useMutation({
     mutationFn: async (): Promise<IngestResult> => {
       if (sourceKind === 'object') {
+        setSending(null)
         const result = await ingestObject(ns, table, volume, objectKey, query)
         if ('dry_run' in result) throw new Error('the server previewed the data instead of loading it')
         return result
       }
-      abort.current = new AbortController()
-      return uploadFile(ns, table, file!, format!, query, abort.current.signal)
-    },
-    onSettled: () => {
-      abort.current = null
+      const name = file!.name
+      setSending({ name, sent: 0, total: file!.size })
+      return uploadFile(ns, table, file!, format!, query, {
+        signal: closing.signal,
+        onProgress: (sent, total) => setSending({ name, sent, total }),
+      })
     },
     onSuccess: async (result) => {
       await invalidateLake(queryClient)
@@ -141,7 +146,7 @@ export function IngestWizard({
   }
 
   const cancel = () => {
-    abort.current?.abort()
+    closing.abort()
     onClose()
   }
 
@@ -272,11 +277,7 @@ export function IngestWizard({
         {current && <IngestPreview ns={ns} table={table} dryRun={current.result} partial={current.partial} />}
         <div className="dialog-actions sticky-actions">
           {load.isPending && (
-            <label className="upload-progress">
-              {sourceKind === 'file' ? `Uploading ${formatBytes(file!.size)} and loading` : 'Loading from the volume'}
-              {/* fetch() reports no upload progress: the bar only says that it is under way. */}
-              <progress />
-            </label>
+            <LoadProgress id={ids.progress} sending={sending} target={`${ns}.${table}`} />
           )}
           <button type="button" onClick={cancel}>
             {load.isPending ? 'Cancel upload' : 'Cancel'}
@@ -290,6 +291,29 @@ export function IngestWizard({
         </div>
       </form>
     </Dialog>
+  )
+}
+
+interface Sending {
+  name: string
+  sent: number
+  total: number
+}
+
+/** The load under way: the bytes of a local file sent so far, then the server reading them into the
+ *  table (or reading a volume object), which says nothing of its progress. */
+function LoadProgress({ id, sending, target }: { id: string; sending: Sending | null; target: string }) {
+  const uploading = sending !== null && sending.sent < sending.total
+  return (
+    <div className="upload-progress">
+      <label htmlFor={id}>{uploading ? `Uploading ${sending.name}` : `Loading into ${target}`}</label>
+      <progress id={id} max={uploading ? sending.total : undefined} value={uploading ? sending.sent : undefined} />
+      {uploading && (
+        <span className="muted">
+          {formatBytes(sending.sent)} of {formatBytes(sending.total)}
+        </span>
+      )}
+    </div>
   )
 }
 

@@ -1,6 +1,7 @@
 // Loading a file or a volume object into a table (POST …/tables/{table}/data): the query string of
 // the ingest options, the dry run that previews it, and the upload itself.
-import { api, data, rawFetch, type Schemas } from '../api/client'
+import { api, data, type Schemas } from '../api/client'
+import { sendBody, type SendOptions } from '../api/upload'
 import type { operations } from '../api/schema.gen'
 
 export type IngestQuery = NonNullable<operations['uploadTableData']['parameters']['query']>
@@ -103,11 +104,10 @@ export async function ingestObject(ns: string, table: string, volume: string, ke
   )
 }
 
-/** POSTs a file as the raw, streamed body; the browser reads it from disk as it sends it. */
-async function postBody<T>(path: string, body: Blob, format: IngestFormat, signal?: AbortSignal): Promise<T> {
+/** POSTs a file as the raw body; the browser reads it from disk as it sends it. */
+function postBody<T>(path: string, body: Blob, format: IngestFormat, progress: Pick<SendOptions, 'signal' | 'onProgress'>) {
   const contentType = FORMATS.find((entry) => entry.value === format)!.contentType
-  const response = await rawFetch(path, { method: 'POST', body, headers: { 'Content-Type': contentType }, signal })
-  return (await response.json()) as T
+  return sendBody<T>(path, body, { method: 'POST', headers: { 'Content-Type': contentType }, ...progress })
 }
 
 /** The most of a CSV or NDJSON file a dry run sends: its detection and first rows need no more. */
@@ -124,12 +124,29 @@ export async function dryRunBody(file: Blob, format: IngestFormat): Promise<{ bo
   return { body: file.slice(0, end > 0 ? end + 1 : DRY_RUN_BYTES), partial: true }
 }
 
-export async function dryRunFile(ns: string, table: string, file: Blob, format: IngestFormat, query: IngestQuery, limit: number) {
+export async function dryRunFile(
+  ns: string,
+  table: string,
+  file: Blob,
+  format: IngestFormat,
+  query: IngestQuery,
+  limit: number,
+  signal: AbortSignal,
+) {
   const { body, partial } = await dryRunBody(file, format)
   const path = `${dataPath(ns, table)}?${queryString({ ...query, format, dry_run: true, limit })}`
-  return { result: await postBody<IngestDryRun>(path, body, format), partial }
+  return { result: await postBody<IngestDryRun>(path, body, format, { signal }), partial }
 }
 
-export function uploadFile(ns: string, table: string, file: Blob, format: IngestFormat, query: IngestQuery, signal: AbortSignal) {
-  return postBody<IngestResult>(`${dataPath(ns, table)}?${queryString({ ...query, format })}`, file, format, signal)
+/** Loads `file` into the table; `onProgress` hears how much of it has been sent. The server reads
+ *  it into the table after the last byte, so the answer comes some time after 100%. */
+export function uploadFile(
+  ns: string,
+  table: string,
+  file: Blob,
+  format: IngestFormat,
+  query: IngestQuery,
+  progress: Pick<SendOptions, 'signal' | 'onProgress'>,
+) {
+  return postBody<IngestResult>(`${dataPath(ns, table)}?${queryString({ ...query, format })}`, file, format, progress)
 }

@@ -32,11 +32,3 @@ export function gridText(grid: HTMLElement): string[] {
     .map((row) => Array.from(row.querySelectorAll('[role="gridcell"]')).map((cell) => cell.textContent).join(' | '))
     .sort()
 }
-
-/** A File as a browser's is (readable and sendable); jsdom's own File can be neither. */
-export function browserFile(content: string, name: string, type: string): File {
-  const buffer = (globalThis as unknown as { process: { getBuiltinModule(id: string): { File: typeof File } } }).process.getBuiltinModule(
-    'node:buffer',
-  )
-  return new buffer.File([content], name, { type })
-}
