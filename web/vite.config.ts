@@ -31,6 +31,8 @@ export default defineConfig({
     globalSetup: ['./test/globalSetup.ts'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 20_000,
+    // The tests mostly wait on the server: two files at a time keep two cores busy.
+    maxWorkers: 2,
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
   },

@@ -22,7 +22,7 @@ describe('the journey from a CSV to its lineage', () => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ sql, snapshot }),
     })
-    expect(response.status).toBe(200)
+    expect(response.status, `${sql}: ${await response.clone().text()}`).toBe(200)
     return (await response.json()) as { columns: { name: string }[]; rows: unknown[][] }
   }
 
@@ -137,7 +137,9 @@ describe('the journey from a CSV to its lineage', () => {
     await browser.screenshot('lineage-graph')
 
     // A change, then the table as it was before it, then the diff.
-    const before = Number((await query('SELECT max(snapshot_id) FROM ducklake_snapshots()')).rows[0][0])
+    const before = ((await (await fetch(`${server.url}/api/v1/namespaces/sales/tables/orders`)).json()) as {
+      snapshot_id: number
+    }).snapshot_id
     await query("UPDATE sales.orders SET amount = amount + 1 WHERE city = 'Oslo'")
     await query('DELETE FROM sales.orders WHERE order_id = 2')
     await page.goto(`${server.url}/tables/sales/orders?snapshot=${before}&tab=data`)

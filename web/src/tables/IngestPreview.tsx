@@ -30,7 +30,10 @@ export function IngestPreview({
 }) {
   const ref = useRef<HTMLElement>(null)
   // A new preview lands below the form: bring it into sight (jsdom, in the tests, cannot scroll).
-  useEffect(() => ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), [dryRun])
+  useEffect(() => {
+    // A block body: Chromium's scrollIntoView returns a promise, which React would take for a clean-up.
+    ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' })
+  }, [dryRun])
   const dialect = dryRun.dialect
   const planned = dryRun.table.columns as unknown as PlannedColumn[]
   return (
