@@ -1,13 +1,23 @@
 // Debian's Chromium, driven by playwright-core (no downloaded browser), with a fresh profile per
 // run. A page that logs an error (a failed script, a CSP violation, an uncaught exception) fails
 // the test that opened it.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+// axe-core, run in the page through the DevTools protocol, which the page's CSP does not govern.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SCREENSHOTS = resolve(process.env.DUCKLAKE_SCREENSHOTS ?? join(import.meta.dirname, '..', '..', 'build', 'web-e2e'))
+
+interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: { target: string[] }[]
+}
 
 export interface Browser {
   context: BrowserContext
@@ -15,6 +25,9 @@ export interface Browser {
   /** Errors the pages reported so far. */
   errors: string[]
   screenshot(name: string): Promise<void>
+  /** The accessibility problems axe-core finds on the page that would stop someone (impact
+   *  serious or critical), one line each; [] when there are none. */
+  accessibilityProblems(): Promise<string[]>
   close(): Promise<void>
 }
 
@@ -53,6 +66,27 @@ export async function openBrowser(options: { acceptDownloads?: boolean } = {}): 
     errors,
     async screenshot(name) {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+    },
+    async accessibilityProblems() {
+      await page.evaluate(AXE)
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } }).axe
+        const found = (await axe.run(document)).violations
+        // An open tree item's visible text includes its children's; its name is its own row's
+        // text, as the ARIA tree pattern wants, which axe reads as a label/content mismatch.
+        const openTreeItem = (target: string[]) =>
+          document.querySelector(target.join(' '))?.matches('[role="treeitem"]:has([role="group"])') ?? false
+        return found
+          .map((violation) =>
+            violation.id === 'label-content-name-mismatch'
+              ? { ...violation, nodes: violation.nodes.filter((node) => !openTreeItem(node.target)) }
+              : violation,
+          )
+          .filter((violation) => violation.nodes.length > 0)
+      })
+      return violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => `${violation.id} (${violation.impact}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}: ${violation.help}`)
     },
     async close() {
       await context.close()

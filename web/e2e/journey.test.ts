@@ -34,6 +34,12 @@ describe('the journey from a CSV to its lineage', () => {
     writeFileSync(join(scratch, 'reports', 'summary.txt'), 'DuckLake report\n')
     writeFileSync(join(scratch, 'reports', '2026', 'q4.json'), '[{"quarter":4,"revenue":72.5}]\n')
   })
+  // Each page the journey passes: kept as a screenshot, and checked with axe-core.
+  const keep = async (name: string) => {
+    await browser.screenshot(name)
+    expect(await browser.accessibilityProblems(), name).toEqual([])
+  }
+
   afterAll(async () => {
     await browser?.close()
     await server?.stop()
@@ -68,7 +74,7 @@ describe('the journey from a CSV to its lineage', () => {
       'reports/2026/q4.json',
       'reports/summary.txt',
     ])
-    await browser.screenshot('files-volume')
+    await keep('files-volume')
 
     // Browse into the folder and back.
     const contents = page.getByRole('grid', { name: /Contents of landing/ })
@@ -82,7 +88,7 @@ describe('the journey from a CSV to its lineage', () => {
     await page.getByRole('grid', { name: /Contents of landing/ }).getByText('orders.csv').click()
     const detail = page.getByRole('complementary', { name: 'orders.csv' })
     await detail.getByRole('gridcell', { name: 'Paris' }).waitFor()
-    await browser.screenshot('files-preview')
+    await keep('files-preview')
 
     // A namespace to load into, then "Load into table" from the object.
     await page.goto(`${server.url}/tables`)
@@ -97,12 +103,12 @@ describe('the journey from a CSV to its lineage', () => {
     await wizard.getByRole('textbox', { name: 'New table name' }).fill('orders')
     await wizard.getByRole('button', { name: 'Preview' }).click()
     await wizard.getByRole('table', { name: 'Columns in the file' }).waitFor()
-    await browser.screenshot('tables-ingest-preview')
+    await keep('tables-ingest-preview')
     await wizard.getByRole('button', { name: 'Create table' }).click()
     await page.waitForURL(`${server.url}/tables/sales/orders`)
     await page.getByRole('heading', { level: 1, name: 'sales.orders' }).waitFor()
     expect((await query('SELECT count(*) FROM sales.orders')).rows).toEqual([[5]])
-    await browser.screenshot('tables-table')
+    await keep('tables-table')
 
     // Query it from the table page's link, in the SQL page.
     await page.getByRole('link', { name: 'Query in SQL' }).click()
@@ -117,14 +123,14 @@ describe('the journey from a CSV to its lineage', () => {
     const reference = await query('SELECT city, sum(amount) AS total FROM sales.orders GROUP BY city ORDER BY city')
     const cells = await result.getByRole('gridcell').allTextContents()
     expect(cells).toEqual(reference.rows.flat().map(String))
-    await browser.screenshot('sql-result')
+    await keep('sql-result')
 
     // A chart of the result.
     await page.getByRole('tab', { name: 'Chart' }).click()
     await page.getByRole('combobox', { name: 'Chart type' }).selectOption('bar')
     await page.getByRole('combobox', { name: 'X axis' }).selectOption('city')
     await expect.poll(() => page.getByRole('img', { name: /chart of total by city, 4 points/i }).count()).toBe(1)
-    await browser.screenshot('sql-chart')
+    await keep('sql-chart')
 
     // The load in the lineage graph: the object feeds the job that wrote the table.
     await page.goto(`${server.url}/tables/sales/orders`)
@@ -134,7 +140,7 @@ describe('the journey from a CSV to its lineage', () => {
     await nodes.getByRole('button', { name: /^Table sales\.orders/ }).waitFor()
     await nodes.getByRole('button', { name: /^Object landing\/orders\.csv/ }).waitFor()
     expect(await nodes.getByRole('button', { name: /^Job / }).count()).toBeGreaterThan(0)
-    await browser.screenshot('lineage-graph')
+    await keep('lineage-graph')
 
     // A change, then the table as it was before it, then the diff.
     const before = ((await (await fetch(`${server.url}/api/v1/namespaces/sales/tables/orders`)).json()) as {
@@ -146,13 +152,13 @@ describe('the journey from a CSV to its lineage', () => {
     const old = page.getByRole('grid', { name: `Rows of sales.orders as of snapshot ${before}` })
     await old.getByRole('gridcell', { name: 'Paris' }).waitFor()
     expect(await old.getByRole('row').count()).toBe(1 + 5)
-    await browser.screenshot('tables-time-travel')
+    await keep('tables-time-travel')
 
     await page.goto(`${server.url}/tables/sales/orders?tab=changes&from=${before}`)
     const counts = page.getByRole('list', { name: 'Change counts' })
     await counts.getByText('Deleted: 1').waitFor()
     await counts.getByText('Updated: 2').waitFor()
-    await browser.screenshot('tables-diff')
+    await keep('tables-diff')
 
     expect(browser.errors).toEqual([])
   })

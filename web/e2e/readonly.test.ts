@@ -40,6 +40,7 @@ describe('a reader, with a token', () => {
     await page.goto(`${server.url}/tables/sales/orders`)
     await page.getByRole('heading', { name: 'Sign in to DuckLake' }).waitFor()
     await browser.screenshot('login')
+    expect(await browser.accessibilityProblems()).toEqual([])
 
     await page.getByLabel('Access token').fill('dl_not_a_real_token')
     await page.getByRole('button', { name: 'Sign in' }).click()

@@ -6,7 +6,7 @@
 // folders among the objects: a folder of 100,000 objects may hold a subfolder only on its last page,
 // and no request finds the folders alone. So an open folder reads one page (the one its listing
 // shows anyway), and says when more may follow; asking reads a few pages more.
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
+import { type KeyboardEvent, type MouseEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatCount } from '../ui/format'
@@ -143,13 +143,15 @@ function FolderItem({ folder, level, tree }: { folder: string; level: number; tr
   const open = tree.isOpen(folder)
   const name = folder === '' ? tree.volume : baseName(folder)
   const current = folder === tree.current
+  const nameId = useId()
   return (
     <li
       role="treeitem"
       aria-level={level}
       aria-expanded={open}
       aria-selected={current}
-      aria-label={name}
+      // Named by the text shown (not aria-label), so what a reader hears is what is on screen.
+      aria-labelledby={nameId}
       {...itemEvents(tree, folder, () => tree.open(folder))}
     >
       <span className={`files-tree-row${current ? ' current' : ''}`}>
@@ -163,7 +165,7 @@ function FolderItem({ folder, level, tree }: { folder: string; level: number; tr
         >
           {open ? '▾' : '▸'}
         </span>
-        {name}
+        <span id={nameId}>{name}</span>
       </span>
       {open && <FolderGroup folder={folder} name={name} level={level + 1} tree={tree} />}
     </li>

@@ -21,7 +21,7 @@ function item(tree: HTMLElement, ...path: string[]): HTMLElement {
 function childNames(treeItem: HTMLElement): string[] {
   const group = treeItem.querySelector(':scope > [role="group"]')
   const folders = group?.querySelectorAll(':scope > [role="treeitem"][aria-expanded]') ?? []
-  return Array.from(folders, (child) => child.getAttribute('aria-label')!)
+  return Array.from(folders, (child) => document.getElementById(child.getAttribute('aria-labelledby')!)!.textContent!)
 }
 
 const prefixesRead = () => [...new Set(recording!.requests.map((request) => request.prefix))].sort()

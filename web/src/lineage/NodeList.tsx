@@ -46,7 +46,7 @@ export function NodeList({ placed, centreId, selectedId, depth, onSelect }: Node
               {node.id === centreId ? (
                 <span className="muted">centre of the graph</span>
               ) : (
-                <Link to={lineageHref(node.id, depth)} aria-label={`Centre the graph on ${label}`}>
+                <Link to={lineageHref(node.id, depth)} aria-label={`Centre here: ${label}`}>
                   Centre here
                 </Link>
               )}

@@ -107,7 +107,7 @@ export function NamespaceTree({ ns, table }: { ns?: string; table?: string }) {
             const open = isOpen(name)
             const tables = tablesOf.get(name)
             return (
-              <li key={name} {...itemProps({ id: itemId(name), ns: name })} aria-level={1} aria-expanded={open} aria-label={name}>
+              <li key={name} {...itemProps({ id: itemId(name), ns: name })} aria-level={1} aria-expanded={open} aria-labelledby={`${itemId(name)}-name`}>
                 <span className={`tree-row${itemId(name) === currentId ? ' current' : ''}`}>
                   <span
                     className="tree-twisty"
@@ -119,7 +119,8 @@ export function NamespaceTree({ ns, table }: { ns?: string; table?: string }) {
                   >
                     {open ? '▾' : '▸'}
                   </span>
-                  {name}
+                  {/* Named by this, not aria-label: the name a reader hears is the text shown. */}
+                  <span id={`${itemId(name)}-name`}>{name}</span>
                 </span>
                 {open && (
                   <ul role="group">
