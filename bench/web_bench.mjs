@@ -74,6 +74,15 @@ async function initialJavaScript(context) {
   return results
 }
 
+/** The page's live JavaScript heap after a collection, in MiB (Chromium's performance.memory). */
+async function jsHeap(page) {
+  const session = await page.context().newCDPSession(page)
+  await session.send('HeapProfiler.collectGarbage')
+  const { usedSize } = await session.send('Runtime.getHeapUsage')
+  await session.detach()
+  return usedSize / 2 ** 20
+}
+
 // --- 2. First rows of a large SELECT * -------------------------------------------------------
 
 function curlFirstByte(sql) {
@@ -92,8 +101,9 @@ async function firstRows(context, sql) {
   const shown = performance.now()
   await page.getByRole('status').filter({ hasText: / rows? in / }).first().waitFor({ timeout: 300_000 })
   const done = performance.now()
+  const heap = await jsHeap(page)
   await page.close()
-  return { navigationToRows: shown - started, navigationToEnd: done - started }
+  return { navigationToRows: shown - started, navigationToEnd: done - started, heap }
 }
 
 // --- 3. The Files page at 100,000 objects ----------------------------------------------------
@@ -135,8 +145,9 @@ async function listing(context, volume, count) {
     await page.waitForTimeout(20)
   }
   const scrollAll = performance.now() - scrollStarted
+  const heap = await jsHeap(page)
   await page.close()
-  return { firstScreen, scrollAll }
+  return { firstScreen, scrollAll, heap }
 }
 
 // --- run --------------------------------------------------------------------------------------
@@ -175,6 +186,8 @@ try {
   console.log(`| curl: whole result | ${ms(curlTotal)} | ${(curlTotal / curlFirst).toFixed(1)} |`)
   console.log(`| SQL page: navigation → first rows in the grid | ${ms(nav)} | ${(nav / curlFirst).toFixed(1)} |`)
   console.log(`| SQL page: navigation → whole result counted | ${ms(end)} | ${(end / curlFirst).toFixed(1)} |`)
+  console.log(`\nJavaScript heap of the SQL page after the whole result (the grid keeps the first 200,000 rows): ` +
+    `${median(browsers.map((b) => b.heap)).toFixed(0)} MiB.`)
 
   log(`filling a volume with ${OBJECTS} objects`)
   const volume = 'webbench'
@@ -194,6 +207,8 @@ try {
   console.log(`| curl: first listing page (1,000 objects) | ${ms(listFirst)} | 1.0 |`)
   console.log(`| Files page: navigation → first rows shown | ${ms(screen)} | ${(screen / listFirst).toFixed(1)} |`)
   console.log(`| Files page: scrolled to the last object | ${ms(all)} | ${(all / listFirst).toFixed(1)} |`)
+  console.log(`\nJavaScript heap of the Files page scrolled to the last of ${OBJECTS.toLocaleString('en-US')} objects: ` +
+    `${median(pages.map((p) => p.heap)).toFixed(0)} MiB.`)
 } finally {
   await close()
 }
