@@ -91,9 +91,15 @@ describe('a reader, with a token', () => {
     await page.getByText(/reader role on the whole lake/).first().waitFor()
     await browser.screenshot('lineage-reader')
 
-    // Signing out ends it.
+    // Signing out ends it, and what the session ran does not stay for the next user.
+    await page.goto(`${server.url}/sql`)
+    await page.getByRole('list', { name: 'Query history' }).getByText('DELETE FROM sales.orders').waitFor()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('heading', { name: 'Sign in to DuckLake' }).waitFor()
+    await page.getByLabel('Access token').fill(server.adminToken!)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'SQL' }).waitFor()
+    expect(await page.getByText('DELETE FROM sales.orders').count()).toBe(0)
     expect(browser.errors.filter((error) => !/status of 40[134]/.test(error))).toEqual([])
   })
 })

@@ -1,10 +1,12 @@
 // Who is using the app. When the server needs tokens, nothing but the login screen shows until a
 // token is accepted; the token then rides on every request (api/client.ts) and lives in this
 // tab's sessionStorage, or localStorage if the user asks to stay signed in.
+import { useQueryClient } from '@tanstack/react-query'
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react'
 import { api, ApiError, credentials, data } from '../api/client'
 import { capabilitiesOf, UNRESTRICTED, type Capabilities } from './capabilities'
 import { Login } from './Login'
+import { endSession } from './session'
 import { ErrorMessage } from '../ui/ErrorMessage'
 
 const TOKEN_KEY = 'ducklake.token'
@@ -50,6 +52,7 @@ async function loadCapabilities(): Promise<Capabilities> {
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ status: 'checking' })
+  const queryClient = useQueryClient()
 
   const check = useCallback(async (reasonIfRefused?: string) => {
     try {
@@ -68,10 +71,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     credentials.token = storedToken()
     credentials.onUnauthorized = () => {
       forgetToken()
+      endSession()
+      queryClient.clear()
       setState({ status: 'login', reason: 'Your token was refused (expired or revoked). Sign in again.' })
     }
     void check()
-  }, [check])
+  }, [check, queryClient])
 
   const signIn = async (token: string, remember: boolean) => {
     forgetToken()
@@ -82,8 +87,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(() => {
     forgetToken()
+    endSession()
+    queryClient.clear()
     setState({ status: 'login' })
-  }, [])
+  }, [queryClient])
 
   switch (state.status) {
     case 'checking':

@@ -2,11 +2,7 @@
 // paths of objects, whose keys keep their '/' (so encodeURIComponent alone would be wrong).
 import { encodeKey } from '../api/client'
 
-/** The page of a volume's folder, optionally with an object's details open. */
-export function folderUrl(volume: string, prefix = '', object?: string): string {
-  const path = `/files/${encodeURIComponent(volume)}/${encodeKey(prefix)}`
-  return object === undefined ? path : `${path}?${new URLSearchParams({ object })}`
-}
+export { folderUrl, parentPrefix } from '../ui/routes'
 
 /** The API path of an object, for rawFetch, XHR and links. */
 export function objectApiPath(volume: string, key: string): string {
@@ -20,13 +16,6 @@ export const objectPathSerializer = {
     path
       .replace('{vol}', encodeURIComponent(String(params.vol)))
       .replace('{key}', encodeKey(String(params.key))),
-}
-
-/** The folder a key or folder prefix is in: '' for the volume's root. */
-export function parentPrefix(keyOrPrefix: string): string {
-  const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix
-  const slash = trimmed.lastIndexOf('/')
-  return slash < 0 ? '' : trimmed.slice(0, slash + 1)
 }
 
 /** The last segment of a key (or of a folder prefix, without its '/'). */

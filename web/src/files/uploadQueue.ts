@@ -1,6 +1,7 @@
 // The uploads of this browser tab: files wait in a queue and go up a few at a time. The queue
 // outlives the page, so uploads keep going while the user browses elsewhere in the app; pages
 // read it with useSyncExternalStore.
+import { onSessionEnd } from '../auth/session'
 import { DEFAULT_SETTINGS, uploadObject, type UploadSettings } from './upload'
 
 export type UploadStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled'
@@ -168,3 +169,8 @@ export class UploadQueue {
 
 /** The tab's one queue. */
 export const uploadQueue = new UploadQueue()
+// Files queued by one user must not go up with the next user's token.
+onSessionEnd(() => {
+  uploadQueue.cancelAll()
+  uploadQueue.clearFinished()
+})

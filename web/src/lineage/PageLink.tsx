@@ -2,7 +2,8 @@
 import { Link } from 'react-router'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import type { DatasetData } from './graphModel'
-import { objectHref, tableHref, tableOfDataset } from './links'
+import { objectUrl } from '../ui/routes'
+import { tableHref, tableOfDataset } from './links'
 import { useObjectOfDataset } from './queries'
 
 function ObjectLink({ dataset, nodeId }: { dataset: DatasetData; nodeId: string }) {
@@ -11,7 +12,7 @@ function ObjectLink({ dataset, nodeId }: { dataset: DatasetData; nodeId: string 
   if (object.isError) return <ErrorMessage error={object.error} />
   if (!object.data) return <span className="muted">Not an object of a volume you can read (it may be gone).</span>
   const { volume, key } = object.data
-  return <Link to={objectHref(volume, key)}>Open object {`${volume}/${key}`}</Link>
+  return <Link to={objectUrl(volume, key)}>Open object {`${volume}/${key}`}</Link>
 }
 
 export function PageLink({ dataset, nodeId, kind }: { dataset: DatasetData; nodeId: string; kind: string }) {

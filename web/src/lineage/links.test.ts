@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '../api/client'
-import { datasetOfField, lineageHref, objectCandidates, objectHref, tableOfDataset } from './links'
+import { datasetOfField, lineageHref, objectCandidates, tableOfDataset } from './links'
+import { objectUrl } from '../ui/routes'
 
 const volume = (name: string, bucket: string | null = null) => ({ name, bucket }) as Schemas['Volume']
 
@@ -37,7 +38,8 @@ describe('lineage links', () => {
     expect(lineageHref('dataset:ducklake://default:sales.orders', 3)).toBe(
       '/lineage?node=dataset%3Aducklake%3A%2F%2Fdefault%3Asales.orders&depth=3',
     )
-    expect(objectHref('raw', '2026/11/a b#.csv')).toBe('/files/raw/2026/11/a%20b%23.csv')
+    expect(objectUrl('raw', '2026/11/a b#.csv')).toBe('/files/raw/2026/11/?object=2026%2F11%2Fa+b%23.csv')
+    expect(objectUrl('raw', 'top.csv')).toBe('/files/raw/?object=top.csv')
   })
 
   it("finds the dataset of a field node, whatever ':' its namespace and name hold", () => {

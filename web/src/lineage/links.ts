@@ -1,6 +1,6 @@
 // Where a lineage node lives in the app, and the way back. Kept free of the graph libraries so the
 // search, home, tables and files pages can link here without loading them.
-import { encodeKey, type Schemas } from '../api/client'
+import type { Schemas } from '../api/client'
 
 /** The lineage page centred on a node (`dataset:…` or `job:…`; a `datasetField:…` opens on its dataset). */
 export function lineageHref(nodeId: string, depth?: number): string {
@@ -42,10 +42,6 @@ export function datasetOfField(nodeId: string): string | null {
 
 export function tableHref(namespace: string, table: string): string {
   return `/tables/${encodeURIComponent(namespace)}/${encodeURIComponent(table)}`
-}
-
-export function objectHref(volume: string, key: string): string {
-  return `/files/${encodeURIComponent(volume)}/${encodeKey(key)}`
 }
 
 // Lake names: a letter or '_', then letters, digits or '_'. Neither part of `<namespace>.<table>`

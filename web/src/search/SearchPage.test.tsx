@@ -51,7 +51,8 @@ describe('SearchPage', () => {
     renderAt(`/search?q=${token}/orders`)
     const objects = await screen.findByRole('list', { name: 'Objects' })
     const link = within(objects).getByRole('link', { name: `${volume}/drop/${token}/orders.csv` })
-    expect(link).toHaveAttribute('href', `/files/${volume}/drop/${token}/orders.csv`)
+    // The object's folder, with its details open.
+    expect(link).toHaveAttribute('href', `/files/${volume}/drop/${token}/?${new URLSearchParams({ object: `drop/${token}/orders.csv` })}`)
   })
 
   it('pages through many results', async () => {

@@ -5,7 +5,8 @@ import type { KeyboardEvent, ReactNode } from 'react'
 import { Link } from 'react-router'
 import { api, data } from '../api/client'
 import { useCapabilities } from '../auth/AuthProvider'
-import { lineageHref, objectHref, tableHref } from '../lineage/links'
+import { lineageHref, tableHref } from '../lineage/links'
+import { objectUrl } from '../ui/routes'
 import { useMarquezSearch } from '../lineage/queries'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount } from '../ui/format'
@@ -157,7 +158,7 @@ export function SearchResults({ q, onLeave }: { q: string; onLeave(): void }) {
             <Result
               key={`${object.volume}/${object.key}`}
               kind="Object"
-              to={objectHref(object.volume, object.key)}
+              to={objectUrl(object.volume, object.key)}
               detail={`${formatBytes(object.size)}, ${object.content_type}`}
               name={`${object.volume}/${object.key}`}
               q={q}

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { lakeCompletionSource, queryClientCatalog } from './completion'
-import { addHistory, clearHistory, useHistory, type HistoryEntry } from './history'
+import { addHistory, clearHistory, DRAFT_KEY, useHistory, type HistoryEntry } from './history'
 import { QueryHistory } from './QueryHistory'
 import { ResultPanel } from './ResultPanel'
 import { SqlEditor, type SqlEditorHandle } from './SqlEditor'
@@ -16,7 +16,6 @@ import { isReadStatement, parseSnapshot } from './statement'
 import { useQueryRun, type RunOutcome } from './useQueryRun'
 import './sql.css'
 
-const DRAFT_KEY = 'ducklake.sql.draft'
 // The server refuses request targets over 8 KiB (docs/API.md, Limits), and a shared link is one.
 const MAX_URL_SQL = 4000
 

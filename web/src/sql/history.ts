@@ -1,8 +1,13 @@
 // The statements this browser ran, newest first, kept in localStorage so they outlive the tab.
 // Every tab of the app sees the same list: a change in one reaches the others by the storage event.
 import { useSyncExternalStore } from 'react'
+import { onSessionEnd, SESSION_KEY_PREFIX } from '../auth/session'
 
-export const HISTORY_KEY = 'ducklake.sql.history'
+// Statements carry their literals: they go with the session that ran them (a server without
+// tokens has no sessions, and keeps the history until it is cleared).
+export const HISTORY_KEY = `${SESSION_KEY_PREFIX}sql.history`
+/** The editor's text, kept for the tab. */
+export const DRAFT_KEY = `${SESSION_KEY_PREFIX}sql.draft`
 export const HISTORY_LIMIT = 100
 
 export interface HistoryEntry {
@@ -92,3 +97,6 @@ function subscribe(listener: () => void) {
 export function useHistory(): HistoryEntry[] {
   return useSyncExternalStore(subscribe, readHistory)
 }
+
+// endSession removed the stored list; the pages showing it must hear of it.
+onSessionEnd(() => listeners.forEach((listener) => listener()))

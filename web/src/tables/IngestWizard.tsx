@@ -105,7 +105,7 @@ export function IngestWizard({
     mutationFn: async (): Promise<{ result: IngestDryRun; partial: boolean; signature: string }> => {
       const dryRun = { ...query, dry_run: true, limit: PREVIEW_ROWS }
       if (sourceKind === 'object') {
-        const result = await ingestObject(ns, table, volume, objectKey, dryRun)
+        const result = await ingestObject(ns, table, volume, objectKey, dryRun, closing.signal)
         if (!('dry_run' in result)) throw new Error('the server loaded the data instead of previewing it')
         return { result, partial: false, signature }
       }
@@ -116,7 +116,7 @@ export function IngestWizard({
     mutationFn: async (): Promise<IngestResult> => {
       if (sourceKind === 'object') {
         setSending(null)
-        const result = await ingestObject(ns, table, volume, objectKey, query)
+        const result = await ingestObject(ns, table, volume, objectKey, query, closing.signal)
         if ('dry_run' in result) throw new Error('the server previewed the data instead of loading it')
         return result
       }
@@ -129,7 +129,9 @@ export function IngestWizard({
     },
     onSuccess: async (result) => {
       await invalidateLake(queryClient)
-      onDone(ns, table, result)
+      // A load the user closed the dialog on may still have been committed: the lake changed, but
+      // the user has moved on and is not taken anywhere.
+      if (!closing.signal.aborted) onDone(ns, table, result)
     },
   })
 
@@ -280,7 +282,8 @@ export function IngestWizard({
             <LoadProgress id={ids.progress} sending={sending} target={`${ns}.${table}`} />
           )}
           <button type="button" onClick={cancel}>
-            {load.isPending ? 'Cancel upload' : 'Cancel'}
+            {/* Once the server has the data it finishes the load: closing then only stops waiting. */}
+            {!load.isPending ? 'Cancel' : sending && sending.sent < sending.total ? 'Cancel upload' : 'Close (the load goes on)'}
           </button>
           <button type="submit" disabled={problem !== null || preview.isPending || load.isPending}>
             {preview.isPending ? 'Reading…' : 'Preview'}

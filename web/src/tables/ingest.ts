@@ -96,10 +96,18 @@ const dataPath = (ns: string, table: string) =>
 export const objectSource = (volume: string, key: string) => `volumes/${volume}/objects/${key}`
 
 /** Ingests (or with dry_run, previews) a volume object: the server reads it from the store. */
-export async function ingestObject(ns: string, table: string, volume: string, key: string, query: IngestQuery) {
+export async function ingestObject(
+  ns: string,
+  table: string,
+  volume: string,
+  key: string,
+  query: IngestQuery,
+  signal?: AbortSignal,
+) {
   return data(
     await api.POST('/api/v1/namespaces/{ns}/tables/{table}/data', {
       params: { path: { ns, table }, query: { ...query, from: objectSource(volume, key) } },
+      signal,
     }),
   )
 }
