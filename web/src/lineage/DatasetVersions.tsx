@@ -6,6 +6,7 @@ import { formatTime } from '../ui/format'
 import { runError } from './facets'
 import { jobNodeId, lineageHref } from './links'
 import { useDatasetVersions } from './queries'
+import { PagingFooter, RunErrorRow } from './Paging'
 import { RunStateBadge } from './RunState'
 
 export function DatasetVersions({ namespace, dataset, depth }: { namespace: string; dataset: string; depth: number }) {
@@ -51,30 +52,14 @@ export function DatasetVersions({ namespace, dataset, depth }: { namespace: stri
                       )}
                     </td>
                   </tr>
-                  {error && (
-                    <tr className="run-error">
-                      <td colSpan={3}>
-                        <pre>{error}</pre>
-                      </td>
-                    </tr>
-                  )}
+                  <RunErrorRow error={error} columns={3} />
                 </Fragment>
               )
             })}
           </tbody>
         </table>
       </div>
-      {versions.isFetchNextPageError && <ErrorMessage error={versions.error} />}
-      <div className="toolbar">
-        <span className="muted">
-          {all.length} of {total} versions
-        </span>
-        {versions.hasNextPage && (
-          <button type="button" onClick={() => void versions.fetchNextPage()} disabled={versions.isFetchingNextPage}>
-            {versions.isFetchingNextPage ? 'Loading…' : 'More versions'}
-          </button>
-        )}
-      </div>
+      <PagingFooter query={versions} shown={all.length} total={total} noun="versions" />
     </>
   )
 }

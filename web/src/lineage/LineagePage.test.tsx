@@ -163,7 +163,7 @@ describe('LineagePage', () => {
     const details = screen.getByRole('complementary', { name: 'Details' })
     expect(await within(details).findByRole('heading', { name: `${lake.volume}/${lake.key}` })).toBeInTheDocument()
     const open = await within(details).findByRole('link', { name: `Open object ${lake.volume}/${lake.key}` })
-    expect(open).toHaveAttribute('href', `/files/${lake.volume}/in/orders.csv`)
+    expect(open).toHaveAttribute('href', `/files/${lake.volume}/in/?object=in%2Forders.csv`)
 
     // The list's buttons select too.
     const list = screen.getByRole('list', { name: 'Lineage nodes' })

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatDuration, formatTime } from '../ui/format'
 import { runError } from './facets'
 import { useJobRuns } from './queries'
+import { PagingFooter, RunErrorRow } from './Paging'
 import { RunStateBadge } from './RunState'
 
 export function RunHistory({ namespace, job }: { namespace: string; job: string }) {
@@ -38,30 +39,14 @@ export function RunHistory({ namespace, job }: { namespace: string; job: string 
                     <td>{formatTime(run.endedAt)}</td>
                     <td>{run.durationMs === null ? '—' : formatDuration(run.durationMs)}</td>
                   </tr>
-                  {error && (
-                    <tr className="run-error">
-                      <td colSpan={4}>
-                        <pre>{error}</pre>
-                      </td>
-                    </tr>
-                  )}
+                  <RunErrorRow error={error} columns={4} />
                 </Fragment>
               )
             })}
           </tbody>
         </table>
       </div>
-      {runs.isFetchNextPageError && <ErrorMessage error={runs.error} />}
-      <div className="toolbar">
-        <span className="muted">
-          {all.length} of {total} runs
-        </span>
-        {runs.hasNextPage && (
-          <button type="button" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
-            {runs.isFetchingNextPage ? 'Loading…' : 'More runs'}
-          </button>
-        )}
-      </div>
+      <PagingFooter query={runs} shown={all.length} total={total} noun="runs" />
     </>
   )
 }
