@@ -151,7 +151,7 @@ TEST_F(ColumnLineageTest, UnionsWindowsAndCase) {
 
 TEST_F(ColumnLineageTest, TheSandboxStillApplies) {
   EXPECT_ERROR_KIND(Of("SELECT * FROM read_csv('/etc/passwd')"), ErrorKind::kForbidden);
-  EXPECT_ERROR_KIND(Of("SELECT * FROM sales.missing"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(Of("SELECT * FROM sales.missing"), ErrorKind::kNotFound);
   EXPECT_ERROR_KIND(Of("SELECT * FROM __ducklake_lineage_scan('sales.orders')"), ErrorKind::kInvalidInput);
   std::string out;
   QueryOptions options;

@@ -230,7 +230,10 @@ TEST_F(EngineTest, WritesAndReadsLakeTablesInEveryFormat) {
   EXPECT_EQ(parquet.substr(parquet.size() - 4), "PAR1");
   auto arrow = Run("SELECT * FROM sales.orders", ResultFormat::kArrow);
   EXPECT_EQ(arrow.substr(0, 4), "\xff\xff\xff\xff");
-  EXPECT_ERROR_KIND(Run("SELECT * FROM sales.missing"), ErrorKind::kInvalidInput);
+  // A table that is not there is missing, as a REST path to it is (404); a file path is not a table name.
+  EXPECT_ERROR_KIND(Run("SELECT * FROM sales.missing"), ErrorKind::kNotFound);
+  EXPECT_ERROR_KIND(Run("SELECT * FROM '/etc/passwd'"), ErrorKind::kInvalidInput);
+  EXPECT_ERROR_KIND(Run("SELECT no_such_function(1)"), ErrorKind::kInvalidInput);
 }
 
 TEST_F(EngineTest, StatisticsPruneFilesBeforeTheyAreOpened) {
