@@ -19,12 +19,26 @@ export const makeQueryClient = () => new QueryClient({
   },
 })
 
-function RouteError() {
-  return (
-    <main className="page">
-      <ErrorMessage error={useRouteError()} />
-    </main>
+// What browsers say when a page's chunk cannot be loaded: after a deploy the old hashed chunks are
+// gone, and only loading the app again fetches the new ones.
+const STALE_CHUNK = /dynamically imported module|Importing a module script failed|Unable to preload CSS/i
+
+function RouteError({ framed }: { framed: boolean }) {
+  const error = useRouteError()
+  const stale = error instanceof Error && STALE_CHUNK.test(error.message)
+  const content = (
+    <>
+      {stale && <p>This page could not be loaded, most likely because DuckLake was updated since you opened it.</p>}
+      <ErrorMessage error={error} />
+      {stale && (
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      )}
+    </>
   )
+  // Inside the frame, the page's <main> is already there.
+  return framed ? content : <main className="page">{content}</main>
 }
 
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default })
@@ -32,18 +46,24 @@ const page = (load: () => Promise<{ default: React.ComponentType }>) => async ()
 export const routes = [
   {
     element: <Layout />,
-    errorElement: <RouteError />,
+    errorElement: <RouteError framed={false} />,
     children: [
-      { path: '/', lazy: page(() => import('./home/HomePage')) },
-      { path: '/files', lazy: page(() => import('./files/FilesPage')) },
-      { path: '/files/:volume/*', lazy: page(() => import('./files/FilesPage')) },
-      { path: '/tables', lazy: page(() => import('./tables/TablesPage')) },
-      { path: '/tables/:namespace', lazy: page(() => import('./tables/TablesPage')) },
-      { path: '/tables/:namespace/:table', lazy: page(() => import('./tables/TablesPage')) },
-      { path: '/sql', lazy: page(() => import('./sql/SqlPage')) },
-      { path: '/lineage', lazy: page(() => import('./lineage/LineagePage')) },
-      { path: '/search', lazy: page(() => import('./search/SearchPage')) },
-      { path: '*', lazy: page(() => import('./ui/NotFoundPage')) },
+      {
+        // A failing page shows its error inside the frame, so the navigation stays.
+        errorElement: <RouteError framed />,
+        children: [
+          { path: '/', lazy: page(() => import('./home/HomePage')) },
+          { path: '/files', lazy: page(() => import('./files/FilesPage')) },
+          { path: '/files/:volume/*', lazy: page(() => import('./files/FilesPage')) },
+          { path: '/tables', lazy: page(() => import('./tables/TablesPage')) },
+          { path: '/tables/:namespace', lazy: page(() => import('./tables/TablesPage')) },
+          { path: '/tables/:namespace/:table', lazy: page(() => import('./tables/TablesPage')) },
+          { path: '/sql', lazy: page(() => import('./sql/SqlPage')) },
+          { path: '/lineage', lazy: page(() => import('./lineage/LineagePage')) },
+          { path: '/search', lazy: page(() => import('./search/SearchPage')) },
+          { path: '*', lazy: page(() => import('./ui/NotFoundPage')) },
+        ],
+      },
     ],
   },
 ]

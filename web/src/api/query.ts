@@ -66,14 +66,23 @@ export async function runQuery(request: Omit<QueryRequest, 'format'>): Promise<{
 
 export type ExportFormat = 'csv' | 'parquet'
 
-/** Downloads a statement's result as a file; the browser streams it to disk. */
-export async function downloadResult(request: Omit<QueryRequest, 'format'>, format: ExportFormat, filename: string) {
+/** Downloads a statement's result as a file: the whole response is read into a Blob in memory,
+ *  then handed to the browser's downloads. Nothing is saved once `signal` has aborted. */
+export async function downloadResult(
+  request: Omit<QueryRequest, 'format'>,
+  format: ExportFormat,
+  filename: string,
+  signal?: AbortSignal,
+) {
   const response = await rawFetch('/api/v1/query', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ ...request, format }),
+    signal,
   })
-  saveBlob(await response.blob(), filename)
+  const blob = await response.blob()
+  signal?.throwIfAborted()
+  saveBlob(blob, filename)
 }
 
 export function saveBlob(blob: Blob, filename: string) {

@@ -33,13 +33,23 @@ export function useSession(): Session {
   return useContext(SessionContext)
 }
 
+/** Runs a use of Web Storage, which throws where the user blocks site data (reading `localStorage`
+ *  already does): the app then works on, only without keeping the token across reloads. */
+function withStorage<T>(use: () => T, blocked: T): T {
+  try {
+    return use()
+  } catch {
+    return blocked
+  }
+}
+
 function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY)
+  return withStorage(() => sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY), null)
 }
 
 function forgetToken() {
-  sessionStorage.removeItem(TOKEN_KEY)
-  localStorage.removeItem(TOKEN_KEY)
+  withStorage(() => sessionStorage.removeItem(TOKEN_KEY), undefined)
+  withStorage(() => localStorage.removeItem(TOKEN_KEY), undefined)
   credentials.token = null
 }
 
@@ -81,7 +91,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = async (token: string, remember: boolean) => {
     forgetToken()
     credentials.token = token
-    ;(remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, token)
+    withStorage(() => (remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, token), undefined)
     await check('The server did not accept this token.')
   }
 

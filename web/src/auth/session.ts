@@ -15,9 +15,14 @@ export function onSessionEnd(forget: () => void): () => void {
 }
 
 export function endSession(): void {
-  for (const storage of [localStorage, sessionStorage]) {
-    const keys = Array.from({ length: storage.length }, (_, index) => storage.key(index))
-    for (const key of keys) if (key?.startsWith(SESSION_KEY_PREFIX)) storage.removeItem(key)
+  for (const name of ['localStorage', 'sessionStorage'] as const) {
+    try {
+      const storage = window[name]
+      const keys = Array.from({ length: storage.length }, (_, index) => storage.key(index))
+      for (const key of keys) if (key?.startsWith(SESSION_KEY_PREFIX)) storage.removeItem(key)
+    } catch {
+      // Site data blocked: nothing of the session was stored there.
+    }
   }
   forgetters.forEach((forget) => forget())
 }

@@ -11,7 +11,7 @@ import { useNavigate } from 'react-router'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatCount } from '../ui/format'
 import { baseName, folderUrl, prefixChain } from './paths'
-import { useListing } from './queries'
+import { useListing } from '../api/queries'
 
 /** Pages of 1000 entries read by one "Find more folders". */
 const MORE_PAGES = 5

@@ -14,10 +14,11 @@ import {
   type RefObject,
 } from 'react'
 import { Link, useNavigate } from 'react-router'
+import { useListing } from '../api/queries'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount, formatTime } from '../ui/format'
 import { folderUrl, parentPrefix } from './paths'
-import { useListing, type StoredObject } from './queries'
+import type { StoredObject } from './queries'
 
 type Entry = { kind: 'folder'; prefix: string } | { kind: 'object'; object: StoredObject }
 

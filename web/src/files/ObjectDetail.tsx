@@ -10,8 +10,8 @@ import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount, formatTime } from '../ui/format'
 import { duplicateName, KeyValueFields, toPairs, toRecord, type Pair } from './KeyValueFields'
 import { baseName, folderUrl, looksTabular, objectApiPath, objectPathSerializer, parentPrefix } from './paths'
+import { invalidateVolume } from '../api/queries'
 import {
-  invalidateVolume,
   useObjectDescription,
   useObjectPreview,
   type ObjectDescription,

@@ -2,12 +2,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api, data } from '../api/client'
+import { invalidateVolume, useVolumes } from '../api/queries'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes } from '../ui/format'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { objectPathSerializer } from './paths'
-import { fileKeys, invalidateVolume, useVolumes, type StoredObject } from './queries'
+import { objectKeys, type StoredObject } from './queries'
 
 interface DeleteProps {
   volume: string
@@ -28,8 +29,8 @@ export function DeleteObjectDialog({ volume, object, onClose, onDeleted }: Delet
       ),
     onSuccess: () => {
       // Gone: asking for it again would only answer 404.
-      queryClient.removeQueries({ queryKey: fileKeys.object(volume, object.key) })
-      queryClient.removeQueries({ queryKey: fileKeys.preview(volume, object.key) })
+      queryClient.removeQueries({ queryKey: objectKeys.object(volume, object.key) })
+      queryClient.removeQueries({ queryKey: objectKeys.preview(volume, object.key) })
       invalidateVolume(queryClient, volume)
       onDeleted(object.key)
     },
@@ -66,7 +67,7 @@ export function MoveObjectDialog({ volume, object, onClose, onMoved }: MoveProps
   const volumes = useVolumes()
   const [key, setKey] = useState(object.key)
   const [target, setTarget] = useState(volume)
-  const targets = (volumes.data ?? [])
+  const targets = (volumes.data?.volumes ?? [])
     .map((candidate) => candidate.name)
     .filter((name) => name === volume || capabilities.volume(name, 'writer'))
   const unchanged = key.trim() === object.key && target === volume
@@ -83,8 +84,8 @@ export function MoveObjectDialog({ volume, object, onClose, onMoved }: MoveProps
         }),
       ),
     onSuccess: (moved) => {
-      queryClient.removeQueries({ queryKey: fileKeys.object(volume, object.key) })
-      queryClient.removeQueries({ queryKey: fileKeys.preview(volume, object.key) })
+      queryClient.removeQueries({ queryKey: objectKeys.object(volume, object.key) })
+      queryClient.removeQueries({ queryKey: objectKeys.preview(volume, object.key) })
       invalidateVolume(queryClient, volume)
       if (target !== volume) invalidateVolume(queryClient, target)
       onMoved(target, moved.key)

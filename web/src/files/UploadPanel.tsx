@@ -1,6 +1,6 @@
 // Handing files to the upload queue (pickers, drag and drop) and watching them go up.
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useId, useRef, useState, useSyncExternalStore, type DragEvent, type ReactNode } from 'react'
+import { memo, useId, useRef, useState, useSyncExternalStore, type DragEvent, type ReactNode } from 'react'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount } from '../ui/format'
 import { filesFromDrop, filesFromInput, type PickedFile } from './picked'
@@ -15,7 +15,7 @@ export function UploadButtons({ onFiles }: { onFiles(files: PickedFile[]): void 
         <input
           type="file"
           multiple
-          className="files-visually-hidden"
+          className="visually-hidden"
           onChange={(event) => {
             onFiles(filesFromInput(event.target.files))
             event.target.value = ''
@@ -27,7 +27,7 @@ export function UploadButtons({ onFiles }: { onFiles(files: PickedFile[]): void 
         <input
           type="file"
           multiple
-          className="files-visually-hidden"
+          className="visually-hidden"
           // Not in React's types: the folder picker of every current browser.
           ref={(input) => input?.setAttribute('webkitdirectory', '')}
           onChange={(event) => {
@@ -54,6 +54,7 @@ export function DropZone({
   children: ReactNode
 }) {
   const [over, setOver] = useState(false)
+  const [dropError, setDropError] = useState<unknown>(null)
   // dragenter and dragleave fire for every child crossed: count them to know when the drag left.
   const depth = useRef(0)
   const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files')
@@ -81,9 +82,18 @@ export function DropZone({
         event.preventDefault()
         depth.current = 0
         setOver(false)
-        void filesFromDrop(event.dataTransfer).then(onFiles)
+        setDropError(null)
+        filesFromDrop(event.dataTransfer).then(onFiles, (error: unknown) =>
+          setDropError(
+            new Error(
+              `What was dropped could not be read, so nothing was uploaded (${error instanceof Error ? error.message : String(error)}).`,
+              { cause: error },
+            ),
+          ),
+        )
       }}
     >
+      {dropError !== null && <ErrorMessage error={dropError} />}
       {children}
       {over && (
         <div className="files-drop-hint" aria-hidden="true">
@@ -103,14 +113,6 @@ export function UploadPanel() {
   const titleId = useId()
   const listRef = useRef<HTMLDivElement>(null)
   const running = entries.some(active)
-
-  useEffect(() => {
-    if (!running) return
-    // Leaving the page would cut the uploads off.
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault()
-    window.addEventListener('beforeunload', warn)
-    return () => window.removeEventListener('beforeunload', warn)
-  }, [running])
 
   const virtualizer = useVirtualizer({
     count: entries.length,
@@ -139,11 +141,17 @@ export function UploadPanel() {
     <section className="files-uploads" aria-labelledby={titleId}>
       <div className="files-uploads-head">
         <h2 id={titleId}>Uploads</h2>
+        {/* Announced: how many files are through. The bytes change with every progress event, so they
+            stay out of the live region, where a screen reader would read each of them out. */}
         <span role="status" className="muted">
           {formatCount(done)} of {formatCount(entries.length)} uploaded
           {failed > 0 ? `, ${formatCount(failed)} failed` : ''}
-          {running ? ` · ${formatBytes(sent)} of ${formatBytes(total)}` : ''}
         </span>
+        {running && (
+          <span className="muted">
+            {formatBytes(sent)} of {formatBytes(total)}
+          </span>
+        )}
         <button type="button" aria-expanded={!collapsed} onClick={() => setCollapsed(!collapsed)}>
           {collapsed ? 'Show' : 'Hide'}
         </button>

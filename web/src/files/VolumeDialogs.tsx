@@ -2,11 +2,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api, data } from '../api/client'
+import { invalidateVolume, invalidateVolumes, lakeKeys } from '../api/queries'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatCount } from '../ui/format'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { duplicateName, KeyValueFields, toPairs, toRecord, type Pair } from './KeyValueFields'
-import { fileKeys, invalidateVolume, type VolumeDescription } from './queries'
+import type { VolumeDescription } from './queries'
 
 const MiB = 1024 * 1024
 
@@ -107,8 +108,8 @@ export function DeleteVolumeDialog({ volume, onClose, onDeleted }: DeleteProps) 
         }),
       ),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: fileKeys.volume(volume.name) })
-      void queryClient.invalidateQueries({ queryKey: fileKeys.volumes })
+      queryClient.removeQueries({ queryKey: lakeKeys.volume(volume.name) })
+      invalidateVolumes(queryClient)
       onDeleted()
     },
   })

@@ -2,12 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { api, data } from '../api/client'
+import { invalidateVolumes, useVolume, useVolumes } from '../api/queries'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount, formatTime } from '../ui/format'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { folderUrl } from './paths'
-import { fileKeys, useVolumeInfo, useVolumes, type Volume } from './queries'
+import type { Volume } from './queries'
 
 /** /files: the volumes the caller may read, with what each holds. */
 export function VolumeList() {
@@ -28,13 +29,13 @@ export function VolumeList() {
       <p className="muted">Volumes hold files of any kind: CSV drops, images, model files, query exports.</p>
       {volumes.isPending && <p role="status">Loading volumes…</p>}
       {volumes.isError && <ErrorMessage error={volumes.error} />}
-      {volumes.isSuccess && volumes.data.length === 0 && (
+      {volumes.isSuccess && volumes.data.volumes.length === 0 && (
         <p>
           No volumes yet.
           {capabilities.lake('writer') ? ' Create one to upload files.' : ' Ask a DuckLake admin for access to one.'}
         </p>
       )}
-      {volumes.isSuccess && volumes.data.length > 0 && (
+      {volumes.isSuccess && volumes.data.volumes.length > 0 && (
         <table className="files-volumes" aria-label="Volumes">
           <thead>
             <tr>
@@ -51,7 +52,7 @@ export function VolumeList() {
             </tr>
           </thead>
           <tbody>
-            {volumes.data.map((volume) => (
+            {volumes.data.volumes.map((volume) => (
               <VolumeRow key={volume.name} volume={volume} />
             ))}
           </tbody>
@@ -63,7 +64,7 @@ export function VolumeList() {
 }
 
 function VolumeRow({ volume }: { volume: Volume }) {
-  const info = useVolumeInfo(volume.name)
+  const info = useVolume(volume.name)
   const counted = (show: (value: NonNullable<typeof info.data>) => string) =>
     info.isSuccess ? show(info.data) : info.isError ? '—' : '…'
   return (
@@ -101,7 +102,7 @@ function CreateVolumeDialog({ onClose }: { onClose(): void }) {
         }),
       ),
     onSuccess: (volume) => {
-      void queryClient.invalidateQueries({ queryKey: fileKeys.volumes })
+      invalidateVolumes(queryClient)
       onClose()
       navigate(folderUrl(volume.name))
     },

@@ -3,6 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
+import { invalidateVolume, useVolume } from '../api/queries'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount } from '../ui/format'
@@ -12,7 +13,7 @@ import { DeleteObjectDialog, MoveObjectDialog } from './ObjectDialogs'
 import { ObjectDetail } from './ObjectDetail'
 import type { PickedFile } from './picked'
 import { folderUrl, parentPrefix, prefixChain } from './paths'
-import { invalidateVolume, useVolumeInfo, type StoredObject } from './queries'
+import type { StoredObject } from './queries'
 import { DropZone, UploadButtons } from './UploadPanel'
 import { uploadQueue } from './uploadQueue'
 import { DeleteVolumeDialog, NewFolderDialog, VolumeSettingsDialog } from './VolumeDialogs'
@@ -32,7 +33,7 @@ interface Props {
 }
 
 export function VolumeView({ volume, prefix, selectedKey }: Props) {
-  const info = useVolumeInfo(volume)
+  const info = useVolume(volume)
   const capabilities = useCapabilities()
   const canWrite = capabilities.volume(volume, 'writer')
   const isAdmin = capabilities.volume(volume, 'admin')

@@ -1,7 +1,9 @@
 // The uploads of this browser tab: files wait in a queue and go up a few at a time. The queue
 // outlives the page, so uploads keep going while the user browses elsewhere in the app; pages
-// read it with useSyncExternalStore.
+// read it with useSyncExternalStore, and the frame of every page reads how many are running
+// through ui/uploadActivity.
 import { onSessionEnd } from '../auth/session'
+import { uploadActivity } from '../ui/uploadActivity'
 import { DEFAULT_SETTINGS, uploadObject, type UploadSettings } from './upload'
 
 export type UploadStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled'
@@ -37,6 +39,9 @@ interface Batch {
 
 const CHANGE_INTERVAL_MS = 1000
 
+// Leaving or reloading the tab would cut the uploads off, whichever page the user is on.
+const warnBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault()
+
 export class UploadQueue {
   private entries: UploadEntry[] = []
   private readonly jobs = new Map<number, Job>()
@@ -44,6 +49,7 @@ export class UploadQueue {
   private nextId = 1
   private readonly settings: UploadSettings
   private readonly fileConcurrency: number
+  private warning = false
 
   constructor(settings: UploadSettings = DEFAULT_SETTINGS, fileConcurrency = 3) {
     this.settings = settings
@@ -109,6 +115,12 @@ export class UploadQueue {
   }
 
   private emit() {
+    let running = 0
+    for (const entry of this.entries) if (entry.status === 'queued' || entry.status === 'uploading') running++
+    if (running > 0 && !this.warning) window.addEventListener('beforeunload', warnBeforeUnload)
+    if (running === 0 && this.warning) window.removeEventListener('beforeunload', warnBeforeUnload)
+    this.warning = running > 0
+    uploadActivity.report(running)
     for (const listener of this.listeners) listener()
   }
 

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { api, data } from '../api/client'
@@ -86,6 +86,26 @@ describe('Files: uploads', () => {
     expect(await within(grid).findByRole('link', { name: 'note.txt' })).toBeInTheDocument()
   })
 
+  it('says so when a dropped folder cannot be read, and uploads nothing of the drop', async () => {
+    const volume = await makeVolume('unreadable')
+    renderAt(`/files/${volume}/`)
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
+    const broken = {
+      isFile: false,
+      isDirectory: true,
+      name: 'locked',
+      createReader: () => ({
+        readEntries: (_done: unknown, fail: (error: Error) => void) =>
+          fail(new DOMException('A requested file or directory could not be read', 'NotReadableError')),
+      }),
+    }
+    fireEvent.drop(grid, dropped([fileEntry(new File(['a'], 'a.txt')), broken]))
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(/What was dropped could not be read.*could not be read/)
+    expect(screen.queryByRole('region', { name: 'Uploads' })).not.toBeInTheDocument()
+    expect(await findObject(volume, 'a.txt')).toBeNull()
+  })
+
   it('uploads what the file and folder pickers give', async () => {
     const user = userEvent.setup()
     const volume = await makeVolume('pick')
@@ -125,6 +145,9 @@ describe('Files: uploads', () => {
     ])
     const uploads = await screen.findByRole('region', { name: 'Uploads' })
     await waitFor(() => expect(send).toHaveBeenCalledTimes(3))
+    // The live region says how many files are through; the bytes, which change all the time, are not in it.
+    expect(within(uploads).getByRole('status')).toHaveTextContent(/^0 of 3 uploaded$/)
+    expect(within(uploads).getByText('0 B of 11 B')).not.toHaveAttribute('role')
 
     await user.click(within(uploads).getByRole('button', { name: 'Cancel upload of one.txt' }))
     const one = within(uploads).getByRole('progressbar', { name: 'Upload of one.txt' }).closest('[role="listitem"]') as HTMLElement
@@ -142,6 +165,31 @@ describe('Files: uploads', () => {
 
     await user.click(within(uploads).getByRole('button', { name: 'Clear finished' }))
     expect(screen.queryByRole('region', { name: 'Uploads' })).not.toBeInTheDocument()
+  })
+
+  it('keeps running uploads in sight, and warns before the tab closes, on every page', async () => {
+    const user = userEvent.setup()
+    const volume = await makeVolume('away')
+    const send = vi.spyOn(XMLHttpRequest.prototype, 'send').mockImplementation(() => {})
+    vi.spyOn(XMLHttpRequest.prototype, 'abort').mockImplementation(function (this: XMLHttpRequest) {
+      this.dispatchEvent(new ProgressEvent('abort'))
+    })
+    const { router } = renderAt(`/files/${volume}/`)
+    const unloadCancelled = () => !window.dispatchEvent(new Event('beforeunload', { cancelable: true }))
+    expect(unloadCancelled()).toBe(false)
+
+    await user.upload(await screen.findByLabelText('Upload files'), [new File(['one'], 'one.txt'), new File(['two'], 'two.txt')])
+    await waitFor(() => expect(send).toHaveBeenCalledTimes(2))
+    await act(() => router.navigate('/'))
+    await screen.findByRole('heading', { level: 1 })
+    const indicator = screen.getByRole('link', { name: 'Uploading 2 files' })
+    expect(indicator).toHaveAttribute('href', '/files')
+    expect(indicator.closest('[role="status"]')).not.toBeNull()
+    expect(unloadCancelled()).toBe(true)
+
+    act(() => uploadQueue.cancelAll())
+    await waitFor(() => expect(screen.queryByRole('link', { name: /^Uploading/ })).not.toBeInTheDocument())
+    expect(unloadCancelled()).toBe(false)
   })
 
   it("shows each failed file with the server's reason", async () => {

@@ -1,10 +1,10 @@
 // What the lake holds: namespaces, tables, volumes, and the objects in them, as counts and a
 // table of the volumes.
+import { useQueries } from '@tanstack/react-query'
 import { Link } from 'react-router'
+import { useNamespaces, useVolumes, volumeQuery } from '../api/queries'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount } from '../ui/format'
-import { useVolumes } from '../lineage/queries'
-import { useNamespaces, useVolumeDescriptions } from './queries'
 
 function Card({ label, value, title }: { label: string; value: string; title?: string }) {
   const id = `home-card-${label.toLowerCase().replace(/\W+/g, '-')}`
@@ -27,7 +27,7 @@ export function LakeSummary() {
   const namespaces = useNamespaces()
   const volumes = useVolumes()
   const volumeList = volumes.data?.volumes
-  const descriptions = useVolumeDescriptions(volumeList?.map((volume) => volume.name) ?? [])
+  const descriptions = useQueries({ queries: (volumeList ?? []).map((volume) => volumeQuery(volume.name)) })
   // A volume that could not be described leaves the totals unknown ("—"), its error shown below.
   const settled = !volumes.isPending && descriptions.every((query) => !query.isPending)
   const described = settled && volumes.isSuccess && descriptions.every((query) => query.isSuccess)

@@ -1,31 +1,12 @@
-// The home page's reads. Each part fails on its own, so one refusal hides one card, not the page.
-// Keys of the lake's routes follow their paths and hold the bodies as they are, as the other pages'
-// do, so pages reading the same route share its cache entry.
-import { useQueries, useQuery } from '@tanstack/react-query'
+// The home page's own reads (the lake's namespaces and volumes are the shared ones of
+// api/queries.ts). Each part fails on its own, so one refusal hides one card, not the page.
+import { useQuery } from '@tanstack/react-query'
 import { api, ApiError, data, type Schemas } from '../api/client'
 
 export const RECENT_SNAPSHOTS = 5
 export const RECENT_RUNS = 8
 /** Events looked through for the recent runs: a run has two (START and its end) or a few more. */
 const RECENT_EVENTS = 100
-
-export function useNamespaces() {
-  return useQuery({
-    queryKey: ['namespaces'],
-    queryFn: async ({ signal }) => data(await api.GET('/api/v1/namespaces', { signal })),
-  })
-}
-
-/** Each volume with what its index holds (object count and size). */
-export function useVolumeDescriptions(names: string[]) {
-  return useQueries({
-    queries: names.map((name) => ({
-      queryKey: ['volumes', name],
-      queryFn: async ({ signal }: { signal: AbortSignal }) =>
-        data(await api.GET('/api/v1/volumes/{vol}', { params: { path: { vol: name } }, signal })),
-    })),
-  })
-}
 
 export function useRecentSnapshots(enabled: boolean) {
   return useQuery({

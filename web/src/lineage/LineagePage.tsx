@@ -4,6 +4,7 @@
 // with that field chosen.
 import { useCallback, useMemo, useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
+import { formatCount } from '../ui/format'
 import { ColumnLineagePanel } from './ColumnLineagePanel'
 import { columnFlows, fieldRef, fieldRoles, type ColumnFlows } from './columnLineage'
 import { DetailsPanel } from './DetailsPanel'
@@ -20,6 +21,9 @@ import { useColumnLineage, useLineageGraph } from './queries'
 const DEFAULT_DEPTH = 2
 const MAX_DEPTH = 100
 const NO_FLOWS: ColumnFlows = { upstream: [], downstream: [] }
+/** The most nodes the page lays out and draws: the layout runs in one go on the main thread, and a
+ *  deep graph of thousands of nodes (a shared link may ask for depth 100) would freeze the tab. */
+const MAX_DRAWN_NODES = 500
 
 function parseDepth(text: string | null): number {
   const depth = Number(text)
@@ -64,7 +68,9 @@ function LineageView({ nodeId }: { nodeId: string }) {
   const graph = useLineageGraph(nodeId, depth)
   const columns = useColumnLineage(fieldId)
 
-  const placed = useMemo(() => (graph.data ? layout(graph.data.graph) : []), [graph.data])
+  const nodeCount = graph.data?.graph.length ?? 0
+  const tooLarge = nodeCount > MAX_DRAWN_NODES
+  const placed = useMemo(() => (graph.data && !tooLarge ? layout(graph.data.graph) : []), [graph.data, tooLarge])
   const byId = useMemo(() => new Map(placed.map(({ node }) => [node.id, node])), [placed])
   const flows = useMemo(
     () => (columns.data && fieldId ? columnFlows(columns.data.graph, fieldId) : NO_FLOWS),
@@ -125,7 +131,7 @@ function LineageView({ nodeId }: { nodeId: string }) {
       <div className="toolbar">
         <DepthControl depth={depth} onChange={(next) => update({ depth: String(next) })} />
         {graph.isFetching && <span role="status" className="muted">Loading the graph…</span>}
-        {graph.isSuccess && (
+        {graph.isSuccess && !tooLarge && (
           <span className="muted">
             {placed.length} nodes. Click a node for its details, double-click it to centre the graph on it.
           </span>
@@ -138,7 +144,12 @@ function LineageView({ nodeId }: { nodeId: string }) {
             <Link to="/lineage">Choose another node</Link>
           </p>
         </>
-      ) : graph.isPending ? null : (
+      ) : graph.isPending ? null : tooLarge ? (
+        <p className="lineage-too-large">
+          The graph is too large at this depth: {formatCount(nodeCount)} nodes, more than the {formatCount(MAX_DRAWN_NODES)}{' '}
+          this page draws. Lower the depth to see it.
+        </p>
+      ) : (
         <>
           <div className="lineage-layout">
             <LineageGraph

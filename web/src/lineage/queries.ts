@@ -1,6 +1,7 @@
 // The lineage page's reads, one hook each, so pages share react-query's cache.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { api, ApiError, data, encodeKey, rawFetch, type Schemas } from '../api/client'
+import { useVolumes } from '../api/queries'
 import { objectCandidates, type ObjectPlace } from './links'
 
 const PAGE = 20
@@ -78,15 +79,6 @@ export function useMarquezSearch(q: string, filter?: 'DATASET' | 'JOB', limit = 
     enabled: q !== '',
     queryFn: async ({ signal }) =>
       data(await api.GET('/marquez/api/v1/search', { params: { query: { q, filter, limit } }, signal })),
-  })
-}
-
-// Keys of the lake's own routes follow their paths and hold the bodies as they are, as the other
-// pages' do, so every page reading a route shares its cache entry.
-export function useVolumes() {
-  return useQuery({
-    queryKey: ['volumes'],
-    queryFn: async ({ signal }) => data(await api.GET('/api/v1/volumes', { signal })),
   })
 }
 

@@ -1,6 +1,6 @@
 // The result of the last statement: what happened (announced), the rows in the grid or a chart,
 // and exports of the whole result.
-import { useId, useState, type KeyboardEvent } from 'react'
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import type { ExportFormat } from '../api/query'
 import { DataGrid } from '../ui/DataGrid'
 import { ErrorMessage } from '../ui/ErrorMessage'
@@ -57,16 +57,24 @@ function ExportButtons({ request, disabled }: { request: RunRequest; disabled: b
   const [exporting, setExporting] = useState<ExportFormat | null>(null)
   const [exported, setExported] = useState('')
   const [error, setError] = useState<unknown>(null)
+  const controller = useRef<AbortController | null>(null)
+
+  // An export the panel no longer shows must not go on to save a file later.
+  useEffect(() => () => controller.current?.abort(), [])
 
   const run = async (format: ExportFormat) => {
+    const own = new AbortController()
+    controller.current = own
     setExporting(format)
     setExported('')
     setError(null)
     try {
-      setExported(exportedText(await exportResult(request, format, exportFilename(format))))
+      setExported(exportedText(await exportResult(request, format, exportFilename(format), own.signal)))
     } catch (caught) {
-      setError(caught)
+      if (own.signal.aborted) setExported('Export cancelled')
+      else setError(caught)
     } finally {
+      controller.current = null
       setExporting(null)
     }
   }
@@ -79,6 +87,11 @@ function ExportButtons({ request, disabled }: { request: RunRequest; disabled: b
       <button type="button" disabled={disabled || exporting !== null} onClick={() => void run('parquet')}>
         {exporting === 'parquet' ? 'Exporting Parquet…' : 'Export Parquet'}
       </button>
+      {exporting !== null && (
+        <button type="button" onClick={() => controller.current?.abort()}>
+          Cancel export
+        </button>
+      )}
       <span role="status" className="muted">
         {exported}
       </span>

@@ -5,7 +5,8 @@ import type { Completion, CompletionContext, CompletionResult, CompletionSource 
 import { keywordCompletionSource, PostgreSQL, schemaCompletionSource, type SQLNamespace } from '@codemirror/lang-sql'
 import { LanguageSupport } from '@codemirror/language'
 import type { QueryClient } from '@tanstack/react-query'
-import { api, data, type Schemas } from '../api/client'
+import type { Schemas } from '../api/client'
+import { namespacesQuery, tablesQuery } from '../api/queries'
 
 type Table = Schemas['Table']
 
@@ -15,30 +16,20 @@ export interface LakeCatalog {
   tables(namespace: string): Promise<Table[]>
 }
 
-// The keys and bodies the Tables page uses for the same routes, so both pages share one cache and
-// the invalidation after a write reaches both.
-export const catalogKeys = {
-  namespaces: ['namespaces'] as const,
-  tables: (namespace: string) => ['namespaces', namespace, 'tables'] as const,
-}
-
 const CATALOG_STALE_MS = 60_000
 
 export function queryClientCatalog(client: QueryClient): LakeCatalog {
   return {
     async namespaces() {
       const list = await client.fetchQuery({
-        queryKey: catalogKeys.namespaces,
-        queryFn: async ({ signal }) => data(await api.GET('/api/v1/namespaces', { signal })),
+        ...namespacesQuery(),
         staleTime: CATALOG_STALE_MS,
       })
       return list.namespaces.map((namespace) => namespace.name)
     },
     async tables(namespace) {
       const list = await client.fetchQuery({
-        queryKey: catalogKeys.tables(namespace),
-        queryFn: async ({ signal }) =>
-          data(await api.GET('/api/v1/namespaces/{ns}/tables', { params: { path: { ns: namespace } }, signal })),
+        ...tablesQuery(namespace),
         staleTime: CATALOG_STALE_MS,
       })
       return list.tables

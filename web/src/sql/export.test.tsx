@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react'
+import { act, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { rawFetch } from '../api/client'
@@ -84,6 +84,67 @@ describe('export', () => {
     await screen.findByText(/^Downloaded result-[\d-T]+\.csv$/)
     expect(click).toHaveBeenCalled()
     expect(await blobs[0].text()).toBe('n\n0\n1\n2\n')
+  })
+
+  /** Holds back the exports' responses until `release()`; an aborted export fails as fetch does. */
+  function stallExports() {
+    const realFetch = globalThis.fetch
+    const signals: (AbortSignal | undefined)[] = []
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      if (typeof init?.body !== 'string' || !init.body.includes('"format":"csv"')) return realFetch(input, init)
+      const signal = init.signal ?? undefined
+      signals.push(signal)
+      return new Promise<Response>((resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason))
+        void released.then(() => resolve(new Response('n\n0\n')))
+      })
+    })
+    return { signals, release }
+  }
+
+  function stubDownloads() {
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:result')
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+    return vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+  }
+
+  it('cancels a running export, and saves nothing', async () => {
+    const click = stubDownloads()
+    const { signals, release } = stallExports()
+    renderAt('/sql')
+    await setEditorText('SELECT range AS n FROM range(3)')
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await waitForStatus(/^3 rows in/)
+
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
+    expect(screen.getByRole('button', { name: 'Exporting CSV…' })).toBeDisabled()
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel export' }))
+    await screen.findByText('Export cancelled')
+    expect(signals[0]?.aborted).toBe(true)
+    expect(screen.queryByRole('button', { name: 'Cancel export' })).not.toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeEnabled()
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(click).not.toHaveBeenCalled()
+  })
+
+  it('stops an export when its result panel goes away', async () => {
+    const click = stubDownloads()
+    const { signals, release } = stallExports()
+    const { router } = renderAt('/sql')
+    await setEditorText('SELECT range AS n FROM range(3)')
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await waitForStatus(/^3 rows in/)
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
+    await waitFor(() => expect(signals).toHaveLength(1))
+
+    await act(() => router.navigate('/'))
+    expect(signals[0]?.aborted).toBe(true)
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(click).not.toHaveBeenCalled()
   })
 
   it('offers no export before a result, and none of a failed statement', async () => {

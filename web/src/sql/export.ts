@@ -28,12 +28,18 @@ export function exportFilename(format: ExportFormat, now = new Date()): string {
   return `result-${now.toISOString().slice(0, 19).replace(/:/g, '-')}.${format}`
 }
 
-/** Call from the click that asks for it: the file picker needs the user's gesture. */
-export async function exportResult(request: RunRequest, format: ExportFormat, filename: string): Promise<ExportOutcome> {
+/** Call from the click that asks for it: the file picker needs the user's gesture. Rejects with an
+ *  AbortError once `signal` aborts, with nothing downloaded and the picked file left as it was. */
+export async function exportResult(
+  request: RunRequest,
+  format: ExportFormat,
+  filename: string,
+  signal: AbortSignal,
+): Promise<ExportOutcome> {
   const body = { sql: request.sql, snapshot: request.snapshot }
   const pick = (window as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker
   if (!pick) {
-    await downloadResult(body, format, filename)
+    await downloadResult(body, format, filename, signal)
     return { kind: 'downloaded', name: filename }
   }
   let handle: FileSystemFileHandle
@@ -43,10 +49,12 @@ export async function exportResult(request: RunRequest, format: ExportFormat, fi
     if (error instanceof Error && error.name === 'AbortError') return { kind: 'dismissed' }
     throw error
   }
+  signal.throwIfAborted()
   const response = await rawFetch('/api/v1/query', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ ...body, format }),
+    signal,
   })
   const file = await handle.createWritable()
   let bytes = 0
@@ -57,9 +65,10 @@ export async function exportResult(request: RunRequest, format: ExportFormat, fi
     },
   })
   try {
-    // A failed source aborts the writable, which leaves the file as it was before.
-    await response.body!.pipeThrough(counter).pipeTo(file)
+    // A failed source or the signal aborts the writable, which leaves the file as it was before.
+    await response.body!.pipeThrough(counter).pipeTo(file, { signal })
   } catch (error) {
+    signal.throwIfAborted()
     throw new Error(
       `The export stopped after ${bytes} bytes (cut off by the server or the network), so ${handle.name} was not written. ` +
         `(${error instanceof Error ? error.message : String(error)})`,

@@ -5,7 +5,7 @@ import { useId, useState, type FormEvent } from 'react'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes } from '../ui/format'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { IngestPreview } from './IngestPreview'
 import {
   DETECT_ALL,
@@ -21,7 +21,8 @@ import {
   type IngestResult,
   type ReadOptions,
 } from './ingest'
-import { invalidateLake, useNamespaces, useTables } from './queries'
+import { useNamespaces, useTables } from '../api/queries'
+import { invalidateLake } from './queries'
 import { nameProblem, tableNameFromKey } from './sql'
 import { VolumeObjectPicker } from './VolumeObjectPicker'
 

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api, data, type Schemas } from '../api/client'
 import { ErrorMessage } from '../ui/ErrorMessage'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { invalidateLake } from './queries'
 
 type Table = Schemas['Table']

@@ -7,7 +7,8 @@ import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatCount } from '../ui/format'
 import { namespacePath } from './NamespaceTree'
-import { invalidateLake, useNamespaces } from './queries'
+import { useNamespaces } from '../api/queries'
+import { invalidateLake } from './queries'
 import { nameProblem } from './sql'
 
 export function NamespaceList({ onIngest }: { onIngest(): void }) {

@@ -4,7 +4,7 @@ import { useQueries } from '@tanstack/react-query'
 import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { ErrorMessage } from '../ui/ErrorMessage'
-import { tablesQuery, useNamespaces } from './queries'
+import { tablesQuery, useNamespaces } from '../api/queries'
 
 type Item = { id: string; ns: string; table?: string }
 

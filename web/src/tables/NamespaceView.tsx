@@ -6,9 +6,10 @@ import { api, data } from '../api/client'
 import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount } from '../ui/format'
-import { ConfirmDialog } from './Dialog'
+import { ConfirmDialog } from '../ui/Dialog'
 import { tablePath } from './NamespaceTree'
-import { invalidateLake, keys, useTables } from './queries'
+import { lakeKeys, useTables } from '../api/queries'
+import { invalidateLake } from './queries'
 
 export function NamespaceView({ ns, onIngest }: { ns: string; onIngest(): void }) {
   const tables = useTables(ns)
@@ -21,7 +22,7 @@ export function NamespaceView({ ns, onIngest }: { ns: string; onIngest(): void }
     onSuccess: () => {
       // Away first: refreshing while this page shows would flash the namespace's 404.
       navigate('/tables')
-      queryClient.removeQueries({ queryKey: keys.tables(ns) })
+      queryClient.removeQueries({ queryKey: lakeKeys.tables(ns) })
       void invalidateLake(queryClient)
     },
   })

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import { runQuery } from '../api/query'
 import { ErrorMessage } from '../ui/ErrorMessage'
-import { ConfirmDialog, Dialog } from './Dialog'
+import { ConfirmDialog, Dialog } from '../ui/Dialog'
 import { invalidateLake } from './queries'
 import { addColumnSql, dropColumnSql, renameColumnSql } from './sql'
 

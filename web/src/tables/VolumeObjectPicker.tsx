@@ -1,10 +1,9 @@
 // Picks the volume object an ingest reads: a volume, then folders down to an object.
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useInfiniteQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
-import { api, data } from '../api/client'
+import { listingQuery, useVolumes } from '../api/queries'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes } from '../ui/format'
-import { keys } from './queries'
 
 const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/') + 1)
 
@@ -19,23 +18,8 @@ export function VolumeObjectPicker({
 }) {
   const volumeId = useId()
   const [prefix, setPrefix] = useState(() => folderOf(objectKey))
-  const volumes = useQuery({
-    queryKey: keys.volumes,
-    queryFn: async ({ signal }) => data(await api.GET('/api/v1/volumes', { signal })),
-  })
-  const listing = useInfiniteQuery({
-    queryKey: ['volumes', volume, 'objects', { prefix, delimiter: '/' }],
-    enabled: volume !== '',
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam, signal }) =>
-      data(
-        await api.GET('/api/v1/volumes/{vol}/objects', {
-          params: { path: { vol: volume }, query: { prefix, delimiter: '/', cursor: pageParam, limit: 200 } },
-          signal,
-        }),
-      ),
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
-  })
+  const volumes = useVolumes()
+  const listing = useInfiniteQuery({ ...listingQuery(volume, prefix), enabled: volume !== '' })
   const folders = listing.data?.pages.flatMap((page) => page.folders) ?? []
   const objects = listing.data?.pages.flatMap((page) => page.objects) ?? []
   const parent = prefix === '' ? null : folderOf(prefix.slice(0, -1))

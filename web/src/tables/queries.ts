@@ -1,51 +1,18 @@
-// What the Tables pages fetch. Query keys follow the API's paths and hold the API's bodies as they
-// are, so other pages reading the same routes share the cache; time travel, which the REST
-// descriptions do not offer, is read from the SQL catalog functions as of a snapshot.
+// What the Tables pages fetch beyond the lake's shared routes (api/queries.ts): a table's snapshots,
+// preview, changes and catalog, kept under the table's key. Time travel, which the REST descriptions
+// do not offer, is read from the SQL catalog functions as of a snapshot.
 import { useQuery, type QueryClient } from '@tanstack/react-query'
 import { api, data, type Schemas } from '../api/client'
+import { lakeKeys } from '../api/queries'
 import { runQuery, type Row } from '../api/query'
 import { quoteLiteral, tableRef } from './sql'
 
 export type TableSnapshot = Schemas['TableSnapshot']
 export type QueryResult = Schemas['QueryResult']
 
-export const keys = {
-  namespaces: ['namespaces'] as const,
-  tables: (ns: string) => ['namespaces', ns, 'tables'] as const,
-  table: (ns: string, table: string) => ['namespaces', ns, 'tables', table] as const,
-  volumes: ['volumes'] as const,
-}
-
-export function useNamespaces() {
-  return useQuery({
-    queryKey: keys.namespaces,
-    queryFn: async ({ signal }) => data(await api.GET('/api/v1/namespaces', { signal })),
-  })
-}
-
-export function tablesQuery(ns: string) {
-  return {
-    queryKey: keys.tables(ns),
-    queryFn: async ({ signal }: { signal: AbortSignal }) =>
-      data(await api.GET('/api/v1/namespaces/{ns}/tables', { params: { path: { ns } }, signal })),
-  }
-}
-
-export function useTables(ns: string | undefined) {
-  return useQuery({ ...tablesQuery(ns ?? ''), enabled: ns !== undefined })
-}
-
-export function useTable(ns: string, table: string) {
-  return useQuery({
-    queryKey: keys.table(ns, table),
-    queryFn: async ({ signal }) =>
-      data(await api.GET('/api/v1/namespaces/{ns}/tables/{table}', { params: { path: { ns, table } }, signal })),
-  })
-}
-
 export function useTableSnapshots(ns: string, table: string) {
   return useQuery({
-    queryKey: [...keys.table(ns, table), 'snapshots'],
+    queryKey: [...lakeKeys.table(ns, table), 'snapshots'],
     queryFn: async ({ signal }) =>
       data(await api.GET('/api/v1/namespaces/{ns}/tables/{table}/snapshots', { params: { path: { ns, table } }, signal })),
   })
@@ -54,7 +21,7 @@ export function useTableSnapshots(ns: string, table: string) {
 /** The first `limit` rows: the preview route for the latest snapshot, SQL with LIMIT for an older one. */
 export function usePreview(ns: string, table: string, limit: number, snapshot: number | undefined) {
   return useQuery({
-    queryKey: [...keys.table(ns, table), 'preview', { limit, snapshot }],
+    queryKey: [...lakeKeys.table(ns, table), 'preview', { limit, snapshot }],
     queryFn: async ({ signal }): Promise<QueryResult> => {
       if (snapshot === undefined) {
         return data(
@@ -119,7 +86,7 @@ export async function loadCatalogTable(ns: string, table: string, snapshot: numb
 
 export function useCatalogTable(ns: string, table: string, snapshot: number | undefined) {
   return useQuery({
-    queryKey: [...keys.table(ns, table), 'catalog', { snapshot }],
+    queryKey: [...lakeKeys.table(ns, table), 'catalog', { snapshot }],
     queryFn: () => loadCatalogTable(ns, table, snapshot),
   })
 }
@@ -133,7 +100,7 @@ export function useChanges(
   enabled: boolean,
 ) {
   return useQuery({
-    queryKey: [...keys.table(ns, table), 'changes', { from, to, limit }],
+    queryKey: [...lakeKeys.table(ns, table), 'changes', { from, to, limit }],
     enabled,
     queryFn: async ({ signal }) =>
       data(
@@ -148,5 +115,5 @@ export function useChanges(
 
 /** After any change to the lake's namespaces or tables: every listing and description may differ. */
 export function invalidateLake(client: QueryClient) {
-  return client.invalidateQueries({ queryKey: keys.namespaces })
+  return client.invalidateQueries({ queryKey: lakeKeys.namespaces })
 }

@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { compareValues, DataGrid } from './DataGrid'
+import { compareValues, DataGrid, isNumericType } from './DataGrid'
 import { seededRandom, testSeed, randomValue } from '../../test/random'
 
 const columns = [
@@ -50,6 +50,59 @@ describe('DataGrid', () => {
       const a = values[Math.floor(random() * values.length)]
       const b = values[Math.floor(random() * values.length)]
       expect(Math.sign(compareValues(a, b))).toBe(-Math.sign(compareValues(b, a)) || 0)
+    }
+  })
+
+  it('keeps the sort of a streamed result without sorting the rows it already sorted again', async () => {
+    // Rows that count how often the sorted column is read.
+    let reads = 0
+    const counted = (id: number | null, name: string) =>
+      new Proxy([id, name], {
+        get(target, property, receiver) {
+          if (property === '0') reads++
+          return Reflect.get(target, property, receiver)
+        },
+      })
+    const ids = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? null : (i * 7919) % 5000))
+    const rows: unknown[][] = ids.map((id, i) => counted(id, `r${i}`))
+    const top = ids.filter((id) => id !== null).sort((a, b) => b - a).slice(0, 3).map(String)
+    const view = render(<DataGrid columns={columns} rows={rows} version={0} label="streamed" height={300} />)
+    const header = screen.getByRole('columnheader', { name: /id/ })
+    await userEvent.click(within(header).getByRole('button'))
+    await userEvent.click(within(header).getByRole('button'))
+    const firstColumn = () =>
+      within(screen.getByRole('grid')).getAllByRole('gridcell').filter((_, i) => i % 2 === 0).map((cell) => cell.textContent)
+    expect(firstColumn().slice(0, 3)).toEqual(top)
+
+    reads = 0
+    rows.push(counted(9000, 'late'), counted(null, 'late null'), counted(-1, 'low'))
+    view.rerender(<DataGrid columns={columns} rows={rows} version={1} label="streamed" height={300} />)
+    expect(firstColumn().slice(0, 3)).toEqual(['9000', ...top.slice(0, 2)])
+    // The new rows' keys and the rows on screen; a sort of everything reads the column ~100,000 times.
+    expect(reads).toBeLessThan(200)
+
+    reads = 0
+    view.rerender(<DataGrid columns={columns} rows={rows} version={2} label="streamed" height={300} />)
+    expect(reads).toBeLessThan(100)
+  })
+
+  it('keeps the active cell on a row that is there when the rows shrink', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => [i, `row ${i}`])
+    const view = render(<DataGrid columns={columns} rows={many} label="shrinking" />)
+    const grid = screen.getByRole('grid')
+    grid.focus()
+    await userEvent.keyboard('{Control>}{End}{/Control}')
+    view.rerender(<DataGrid columns={columns} rows={[[1, 'only']]} label="shrinking" />)
+    const active = document.getElementById(grid.getAttribute('aria-activedescendant')!)
+    expect(active).toHaveTextContent('only')
+  })
+
+  it('right-aligns numeric types only', () => {
+    for (const type of ['INTEGER', 'BIGINT', 'UTINYINT', 'HUGEINT', 'DOUBLE', 'FLOAT', 'DECIMAL(18,3)', 'int64', 'uint8', 'float32']) {
+      expect(isNumericType(type), type).toBe(true)
+    }
+    for (const type of ['INTERVAL', 'INTEGER[]', 'VARCHAR', 'STRUCT(a INTEGER)', 'MAP(VARCHAR, INTEGER)', 'POINT', undefined]) {
+      expect(isNumericType(type), String(type)).toBe(false)
     }
   })
 })

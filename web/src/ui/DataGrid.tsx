@@ -36,21 +36,84 @@ export interface DataGridProps {
 }
 
 const ROW_HEIGHT = 28
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL|int|uint|float|decimal)/i
+// DuckDB's numeric types (DECIMAL with its width and scale) and the Arrow-style names (int64, float32):
+// whole names only, so INTERVAL and INTEGER[] stay left-aligned.
+const NUMERIC =
+  /^(?:U?(?:TINY|SMALL|BIG|HUGE)?INT(?:EGER|\d+)?|FLOAT\d*|DOUBLE|REAL|(?:DECIMAL|NUMERIC)(?:\(\d+,\s*\d+\))?)$/i
+
+export function isNumericType(type: string | undefined): boolean {
+  return type !== undefined && NUMERIC.test(type.trim())
+}
+
+/** A value as the grid sorts it: a number where it reads as one (wide integers and decimals arrive
+ *  as strings), else its text; null for NULL. */
+export type SortKey = number | string | null
+
+export function sortKey(value: unknown): SortKey {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : value
+  if (typeof value === 'boolean') return Number(value)
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  const number = text.trim() === '' ? Number.NaN : Number(text)
+  return Number.isNaN(number) ? text : number
+}
+
+/** A total order: numbers before text, NULLs last. */
+export function compareKeys(a: SortKey, b: SortKey): number {
+  if (a === b) return 0
+  if (a === null) return 1
+  if (b === null) return -1
+  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1
+  return a < b ? -1 : a > b ? 1 : 0
+}
 
 export function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0
-  if (a === null || a === undefined) return 1 // NULLs last, as DuckDB sorts them
-  if (b === null || b === undefined) return -1
-  if (typeof a === 'number' && typeof b === 'number') return a - b
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
-  const x = typeof a === 'object' ? JSON.stringify(a) : String(a)
-  const y = typeof b === 'object' ? JSON.stringify(b) : String(b)
-  // Wide integers and decimals arrive as strings: compare them as numbers when both are numbers.
-  const nx = Number(x)
-  const ny = Number(y)
-  if (x !== '' && y !== '' && !Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny
-  return x < y ? -1 : x > y ? 1 : 0
+  return compareKeys(sortKey(a), sortKey(b))
+}
+
+/** The rows' order under one sort, with the sort keys it was made from. */
+interface SortedRows {
+  rows: unknown[][]
+  column: number
+  desc: boolean
+  keys: SortKey[]
+  order: number[]
+}
+
+/** Sorts `rows` by `column`, reusing `previous` where it can: the keys of the same rows array (which
+ *  grows in place as a result streams in) are computed once, and rows appended since are sorted on
+ *  their own and merged in, instead of sorting everything again for every batch. */
+function sortRows(previous: SortedRows | null, rows: unknown[][], column: number, desc: boolean): SortedRows {
+  const sameRows =
+    previous !== null && previous.rows === rows && previous.column === column && previous.keys.length <= rows.length
+  const keys = sameRows ? previous.keys : []
+  for (let i = keys.length; i < rows.length; i++) keys.push(sortKey(rows[i][column]))
+  const sign = desc ? -1 : 1
+  const compare = (i: number, j: number) => {
+    const a = keys[i]
+    const b = keys[j]
+    // NULLs last either way, as DuckDB orders them.
+    if ((a === null) !== (b === null)) return a === null ? 1 : -1
+    return sign * compareKeys(a, b) || i - j
+  }
+  if (sameRows && previous.desc === desc && previous.order.length <= rows.length) {
+    if (previous.order.length === rows.length) return previous
+    const added = Array.from({ length: rows.length - previous.order.length }, (_, i) => previous.order.length + i)
+    added.sort(compare)
+    const order: number[] = new Array(rows.length)
+    let a = 0
+    let b = 0
+    for (let out = 0; out < order.length; out++) {
+      order[out] =
+        b >= added.length || (a < previous.order.length && compare(previous.order[a], added[b]) <= 0)
+          ? previous.order[a++]
+          : added[b++]
+    }
+    return { rows, column, desc, keys, order }
+  }
+  const order = Array.from({ length: rows.length }, (_, i) => i)
+  order.sort(compare)
+  return { rows, column, desc, keys, order }
 }
 
 export function DataGrid({
@@ -67,7 +130,7 @@ export function DataGrid({
   const scrollRef = useRef<HTMLDivElement>(null)
   const [sorting, setSorting] = useState<SortingState>([])
   const [sizing, setSizing] = useState<ColumnSizingState>({})
-  const [active, setActive] = useState({ row: 0, column: 0 })
+  const [activeCell, setActive] = useState({ row: 0, column: 0 })
 
   const columnDefs = useMemo<ColumnDef<unknown[]>[]>(
     () =>
@@ -81,6 +144,7 @@ export function DataGrid({
       })),
     [columns],
   )
+  const numeric = useMemo(() => columns.map((column) => isNumericType(column.type)), [columns])
   const table = useReactTable({
     data: [],
     columns: columnDefs,
@@ -94,21 +158,15 @@ export function DataGrid({
     getCoreRowModel: getCoreRowModel(),
   })
 
+  const sorted = useRef<SortedRows | null>(null)
   const order = useMemo(() => {
-    const permutation = Array.from({ length: rows.length }, (_, i) => i)
     const sort = sorting[0]
-    if (!sort) return permutation
-    const column = Number(sort.id)
-    const sign = sort.desc ? -1 : 1
-    const isNull = (value: unknown) => value === null || value === undefined
-    permutation.sort((i, j) => {
-      const a = rows[i][column]
-      const b = rows[j][column]
-      // NULLs last either way, as DuckDB orders them.
-      if (isNull(a) !== isNull(b)) return isNull(a) ? 1 : -1
-      return sign * compareValues(a, b) || i - j
-    })
-    return permutation
+    if (!sort) {
+      sorted.current = null
+      return Array.from({ length: rows.length }, (_, i) => i)
+    }
+    sorted.current = sortRows(sorted.current, rows, Number(sort.id), sort.desc)
+    return sorted.current.order
   }, [rows, version, sorting]) // `version`: the rows array grew in place
 
   const virtualizer = useVirtualizer({
@@ -119,6 +177,12 @@ export function DataGrid({
     // Rows show before the first layout measurement (and in tests, which have no layout).
     initialRect: { width: 800, height },
   })
+
+  // Rows and columns may have gone since the cell was chosen (a new result, a refetched listing).
+  const active = {
+    row: Math.max(0, Math.min(activeCell.row, order.length - 1)),
+    column: Math.max(0, Math.min(activeCell.column, columns.length - 1)),
+  }
 
   const headers = table.getFlatHeaders()
   const widths = headers.map((header) => header.getSize())
@@ -213,7 +277,7 @@ export function DataGrid({
               className={`data-grid-row ${rowClassName?.(row) ?? ''}`}
               style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              {columns.map((column, index) => {
+              {columns.map((_, index) => {
                 const value = row[index]
                 const isActive = active.row === item.index && active.column === index
                 return (
@@ -222,7 +286,7 @@ export function DataGrid({
                     id={cellId(item.index, index)}
                     role="gridcell"
                     aria-colindex={index + 1}
-                    className={`data-grid-cell${value === null ? ' null' : ''}${NUMERIC.test(column.type ?? '') ? ' numeric' : ''}${isActive ? ' active' : ''}`}
+                    className={`data-grid-cell${value === null ? ' null' : ''}${numeric[index] ? ' numeric' : ''}${isActive ? ' active' : ''}`}
                     onClick={() => setActive({ row: item.index, column: index })}
                   >
                     {renderCell ? renderCell(value, row, index) : formatCell(value)}

@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react'
-import { NavLink, Outlet, useNavigate } from 'react-router'
+import { useState, useSyncExternalStore, type FormEvent } from 'react'
+import { Link, NavLink, Outlet, useNavigate } from 'react-router'
 import { useSession } from '../auth/AuthProvider'
+import { formatCount } from './format'
+import { uploadActivity } from './uploadActivity'
 
 const SECTIONS = [
   { to: '/', label: 'Home', end: true },
@@ -15,6 +17,7 @@ export function Layout() {
   const { capabilities, signOut } = useSession()
   const navigate = useNavigate()
   const [query, setQuery] = useState('')
+  const uploading = useSyncExternalStore(uploadActivity.subscribe, uploadActivity.getSnapshot)
 
   const search = (event: FormEvent) => {
     event.preventDefault()
@@ -46,6 +49,13 @@ export function Layout() {
             onChange={(event) => setQuery(event.target.value)}
           />
         </form>
+        {uploading > 0 && (
+          <span role="status" className="app-uploads">
+            <Link to="/files">
+              Uploading {formatCount(uploading)} {uploading === 1 ? 'file' : 'files'}
+            </Link>
+          </span>
+        )}
         {capabilities.authenticated && (
           <div className="who">
             <span>{capabilities.user}</span>

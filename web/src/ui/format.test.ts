@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatCell, formatDuration } from './format'
+import { formatBytes, formatCell, formatDuration, formatTime } from './format'
 
 describe('format', () => {
   it('sizes in binary units', () => {
@@ -13,6 +13,11 @@ describe('format', () => {
     expect(formatCell(null)).toBe('NULL')
     expect(formatCell([1, { a: 'x' }])).toBe('[1,{"a":"x"}]')
     expect(formatCell(false)).toBe('false')
+  })
+  it('times as local date and time, to the second', () => {
+    expect(formatTime('2026-11-25T10:00:00Z')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+    expect(formatTime(null)).toBe('—')
+    expect(formatTime('not a time')).toBe('not a time')
   })
   it('durations', () => {
     expect(formatDuration(12.4)).toBe('12 ms')

@@ -24,7 +24,7 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—'
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleString('sv-SE', { hour12: false }).replace(' ', ' ')
+  return date.toLocaleString('sv-SE', { hour12: false })
 }
 
 export function formatDuration(ms: number): string {
