@@ -8,6 +8,7 @@ import { capabilitiesOf, UNRESTRICTED, type Capabilities } from './capabilities'
 import { Login } from './Login'
 import { endSession } from './session'
 import { ErrorMessage } from '../ui/ErrorMessage'
+import { withStorage } from '../ui/storage'
 
 const TOKEN_KEY = 'ducklake.token'
 
@@ -31,16 +32,6 @@ export function useCapabilities(): Capabilities {
 
 export function useSession(): Session {
   return useContext(SessionContext)
-}
-
-/** Runs a use of Web Storage, which throws where the user blocks site data (reading `localStorage`
- *  already does): the app then works on, only without keeping the token across reloads. */
-function withStorage<T>(use: () => T, blocked: T): T {
-  try {
-    return use()
-  } catch {
-    return blocked
-  }
 }
 
 function storedToken(): string | null {

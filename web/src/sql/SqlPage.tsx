@@ -8,6 +8,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { lakeCompletionSource, queryClientCatalog } from './completion'
+import { withStorage } from '../ui/storage'
 import { addHistory, clearHistory, DRAFT_KEY, useHistory, type HistoryEntry } from './history'
 import { QueryHistory } from './QueryHistory'
 import { ResultPanel } from './ResultPanel'
@@ -44,7 +45,7 @@ export default function SqlPage() {
   const urlSql = params.get('sql')
   const snapshotText = params.get('snapshot') ?? ''
   const snapshot = parseSnapshot(snapshotText)
-  const [initialText] = useState(() => urlSql ?? sessionStorage.getItem(DRAFT_KEY) ?? '')
+  const [initialText] = useState(() => urlSql ?? withStorage(() => sessionStorage.getItem(DRAFT_KEY), null) ?? '')
   const [empty, setEmpty] = useState(initialText.trim() === '')
   // The statement this page last put in the URL (or took from it), so its own change is not taken
   // for a new link.
@@ -91,7 +92,7 @@ export default function SqlPage() {
   const saveDraft = useCallback(() => {
     clearTimeout(draft.current.timer)
     draft.current.timer = undefined
-    sessionStorage.setItem(DRAFT_KEY, draft.current.text)
+    withStorage(() => sessionStorage.setItem(DRAFT_KEY, draft.current.text), undefined)
   }, [])
   const onEditorChange = useCallback(
     (text: string) => {

@@ -2,6 +2,7 @@
 // Every tab of the app sees the same list: a change in one reaches the others by the storage event.
 import { useSyncExternalStore } from 'react'
 import { onSessionEnd, SESSION_KEY_PREFIX } from '../auth/session'
+import { withStorage } from '../ui/storage'
 
 // Statements carry their literals: they go with the session that ran them (a server without
 // tokens has no sessions, and keeps the history until it is cleared).
@@ -44,7 +45,7 @@ function isEntry(value: unknown): value is HistoryEntry {
 
 /** The stored list; an unreadable one (edited by hand, another version of the app) reads as empty. */
 export function readHistory(): HistoryEntry[] {
-  const raw = localStorage.getItem(HISTORY_KEY)
+  const raw = withStorage(() => localStorage.getItem(HISTORY_KEY), null)
   if (raw === cachedRaw) return cachedEntries
   let entries: HistoryEntry[] = []
   try {
