@@ -1,6 +1,7 @@
 // Running SQL: the result streams in as rows arrive (see resultStream.ts); exports ask the server
 // for a file in another format.
 import { rawFetch, type Schemas } from './client'
+import { formatBytes } from '../ui/format'
 import { JsonResultParser, type ResultColumn, type Row } from './resultStream'
 
 export type QueryRequest = Schemas['QueryRequest']
@@ -66,13 +67,18 @@ export async function runQuery(request: Omit<QueryRequest, 'format'>): Promise<{
 
 export type ExportFormat = 'csv' | 'parquet'
 
-/** Downloads a statement's result as a file: the whole response is read into a Blob in memory,
- *  then handed to the browser's downloads. Nothing is saved once `signal` has aborted. */
+/** The most a download may hold in memory: where the browser cannot write a file as the result
+ *  arrives, the whole file is gathered in a Blob first. */
+export const MAX_IN_MEMORY_DOWNLOAD = 512 * 1024 * 1024
+
+/** Downloads a statement's result as a file, gathered in memory first (a Blob); a result larger
+ *  than `maxBytes` is refused with a readable error rather than exhausting the tab. */
 export async function downloadResult(
   request: Omit<QueryRequest, 'format'>,
   format: ExportFormat,
   filename: string,
   signal?: AbortSignal,
+  maxBytes = MAX_IN_MEMORY_DOWNLOAD,
 ) {
   const response = await rawFetch('/api/v1/query', {
     method: 'POST',
@@ -80,7 +86,28 @@ export async function downloadResult(
     body: JSON.stringify({ ...request, format }),
     signal,
   })
-  const blob = await response.blob()
+  let bytes = 0
+  const tooLarge = new Error(
+    `The result is larger than ${formatBytes(maxBytes)}, more than this browser can save without writing ` +
+      'to disk as it arrives. Add a LIMIT, use a Chromium-based browser (it saves straight to the file), ' +
+      "or export it to a volume with the query API's export field.",
+  )
+  const bounded = response.body!.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bytes += chunk.byteLength
+        // Erroring the stream also cancels the request: the server stops the query.
+        if (bytes > maxBytes) controller.error(tooLarge)
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
+  let blob: Blob
+  try {
+    blob = await new Response(bounded, { headers: { 'Content-Type': response.headers.get('Content-Type') ?? '' } }).blob()
+  } catch (error) {
+    throw bytes > maxBytes ? tooLarge : error
+  }
   signal?.throwIfAborted()
   saveBlob(blob, filename)
 }
