@@ -89,15 +89,32 @@ export const useListing = (volume: string, prefix: string) => useInfiniteQuery(l
  *  it holds, one after the other (100 requests for a folder of 100,000 objects scrolled to its end),
  *  and all but the first would come back anyway as the user scrolls, with the change in its place. */
 export function invalidateVolume(queryClient: QueryClient, volume: string) {
-  queryClient.setQueriesData<InfiniteData<Schemas['ObjectListing'], string | undefined>>(
-    { queryKey: lakeKeys.listings(volume) },
-    (listing) =>
-      listing && listing.pages.length > 1
-        ? { pages: listing.pages.slice(0, 1), pageParams: listing.pageParams.slice(0, 1) }
-        : listing,
-  )
+  queryClient.setQueriesData<ListingData>({ queryKey: lakeKeys.listings(volume) }, firstPageOnly)
   void queryClient.invalidateQueries({ queryKey: lakeKeys.volume(volume) })
   invalidateVolumes(queryClient)
+}
+
+type ListingData = InfiniteData<Schemas['ObjectListing'], string | undefined>
+
+function firstPageOnly(listing: ListingData | undefined): ListingData | undefined {
+  return listing && listing.pages.length > 1
+    ? { pages: listing.pages.slice(0, 1), pageParams: listing.pageParams.slice(0, 1) }
+    : listing
+}
+
+/** Before a folder is shown again: a stale listing would be refetched page after page, all it
+ *  holds, before the user sees anything new; cut back to its first page (the rest come again as
+ *  the user scrolls), as after a change. */
+export function trimStaleListing(queryClient: QueryClient, volume: string, prefix: string) {
+  const key = lakeKeys.listing(volume, prefix)
+  const cached = queryClient.getQueryCache().find<ListingData>({ queryKey: key, exact: true })
+  // By time: a query nobody watches (the folder was left) is never "stale" otherwise.
+  const staleTime = queryClient.getDefaultOptions().queries?.staleTime
+  const stale = cached?.isStaleByTime(typeof staleTime === 'number' ? staleTime : 0) ?? false
+  if (!stale || (cached!.state.data?.pages.length ?? 0) <= 1) return
+  queryClient.setQueryData<ListingData>(key, firstPageOnly)
+  // setQueryData made it fresh again: the first page must still be asked for anew.
+  void queryClient.invalidateQueries({ queryKey: key, exact: true, refetchType: 'none' })
 }
 
 /** After a volume was made or deleted. Only the list: every volume's own entries sit under its key. */

@@ -1,6 +1,7 @@
 // A folder's contents as a grid: folders first, then objects, in key order. Only the rows on
 // screen are in the DOM, and the next page of the listing is fetched before the user scrolls to
 // its end, so a folder of 100,000 objects scrolls like one of 100.
+import { useQueryClient } from '@tanstack/react-query'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import {
   useEffect,
@@ -14,7 +15,7 @@ import {
   type RefObject,
 } from 'react'
 import { Link, useNavigate } from 'react-router'
-import { useListing } from '../api/queries'
+import { trimStaleListing, useListing } from '../api/queries'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount, formatTime } from '../ui/format'
 import { folderUrl, parentPrefix } from './paths'
@@ -37,6 +38,9 @@ interface Props {
 }
 
 export function Listing({ volume, prefix, selectedKey, onDelete, emptyHint }: Props) {
+  const queryClient = useQueryClient()
+  // Once per folder shown (the listing is remounted for each), before its query is read.
+  useState(() => trimStaleListing(queryClient, volume, prefix))
   const listing = useListing(volume, prefix)
   const navigate = useNavigate()
   const gridId = useId()

@@ -244,4 +244,27 @@ describe('Files: uploads', () => {
       recording.stop()
     }
   }, 60_000)
+
+  it('shows a folder visited again from its first page, not by refetching every page it held', async () => {
+    const volume = await makeVolume('revisit')
+    await putMany(volume, Array.from({ length: 2500 }, (_, i) => `g${String(i).padStart(4, '0')}.txt`))
+    const { router } = renderAt(`/files/${volume}/`)
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
+    scrollToRow(grid, 980)
+    await screen.findByText('0 folders, 2,000 objects, more as you scroll')
+    scrollToRow(grid, 1980)
+    await screen.findByText('0 folders, 2,500 objects')
+
+    await act(() => router.navigate('/files'))
+    await screen.findByRole('heading', { level: 1, name: 'Files' })
+    await new Promise((wait) => setTimeout(wait, 5_500)) // past the cache's 5 s: the listing is stale
+    const recording = recordListings(volume)
+    try {
+      await act(() => router.navigate(`/files/${volume}/`))
+      await screen.findByText('0 folders, 1,000 objects, more as you scroll')
+      await waitFor(() => expect(recording.requests).toEqual([{ prefix: '', cursor: '' }]))
+    } finally {
+      recording.stop()
+    }
+  }, 60_000)
 })
