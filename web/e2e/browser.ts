@@ -6,6 +6,8 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { startDucklake, type Ducklake, type DucklakeOptions } from '../test/ducklake'
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
 // axe-core, run in the page through the DevTools protocol, which the page's CSP does not govern.
@@ -93,4 +95,19 @@ export async function openBrowser(options: { acceptDownloads?: boolean } = {}): 
       rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/** A server serving the built app (found beside the binary, as an installed one finds it) and a
+ *  browser, started before the tests of the enclosing describe block and stopped after them. */
+export function appInBrowser(options: DucklakeOptions = {}): { server: Ducklake; browser: Browser } {
+  const app = {} as { server: Ducklake; browser: Browser }
+  beforeAll(async () => {
+    app.server = await startDucklake({ webDir: 'beside-binary', ...options })
+    app.browser = await openBrowser()
+  })
+  afterAll(async () => {
+    await app.browser?.close()
+    await app.server?.stop()
+  })
+  return app
 }

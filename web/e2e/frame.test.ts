@@ -1,23 +1,13 @@
 // The app as an installed server serves it: found beside the binary, every page URL loads it,
 // and it loads without a single error (a blocked script or style would show up here).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDucklake, type Ducklake } from '../test/ducklake'
-import { openBrowser, type Browser } from './browser'
+import { describe, expect, it } from 'vitest'
+import { appInBrowser } from './browser'
 
 describe('the app in Chromium', () => {
-  let server: Ducklake
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startDucklake({ webDir: 'beside-binary' })
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const app = appInBrowser()
 
   it('loads from the binary with nothing else running, at a deep URL too', async () => {
+    const { server, browser } = app
     const { page } = browser
     await page.goto(`${server.url}/no/such/page`)
     await page.getByRole('heading', { name: 'Page not found' }).waitFor()

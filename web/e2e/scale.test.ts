@@ -1,27 +1,17 @@
 // What must hold at scale and when things go wrong: a folder of 10,000 objects scrolls to its
 // last object (pages fetched as it goes, never all rows in the page), and a bad statement shows
 // the server's own words.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDucklake, type Ducklake } from '../test/ducklake'
-import { openBrowser, type Browser } from './browser'
+import { describe, expect, it } from 'vitest'
+import { appInBrowser } from './browser'
 
 const OBJECTS = 10_000
 const keyOf = (index: number) => `k${String(index).padStart(5, '0')}.txt`
 
 describe('at scale, and with mistakes', () => {
-  let server: Ducklake
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startDucklake({ webDir: 'beside-binary' })
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const app = appInBrowser()
 
   it(`scrolls a folder of ${OBJECTS.toLocaleString('en-US')} objects to its end`, async () => {
+    const { server, browser } = app
     const created = await fetch(`${server.url}/api/v1/volumes`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -58,6 +48,7 @@ describe('at scale, and with mistakes', () => {
   })
 
   it("shows a bad statement's error as the server words it", async () => {
+    const { server, browser } = app
     const statement = 'SELECT amount FROM nowhere.missing_table'
     const reference = await fetch(`${server.url}/api/v1/query`, {
       method: 'POST',
