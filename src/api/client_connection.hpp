@@ -17,7 +17,9 @@ class ClientConnection {
   explicit ClientConnection(const httplib::Request &request);
 
   // True once the client has closed or reset its side of the connection (or the connection is
-  // gone). A socket that cannot be found counts as connected: never a false "gone".
+  // gone). A half-close (shutdown(SHUT_WR) after sending the request) counts as gone too: the
+  // socket cannot tell it from a close, and HTTP clients do not half-close while they still want
+  // the answer. A socket that cannot be found counts as connected: never a false "gone".
   bool Gone();
 
  private:

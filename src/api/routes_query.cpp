@@ -129,6 +129,11 @@ std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const C
            throw Error(ErrorKind::kInvalidInput, "field 'job' names the lineage job of a write or an export; a query "
                                                  "is neither");
          }
+         // A client that goes away stops its query, even one that has sent nothing yet (an
+         // aggregate over a large join): it would otherwise run, holding cores, to its timeout. An
+         // export then stores nothing: its caller can no longer learn that it did.
+         auto client = std::make_shared<ClientConnection>(ctx.request);
+         request.options.abandoned = [client] { return client->Gone(); };
          if (export_target) {
            // Exports default to Parquet, the format that keeps types.
            if (!body.contains("format")) request.options.format = ResultFormat::kParquet;
@@ -138,6 +143,12 @@ std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const C
            json["snapshot_id"] = *request.snapshot_id;
            ctx.SendJson(201, json);
            return;
+         }
+         if (request.statement->kind == StatementKind::kQuery) {
+           // Pinned before the first byte, so that the answer can say which snapshot it read: an
+           // export of the same result, or another page of it, can then ask for exactly that one.
+           if (!request.snapshot_id) request.snapshot_id = tables.history().LatestSnapshot();
+           ctx.response.set_header("X-DuckLake-Snapshot", std::to_string(*request.snapshot_id));
          }
          if (config.max_result_rows > 0) {
            request.options.limit = std::min(request.options.limit.value_or(config.max_result_rows),
@@ -152,10 +163,6 @@ std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const C
                              config.max_concurrent_queries);
            }
          }
-         // A client that goes away stops its query, even one that has sent nothing yet (an
-         // aggregate over a large join): it would otherwise run, holding cores, to its timeout.
-         auto client = std::make_shared<ClientConnection>(ctx.request);
-         request.options.abandoned = [client] { return client->Gone(); };
          // The query runs on after this handler returns: it keeps its slot and the caller's rights.
          auto access = ctx.shared_access;
          uint64_t max_bytes = config.max_result_bytes;

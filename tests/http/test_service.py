@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from httpsupport import (HTTP_TIMEOUT_S, REPO_ROOT, SERVER_KEEP_ALIVE_S, SLOW_SELECT, expect_status, metric_value,
-                         parse_metrics, poll_until)
+                         parse_metrics, poll_until, unique_name)
 
 def metrics(api):
     response = expect_status(api.get("/metrics"), 200)
@@ -93,22 +93,49 @@ def test_queries_running_gauge_follows_a_streaming_query(api):
                "ducklake_queries_running to return to 0 after the client disconnected")
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
-def test_a_query_that_has_sent_nothing_yet_stops_when_its_client_hangs_up(server, fmt):
-    # An aggregate over a large join sends nothing until it ends (here: long after the timeout of
-    # this test), so only watching the connection can tell the client is gone.
+def hang_up_while_running(server, query: dict):
+    """Sends `query`, closes the connection once it runs, and checks that it stops within 10 s."""
     api = server.api
-    body = json.dumps({"sql": SLOW_SELECT, "format": fmt}).encode()
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.request("POST", "/api/v1/query", body=body, headers={"Content-Type": "application/json"})
+    connection.request("POST", "/api/v1/query", body=json.dumps(query).encode(),
+                       headers={"Content-Type": "application/json"})
     poll_until(lambda: metric_value(metrics(api), "ducklake_queries_running") >= 1, 30, "the query to start")
     started = time.monotonic()
     connection.close()
     poll_until(lambda: metric_value(metrics(api), "ducklake_queries_running") == 0, 30,
                "ducklake_queries_running to return to 0 after the client hung up")
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+def test_a_query_that_has_sent_nothing_yet_stops_when_its_client_hangs_up(server, fmt):
+    # An aggregate over a large join sends nothing until it ends (here: long after the timeout of
+    # this test), so only watching the connection can tell the client is gone.
+    hang_up_while_running(server, {"sql": SLOW_SELECT, "format": fmt})
     # The server is none the worse for it.
-    assert api.rows("SELECT 42") == [[42]]
+    assert server.api.rows("SELECT 42") == [[42]]
+
+
+def test_an_export_stops_and_stores_nothing_when_its_client_hangs_up(server):
+    api = server.api
+    volume = unique_name("v").replace("_", "-")
+    expect_status(api.post("/api/v1/volumes", json={"name": volume}), 201)
+    hang_up_while_running(server, {"sql": SLOW_SELECT, "export": {"volume": volume, "key": "slow.parquet"}})
+    expect_status(api.get(f"/api/v1/volumes/{volume}/objects/slow.parquet"), 404)
+    # The job's run ends FAILed: lineage never shows an output that was not written.
+    job = f"export.{volume}.slow.parquet"
+
+    def job_events():
+        found, after = [], 0
+        while after is not None:
+            page = expect_status(api.get("/api/v1/lineage/events", params={"origin": "ducklake", "after": after,
+                                                                           "limit": 1000}), 200).json()
+            found += [event["event"]["eventType"] for event in page["events"] if event["event"]["job"]["name"] == job]
+            after = page["next_after"]
+        return found
+
+    poll_until(lambda: "FAIL" in job_events(), 10, "the export's FAIL event")
+    assert "COMPLETE" not in job_events()
 
 
 def test_openapi_document_is_served(api):

@@ -58,3 +58,20 @@ def test_bad_as_of_is_400(api, ns):
     assert_problem(api.sql("SELECT 1", as_of=5), 400)
     assert_problem(api.sql("SELECT 1", as_of=iso(datetime.now(timezone.utc)), snapshot=1), 400)
     assert_problem(api.sql("SELECT 1", snapshot=10**12), 404)
+
+
+def test_a_query_says_which_snapshot_it_read(api, ns):
+    first = api.write(f"CREATE TABLE {ns}.t AS SELECT 1 AS id")["snapshot_id"]
+    latest = api.write(f"INSERT INTO {ns}.t VALUES (2)")["snapshot_id"]
+    for fmt in ("json", "csv", "parquet", "arrow", "ndjson"):
+        response = expect_status(api.sql(f"SELECT * FROM {ns}.t", format=fmt), 200)
+        assert response.headers["X-DuckLake-Snapshot"] == str(latest), fmt
+    between = iso(datetime.now(timezone.utc))
+    assert expect_status(api.sql("SELECT 1", snapshot=first), 200).headers["X-DuckLake-Snapshot"] == str(first)
+    assert expect_status(api.sql("SELECT 1", as_of=between), 200).headers["X-DuckLake-Snapshot"] == str(latest)
+    # Read again at the snapshot it named, a query gives the same answer after later writes.
+    pinned = int(expect_status(api.sql(f"SELECT count(*) FROM {ns}.t"), 200).headers["X-DuckLake-Snapshot"])
+    api.write(f"INSERT INTO {ns}.t VALUES (3)")
+    assert api.rows(f"SELECT count(*) FROM {ns}.t", snapshot=pinned) == [[2]]
+    # A write's result carries its snapshot in its row instead.
+    assert "X-DuckLake-Snapshot" not in expect_status(api.sql(f"INSERT INTO {ns}.t VALUES (4)"), 200).headers
