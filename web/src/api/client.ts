@@ -88,8 +88,9 @@ const auth: Middleware = {
   },
 }
 
-// Absolute, so the same client works in tests (Node's fetch resolves no relative URL).
-export const api = createClient<paths>({ baseUrl: location.origin })
+// Absolute, so the same client works in tests (Node's fetch resolves no relative URL). fetch is
+// looked up at each call, not once here, so that tests can hold back or fail a request.
+export const api = createClient<paths>({ baseUrl: location.origin, fetch: (request) => globalThis.fetch(request) })
 api.use(auth)
 
 /** fetch() for the few calls the typed client does not cover (streams, raw bodies), with the same

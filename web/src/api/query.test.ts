@@ -20,7 +20,7 @@ describe('downloading a result without a file picker', () => {
     expect(text.startsWith('n\n0\n1\n')).toBe(true)
 
     await expect(downloadResult(statement, 'csv', 'numbers.csv', undefined, 10_000)).rejects.toThrow(
-      /larger than 9\.77 KiB.*Add a LIMIT/,
+      /larger than 9\.77 KiB.*Save it to a volume instead/,
     )
     expect(saved).toHaveLength(1)
   })

@@ -7,7 +7,13 @@ import { JsonResultParser, type ResultColumn, type Row } from './resultStream'
 export type QueryRequest = Schemas['QueryRequest']
 export type { ResultColumn, Row }
 
+/** The response header in which the server names the snapshot a query read. */
+const SNAPSHOT_HEADER = 'X-DuckLake-Snapshot'
+
 export interface QueryProgress {
+  /** Called once, before any row, with the snapshot the query reads: run again with it as
+   *  `snapshot`, the statement reads the same data (an export of the result the user sees). */
+  onSnapshot?(snapshot: number): void
   /** Called once, as soon as the column list has arrived. */
   onColumns?(columns: ResultColumn[]): void
   /** Called with each batch of rows, in order, as they arrive. */
@@ -37,6 +43,8 @@ export async function streamQuery(
     body: JSON.stringify({ ...request, format: 'json' }),
     signal,
   })
+  const snapshot = response.headers.get(SNAPSHOT_HEADER)
+  if (snapshot !== null) progress.onSnapshot?.(Number(snapshot))
   const parser = new JsonResultParser()
   let rowCount = 0
   let firstRowMs = -1
@@ -89,8 +97,8 @@ export async function downloadResult(
   let bytes = 0
   const tooLarge = new Error(
     `The result is larger than ${formatBytes(maxBytes)}, more than this browser can save without writing ` +
-      'to disk as it arrives. Add a LIMIT, use a Chromium-based browser (it saves straight to the file), ' +
-      "or export it to a volume with the query API's export field.",
+      'to disk as it arrives. Save it to a volume instead (its object downloads straight to disk), add a LIMIT, ' +
+      'or use a Chromium-based browser (it saves straight to the file).',
   )
   const bounded = response.body!.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

@@ -41,7 +41,7 @@ export function DeleteObjectDialog({ volume, object, onClose, onDeleted }: Delet
         Delete <code>{volume}/{object.key}</code> ({formatBytes(object.size)})? This cannot be undone.
       </p>
       {remove.isError && <ErrorMessage error={remove.error} />}
-      <div className="files-dialog-buttons">
+      <div className="dialog-actions">
         <button type="button" onClick={onClose} autoFocus>
           Cancel
         </button>
@@ -99,7 +99,7 @@ export function MoveObjectDialog({ volume, object, onClose, onMoved }: MoveProps
 
   return (
     <Dialog title="Move or rename" onClose={onClose}>
-      <form className="files-form" onSubmit={submit}>
+      <form className="dialog-form" onSubmit={submit}>
         <p>
           Moves <code>{volume}/{object.key}</code>. An object already at the new key is replaced.
         </p>
@@ -120,7 +120,7 @@ export function MoveObjectDialog({ volume, object, onClose, onMoved }: MoveProps
           </label>
         )}
         {move.isError && <ErrorMessage error={move.error} />}
-        <div className="files-dialog-buttons">
+        <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             Cancel
           </button>

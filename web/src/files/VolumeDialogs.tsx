@@ -51,7 +51,7 @@ export function VolumeSettingsDialog({ volume, onClose, onDelete }: SettingsProp
 
   return (
     <Dialog title={`Settings of ${volume.name}`} onClose={onClose}>
-      <form className="files-form" onSubmit={submit}>
+      <form className="dialog-form" onSubmit={submit}>
         <label>
           Description
           <input value={description} onChange={(event) => setDescription(event.target.value)} autoFocus />
@@ -74,7 +74,7 @@ export function VolumeSettingsDialog({ volume, onClose, onDelete }: SettingsProp
           </p>
         )}
         {save.isError && <ErrorMessage error={save.error} />}
-        <div className="files-dialog-buttons">
+        <div className="dialog-actions">
           <button type="button" className="danger files-push-left" onClick={onDelete}>
             Delete volume…
           </button>
@@ -124,7 +124,7 @@ export function DeleteVolumeDialog({ volume, onClose, onDeleted }: DeleteProps) 
         </label>
       )}
       {remove.isError && <ErrorMessage error={remove.error} />}
-      <div className="files-dialog-buttons">
+      <div className="dialog-actions">
         <button type="button" onClick={onClose} autoFocus>
           Cancel
         </button>
@@ -152,7 +152,7 @@ export function NewFolderDialog({ onClose, onCreate }: { onClose(): void; onCrea
   }
   return (
     <Dialog title="New folder" onClose={onClose}>
-      <form className="files-form" onSubmit={submit}>
+      <form className="dialog-form" onSubmit={submit}>
         <label>
           Folder name
           <input value={name} onChange={(event) => setName(event.target.value)} required autoFocus />
@@ -163,7 +163,7 @@ export function NewFolderDialog({ onClose, onCreate }: { onClose(): void; onCrea
             A folder name has no empty, “.” or “..” parts.
           </p>
         )}
-        <div className="files-dialog-buttons">
+        <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             Cancel
           </button>

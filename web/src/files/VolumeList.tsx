@@ -115,7 +115,7 @@ function CreateVolumeDialog({ onClose }: { onClose(): void }) {
 
   return (
     <Dialog title="Create a volume" onClose={onClose}>
-      <form className="files-form" onSubmit={submit}>
+      <form className="dialog-form" onSubmit={submit}>
         <label>
           Name
           <input
@@ -145,7 +145,7 @@ function CreateVolumeDialog({ onClose }: { onClose(): void }) {
           />
         </label>
         {create.isError && <ErrorMessage error={create.error} />}
-        <div className="files-dialog-buttons">
+        <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             Cancel
           </button>

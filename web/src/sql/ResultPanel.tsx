@@ -1,12 +1,15 @@
 // The result of the last statement: what happened (announced), the rows in the grid or a chart,
 // and exports of the whole result.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { Link } from 'react-router'
 import type { ExportFormat } from '../api/query'
 import { DataGrid } from '../ui/DataGrid'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes, formatCount, formatDuration } from '../ui/format'
+import { objectUrl } from '../ui/routes'
 import { exportFilename, exportResult, type ExportOutcome } from './export'
 import { ResultChart } from './ResultChart'
+import { SaveToVolumeDialog, useWritableVolumes, type SavedResult } from './SaveToVolume'
 import { describeWrite, isReadStatement, writeSummary } from './statement'
 import type { RunRequest, RunState } from './useQueryRun'
 
@@ -29,7 +32,8 @@ function statusText(state: RunState): string {
       const write = writeSummary(sql, state.columns, state.rows)
       if (write) return `${describeWrite(sql, write, formatCount)} (${elapsed})`
       const first = state.rowCount > 0 ? ` · first row after ${formatDuration(state.firstRowMs ?? 0)}` : ''
-      const snapshot = state.request!.snapshot !== undefined ? ` · read at snapshot ${state.request!.snapshot}` : ''
+      const read = state.snapshot ?? state.request!.snapshot
+      const snapshot = read !== undefined && read !== null ? ` · read at snapshot ${read}` : ''
       return `${rowsText(state.rowCount)} in ${elapsed}${first}${snapshot}`
     }
   }
@@ -52,11 +56,15 @@ function exportedText(outcome: ExportOutcome): string {
   }
 }
 
-/** Saves the whole result (not only the rows the grid holds) by running the statement again. */
+/** Saves the whole result (not only the rows the grid holds) by running the statement again: as a
+ *  file of the user's, or as an object in a volume. */
 function ExportButtons({ request, disabled }: { request: RunRequest; disabled: boolean }) {
   const [exporting, setExporting] = useState<ExportFormat | null>(null)
   const [exported, setExported] = useState('')
   const [error, setError] = useState<unknown>(null)
+  const writableVolumes = useWritableVolumes()
+  const [savingToVolume, setSavingToVolume] = useState(false)
+  const [saved, setSaved] = useState<SavedResult | null>(null)
   const controller = useRef<AbortController | null>(null)
 
   // An export the panel no longer shows must not go on to save a file later.
@@ -67,6 +75,7 @@ function ExportButtons({ request, disabled }: { request: RunRequest; disabled: b
     controller.current = own
     setExporting(format)
     setExported('')
+    setSaved(null)
     setError(null)
     try {
       setExported(exportedText(await exportResult(request, format, exportFilename(format), own.signal)))
@@ -87,15 +96,40 @@ function ExportButtons({ request, disabled }: { request: RunRequest; disabled: b
       <button type="button" disabled={disabled || exporting !== null} onClick={() => void run('parquet')}>
         {exporting === 'parquet' ? 'Exporting Parquet…' : 'Export Parquet'}
       </button>
+      {writableVolumes.length > 0 && (
+        <button type="button" disabled={disabled || exporting !== null} onClick={() => setSavingToVolume(true)}>
+          Save to volume…
+        </button>
+      )}
       {exporting !== null && (
         <button type="button" onClick={() => controller.current?.abort()}>
           Cancel export
         </button>
       )}
       <span role="status" className="muted">
-        {exported}
+        {saved ? (
+          <>
+            Saved to <Link to={objectUrl(saved.volume, saved.key)}>{`${saved.volume}/${saved.key}`}</Link> (
+            {formatBytes(saved.size)}, read at snapshot {saved.snapshot_id})
+          </>
+        ) : (
+          exported
+        )}
       </span>
       {error !== null && <ErrorMessage error={error} />}
+      {savingToVolume && (
+        <SaveToVolumeDialog
+          request={request}
+          volumes={writableVolumes}
+          onSaved={(result) => {
+            setSavingToVolume(false)
+            setExported('')
+            setError(null)
+            setSaved(result)
+          }}
+          onClose={() => setSavingToVolume(false)}
+        />
+      )}
     </div>
   )
 }
@@ -153,7 +187,13 @@ export function ResultPanel({ state }: { state: RunState }) {
               </button>
             ))}
           </div>
-          {isRead && <ExportButtons key={state.runId} request={request} disabled={state.phase === 'running'} />}
+          {isRead && (
+            <ExportButtons
+              key={state.runId}
+              request={{ sql: request.sql, snapshot: state.snapshot ?? request.snapshot }}
+              disabled={state.phase === 'running'}
+            />
+          )}
         </div>
       )}
       {columns !== null &&

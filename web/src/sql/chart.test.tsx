@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { renderAt } from '../../test/render'
 import { describeChart, isNumericType, shapeChartData, summarizeChart, toNumber } from './chartData'
-import { setEditorText, waitForStatus } from './testing'
+import { runInEditor, waitForStatus } from './testing'
 
 const columns = [
   { name: 'region', type: 'VARCHAR' },
@@ -96,10 +96,9 @@ describe('chart view', () => {
 
   it('charts a result with named, described canvases and the chosen columns', async () => {
     renderAt('/sql')
-    await setEditorText(
+    await runInEditor(
       "SELECT * FROM (VALUES ('north', 10, 2.5::DECIMAL(10,2)), ('south', 20, NULL), ('east', 5, 1.25)) AS t(region, total, avg_price)",
     )
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
     await waitForStatus(/^3 rows in/)
     await userEvent.click(screen.getByRole('tab', { name: 'Chart' }))
 

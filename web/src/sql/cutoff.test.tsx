@@ -1,9 +1,8 @@
 import { screen } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderAt } from '../../test/render'
 import { readHistory } from './history'
-import { gridRows, setEditorText, waitForStatus } from './testing'
+import { gridRows, runInEditor, waitForStatus } from './testing'
 
 interface TestServer {
   url: string
@@ -34,8 +33,7 @@ afterAll(async () => {
 describe('a result the server cuts off', () => {
   it('is reported as incomplete, with the rows that did arrive', async () => {
     renderAt('/sql')
-    await setEditorText('SELECT range AS n FROM range(1000000)')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT range AS n FROM range(1000000)')
     await waitForStatus(/^Cut off after [\d,]+ rows/)
 
     const alert = screen.getByRole('alert')

@@ -1,9 +1,8 @@
 import { act, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { rawFetch } from '../api/client'
 import { renderAt } from '../../test/render'
-import { makeNamespace, setEditorText, sql, waitForStatus } from './testing'
+import { makeNamespace, queryBytes, runInEditor, setEditorText, sql, waitForStatus } from './testing'
 
 /** A file picker that hands out in-memory files; what was written is in `files`. */
 function stubFilePicker() {
@@ -26,14 +25,6 @@ function stubFilePicker() {
 
 const bytesOf = (chunks: Uint8Array[]) => new Uint8Array(chunks.flatMap((chunk) => [...chunk]))
 
-async function reference(body: object) {
-  const response = await rawFetch('/api/v1/query', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return new Uint8Array(await response.arrayBuffer())
-}
 
 describe('export', () => {
   afterEach(() => {
@@ -57,7 +48,7 @@ describe('export', () => {
     expect(picker).toHaveBeenCalledWith(expect.objectContaining({ suggestedName: expect.stringMatching(/^result-.*\.csv$/) }))
     expect(files[0].closed).toBe(true)
     const csv = new TextDecoder().decode(bytesOf(files[0].chunks))
-    expect(csv).toBe(new TextDecoder().decode(await reference({ sql: statement, snapshot: before, format: 'csv' })))
+    expect(csv).toBe(new TextDecoder().decode(await queryBytes({ sql: statement, snapshot: before, format: 'csv' })))
     expect(csv.split('\n')[1]).toBe('0,label 0')
 
     await userEvent.click(screen.getByRole('button', { name: 'Export Parquet' }))
@@ -65,6 +56,19 @@ describe('export', () => {
     const parquet = bytesOf(files[1].chunks)
     expect(new TextDecoder().decode(parquet.slice(0, 4))).toBe('PAR1')
     expect(new TextDecoder().decode(parquet.slice(-4))).toBe('PAR1')
+  })
+
+  it('exports the result the grid shows, though the table changed since', async () => {
+    const ns = await makeNamespace('sql_export_pin')
+    await sql(`CREATE TABLE ${ns}.t AS SELECT range AS id FROM range(3)`)
+    const [[, latest]] = (await sql(`INSERT INTO ${ns}.t VALUES (3)`)).rows
+    const { files } = stubFilePicker()
+    renderAt(`/sql?sql=${encodeURIComponent(`SELECT id FROM ${ns}.t ORDER BY id`)}`)
+    await waitForStatus(new RegExp(`^4 rows in .* · read at snapshot ${latest}$`))
+    await sql(`DELETE FROM ${ns}.t WHERE id < 2`)
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
+    await screen.findByText(/^Saved result-[\d-T]+\.csv/)
+    expect(new TextDecoder().decode(bytesOf(files[0].chunks))).toBe('id\n0\n1\n2\n3\n')
   })
 
   it('downloads the result where the browser has no file picker', async () => {
@@ -77,8 +81,7 @@ describe('export', () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
 
     renderAt('/sql')
-    await setEditorText('SELECT range AS n FROM range(3)')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT range AS n FROM range(3)')
     await waitForStatus(/^3 rows in/)
     await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
     await screen.findByText(/^Downloaded result-[\d-T]+\.csv$/)
@@ -114,8 +117,7 @@ describe('export', () => {
     const click = stubDownloads()
     const { signals, release } = stallExports()
     renderAt('/sql')
-    await setEditorText('SELECT range AS n FROM range(3)')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT range AS n FROM range(3)')
     await waitForStatus(/^3 rows in/)
 
     await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
@@ -134,8 +136,7 @@ describe('export', () => {
     const click = stubDownloads()
     const { signals, release } = stallExports()
     const { router } = renderAt('/sql')
-    await setEditorText('SELECT range AS n FROM range(3)')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT range AS n FROM range(3)')
     await waitForStatus(/^3 rows in/)
     await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
     await waitFor(() => expect(signals).toHaveLength(1))

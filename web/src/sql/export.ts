@@ -1,7 +1,8 @@
 // Saving a result as a file: the statement runs again with format csv or parquet. Where the browser
 // lets a page write a file the user picked (the File System Access API), the response streams
 // straight to disk, so a result larger than memory can be saved; elsewhere it is gathered in a Blob
-// first, up to MAX_IN_MEMORY_DOWNLOAD (a larger result is refused with a readable error).
+// first, up to MAX_IN_MEMORY_DOWNLOAD (a larger result is refused with a readable error that points
+// to saving it to a volume: SaveToVolume.tsx).
 import { rawFetch } from '../api/client'
 import { downloadResult, type ExportFormat } from '../api/query'
 import type { RunRequest } from './useQueryRun'

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { renderAt } from '../../test/render'
 import { addHistory, HISTORY_KEY, HISTORY_LIMIT, readHistory } from './history'
-import { editorView, setEditorText, waitForStatus } from './testing'
+import { editorView, runInEditor, waitForStatus } from './testing'
 
 const entry = (sql: string) => ({
   sql,
@@ -18,11 +18,9 @@ const entry = (sql: string) => ({
 describe('query history', () => {
   it('keeps the statements run, across visits, and puts one back in the editor', async () => {
     const first = renderAt('/sql')
-    await setEditorText('SELECT 7 AS seven')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT 7 AS seven')
     await waitForStatus(/^1 row in/)
-    await setEditorText('SELECT nope FROM')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT nope FROM')
     await screen.findByRole('alert')
     await waitFor(() => expect(within(screen.getByRole('list', { name: 'Query history' })).getAllByRole('listitem')).toHaveLength(2))
     first.unmount()

@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { renderAt } from '../../test/render'
-import { gridRows, setEditorText, status, waitForStatus } from './testing'
+import { gridRows, runInEditor, setEditorText, status, waitForStatus } from './testing'
 import { MAX_GRID_ROWS } from './useQueryRun'
 
 const gridRowCount = () => {
@@ -48,8 +48,7 @@ describe('SQL page, streaming', () => {
   it('cancels a long query: the stream stops and the page says so', async () => {
     renderAt('/sql')
     // Rows without end (10^12), streamed as they are made: only cancelling ends it.
-    await setEditorText('SELECT a.range AS a, b.range AS b FROM range(1000000000) AS a, range(1000) AS b')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT a.range AS a, b.range AS b FROM range(1000000000) AS a, range(1000) AS b')
     expect(status()).toHaveTextContent('Running…')
     // Rows have arrived and, the result having no end, more are on their way.
     await waitFor(() => expect(gridRowCount()).toBeGreaterThan(0), { timeout: 30_000 })
@@ -64,8 +63,7 @@ describe('SQL page, streaming', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument()
 
     // The page is ready for the next statement.
-    await setEditorText('SELECT 1 AS one')
-    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    await runInEditor('SELECT 1 AS one')
     await waitForStatus(/^1 row in/)
   }, 60_000)
 })

@@ -1,9 +1,10 @@
 // Helpers of the SQL page's tests (not part of the app): data through the API, the editor through
 // CodeMirror's own API, where jsdom's missing layout makes typing unreliable.
 import { screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import { EditorView } from 'codemirror'
 import { expect } from 'vitest'
-import { api, data } from '../api/client'
+import { api, data, rawFetch } from '../api/client'
 import { runQuery } from '../api/query'
 import { uniqueName } from '../../test/render'
 
@@ -40,6 +41,22 @@ export async function editorView(): Promise<EditorView> {
 export async function setEditorText(text: string) {
   const view = await editorView()
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } })
+}
+
+/** Puts `text` in the editor and runs it, as the Run button does. */
+export async function runInEditor(text: string) {
+  await setEditorText(text)
+  await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+}
+
+/** The bytes the query route answers to `body`: what an export of the same request must hold. */
+export async function queryBytes(body: object): Promise<Uint8Array> {
+  const response = await rawFetch('/api/v1/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return new Uint8Array(await response.arrayBuffer())
 }
 
 /** The announced status line of the result. */

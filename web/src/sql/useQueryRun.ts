@@ -26,6 +26,9 @@ export interface RunState {
   runId: number
   phase: RunPhase
   request: RunRequest | null
+  /** The snapshot the result was read at, as the server named it: `request.snapshot`, or the
+   *  latest when the run started. Exports read this one, so they hold what the grid shows. */
+  snapshot: number | null
   columns: ResultColumn[] | null
   /** The first MAX_GRID_ROWS rows, appended in place. */
   rows: Row[]
@@ -51,6 +54,7 @@ const IDLE: RunState = {
   runId: 0,
   phase: 'idle',
   request: null,
+  snapshot: null,
   columns: null,
   rows: [],
   version: 0,
@@ -122,6 +126,9 @@ export function useQueryRun() {
       const summary = await streamQuery(
         { sql: request.sql, snapshot: request.snapshot },
         {
+          onSnapshot(snapshot) {
+            if (current.current === controller) setState((previous) => ({ ...previous, snapshot }))
+          },
           onColumns(received) {
             columns = received
             schedule()
