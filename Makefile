@@ -30,8 +30,11 @@ all: build
 setup:
 	scripts/setup.sh
 
+# make test runs its suites with BUILD_DIR set to the test build: that one's own rule configures it.
+ifneq ($(BUILD_DIR),$(TEST_BUILD_DIR))
 $(BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+endif
 
 build: setup $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) --target ducklake -j $(JOBS)
