@@ -147,8 +147,7 @@ std::vector<Route> QueryRoutes(TableService &tables, FileService &files, const C
          if (request.statement->kind == StatementKind::kQuery) {
            // Pinned before the first byte, so that the answer can say which snapshot it read: an
            // export of the same result, or another page of it, can then ask for exactly that one.
-           if (!request.snapshot_id) request.snapshot_id = tables.history().LatestSnapshot();
-           ctx.response.set_header("X-DuckLake-Snapshot", std::to_string(*request.snapshot_id));
+           ctx.response.set_header("X-DuckLake-Snapshot", std::to_string(tables.PinSnapshot(request)));
          }
          if (config.max_result_rows > 0) {
            request.options.limit = std::min(request.options.limit.value_or(config.max_result_rows),

@@ -14,7 +14,7 @@ ObjectRecord ExportQuery(TableService &tables, FileService &files, SqlRequest &r
     throw Error(ErrorKind::kInvalidInput, "only a query's result can be exported");
   }
   if (request.access) request.access->RequireVolume(target.volume, Role::kWriter);
-  if (!request.snapshot_id) request.snapshot_id = tables.history().LatestSnapshot();
+  tables.PinSnapshot(request);
   PutRequest put;
   put.volume = target.volume;
   put.key = target.key;

@@ -111,11 +111,24 @@ void TableService::SendWriteResult(const StatementOutcome &outcome, const Commit
 
 Statement TableService::Parse(const std::string &sql) { return engine_.Parse(sql); }
 
+int64_t TableService::PinSnapshot(SqlRequest &request) {
+  if (!request.snapshot_pinned) {
+    request.snapshot_id = ReadSnapshot(request.snapshot_id);
+    request.snapshot_pinned = true;
+  }
+  return *request.snapshot_id;
+}
+
+int64_t TableService::ReadSnapshot(const std::optional<int64_t> &requested) {
+  if (!requested) return format_.history.LatestSnapshot();
+  format_.history.GetSnapshot(*requested);  // 404 for an unknown snapshot
+  return *requested;
+}
+
 std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const ByteSink &sink) {
   auto statement = request.statement ? *request.statement : engine_.Parse(request.sql);
   if (statement.kind == StatementKind::kQuery) {
-    int64_t snapshot_id = request.snapshot_id ? *request.snapshot_id : format_.history.LatestSnapshot();
-    if (request.snapshot_id) format_.history.GetSnapshot(snapshot_id);  // 404 for an unknown snapshot
+    int64_t snapshot_id = request.snapshot_pinned ? *request.snapshot_id : ReadSnapshot(request.snapshot_id);
     SnapshotResolver resolver(format_, scans_, snapshot_id, request.access);
     return engine_.Query(statement.query, resolver, request.options, sink);
   }

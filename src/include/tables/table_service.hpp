@@ -28,6 +28,7 @@ struct SqlRequest {
   std::optional<Statement> statement;  // `sql` as TableService::Parse read it, when the caller has parsed it
   QueryOptions options;
   std::optional<int64_t> snapshot_id;  // default: the latest
+  bool snapshot_pinned = false;        // set by TableService::PinSnapshot: snapshot_id exists
   CommitInfo commit;
   std::optional<std::string> job_name;  // lineage job of a write (default: JobNameOf the statement)
   const Access *access = nullptr;       // what the caller may read and write (null: everything)
@@ -98,6 +99,11 @@ class TableService {
   // Returns the number of rows of a query's result (none for a write).
   std::optional<int64_t> RunSql(const SqlRequest &request, const ByteSink &sink);
 
+  // Fixes the snapshot a query will read before it runs, so that the caller can name it first (a
+  // response header, an export's record): `request.snapshot_id`, which must exist (kNotFound
+  // otherwise), or else the latest. RunSql then reads that snapshot without looking it up again.
+  int64_t PinSnapshot(SqlRequest &request);
+
   // Runs write statements in order and commits them as one snapshot, or changes nothing.
   TransactionResult RunTransaction(const TransactionRequest &request);
 
@@ -164,6 +170,8 @@ class TableService {
   ScanCache &scans() { return scans_; }
 
  private:
+  // The snapshot a query reads: `requested` once it is known to exist, or else the latest.
+  int64_t ReadSnapshot(const std::optional<int64_t> &requested);
   void SendWriteResult(const StatementOutcome &outcome, const CommitResult &result, const QueryOptions &options,
                        const ByteSink &sink);
   CommitResult CommitOrDiscard(const TableWrite &write, const CommitInfo &commit);
