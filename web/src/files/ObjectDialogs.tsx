@@ -2,11 +2,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api, data } from '../api/client'
-import { invalidateVolume, useVolumes } from '../api/queries'
-import { useCapabilities } from '../auth/AuthProvider'
+import { invalidateVolume } from '../api/queries'
+import { useWritableVolumes } from '../auth/writableVolumes'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes } from '../ui/format'
 import { Dialog } from '../ui/Dialog'
+import { NameSelect } from '../ui/NameSelect'
 import { objectPathSerializer } from './paths'
 import { objectKeys, type StoredObject } from './queries'
 
@@ -63,13 +64,10 @@ interface MoveProps {
 /** Renames the key, or moves the object to another volume the caller may write. */
 export function MoveObjectDialog({ volume, object, onClose, onMoved }: MoveProps) {
   const queryClient = useQueryClient()
-  const capabilities = useCapabilities()
-  const volumes = useVolumes()
+  const writable = useWritableVolumes()
   const [key, setKey] = useState(object.key)
   const [target, setTarget] = useState(volume)
-  const targets = (volumes.data?.volumes ?? [])
-    .map((candidate) => candidate.name)
-    .filter((name) => name === volume || capabilities.volume(name, 'writer'))
+  const targets = writable.includes(volume) ? writable : [volume, ...writable]
   const unchanged = key.trim() === object.key && target === volume
 
   const move = useMutation({
@@ -110,13 +108,7 @@ export function MoveObjectDialog({ volume, object, onClose, onMoved }: MoveProps
         {targets.length > 1 && (
           <label>
             Volume
-            <select value={target} onChange={(event) => setTarget(event.target.value)}>
-              {targets.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
+            <NameSelect names={targets} value={target} onChange={setTarget} />
           </label>
         )}
         {move.isError && <ErrorMessage error={move.error} />}

@@ -6,10 +6,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, data, type Schemas } from '../api/client'
 import type { ExportFormat } from '../api/query'
-import { invalidateVolume, useVolumes } from '../api/queries'
-import { useCapabilities } from '../auth/AuthProvider'
+import { invalidateVolume } from '../api/queries'
 import { Dialog } from '../ui/Dialog'
 import { ErrorMessage } from '../ui/ErrorMessage'
+import { NameSelect } from '../ui/NameSelect'
 import { exportFilename } from './export'
 import type { RunRequest } from './useQueryRun'
 
@@ -19,13 +19,6 @@ const FORMATS: { format: ExportFormat; label: string }[] = [
   { format: 'parquet', label: 'Parquet' },
   { format: 'csv', label: 'CSV' },
 ]
-
-/** The volumes the caller may write a result into; loading or failing, none. */
-export function useWritableVolumes(): string[] {
-  const capabilities = useCapabilities()
-  const volumes = useVolumes()
-  return (volumes.data?.volumes ?? []).map((volume) => volume.name).filter((name) => capabilities.volume(name, 'writer'))
-}
 
 /** A key's file extension follows the format, unless the user gave it another one. */
 function withExtension(key: string, from: ExportFormat, to: ExportFormat): string {
@@ -100,13 +93,7 @@ export function SaveToVolumeDialog({
         </p>
         <label>
           Volume
-          <select value={volume} onChange={(event) => setVolume(event.target.value)} disabled={save.isPending}>
-            {volumes.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
+          <NameSelect names={volumes} value={volume} onChange={setVolume} disabled={save.isPending} />
         </label>
         <label>
           Key

@@ -6,6 +6,7 @@ import { useCapabilities } from '../auth/AuthProvider'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { formatBytes } from '../ui/format'
 import { Dialog } from '../ui/Dialog'
+import { NameSelect } from '../ui/NameSelect'
 import { IngestPreview } from './IngestPreview'
 import {
   DETECT_ALL,
@@ -245,15 +246,10 @@ export function IngestWizard({
           ) : (
             <div className="toolbar">
               <label htmlFor={ids.table}>Table</label>
-              <select id={ids.table} value={existingTable} onChange={(event) => setExistingTable(event.target.value)}>
+              <NameSelect id={ids.table} names={tableNames} value={existingTable} onChange={setExistingTable}>
                 <option value="">choose a table</option>
                 {existingTable !== '' && !tableNames.includes(existingTable) && <option value={existingTable}>{existingTable}</option>}
-                {tableNames.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
+              </NameSelect>
             </div>
           )}
           {target === 'overwrite' && (
