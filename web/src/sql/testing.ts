@@ -69,6 +69,16 @@ export async function waitForStatus(pattern: RegExp, timeout = 10_000) {
   await waitFor(() => expect(status()).toHaveTextContent(pattern), { timeout })
 }
 
+/**
+ * The snapshot the status line says the result was read at. Other test files commit to the same
+ * server meanwhile, so a query of "the latest" may read a later snapshot than a test's own write.
+ */
+export function statusSnapshot(): number {
+  const match = /read at snapshot (\d+)$/.exec(status().textContent ?? '')
+  if (!match) throw new Error(`the status names no snapshot: ${status().textContent}`)
+  return Number(match[1])
+}
+
 /** The cells of the rows the grid shows, as text, without the header row. */
 export function gridRows(name = 'Query result'): string[][] {
   const grid = screen.getByRole('grid', { name })
