@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { downloadResult } from './query'
+import { rawFetch } from './client'
+import { downloadResult, streamQuery } from './query'
 
 describe('downloading a result without a file picker', () => {
   afterEach(() => vi.restoreAllMocks())
@@ -23,5 +24,36 @@ describe('downloading a result without a file picker', () => {
       /larger than 9\.77 KiB.*Save it to a volume instead/,
     )
     expect(saved).toHaveLength(1)
+  })
+})
+
+describe('streaming a result', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('lets the page run between rows when the whole body has already arrived', async () => {
+    // A fast server on a fast link: every chunk is already there, so each read resolves at once.
+    const request = { sql: "SELECT range AS n, 'row ' || range AS label FROM range(200000)" }
+    const real = await rawFetch('/api/v1/query', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...request, format: 'json' }),
+    })
+    const bytes = new Uint8Array(await real.arrayBuffer())
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.slice(at, at + 64 * 1024))
+        controller.close()
+      },
+    })
+    vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(body, { headers: real.headers }))
+
+    let rows = 0
+    let rowsWhenThePageRan = -1
+    setTimeout(() => (rowsWhenThePageRan = rows), 0)
+    const summary = await streamQuery(request, { onRows: (batch) => (rows += batch.length) })
+    expect(summary.rowCount).toBe(200_000)
+    // The page's timer ran right after the first rows, not after the last.
+    expect(rowsWhenThePageRan).toBeGreaterThan(0)
+    expect(rowsWhenThePageRan).toBeLessThan(200_000)
   })
 })

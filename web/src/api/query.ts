@@ -28,6 +28,17 @@ export interface QuerySummary {
   totalMs: number
 }
 
+/** How long reading may keep the page's thread before it lets the page render and take input. */
+const READ_SLICE_MS = 40
+
+/** Lets the page's other tasks run: rendering, input, timers. A stream that arrives faster than it
+ *  is parsed resolves every read at once, in the same task, and would otherwise keep the grid from
+ *  showing the first rows (and Cancel from being clicked) until the whole result has been read. */
+function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0))
+}
+
 /** Runs one statement and streams its rows to `progress`. Rejects with an ApiError for a refused
  *  statement (400/403/404/429/504…), and with an AbortError when `signal` cancels it: closing the
  *  connection is what stops the query on the server. */
@@ -49,16 +60,23 @@ export async function streamQuery(
   let rowCount = 0
   let firstRowMs = -1
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+  let sliceStarted = performance.now()
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
     const hadColumns = parser.columns !== null
     const rows = parser.push(value)
     if (!hadColumns && parser.columns) progress.onColumns?.(parser.columns)
+    let firstRows = false
     if (rows.length > 0) {
-      if (firstRowMs < 0) firstRowMs = performance.now() - started
+      firstRows = firstRowMs < 0
+      if (firstRows) firstRowMs = performance.now() - started
       rowCount += rows.length
       progress.onRows?.(rows)
+    }
+    if (firstRows || performance.now() - sliceStarted > READ_SLICE_MS) {
+      await yieldToPage()
+      sliceStarted = performance.now()
     }
   }
   parser.end()
