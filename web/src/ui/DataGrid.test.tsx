@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react'
+import { fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { compareValues, DataGrid, isNumericType } from './DataGrid'
@@ -95,6 +95,40 @@ describe('DataGrid', () => {
     view.rerender(<DataGrid columns={columns} rows={[[1, 'only']]} label="shrinking" />)
     const active = document.getElementById(grid.getAttribute('aria-activedescendant')!)
     expect(active).toHaveTextContent('only')
+  })
+
+  it('keeps the active row in the DOM when it is scrolled out of the window', () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => [i, `row ${i}`])
+    render(<DataGrid columns={columns} rows={rows} label="scrolled" height={300} />)
+    const grid = screen.getByRole('grid', { name: 'scrolled' })
+    // jsdom lays nothing out: say where the grid is scrolled to, as a browser would.
+    Object.defineProperty(grid, 'scrollTop', { configurable: true, value: 50_000 * 28 })
+    fireEvent.scroll(grid)
+    expect(within(grid).getByText('row 50000')).toBeInTheDocument()
+    const active = document.getElementById(grid.getAttribute('aria-activedescendant')!)
+    expect(active).toHaveTextContent('0')
+    expect(within(grid).getAllByRole('row').length).toBeLessThan(60)
+  })
+
+  it('resizes a column from the keyboard, and not below its minimum', async () => {
+    render(<DataGrid columns={columns} rows={[[1, 'a']]} label="widths" />)
+    const handle = screen.getByRole('separator', { name: 'Width of name' })
+    const template = () => (screen.getAllByRole('row')[1] as HTMLElement).style.gridTemplateColumns
+    const initial = Number(handle.getAttribute('aria-valuenow'))
+    expect(template()).toBe(`90px ${initial}px`)
+
+    handle.focus()
+    await userEvent.keyboard('{ArrowRight}{Shift>}{ArrowRight}{/Shift}')
+    expect(handle).toHaveAttribute('aria-valuenow', String(initial + 60))
+    expect(template()).toBe(`90px ${initial + 60}px`)
+    // The grid's own arrow keys did not move its active cell meanwhile.
+    const grid = screen.getByRole('grid')
+    expect(document.getElementById(grid.getAttribute('aria-activedescendant')!)).toHaveTextContent('1')
+
+    await userEvent.keyboard('{Shift>}' + '{ArrowLeft}'.repeat(10) + '{/Shift}')
+    expect(handle).toHaveAttribute('aria-valuenow', '50')
+    await userEvent.keyboard('{Home}')
+    expect(handle).toHaveAttribute('aria-valuenow', String(initial))
   })
 
   it('right-aligns numeric types only', () => {

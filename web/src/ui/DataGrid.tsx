@@ -1,6 +1,7 @@
 // The grid every result, preview and listing of rows is shown in: virtualised (only the rows on
 // screen are in the DOM, so 1,000,000 rows scroll like 100), sortable by clicking a header,
-// columns resizable, and navigable with the arrow keys, Home/End and PageUp/PageDown.
+// columns resizable by mouse, touch or keyboard, and navigable with the arrow keys, Home/End and
+// PageUp/PageDown.
 //
 // TanStack Table holds the column model (headers, sizing, sort state). Its row model is not
 // used: it makes an object with a dozen closures per row, which at a million streamed rows costs
@@ -12,7 +13,7 @@ import {
   type ColumnSizingState,
   type SortingState,
 } from '@tanstack/react-table'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
 import { useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { formatCell } from './format'
 
@@ -36,6 +37,9 @@ export interface DataGridProps {
 }
 
 const ROW_HEIGHT = 28
+const MIN_COLUMN_WIDTH = 50
+/** How far one arrow key press on a column's resize handle moves its edge (with Shift: 5×). */
+const RESIZE_STEP = 10
 // DuckDB's numeric types (DECIMAL with its width and scale) and the Arrow-style names (int64, float32):
 // whole names only, so INTERVAL and INTEGER[] stay left-aligned.
 const NUMERIC =
@@ -140,7 +144,7 @@ export function DataGrid({
         header: column.name,
         meta: column,
         size: Math.min(320, Math.max(90, column.name.length * 9 + 40)),
-        minSize: 50,
+        minSize: MIN_COLUMN_WIDTH,
       })),
     [columns],
   )
@@ -169,20 +173,27 @@ export function DataGrid({
     return sorted.current.order
   }, [rows, version, sorting]) // `version`: the rows array grew in place
 
-  const virtualizer = useVirtualizer({
-    count: order.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // Rows show before the first layout measurement (and in tests, which have no layout).
-    initialRect: { width: 800, height },
-  })
-
   // Rows and columns may have gone since the cell was chosen (a new result, a refetched listing).
   const active = {
     row: Math.max(0, Math.min(activeCell.row, order.length - 1)),
     column: Math.max(0, Math.min(activeCell.column, columns.length - 1)),
   }
+
+  const virtualizer = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // The active row stays in the DOM when scrolled out of the window: aria-activedescendant must
+    // name an element that exists.
+    rangeExtractor: (range) => {
+      const indexes = defaultRangeExtractor(range)
+      if (order.length === 0 || indexes.includes(active.row)) return indexes
+      return active.row < indexes[0] ? [active.row, ...indexes] : [...indexes, active.row]
+    },
+    // Rows show before the first layout measurement (and in tests, which have no layout).
+    initialRect: { width: 800, height },
+  })
 
   const headers = table.getFlatHeaders()
   const widths = headers.map((header) => header.getSize())
@@ -198,6 +209,9 @@ export function DataGrid({
     setActive(next)
     virtualizer.scrollToIndex(next.row)
   }
+
+  const resizeBy = (columnId: string, width: number, delta: number) =>
+    setSizing((previous) => ({ ...previous, [columnId]: Math.max(MIN_COLUMN_WIDTH, width + delta) }))
 
   const onKeyDown = (event: KeyboardEvent) => {
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2)
@@ -240,6 +254,8 @@ export function DataGrid({
               <div
                 key={header.id}
                 role="columnheader"
+                // Named by the column alone, not by its content (type, sort arrow, resize handle).
+                aria-label={column.name}
                 aria-colindex={index + 1}
                 aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
                 className="data-grid-header"
@@ -255,11 +271,32 @@ export function DataGrid({
                   {column.type && <span className="data-grid-type">{column.type}</span>}
                   <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
                 </button>
+                {/* A focusable splitter (WAI-ARIA's window splitter): arrows move the column's right
+                    edge, Home gives it back its first width. Its keys stay out of the grid's. */}
                 <span
+                  role="separator"
+                  aria-orientation="vertical"
+                  aria-label={`Width of ${column.name}`}
+                  aria-valuenow={widths[index]}
+                  aria-valuemin={MIN_COLUMN_WIDTH}
+                  tabIndex={0}
                   className="data-grid-resizer"
                   onMouseDown={header.getResizeHandler()}
+                  onTouchStart={header.getResizeHandler()}
                   onDoubleClick={() => header.column.resetSize()}
-                  aria-hidden="true"
+                  onKeyDown={(event) => {
+                    const step = event.shiftKey ? 5 * RESIZE_STEP : RESIZE_STEP
+                    const resize: Record<string, () => void> = {
+                      ArrowRight: () => resizeBy(header.id, widths[index], step),
+                      ArrowLeft: () => resizeBy(header.id, widths[index], -step),
+                      Home: () => header.column.resetSize(),
+                    }
+                    const action = resize[event.key]
+                    if (!action) return
+                    event.preventDefault()
+                    event.stopPropagation()
+                    action()
+                  }}
                 />
               </div>
             )
