@@ -26,7 +26,7 @@ describe('the lake routes every page shares', () => {
     await act(() => router.navigate(`/files/${volume}/`))
     await user.upload(await screen.findByLabelText('Upload files'), [new File(['new'], 'new.txt')])
     await waitFor(async () => expect(await findObject(volume, 'new.txt')).not.toBeNull())
-    const grid = screen.getByRole('grid', { name: `Contents of ${volume}/` })
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
     expect(await within(grid).findByRole('link', { name: 'new.txt' })).toBeInTheDocument()
 
     // Both pages read what they showed less than a second ago: only the invalidation refetches it.

@@ -43,6 +43,9 @@ describe('Files: rights', () => {
     unmount()
 
     renderAt(`/files/${volume}/?object=a.csv`)
+    // Once the folder and the object have loaded, whatever a writer would see is there.
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
+    await within(grid).findByRole('link', { name: 'a.csv' })
     const detail = await screen.findByRole('complementary', { name: 'a.csv' })
     await within(detail).findByRole('button', { name: 'Download' })
     expect(within(detail).queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument()
@@ -53,7 +56,6 @@ describe('Files: rights', () => {
     expect(screen.queryByRole('button', { name: 'New folder' })).not.toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'Volume settings' })).not.toBeInTheDocument()
 
-    const grid = screen.getByRole('grid', { name: `Contents of ${volume}/` })
     grid.focus()
     await user.keyboard('{Delete}')
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()

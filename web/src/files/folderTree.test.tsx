@@ -74,7 +74,7 @@ describe('Files: folder tree', () => {
     expect(root).toHaveAttribute('aria-selected', 'true')
 
     // Tab reaches the tree at the current folder.
-    await user.click(screen.getByRole('grid', { name: `Contents of ${volume}/` }))
+    await user.click(await screen.findByRole('grid', { name: `Contents of ${volume}/` }))
     await user.tab({ shift: true })
     expect(root).toHaveFocus()
     await user.keyboard('{ArrowDown}')

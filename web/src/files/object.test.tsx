@@ -143,7 +143,7 @@ describe('Files: an object', () => {
 
     await waitFor(() => expect(router.state.location.search).toBe(''))
     expect(await findObject(volume, 'gone.txt')).toBeNull()
-    const grid = screen.getByRole('grid', { name: `Contents of ${volume}/` })
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
     await waitFor(() => expect(within(grid).queryByRole('link', { name: 'gone.txt' })).not.toBeInTheDocument())
     expect(within(grid).getByRole('link', { name: 'keep.txt' })).toBeInTheDocument()
   })

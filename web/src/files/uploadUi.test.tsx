@@ -124,7 +124,7 @@ describe('Files: uploads', () => {
     await waitFor(async () => expect(await findObject(volume, 'report/2026/x.txt')).not.toBeNull())
     await waitFor(async () => expect(await findObject(volume, 'two.txt')).not.toBeNull())
     expect((await findObject(volume, 'people.csv'))?.content_type).toBe('text/csv')
-    const grid = screen.getByRole('grid', { name: `Contents of ${volume}/` })
+    const grid = await screen.findByRole('grid', { name: `Contents of ${volume}/` })
     expect(await within(grid).findByRole('link', { name: 'report/' })).toBeInTheDocument()
   })
 
