@@ -555,9 +555,14 @@ std::vector<Route> FileRoutes(FileService &files, ObjectPreviews &previews, Tabl
       {"POST", "/api/v1/volumes/{vol}/uploads/{upload}",
        [&files](RequestContext &ctx) {
          auto body = ctx.JsonBody(true);
-         RejectUnknownFields(body, {"parts"});
+         RejectUnknownFields(body, {"parts", "sha256"});
          auto parts = body.contains("parts") ? PartsField(body["parts"]) : std::vector<PartInfo>{};
-         auto object = files.CompleteUpload(ctx.Param("vol"), ctx.Param("upload"), parts);
+         std::optional<std::string> sha256;
+         if (body.contains("sha256")) {
+           sha256 = HexDecode(StringField(body["sha256"], "sha256"));
+           if (!sha256 || sha256->size() != 32) throw Error(ErrorKind::kInvalidInput, "sha256 must be a hex SHA-256 digest");
+         }
+         auto object = files.CompleteUpload(ctx.Param("vol"), ctx.Param("upload"), parts, sha256);
          ctx.response.set_header("ETag", "\"" + object.etag + "\"");
          ctx.SendJson(201, ObjectJson(object));
        }},

@@ -188,10 +188,14 @@ nlohmann::json DryRunJson(const IngestPlan &plan, const nlohmann::json &preview)
   return json;
 }
 
-WriteMode WriteModeOf(const RequestContext &ctx) {
+// ?mode=append|overwrite|create; create appends to a table that must not exist yet.
+void SetWriteMode(const RequestContext &ctx, IngestRequest &request) {
   auto mode = ctx.QueryParam("mode").value_or("append");
-  if (mode != "append" && mode != "overwrite") throw Error(ErrorKind::kInvalidInput, "mode must be append or overwrite");
-  return mode == "append" ? WriteMode::kAppend : WriteMode::kOverwrite;
+  if (mode != "append" && mode != "overwrite" && mode != "create") {
+    throw Error(ErrorKind::kInvalidInput, "mode must be append, overwrite or create");
+  }
+  request.mode = mode == "overwrite" ? WriteMode::kOverwrite : WriteMode::kAppend;
+  request.create_only = mode == "create";
 }
 
 void SendIngestResult(RequestContext &ctx, const CommitResult &result, nlohmann::json extra = nlohmann::json::object()) {
@@ -350,7 +354,7 @@ std::vector<Route> TableRoutes(TableService &tables, FileService &files, Lineage
          request.table_name = ctx.Param("table");
          if (auto job = ctx.QueryParam("job")) request.job_name = JobNameField(nlohmann::json(*job));
          request.read_options = ReadOptionsOf(ctx);
-         request.mode = WriteModeOf(ctx);
+         SetWriteMode(ctx, request);
          request.commit = CommitOf(ctx);
          bool dry_run = OptionalBoolParam(ctx, "dry_run").value_or(false);
          int64_t preview_rows = dry_run ? IntegerParam(ctx, "limit", kDefaultDryRunRows, 0, kMaxPreviewRows) : 0;

@@ -141,7 +141,7 @@ std::vector<PartInfo> FileService::ListParts(const std::string &volume_name, con
 }
 
 ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const std::string &upload_id,
-                                         std::vector<PartInfo> parts) {
+                                         std::vector<PartInfo> parts, const std::optional<std::string> &expected_sha256) {
   VolumeInfo volume;
   StoredUpload upload;
   {
@@ -167,6 +167,24 @@ ObjectRecord FileService::CompleteUpload(const std::string &volume_name, const s
   bool existed = Indexed(volume.id, upload.info.key);
   auto info = StoreOf(volume).CompleteMultipart(store_key, upload.store_upload_id, parts);
   ObjectRecord record;
+  if (expected_sha256) {
+    Digest sha256(DigestAlgorithm::kSha256);
+    StoreOf(volume).Get(store_key, std::nullopt, [&sha256](const char *data, size_t size) {
+      sha256.Update(data, size);
+      return true;
+    });
+    auto digest = sha256.Finish();
+    if (digest != *expected_sha256) {
+      StoreOf(volume).Delete(store_key);
+      auto txn = meta_.Begin(TransactionMode::kWrite);
+      DeleteObjectRow(*txn, volume.id, upload.info.key);
+      txn->Execute("DELETE FROM dl_upload WHERE upload_id = ?", {upload_id});
+      txn->Commit();
+      throw Error(ErrorKind::kInvalidInput,
+                  "the SHA-256 checksum does not match the joined parts; the object was removed");
+    }
+    record.sha256 = HexEncode(digest);
+  }
   record.key = upload.info.key;
   record.size = info.size;
   record.etag = info.etag;

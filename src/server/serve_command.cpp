@@ -22,7 +22,6 @@
 namespace ducklake {
 namespace {
 
-constexpr int kUsageError = 2;
 
 // Where the lake is and how DuckDB may use the machine: for `serve` and `maintenance` alike.
 void AddLakeOptions(CLI::App &serve, Config &config) {
@@ -338,32 +337,35 @@ int RunMaintenance(Config config, const MaintenanceCommand &command) {
 
 }  // namespace
 
-int RunCli(int argc, char **argv) {
-  CLI::App app{"DuckLake: a data lakehouse server", "ducklake"};
-  app.require_subcommand(1);
+struct ServerCommands::State {
   Config config;
-  auto *serve = app.add_subcommand("serve", "run the DuckLake server");
-  AddServeOptions(*serve, config);
-  MaintenanceCommand maintenance;
-  AddMaintenanceCommands(app, config, maintenance);
+  CLI::App *serve = nullptr;
+  CLI::App *maintenance = nullptr;
+  MaintenanceCommand maintenance_command;
+};
+
+ServerCommands::ServerCommands(CLI::App &app) : state_(std::make_unique<State>()) {
+  state_->serve = app.add_subcommand("serve", "run the DuckLake server");
+  state_->serve->group("Server");
+  state_->serve->footer("Example:\n  ducklake serve --listen 0.0.0.0:8080 --metadata postgres://lake@db/lake \\\n"
+                        "    --storage s3://bucket/lake --s3-endpoint http://minio:9000");
+  AddServeOptions(*state_->serve, state_->config);
+  AddMaintenanceCommands(app, state_->config, state_->maintenance_command);
+  state_->maintenance = app.get_subcommand("maintenance");
+  state_->maintenance->group("Server");
+}
+
+ServerCommands::~ServerCommands() = default;
+
+CLI::App &ServerCommands::maintenance() { return *state_->maintenance; }
+
+int ServerCommands::Run() {
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::CallForAllHelp &) {
-    std::cout << app.help("", CLI::AppFormatMode::All);
-    return 0;
-  } catch (const CLI::ParseError &error) {
-    std::cerr << "ducklake: " << error.what() << "\n";
-    return kUsageError;
-  }
-  try {
-    if (!maintenance.operation.empty()) return RunMaintenance(config, maintenance);
-    return Serve(config);
+    if (state_->maintenance->parsed()) return RunMaintenance(state_->config, state_->maintenance_command);
+    return Serve(state_->config);
   } catch (const Error &error) {
     std::cerr << "ducklake: " << error.what() << "\n";
-    return error.kind() == ErrorKind::kInvalidInput ? kUsageError : 1;
+    return error.kind() == ErrorKind::kInvalidInput ? kExitUsage : 1;
   } catch (const std::exception &error) {
     std::cerr << "ducklake: " << error.what() << "\n";
     return 1;

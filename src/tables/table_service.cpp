@@ -338,6 +338,9 @@ IngestPlan TableService::PlanIngest(const IngestRequest &request) {
   IngestPlan plan;
   plan.table = format_.catalog.FindTable(request.namespace_name, request.table_name, snapshot_id);
   if (!plan.table) ValidateObjectName("table", request.table_name);
+  if (plan.table && request.create_only) {
+    throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", plan.table->namespace_name, plan.table->name);
+  }
   plan.upload = engine_.DescribeUpload(request.upload_path, request.format, request.read_options);
   if (plan.table) {
     plan.columns = plan.table->columns;
@@ -374,6 +377,9 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
   write.base_snapshot = snapshot_id;
   auto existing = format_.catalog.FindTable(request.namespace_name, request.table_name, snapshot_id);
   if (!existing) ValidateObjectName("table", request.table_name);
+  if (existing && request.create_only) {
+    throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", existing->namespace_name, existing->name);
+  }
   std::string table_name = existing ? existing->name : request.table_name;
   auto run = NewJobRun("ingest." + namespace_info.name + "." + table_name, "INGEST", request.commit, request.job_name);
   run.outputs.push_back(TableDataset(namespace_info.name, table_name));

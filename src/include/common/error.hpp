@@ -40,4 +40,15 @@ Error MakeError(ErrorKind kind, fmt::format_string<Args...> format, Args &&...ar
 
 const char *ErrorKindName(ErrorKind kind);
 
+// Exit codes of the `ducklake` binary, its server and client commands alike (docs/CLI.md).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,     // the server failed or could not be reached
+  kExitUsage = 2,       // bad flags, arguments or input
+  kExitNotFound = 3,    // no such namespace, table, volume, object, ...
+  kExitConflict = 4,    // it exists already, is not empty, or changed meanwhile
+  kExitAuth = 5,        // no token, a bad one, or not allowed
+  kExitInterrupted = 130,  // Ctrl-C
+};
+
 }  // namespace ducklake

@@ -207,8 +207,12 @@ class FileService {
   PartInfo PutPart(const std::string &volume, const std::string &upload_id, int part_number, uint64_t size,
                    const std::optional<std::string> &expected_md5, const BodySource &body);
   std::vector<PartInfo> ListParts(const std::string &volume, const std::string &upload_id);
-  // `parts` empty: every uploaded part, in order.
-  ObjectRecord CompleteUpload(const std::string &volume, const std::string &upload_id, std::vector<PartInfo> parts);
+  // `parts` empty: every uploaded part, in order. With `expected_sha256` (raw digest) the joined
+  // object is read back and hashed: when it matches, it is kept as the object's `sha256`; when not,
+  // the joined object is deleted (and unindexed) and kInvalidInput is thrown. The parts, checked
+  // one by one with Content-MD5 as they arrive, cannot say what they make together.
+  ObjectRecord CompleteUpload(const std::string &volume, const std::string &upload_id, std::vector<PartInfo> parts,
+                              const std::optional<std::string> &expected_sha256 = std::nullopt);
   void AbortUpload(const std::string &volume, const std::string &upload_id);
 
   // --- presigned URLs

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/uri.hpp"
+
 namespace ducklake {
 
 struct SigV4Credentials {
@@ -29,8 +31,6 @@ struct SigV4Request {
   std::string payload_hash;                                // hex SHA-256, or "UNSIGNED-PAYLOAD"
 };
 
-// RFC 3986 encoding as SigV4 wants it: unreserved characters stay, '/' stays unless asked.
-std::string UriEncode(std::string_view text, bool encode_slash);
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
 

@@ -55,6 +55,7 @@ struct IngestRequest {
   UploadFormat format = UploadFormat::kCsv;
   ReadOptions read_options;  // what the caller says of the file (none: what DuckDB's reader detects)
   WriteMode mode = WriteMode::kAppend;
+  bool create_only = false;  // the table must not exist yet (409 when it does, also when made concurrently)
   CommitInfo commit;
   std::optional<LineageDataset> source;  // the object read, for lineage (none: a client's upload)
   std::optional<std::string> job_name;   // default: "ingest.<namespace>.<table>"

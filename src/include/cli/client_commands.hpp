@@ -1,0 +1,34 @@
+#pragma once
+// The client side of the `ducklake` binary: commands that speak only DuckLake's REST API, so they
+// work against any server, local or remote (docs/CLI.md).
+//
+// AddClientCommands registers them on the binary's command line; after parsing, Selected() says
+// whether one of them was chosen and Run() runs it and returns the process exit code (ExitCode in
+// common/error.hpp: usage, not found, conflict, auth, server or network, interrupted).
+// `maintenance` is the server's command (it opens the lake itself); AddRemoteMaintenance gives it
+// --url/--profile/--remote, with which it runs through the API instead.
+
+#include <memory>
+
+namespace CLI {
+class App;
+}
+
+namespace ducklake {
+
+class ClientCommands {
+ public:
+  explicit ClientCommands(CLI::App &app);
+  ~ClientCommands();
+  void AddRemoteMaintenance(CLI::App &maintenance);
+  bool Selected() const;
+  // True when `maintenance` was asked to run through the API.
+  bool RemoteMaintenance() const;
+  int Run();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace ducklake
