@@ -140,10 +140,11 @@ void AddTableCommands(CLI::App &app, CommandContext &context) {
     auto [namespace_name, table_name] = SplitTableName(name);
     auto info = context.Api().Get(TablePath(namespace_name, table_name));
     if (context.Format() == OutputFormat::kJson) return PrintJson(info);
+    bool tty = Terminal::Get().stdout_tty;
     std::vector<std::pair<std::string, std::string>> fields = {
         {"table", Text(info, "namespace") + "." + Text(info, "name")},
-        {"rows", HumanCount(info.value("row_count", int64_t{0}))},
-        {"size", HumanBytes(info.value("size_bytes", uint64_t{0}))},
+        {"rows", tty ? HumanCount(info.value("row_count", int64_t{0})) : Text(info, "row_count")},
+        {"size", tty ? HumanBytes(info.value("size_bytes", uint64_t{0})) : Text(info, "size_bytes")},
         {"files", Text(info, "file_count")},
         {"snapshot", Text(info, "snapshot_id")},
         {"created at snapshot", Text(info, "created_snapshot")},

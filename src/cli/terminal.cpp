@@ -215,6 +215,11 @@ void TablePrinter::Print(OutputFormat format) const {
     if (c + 1 == columns_.size() && !right_aligned(c)) cell = name;
     header += (c ? "  " : "") + cell;
   }
+  auto trimmed = [](std::string line) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line;
+  };
+  header = trimmed(header);
   std::cout << (terminal.stdout_tty ? Bold(header) : header) << "\n";
   for (const auto &row : shown) {
     std::string line;
@@ -223,7 +228,7 @@ void TablePrinter::Print(OutputFormat format) const {
       auto cell = (c + 1 == row.size() && !right_aligned(c)) ? text : Pad(text, widths[c], right_aligned(c));
       line += (c ? "  " : "") + cell;
     }
-    std::cout << line << "\n";
+    std::cout << trimmed(line) << "\n";
   }
 }
 

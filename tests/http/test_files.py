@@ -394,6 +394,34 @@ def test_multipart_upload_in_parallel_parts(api, vol):
     assert_problem(api.get(base), 404)
 
 
+def test_multipart_completion_checks_the_sha256_it_is_given(api, vol):
+    parts = [bytes([7]) * PART, b"end of it"]
+    digest = hashlib.sha256(b"".join(parts)).hexdigest()
+
+    def upload(key):
+        created = expect_status(api.post(f"/api/v1/volumes/{vol}/uploads", json={"key": key}), 201).json()
+        base = f"/api/v1/volumes/{vol}/uploads/{created['upload_id']}"
+        for number, data in enumerate(parts, 1):
+            expect_status(api.request("PUT", f"{base}/parts/{number}", data=data), 200)
+        return base
+
+    done = expect_status(api.post(upload("good.bin"), json={"sha256": digest.upper()}), 201).json()
+    assert done["sha256"] == digest  # kept, as an upload with X-DuckLake-SHA256 keeps it
+    assert api.get(obj(vol, "good.bin"), params={"metadata": "1"}).json()["sha256"] == digest
+    # Without it the object has no checksum, as before.
+    assert expect_status(api.post(upload("plain.bin")), 201).json()["sha256"] is None
+    # A wrong digest: the joined object is not kept, under its key or in the index.
+    put(api, vol, "bad.bin", b"the previous version")
+    base = upload("bad.bin")
+    problem = assert_problem(api.post(base, json={"sha256": "0" * 64}), 400)
+    assert "SHA-256" in problem["detail"]
+    assert_problem(api.get(obj(vol, "bad.bin")), 404)
+    assert "bad.bin" not in keys_of(api, vol)
+    assert_problem(api.get(base), 404)  # the upload is over
+    for malformed in ("abc", "0" * 63, 5):
+        assert_problem(api.post(upload("m.bin"), json={"sha256": malformed}), 400)
+
+
 def test_multipart_bad_input_and_abort(api, vol):
     upload = expect_status(api.post(f"/api/v1/volumes/{vol}/uploads", json={"key": "x.bin"}), 201).json()
     base = f"/api/v1/volumes/{vol}/uploads/{upload['upload_id']}"

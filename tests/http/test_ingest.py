@@ -296,3 +296,16 @@ def test_files_duckdb_refuses_are_refused_with_400(api, ns):
     for fmt, body in (("csv", b"a,b\n1,\xff\xfe\n"), ("ndjson", b'{"a":"\xff"}\n'), ("json", b'[{"a":1},{"a":')):
         assert_problem(ingest(api, ns, "t", body, format=fmt), 400)
         assert not api.table_exists(ns, "t")
+
+
+def test_mode_create_makes_a_table_and_refuses_an_existing_one(api, ns):
+    assert_created(api.upload_request(ns, "t", b"id\n1\n", fmt="csv", mode="create"), 1)
+    before = api.latest_snapshot()
+    problem = assert_problem(api.upload_request(ns, "t", b"id\n2\n", fmt="csv", mode="create"), 409)
+    assert "already exists" in problem["detail"]
+    # Refused before anything was written: no snapshot, the rows as they were; a dry run says so too.
+    assert api.latest_snapshot() == before
+    assert api.rows(f"SELECT id FROM {ns}.t") == [[1]]
+    dry = api.request("POST", f"/api/v1/namespaces/{ns}/tables/t/data",
+                      params={"format": "csv", "mode": "create", "dry_run": "true"}, data=b"id\n2\n")
+    assert_problem(dry, 409)
