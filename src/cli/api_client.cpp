@@ -40,20 +40,26 @@ std::string Trim(std::string text) {
   return text.substr(start);
 }
 
+// Errors are one line: line breaks (DuckDB's messages have them) and other control characters
+// become spaces.
+std::string OneLine(std::string text) {
+  for (auto &c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return Trim(text);
+}
+
 // What the user sees of a failed answer: the problem document's detail, else its title, else the
 // start of whatever the body was.
 std::string ProblemDetail(int status, const std::string &body) {
   auto parsed = nlohmann::json::parse(body, nullptr, false);
   if (parsed.is_object()) {
     if (parsed.contains("detail") && parsed["detail"].is_string() && !parsed["detail"].get<std::string>().empty()) {
-      return parsed["detail"].get<std::string>();
+      return OneLine(parsed["detail"].get<std::string>());
     }
-    if (parsed.contains("title") && parsed["title"].is_string()) return parsed["title"].get<std::string>();
+    if (parsed.contains("title") && parsed["title"].is_string()) return OneLine(parsed["title"].get<std::string>());
   }
-  auto text = Trim(body.substr(0, 200));
-  for (auto &c : text) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
+  auto text = OneLine(body.substr(0, 200));
   return text.empty() ? "the server answered " + std::to_string(status) : text;
 }
 

@@ -45,6 +45,7 @@ void DrawTree(const std::map<std::string, GraphNode> &nodes, const std::string &
               std::set<std::string> &path) {
   const auto &node = nodes.at(id);
   const auto &next = upstream ? node.upstream : node.downstream;
+  if (next.empty() && indent.empty()) std::cout << Dim("    (nothing recorded)") << "\n";
   for (size_t i = 0; i < next.size(); i++) {
     bool last = i + 1 == next.size();
     auto found = nodes.find(next[i]);
@@ -119,8 +120,11 @@ void RunRuns(CommandContext &context, const std::string &job, int64_t limit) {
     auto base = "/marquez/api/v1/namespaces/" + Segment(ns) + "/jobs";
     if (!job.empty()) {
       try {
-        auto answer = context.Api().Get(Query(base + "/" + Segment(job) + "/runs").Add("limit", limit).str());
-        for (const auto &run : answer["runs"]) add_run(job, ns, run);
+        for (int64_t offset = 0;; offset += 1000) {
+          auto answer = context.Api().Get(Query(base + "/" + Segment(job) + "/runs").Add("limit", 1000).Add("offset", offset).str());
+          for (const auto &run : answer["runs"]) add_run(job, ns, run);
+          if (answer["runs"].size() < 1000 || (limit > 0 && static_cast<int64_t>(runs.size()) >= limit)) break;
+        }
       } catch (const ApiError &error) {
         if (error.status() != 404) throw;  // the job is in another namespace
       }
@@ -135,8 +139,9 @@ void RunRuns(CommandContext &context, const std::string &job, int64_t limit) {
   if (!job.empty() && runs.empty()) throw ApiError(404, "no runs of job '" + job + "'");
   std::stable_sort(runs.begin(), runs.end(), [](const Run &a, const Run &b) { return a.started > b.started; });
   if (limit > 0 && static_cast<int64_t>(runs.size()) > limit) runs.resize(static_cast<size_t>(limit));
-  TablePrinter table({{"job"}, {"state"}, {"started"}, {"duration"}, {"run"}});
+  // Readable durations for people; milliseconds, and a name that says so, for scripts.
   bool tty = Terminal::Get().stdout_tty && context.Format() == OutputFormat::kTable;
+  TablePrinter table({{"job"}, {"state"}, {"started"}, {tty ? "duration" : "duration_ms"}, {"run"}});
   for (const auto &run : runs) {
     std::string duration = run.duration_ms ? (tty ? HumanDuration(*run.duration_ms / 1000.0) : std::to_string(*run.duration_ms)) : "";
     table.AddRow({run.job, run.state, run.started, duration, run.id});

@@ -20,6 +20,9 @@ T ValueOf(CLI::App &command, const std::string &name) {
 void RemoteMaintenance::Register(CLI::App &maintenance, CommandContext &context) {
   maintenance_ = &maintenance;
   maintenance.add_flag("--remote", remote_, "run through the API of the server --url/--profile name (default profile)");
+  for (auto *operation : maintenance.get_subcommands({})) {
+    operation->add_flag("--remote", remote_, "run through the API of the server --url/--profile name (default profile)");
+  }
   maintenance.footer(
       "Examples:\n"
       "  ducklake maintenance compact --data-dir /var/lib/ducklake     (the lake, opened here)\n"
