@@ -16,6 +16,7 @@ int main(int argc, char **argv) {
   CLI::App app{"DuckLake: a data lakehouse. `ducklake serve` runs the server; the other commands are its client.",
                "ducklake"};
   app.require_subcommand(1);
+  ducklake::ConfigureHelp(app);
   ducklake::ServerCommands server(app);
   ducklake::ClientCommands client(app);
   client.AddRemoteMaintenance(server.maintenance());

@@ -241,7 +241,10 @@ void AddLoginCommand(CLI::App &app, CommandContext &context) {
       "~/.config/ducklake/tokens/PROFILE (mode 0600); config.toml names the file, never the token.\n"
       "Example:\n  ducklake login --profile prod --url https://lake.example.com");
   context.OnRun(login, [&] {
-    auto name = context.connection.profile.empty() ? std::string("default") : context.connection.profile;
+    const char *profile_env = std::getenv("DUCKLAKE_PROFILE");
+    auto name = !context.connection.profile.empty() ? context.connection.profile
+                : profile_env && *profile_env       ? std::string(profile_env)
+                                                    : std::string("default");
     for (char c : name) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') throw UsageError("a profile name takes letters, digits, - and _");
     }

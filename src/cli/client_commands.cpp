@@ -39,22 +39,17 @@ int ExitCodeOfStatus(int status) {
 ClientCommands::ClientCommands(CLI::App &app) : state_(std::make_unique<State>()) {
   auto &context = state_->context;
   app.fallthrough();
-  app.add_option("--profile", context.connection.profile, "profile of ~/.config/ducklake/config.toml to use")
-      ->envname("DUCKLAKE_PROFILE")
-      ->group("Client");
-  app.add_option("--url", context.connection.url, "server URL (default: the profile's, DUCKLAKE_URL, http://127.0.0.1:8080)")
-      ->group("Client");
-  app.add_option("--token-file", context.connection.token_file, "file holding the bearer token (default: DUCKLAKE_TOKEN, the profile's)")
-      ->group("Client");
-  app.add_flag("-v,--verbose", context.connection.verbose, "show the HTTP exchange on stderr (never the token)")
-      ->group("Client");
+  // DUCKLAKE_PROFILE is read with the profiles (profile.cpp), so a default profile can yield to it.
+  app.add_option("--profile", context.connection.profile, "a profile of ~/.config/ducklake/config.toml [$DUCKLAKE_PROFILE]");
+  app.add_option("--url", context.connection.url, "server URL [$DUCKLAKE_URL; default http://127.0.0.1:8080]");
+  app.add_option("--token-file", context.connection.token_file, "file holding the bearer token [$DUCKLAKE_TOKEN]");
+  app.add_flag("-v,--verbose", context.connection.verbose, "show the HTTP exchange on stderr (never the token)");
   app.footer(
       "Examples:\n"
       "  ducklake sql \"SELECT * FROM sales.orders LIMIT 10\"\n"
       "  ducklake cp -r ./landing dl://raw/2026/12/\n"
-      "  ducklake ingest orders.csv sales.orders --mode append\n"
-      "Exit codes: 0 ok, 1 server or network, 2 usage, 3 not found, 4 conflict, 5 auth, 130 Ctrl-C.\n"
-      "`ducklake COMMAND --help` shows each command's flags and an example.");
+      "Exit codes: 0 ok, 1 server/network, 2 usage, 3 not found, 4 conflict, 5 auth, 130 Ctrl-C.\n"
+      "`ducklake COMMAND --help`: its flags and an example. docs/CLI.md has it all.");
   AddCatalogCommands(app, context);
   AddObjectCommands(app, context);
   AddIngestCommand(app, context);

@@ -31,8 +31,12 @@ void RemoteMaintenance::Register(CLI::App &maintenance, CommandContext &context)
 
 bool RemoteMaintenance::Requested(const CommandContext &context) const {
   if (!maintenance_ || !maintenance_->parsed()) return false;
-  const char *url_env = std::getenv("DUCKLAKE_URL");
-  return remote_ || !context.connection.url.empty() || !context.connection.profile.empty() || (url_env && *url_env);
+  auto set = [](const char *name) {
+    const char *value = std::getenv(name);
+    return value && *value;
+  };
+  return remote_ || !context.connection.url.empty() || !context.connection.profile.empty() || set("DUCKLAKE_URL") ||
+         set("DUCKLAKE_PROFILE");
 }
 
 void RemoteMaintenance::Run(CommandContext &context) {

@@ -43,10 +43,12 @@ void AddLakeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--s3-ca-bundle", config.s3_ca_bundle, "PEM CA bundle for HTTPS endpoints")
       ->envname("DUCKLAKE_S3_CA_BUNDLE");
   serve.add_option("--memory-limit", config.memory_limit, "DuckDB memory limit, e.g. 1GB")
-      ->envname("DUCKLAKE_MEMORY_LIMIT");
+      ->envname("DUCKLAKE_MEMORY_LIMIT")
+      ->group("Limits");
   serve.add_option("--threads", config.threads, "DuckDB worker threads")
       ->envname("DUCKLAKE_THREADS")
-      ->check(CLI::Range(1, 1024));
+      ->check(CLI::Range(1, 1024))
+      ->group("Limits");
   serve.add_option("--log-format", config.log_format, "text or json")
       ->envname("DUCKLAKE_LOG_FORMAT")
       ->check(CLI::IsMember({"text", "json"}));
@@ -70,30 +72,38 @@ void AddServeOptions(CLI::App &serve, Config &config) {
       ->envname("DUCKLAKE_WEB_DIR");
   serve.add_option("--http-threads", config.http_threads, "concurrent HTTP connections")
       ->envname("DUCKLAKE_HTTP_THREADS")
-      ->check(CLI::Range(1, 100000));
+      ->check(CLI::Range(1, 100000))
+      ->group("Limits");
   serve.add_option("--max-body-bytes", config.max_body_bytes, "largest JSON request body")
       ->envname("DUCKLAKE_MAX_BODY_BYTES")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
+      ->group("Limits");
   serve.add_option("--max-upload-bytes", config.max_upload_bytes, "largest upload")
       ->envname("DUCKLAKE_MAX_UPLOAD_BYTES")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50));
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50))
+      ->group("Limits");
   serve.add_option("--query-timeout-ms", config.default_query_timeout_ms, "query timeout, and the longest a request may ask for")
       ->envname("DUCKLAKE_QUERY_TIMEOUT_MS")
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
+      ->group("Limits");
   serve.add_option("--max-result-rows", config.max_result_rows, "cap on rows per query result (0: none)")
       ->envname("DUCKLAKE_MAX_RESULT_ROWS")
-      ->check(CLI::Range(int64_t{0}, int64_t{1} << 62));
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 62))
+      ->group("Limits");
   serve.add_option("--shutdown-timeout", config.shutdown_timeout_s, "seconds to drain requests on SIGTERM")
       ->envname("DUCKLAKE_SHUTDOWN_TIMEOUT")
-      ->check(CLI::Range(0, 3600));
+      ->check(CLI::Range(0, 3600))
+      ->group("Limits");
   serve.add_option("--maintenance-interval", config.maintenance_interval_s,
                    "seconds between background maintenance runs (compact, expire, cleanup); 0: off")
       ->envname("DUCKLAKE_MAINTENANCE_INTERVAL")
-      ->check(CLI::Range(0, 365 * 86400));
+      ->check(CLI::Range(0, 365 * 86400))
+      ->group("Limits");
   serve.add_option("--snapshot-retention", config.snapshot_retention_s,
                    "background maintenance expires snapshots older than this many seconds")
       ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
-      ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
+      ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400))
+      ->group("Limits");
   serve.add_option("--auth", config.auth,
                    "token: every request needs a bearer token; none: no authentication, allowed on loopback only "
                    "(default: none on loopback, token otherwise)")
@@ -106,32 +116,41 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--tls-key", config.tls_key, "PEM private key of --tls-cert")->envname("DUCKLAKE_TLS_KEY");
   serve.add_option("--max-header-bytes", config.max_header_bytes, "all request headers together")
       ->envname("DUCKLAKE_MAX_HEADER_BYTES")
-      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 20));
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 20))
+      ->group("Limits");
   serve.add_option("--max-url-bytes", config.max_url_bytes, "longest request target (path and query)")
       ->envname("DUCKLAKE_MAX_URL_BYTES")
-      ->check(CLI::Range(uint64_t{256}, uint64_t{8192}));
+      ->check(CLI::Range(uint64_t{256}, uint64_t{8192}))
+      ->group("Limits");
   serve.add_option("--max-json-depth", config.max_json_depth, "deepest nesting of a JSON request body")
       ->envname("DUCKLAKE_MAX_JSON_DEPTH")
-      ->check(CLI::Range(2, 1000));
+      ->check(CLI::Range(2, 1000))
+      ->group("Limits");
   serve.add_option("--max-result-bytes", config.max_result_bytes, "cap on a query result's bytes (0: none)")
       ->envname("DUCKLAKE_MAX_RESULT_BYTES")
-      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 50));
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 50))
+      ->group("Limits");
   serve.add_option("--max-concurrent-queries", config.max_concurrent_queries, "queries one token may run at once")
       ->envname("DUCKLAKE_MAX_CONCURRENT_QUERIES")
-      ->check(CLI::Range(1, 10000));
+      ->check(CLI::Range(1, 10000))
+      ->group("Limits");
   serve.add_option("--rate-limit", config.rate_limit, "requests per second one token may send (0: no limit)")
       ->envname("DUCKLAKE_RATE_LIMIT")
-      ->check(CLI::Range(0.0, 1e6));
+      ->check(CLI::Range(0.0, 1e6))
+      ->group("Limits");
   serve.add_option("--rate-burst", config.rate_burst, "requests one token may send at once")
       ->envname("DUCKLAKE_RATE_BURST")
-      ->check(CLI::Range(1.0, 1e7));
+      ->check(CLI::Range(1.0, 1e7))
+      ->group("Limits");
   serve.add_option("--min-upload-rate", config.min_upload_rate,
                    "bytes per second a request body must average after 10 s (0: no minimum)")
       ->envname("DUCKLAKE_MIN_UPLOAD_RATE")
-      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 40));
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 40))
+      ->group("Limits");
   serve.add_option("--read-timeout", config.read_timeout_s, "seconds a socket read or write may wait")
       ->envname("DUCKLAKE_READ_TIMEOUT")
-      ->check(CLI::Range(1, 3600));
+      ->check(CLI::Range(1, 3600))
+      ->group("Limits");
   serve.add_option("--lineage-url", config.lineage_url,
                    "OpenLineage endpoint (e.g. Marquez) that DuckLake's events are POSTed to, at {url}/api/v1/lineage")
       ->envname("DUCKLAKE_LINEAGE_URL");
@@ -146,7 +165,8 @@ void AddServeOptions(CLI::App &serve, Config &config) {
   serve.add_option("--lineage-retry-max-ms", config.lineage_retry_max_ms,
                    "longest wait between attempts to deliver an event")
       ->envname("DUCKLAKE_LINEAGE_RETRY_MAX_MS")
-      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}))
+      ->group("Limits");
 }
 
 void ValidateListen(const std::string &listen) {
@@ -270,6 +290,7 @@ struct MaintenanceCommand {
 
 void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &command) {
   auto *maintenance = app.add_subcommand("maintenance", "compact, expire, clean up or flush the lake, or reconcile a volume");
+  maintenance->set_help_all_flag("--help-all", "every flag, the limits too");
   maintenance->require_subcommand(1);
   AddLakeOptions(*maintenance, config);
   maintenance->add_flag("--dry-run", command.dry_run, "report what would be done, change nothing");
@@ -349,6 +370,7 @@ ServerCommands::ServerCommands(CLI::App &app) : state_(std::make_unique<State>()
   state_->serve->group("Server");
   state_->serve->footer("Example:\n  ducklake serve --listen 0.0.0.0:8080 --metadata postgres://lake@db/lake \\\n"
                         "    --storage s3://bucket/lake --s3-endpoint http://minio:9000");
+  state_->serve->set_help_all_flag("--help-all", "every flag, the limits too");
   AddServeOptions(*state_->serve, state_->config);
   AddMaintenanceCommands(app, state_->config, state_->maintenance_command);
   state_->maintenance = app.get_subcommand("maintenance");

@@ -16,6 +16,10 @@ class App;
 
 namespace ducklake {
 
+// Sets the binary's help format (one line a flag, --help-all for the rarely needed ones); call
+// before any command is added, so that every one inherits it.
+void ConfigureHelp(CLI::App &app);
+
 class ClientCommands {
  public:
   explicit ClientCommands(CLI::App &app);
