@@ -7,6 +7,7 @@
 #include <thread>
 #include <fstream>
 
+#include "api/client_connection.hpp"
 #include "api/http.hpp"
 #include "lineage/events.hpp"
 #include "common/stream_pipe.hpp"
@@ -426,6 +427,9 @@ std::vector<Route> TableRoutes(TableService &tables, FileService &files, Lineage
            request.options.limit = std::min(request.options.limit.value_or(config.max_result_rows),
                                             config.max_result_rows);
          }
+         // As for a query: a client that goes away stops the feed, which can be long in coming.
+         auto client = std::make_shared<ClientConnection>(ctx.request);
+         request.options.abandoned = [client] { return client->Gone(); };
          ctx.SendStream(ContentTypeOf(request.options.format),
                         [&tables, request](const ByteSink &sink) { tables.Changes(request, sink); });
        }},

@@ -1,6 +1,10 @@
 """The change feed: GET …/tables/{t}/changes?from=&to= → rows inserted and deleted, by snapshot."""
 
-from httpsupport import assert_problem, expect_status
+import socket
+import time
+from urllib.parse import urlsplit
+
+from httpsupport import assert_problem, expect_status, metric_value, parse_metrics, poll_until
 
 
 def test_feed_lists_inserts_deletes_and_update_images(api, ns):
@@ -84,3 +88,25 @@ def test_bad_feed_requests(api, ns):
     assert_problem(api.get(f"/api/v1/namespaces/{ns}/tables/nope/changes"), 404)
     # Before the table existed there is no table to describe.
     assert_problem(api.get(base, params={"to": latest - 1}), 404)
+
+
+def test_a_client_that_goes_away_stops_its_feed(api, ns):
+    # Deletes from a large file make a feed that takes seconds before its first byte.
+    first = api.write(f"CREATE TABLE {ns}.big AS SELECT range AS id, range * 2 AS v FROM range(4000000)")["snapshot_id"]
+    for i in range(5):
+        last = api.write(f"DELETE FROM {ns}.big WHERE id = {i * 1000}", count="rows_deleted")["snapshot_id"]
+
+    def running():
+        return metric_value(parse_metrics(expect_status(api.get("/metrics"), 200).text), "ducklake_queries_running")
+
+    address = urlsplit(api.base_url)
+    client = socket.create_connection((address.hostname, address.port))
+    client.sendall(f"GET /api/v1/namespaces/{ns}/tables/big/changes?from={first}&to={last} HTTP/1.1\r\n"
+                   f"Host: {address.netloc}\r\n\r\n".encode())
+    poll_until(lambda: running() >= 1, 30, "the feed to start")
+    time.sleep(0.5)
+    client.close()
+    gone = time.monotonic()
+    poll_until(lambda: running() == 0, 10, "the feed to stop once its client went away")
+    # Left alone, it runs far longer than that (tens of seconds here).
+    assert time.monotonic() - gone < 5
