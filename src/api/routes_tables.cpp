@@ -357,6 +357,9 @@ std::vector<Route> TableRoutes(TableService &tables, FileService &files, Lineage
          request.read_options = ReadOptionsOf(ctx);
          SetWriteMode(ctx, request);
          request.commit = CommitOf(ctx);
+         // A client that goes away (Ctrl-C on `ducklake ingest`) stops the ingest; nothing commits.
+         auto client = std::make_shared<ClientConnection>(ctx.request);
+         request.abandoned = [client] { return client->Gone(); };
          bool dry_run = OptionalBoolParam(ctx, "dry_run").value_or(false);
          int64_t preview_rows = dry_run ? IntegerParam(ctx, "limit", kDefaultDryRunRows, 0, kMaxPreviewRows) : 0;
          nlohmann::json answer;

@@ -1792,7 +1792,8 @@ UploadDescription Engine::DescribeUpload(const std::string &path, UploadFormat f
 
 WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, const ReadOptions &options,
                                 const std::vector<ColumnDef> &target, const std::string &key,
-                                const UploadDescription &described, bool by_position) {
+                                const UploadDescription &described, bool by_position,
+                                const std::function<bool()> &abandoned) {
   Impl::Session session(*impl_, nullptr);
   auto &con = session.connection();
   const auto &uploaded = described.columns;
@@ -1847,10 +1848,12 @@ WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, co
     fix("skip", options.skip.has_value(), std::to_string(dialect.skip));
   }
   if (path.rfind(InputFileSystem::kPrefix, 0) == 0) impl_->input_fs_->Seal(path);
+  Deadline deadline(session.context(), 0, abandoned);
   try {
     auto result = impl_->Run(con, fmt::format("COPY (SELECT {} FROM {}) TO {} (FORMAT parquet, PRESERVE_ORDER false, RETURN_STATS true, FIELD_IDS {{{}}})",
                                               projection, UploadReader(path, format, options, extra_options),
-                                              QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids));
+                                              QuoteLiteral(StoreFileSystem::PathOf(key)), field_ids),
+                             &deadline);
     return impl_->DescribeWrittenFile(*result, key, target);
   } catch (...) {
     impl_->store_.Delete(key);

@@ -410,7 +410,7 @@ CommitResult TableService::Ingest(const IngestRequest &request) {
       }
     }
     auto file = engine_.WriteUpload(request.upload_path, request.format, request.read_options, plan.columns, key,
-                                    plan.upload, plan.by_position);
+                                    plan.upload, plan.by_position, request.abandoned);
     if (file.record_count > 0) {
       write.files.push_back(ToNewDataFile(file));
     } else {

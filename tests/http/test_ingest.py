@@ -1,10 +1,14 @@
 """POST /api/v1/namespaces/{ns}/tables/{table}/data: uploads of CSV, JSON, NDJSON and Parquet."""
 
 import re
+import socket
+import time
+from urllib.parse import urlsplit
 
 import pytest
 
-from httpsupport import assert_problem, column_types, expect_status, table_files, table_state, unique_name
+from httpsupport import (assert_problem, column_types, expect_status, metric_value, parse_metrics, poll_until, table_files,
+                         table_state, unique_name)
 
 # The same two rows in each text format, with the Content-Type that names the format.
 UPLOADS = {
@@ -309,3 +313,27 @@ def test_mode_create_makes_a_table_and_refuses_an_existing_one(api, ns):
     dry = api.request("POST", f"/api/v1/namespaces/{ns}/tables/t/data",
                       params={"format": "csv", "mode": "create", "dry_run": "true"}, data=b"id\n2\n")
     assert_problem(dry, 409)
+
+
+def test_a_client_that_goes_away_stops_an_ingest_from_an_object(api, ns):
+    volume = unique_name("v")
+    expect_status(api.post("/api/v1/volumes", json={"name": volume}), 201)
+    expect_status(api.post("/api/v1/query", json={
+        "sql": "SELECT range AS id, md5(range::VARCHAR) AS h FROM range(3000000)", "format": "csv",
+        "export": {"volume": volume, "key": "big.csv"}}), 201)
+    before = api.latest_snapshot()
+
+    def running():
+        return metric_value(parse_metrics(expect_status(api.get("/metrics"), 200).text), "ducklake_queries_running")
+
+    address = urlsplit(api.base_url)
+    client = socket.create_connection((address.hostname, address.port))
+    client.sendall(f"POST /api/v1/namespaces/{ns}/tables/t/data?from=volumes/{volume}/objects/big.csv HTTP/1.1\r\n"
+                   f"Host: {address.netloc}\r\nContent-Length: 0\r\n\r\n".encode())
+    poll_until(lambda: running() >= 1, 30, "the ingest to start")
+    time.sleep(0.2)
+    client.close()
+    poll_until(lambda: running() == 0, 10, "the ingest to stop once its client went away")
+    time.sleep(2)  # longer than the whole ingest takes: had it gone on, it would have committed by now
+    assert not api.table_exists(ns, "t")
+    assert api.latest_snapshot() == before

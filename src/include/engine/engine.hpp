@@ -63,7 +63,8 @@ class Engine final : public SqlParser, public QueryRunner, public FileReader {
   UploadDescription DescribeUpload(const std::string &path, UploadFormat format, const ReadOptions &options) override;
   WrittenFile WriteUpload(const std::string &path, UploadFormat format, const ReadOptions &options,
                           const std::vector<ColumnDef> &target, const std::string &key,
-                          const UploadDescription &described, bool by_position) override;
+                          const UploadDescription &described, bool by_position,
+                          const std::function<bool()> &abandoned = {}) override;
 
  private:
   class Impl;

@@ -87,10 +87,12 @@ class FileReader {
   // Reads a file into one Parquet file at `key`. Its columns are matched to `target` by name
   // (missing ones get their default), or, with `by_position`, in order. Rows that do not fit:
   // kInvalidInput naming the line and column. `described` is DescribeUpload's answer for the same
-  // file and options. On any error nothing is left at `key`.
+  // file and options. On any error nothing is left at `key`. Once `abandoned` (polled a few times a
+  // second) says nobody waits for the result, the read is interrupted (kInvalidInput).
   virtual WrittenFile WriteUpload(const std::string &path, UploadFormat format, const ReadOptions &options,
                                   const std::vector<ColumnDef> &target, const std::string &key,
-                                  const UploadDescription &described, bool by_position) = 0;
+                                  const UploadDescription &described, bool by_position,
+                                  const std::function<bool()> &abandoned = {}) = 0;
 };
 
 }  // namespace ducklake

@@ -59,6 +59,7 @@ struct IngestRequest {
   CommitInfo commit;
   std::optional<LineageDataset> source;  // the object read, for lineage (none: a client's upload)
   std::optional<std::string> job_name;   // default: "ingest.<namespace>.<table>"
+  std::function<bool()> abandoned;       // the caller went away: stop reading, commit nothing
 };
 
 // What an ingest would do, found without writing anything.
