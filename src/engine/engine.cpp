@@ -175,6 +175,7 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
   for (size_t i = 0; i < scan.files.size(); i++) {
     if (kept && !kept->count(i)) continue;
     const auto &file = scan.files[i];
+    if (scan.only_deleted && file.delete_key.empty()) continue;
     int by_id = file.has_current_columns ? 0 : 1;
     int dirty = file.delete_key.empty() ? 0 : 1;
     auto &list = files[by_id][dirty];
@@ -200,8 +201,9 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
     if (!files[by_id][1].empty()) {
       parts.push_back(fmt::format(
           "SELECT {}{} FROM read_parquet([{}]{}, {}) AS d "
-          "ANTI JOIN read_parquet([{}]) AS x ON d.{} = {} || x.file_path AND d.file_row_number = x.pos",
-          data_columns, position_columns("d."), files[by_id][1], mapping, file_option, deletes[by_id],
+          "{} JOIN read_parquet([{}]) AS x ON d.{} = {} || x.file_path AND d.file_row_number = x.pos",
+          data_columns, position_columns("d."), files[by_id][1], mapping, file_option,
+          scan.only_deleted ? "SEMI" : "ANTI", deletes[by_id],
           QuoteIdentifier(Engine::kFileColumn), QuoteLiteral(StoreFileSystem::kPrefix)));
     }
   }

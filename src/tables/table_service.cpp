@@ -1,5 +1,7 @@
 #include "tables/table_service.hpp"
 
+#include <set>
+
 #include "common/error.hpp"
 #include "catalog/names.hpp"
 #include "tables/written_files.hpp"
@@ -60,10 +62,12 @@ bool Visible(int64_t begin_snapshot, const std::optional<int64_t> &end_snapshot,
   return begin_snapshot <= snapshot_id && (!end_snapshot || *end_snapshot > snapshot_id);
 }
 
-// A data file as a snapshot saw it. The feed reads files of many snapshots with the columns of one:
-// always by field id.
-ScanFile ScanFileAt(const DataFileVersions &file, int64_t snapshot_id) {
-  ScanFile scan{file.key, file.record_count, {}, "", false};
+// A data file as a snapshot saw it. The feed reads files of many snapshots with the columns of
+// one: by field id, unless the file was written with those very columns (`current`: such files,
+// as the catalog knows them at that one snapshot), which reads far faster (DuckDB filters a file
+// read by name on the positions it is joined with, and reads a mapped file whole).
+ScanFile ScanFileAt(const DataFileVersions &file, int64_t snapshot_id, const std::set<std::string> &current) {
+  ScanFile scan{file.key, file.record_count, {}, "", current.count(file.key) > 0};
   for (const auto &deletes : file.deletes) {
     if (Visible(deletes.begin_snapshot, deletes.end_snapshot, snapshot_id)) scan.delete_key = deletes.key;
   }
@@ -266,6 +270,10 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   auto table = format_.catalog.GetTable(request.namespace_name, request.table_name, to);
   auto history = format_.history.TableHistory(table.id, from, to);
   auto files = format_.history.TableFileHistory(table.id);
+  std::set<std::string> current;
+  for (const auto &file : format_.catalog.TableFiles(table.id, to)) {
+    if (file.has_current_columns) current.insert(file.key);
+  }
   std::reverse(history.begin(), history.end());
   FixedResolver resolver;
   std::string select_list;
@@ -285,40 +293,53 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
     }
     auto snapshot_id = entry.snapshot.id;
     // Index 0: plain inserts and deletes; 1: what an UPDATE wrote (see SqlTransaction::kUpdateSuffix).
-    TableScan inserted[2], old_side[2], new_side[2];
+    // A file's deleted rows are those its new delete file names and its old one did not. For a file
+    // read by name, both sides are read as just the rows they name, so the cost goes with the
+    // deletes; a file read by field id (written before a schema change) is read whole on both sides
+    // (new_side: what is left), as DuckDB does not narrow such a read to the positions it is
+    // joined with.
+    TableScan inserted[2], deleted_now[2], deleted_before[2], old_side[2], new_side[2],
+        gone{table.columns, {}, false};
     for (int kind = 0; kind < 2; kind++) {
       inserted[kind] = {table.columns, {}, false};
+      deleted_now[kind] = deleted_before[kind] = {table.columns, {}, true, true};
       old_side[kind] = new_side[kind] = {table.columns, {}, true};
     }
     for (const auto &file : files) {
       bool before = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id - 1);
       bool after = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id);
       if (after && file.begin_snapshot == snapshot_id) {
-        inserted[IsUpdateFile(file.key, false)].files.push_back(ScanFileAt(file, snapshot_id));
+        inserted[IsUpdateFile(file.key, false)].files.push_back(ScanFileAt(file, snapshot_id, current));
       }
       if (!before) continue;
-      auto old_file = ScanFileAt(file, snapshot_id - 1);
+      auto old_file = ScanFileAt(file, snapshot_id - 1, current);
       if (!after) {
-        old_side[0].files.push_back(std::move(old_file));  // the whole file went (overwrite, drop)
+        gone.files.push_back(std::move(old_file));  // the whole file went (overwrite, drop): its rows left
         continue;
       }
-      auto new_file = ScanFileAt(file, snapshot_id);
+      auto new_file = ScanFileAt(file, snapshot_id, current);
       if (new_file.delete_key == old_file.delete_key) continue;
       int kind = IsUpdateFile(new_file.delete_key, true);
-      old_side[kind].files.push_back(std::move(old_file));
-      new_side[kind].files.push_back(std::move(new_file));
+      bool by_name = new_file.has_current_columns;
+      (by_name ? deleted_before : old_side)[kind].files.push_back(std::move(old_file));
+      (by_name ? deleted_now : new_side)[kind].files.push_back(std::move(new_file));
     }
+    if (!gone.files.empty()) parts.push_back(part(snapshot_id, "delete", resolver.Add(gone) + " AS t"));
     for (int kind = 0; kind < 2; kind++) {
       if (!inserted[kind].files.empty()) {
         parts.push_back(part(snapshot_id, kind ? "update_postimage" : "insert", resolver.Add(inserted[kind]) + " AS t"));
       }
-      if (!old_side[kind].files.empty()) {
-        // Rows of the touched files that were there before and are not any more, by position.
-        parts.push_back(part(snapshot_id, kind ? "update_preimage" : "delete",
-                             fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}",
-                                         resolver.Add(old_side[kind]), resolver.Add(new_side[kind]),
-                                         QuoteIdentifier(QueryRunner::kFileColumn), QuoteIdentifier(QueryRunner::kPositionColumn))));
+      // Rows on the first side and not on the second, by file and position.
+      auto difference = [&](const TableScan &first, const TableScan &second) {
+        return fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}", resolver.Add(first),
+                           resolver.Add(second), QuoteIdentifier(QueryRunner::kFileColumn),
+                           QuoteIdentifier(QueryRunner::kPositionColumn));
+      };
+      const char *went = kind ? "update_preimage" : "delete";
+      if (!deleted_now[kind].files.empty()) {
+        parts.push_back(part(snapshot_id, went, difference(deleted_now[kind], deleted_before[kind])));
       }
+      if (!old_side[kind].files.empty()) parts.push_back(part(snapshot_id, went, difference(old_side[kind], new_side[kind])));
     }
   }
   std::string sql;

@@ -34,6 +34,9 @@ struct TableScan {
   std::vector<ScanFile> files;
   // Adds the columns kFileColumn and kPositionColumn (a row's data file and its position there).
   bool with_positions = false;
+  // Only the rows the files' delete files name (none of a file without one): what was deleted, for
+  // the change feed, read without scanning what is left against it.
+  bool only_deleted = false;
 };
 
 // `AT (VERSION => n)` or `AT (TIMESTAMP => t)` on a table reference.
