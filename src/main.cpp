@@ -1,6 +1,7 @@
 #include <malloc.h>
 
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -20,6 +21,17 @@ int main(int argc, char **argv) {
   ducklake::ServerCommands server(app);
   ducklake::ClientCommands client(app);
   client.AddRemoteMaintenance(server.maintenance());
+  // CLI11 would only say that a command is required.
+  auto known = [&app](const std::string &name) {
+    for (const auto *command : app.get_subcommands({})) {
+      if (command->get_name() == name) return true;
+    }
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+    std::cerr << "ducklake: unknown command '" << argv[1] << "' (ducklake --help lists them)\n";
+    return ducklake::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &) {

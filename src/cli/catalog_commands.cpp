@@ -265,7 +265,7 @@ void AddVolumeCommands(CLI::App &app, CommandContext &context) {
         fields.emplace_back("tags", TagsText(it.value()));
       } else if (it.value().is_object() || it.value().is_array()) {
         fields.emplace_back(it.key(), it.value().dump());
-      } else if (it.key() == "max_object_bytes" && it.value().is_number()) {
+      } else if (it.key() == "max_object_bytes" && it.value().is_number() && Terminal::Get().stdout_tty) {
         fields.emplace_back(it.key(), HumanBytes(it.value().get<uint64_t>()));
       } else {
         fields.emplace_back(it.key(), CellText(it.value()));

@@ -82,7 +82,8 @@ int ClientCommands::Run() {
   } catch (const StdoutClosed &) {
     return kExitOk;
   } catch (const Interrupted &) {
-    std::cerr << "\nducklake: interrupted\n";
+    // On a terminal the line holds "^C" (or a progress bar) that the message must not follow.
+    std::cerr << (Terminal::Get().stderr_tty ? "\n" : "") << "ducklake: interrupted\n";
     return kExitInterrupted;
   } catch (const ApiError &error) {
     std::cerr << "ducklake: " << error.what() << "\n";

@@ -111,7 +111,8 @@ void AddCompletionCommand(CLI::App &app, CommandContext &context) {
     while (!rest.empty() && rest[0] == '/') rest.erase(0, 1);
     auto slash = rest.find('/');
     if (slash == std::string::npos) {
-      for (const auto &volume : context.Api().Get("/api/v1/volumes")["volumes"]) {
+      auto volumes = context.Api().Get("/api/v1/volumes");
+      for (const auto &volume : volumes["volumes"]) {
         auto name = volume.value("name", "");
         if (name.rfind(rest, 0) == 0) std::cout << "dl://" << name << "/\n";
       }

@@ -19,8 +19,12 @@ T ValueOf(CLI::App &command, const std::string &name) {
 
 void RemoteMaintenance::Register(CLI::App &maintenance, CommandContext &context) {
   maintenance_ = &maintenance;
+  // The client's flags (--url, --profile, ...) belong to the whole command line: accepted after
+  // the operation too.
+  maintenance.fallthrough();
   maintenance.add_flag("--remote", remote_, "run through the API of the server --url/--profile name (default profile)");
   for (auto *operation : maintenance.get_subcommands({})) {
+    operation->fallthrough();
     operation->add_flag("--remote", remote_, "run through the API of the server --url/--profile name (default profile)");
   }
   maintenance.footer(

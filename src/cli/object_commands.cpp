@@ -128,13 +128,18 @@ void ListLake(CommandContext &context, const LakePath &path, bool recursive) {
   std::optional<std::string> cursor;
   bool first = true;
   uint64_t count = 0, bytes = 0;
-  if (format == OutputFormat::kJson) std::cout << "[";
-  if (format == OutputFormat::kCsv) std::cout << "key,size,modified_at,etag,sha256\n";
+  bool started = false;
   do {
     Query target("/api/v1/volumes/" + Segment(path.volume) + "/objects");
     target.Add("prefix", path.key).Add("limit", 1000).AddIf("cursor", cursor);
     if (!recursive) target.Add("delimiter", "/");
     auto page = context.Api().Get(target.str());
+    if (!started) {
+      // Only once the first page arrived: an error leaves stdout empty.
+      if (format == OutputFormat::kJson) std::cout << "[";
+      if (format == OutputFormat::kCsv) std::cout << "key,size,modified_at,etag,sha256\n";
+      started = true;
+    }
     for (const auto &folder : page["folders"]) {
       auto name = folder.get<std::string>();
       if (format == OutputFormat::kJson) {

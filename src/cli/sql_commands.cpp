@@ -97,7 +97,7 @@ void RunIngest(CommandContext &context, const IngestFlags &flags) {
     return;
   }
   auto rows = answer.value("rows_written", int64_t{0});
-  std::cout << fmt::format("{} {} {} row{} into {} (snapshot {})\n", answer.value("created_table", false) ? "created table," : "",
+  std::cout << fmt::format("{}{} {} row{} into {} (snapshot {})\n", answer.value("created_table", false) ? "created table, " : "",
                            flags.mode == "overwrite" ? "wrote" : "added", HumanCount(rows), rows == 1 ? "" : "s",
                            flags.table, answer.value("snapshot_id", int64_t{0}));
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -28,27 +29,55 @@ std::string FormatOfFile(const std::string &path) {
   return "csv";
 }
 
-// Scans SQL text, calling `on_semicolon(position)` for each ';' outside quotes and comments.
-// Returns whether the text ends outside quotes and comments.
+// The tag of a dollar quote starting at `i` ("$$" or "$tag$"), or "" when none starts there.
+std::string DollarTag(const std::string &text, size_t i) {
+  if (text[i] != '$') return "";
+  size_t end = i + 1;
+  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) end++;
+  if (end >= text.size() || text[end] != '$') return "";
+  if (end > i + 1 && std::isdigit(static_cast<unsigned char>(text[i + 1]))) return "";  // $1 is a parameter
+  return text.substr(i, end - i + 1);
+}
+
+// Scans SQL text as DuckDB's tokenizer does, calling `on_semicolon(position)` for each ';' outside
+// quotes ('…', E'…' with backslash escapes, "…", $tag$…$tag$) and comments (-- and /* */).
 template <typename OnSemicolon>
 void Scan(const std::string &text, OnSemicolon on_semicolon) {
-  enum { kCode, kSingle, kDouble, kLineComment, kBlockComment } state = kCode;
+  enum { kCode, kSingle, kEscaped, kDouble, kDollar, kLineComment, kBlockComment } state = kCode;
+  std::string tag;
   for (size_t i = 0; i < text.size(); i++) {
     char c = text[i];
     char next = i + 1 < text.size() ? text[i + 1] : '\0';
     switch (state) {
       case kCode:
-        if (c == '\'') state = kSingle;
-        else if (c == '"') state = kDouble;
-        else if (c == '-' && next == '-') state = kLineComment, i++;
-        else if (c == '/' && next == '*') state = kBlockComment, i++;
-        else if (c == ';') on_semicolon(i);
+        if (c == '\'') {
+          bool escape_string = i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+                               (i == 1 || !(std::isalnum(static_cast<unsigned char>(text[i - 2])) || text[i - 2] == '_'));
+          state = escape_string ? kEscaped : kSingle;
+        } else if (c == '"') {
+          state = kDouble;
+        } else if (c == '-' && next == '-') {
+          state = kLineComment, i++;
+        } else if (c == '/' && next == '*') {
+          state = kBlockComment, i++;
+        } else if (c == '$' && !(tag = DollarTag(text, i)).empty()) {
+          state = kDollar, i += tag.size() - 1;
+        } else if (c == ';') {
+          on_semicolon(i);
+        }
         break;
       case kSingle:
         if (c == '\'') state = kCode;  // '' is two quotes in a row: leaves and re-enters
         break;
+      case kEscaped:
+        if (c == '\\') i++;
+        else if (c == '\'') state = kCode;
+        break;
       case kDouble:
         if (c == '"') state = kCode;
+        break;
+      case kDollar:
+        if (c == '$' && text.compare(i, tag.size(), tag) == 0) state = kCode, i += tag.size() - 1;
         break;
       case kLineComment:
         if (c == '\n') state = kCode;
@@ -134,6 +163,7 @@ SqlOutcome RunStatement(CommandContext &context, const std::string &sql, const S
   int fd = -1;
   std::string partial;
   int64_t lines = 0;
+  bool ends_with_newline = true;
   if (format == "table") {
     printer.emplace(OutputFormat::kTable, options.max_rows);
     request.sink = [&](const char *data, size_t size) {
@@ -155,6 +185,7 @@ SqlOutcome RunStatement(CommandContext &context, const std::string &sql, const S
         lines += newlines;
         progress.Add(static_cast<uint64_t>(newlines));
       }
+      if (size > 0) ends_with_newline = data[size - 1] == '\n';
       if (fd < 0) return WriteStdout(data, size);
       while (size > 0) {
         auto n = ::write(fd, data, size);
@@ -189,6 +220,8 @@ SqlOutcome RunStatement(CommandContext &context, const std::string &sql, const S
     if (!partial.empty()) std::filesystem::remove(partial);
     throw;
   }
+  // A JSON result has no final newline: printed, it gets one, so that results in a row stay apart.
+  if (options.output.empty() && !printer && !Binary(format) && !ends_with_newline) WriteStdout("\n", 1);
   std::cout.flush();
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.timer || (!options.output.empty() && Terminal::Get().stderr_tty)) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <clocale>
 
 #include <cstdlib>
 #include <filesystem>
@@ -61,20 +62,36 @@ std::string Literal(const std::string &text) {
   return out + "'";
 }
 
-// Reads keys for libedit. Ctrl-C at the prompt empties the line and ends it, so the shell drops
-// what was being typed and prompts again (libedit's own signal handling would leave it waiting).
-int ReadKey(FILE *) {
+// One byte of the terminal; EOF at its end, kInterruptedKey after Ctrl-C.
+constexpr int kInterruptedKey = -2;
+int ReadByte() {
   for (;;) {
     unsigned char c;
     auto n = ::read(STDIN_FILENO, &c, 1);
     if (n == 1) return c;
-    if (n == 0) return EOF;
-    if (errno != EINTR) return EOF;
-    if (InterruptRequested()) {
-      rl_replace_line("", 0);
-      return '\n';
-    }
+    if (n == 0 || errno != EINTR) return EOF;
+    if (InterruptRequested()) return kInterruptedKey;
   }
+}
+
+// Reads a key for libedit: a character (libedit takes what this returns as one, so UTF-8 is decoded
+// here). Ctrl-C at the prompt empties the line and ends it, so the shell drops what was being typed
+// and prompts again (libedit's own signal handling would leave it waiting).
+int ReadKey(FILE *) {
+  int first = ReadByte();
+  if (first == kInterruptedKey) {
+    rl_replace_line("", 0);
+    return '\n';
+  }
+  if (first == EOF || first < 0x80) return first;
+  int length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+  int code = first & (0xFF >> (length + 1));
+  for (int i = 1; i < length; i++) {
+    int next = ReadByte();
+    if (next < 0) return next == kInterruptedKey ? (rl_replace_line("", 0), '\n') : EOF;
+    code = (code << 6) | (next & 0x3F);
+  }
+  return length == 1 ? 0xFFFD : code;
 }
 
 // Runs a dot command; false when the shell should end.
@@ -141,6 +158,11 @@ bool DotCommand(CommandContext &context, SqlOptions &options, const std::string 
 
 void RunShell(CommandContext &context, SqlOptions options) {
   auto history = HistoryPath();
+  // libedit edits characters of the locale's encoding and drops bytes it cannot read: UTF-8 even
+  // when the environment names no locale.
+  if (const char *locale = setlocale(LC_CTYPE, ""); !locale || std::string(locale) == "C" || std::string(locale) == "POSIX") {
+    setlocale(LC_CTYPE, "C.UTF-8");
+  }
   rl_catch_signals = 0;
   rl_getc_function = ReadKey;
   using_history();

@@ -83,6 +83,18 @@ LakePath ParseLakePath(const std::string &text) {
   path.volume = rest.substr(0, slash);
   path.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
   if (path.volume.empty()) throw UsageError("name the volume: dl://VOLUME/KEY, not '" + text + "'");
+  // "." and ".." are no key's segments (the server refuses them too); sent, an HTTP client would
+  // resolve them against the URL and reach another route.
+  for (const auto &part : {path.volume, path.key}) {
+    size_t start = 0;
+    for (;;) {
+      auto end = part.find('/', start);
+      auto segment = part.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (segment == "." || segment == "..") throw UsageError("'.' and '..' cannot be part of a volume path: '" + text + "'");
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
   return path;
 }
 

@@ -122,6 +122,11 @@ TEST(SqlSplitTest, SplitsAtSemicolonsOutsideQuotesAndComments) {
   EXPECT_EQ(SplitStatements("SELECT \"x;y\" FROM t /* ; */;;"), (std::vector<std::string>{"SELECT \"x;y\" FROM t /* ; */"}));
   EXPECT_EQ(SplitStatements("SELECT 'it''s;'"), (std::vector<std::string>{"SELECT 'it''s;'"}));
   EXPECT_TRUE(SplitStatements("  -- nothing\n /* at all */ ").empty());
+  EXPECT_EQ(SplitStatements("SELECT $$a;b$$ AS s"), (std::vector<std::string>{"SELECT $$a;b$$ AS s"}));
+  EXPECT_EQ(SplitStatements("SELECT $t$ ; $x$; $t$; SELECT 2"), (std::vector<std::string>{"SELECT $t$ ; $x$; $t$", " SELECT 2"}));
+  EXPECT_EQ(SplitStatements("SELECT E'it\\';s'; SELECT 'a\\'; SELECT 3"),
+            (std::vector<std::string>{"SELECT E'it\\';s'", " SELECT 'a\\'", " SELECT 3"}));
+  EXPECT_EQ(SplitStatements("SELECT $1; SELECT 2"), (std::vector<std::string>{"SELECT $1", " SELECT 2"}));
   EXPECT_TRUE(EndsStatement("SELECT 1;"));
   EXPECT_TRUE(EndsStatement("SELECT 1; -- done"));
   EXPECT_FALSE(EndsStatement("SELECT ';'"));
