@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-import pytest
 
 from clisupport import csv_rows, expect_status, unique_name
 
