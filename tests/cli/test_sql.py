@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-
 from clisupport import csv_rows, expect_status
 
 TEXTS = ["plain", "with space", "comma,inside", 'double "quote"', "it''s", "ünïcødé", "日本語", "emoji 🙂", "tab\there",
