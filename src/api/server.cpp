@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 #include <strings.h>
+#include <sys/socket.h>
 #include <mutex>
 #include <thread>
 
@@ -325,6 +326,14 @@ class Server::Impl {
     http.new_task_queue = [threads = config_.http_threads] { return new httplib::ThreadPool(threads); };
     http.set_tcp_nodelay(true);
     http.set_keep_alive_max_count(1000);
+    // httplib's default sets SO_REUSEPORT, with which a second server on the same port started
+    // without a word and took half of the connections: SO_REUSEADDR alone lets a restart bind while
+    // old connections linger, and makes a port in use an error.
+    http.set_socket_options([this](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      listen_socket_ = sock;
+    });
     // One byte over our own limits, so handlers see the overflow and answer 413 themselves.
     http.set_payload_max_length(std::max(config_.max_upload_bytes, config_.max_body_bytes) + 1);
     http.set_read_timeout(config_.read_timeout_s, 0);
@@ -385,6 +394,10 @@ class Server::Impl {
     int port = std::stoi(config_.listen.substr(colon + 1));
     port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
     if (port_ < 0) throw MakeError(ErrorKind::kUnavailable, "cannot listen on {}", config_.listen);
+    // httplib listens with a backlog of 5: a burst of new connections (16 parallel transfers)
+    // overflowed it, and each one dropped waited a second to try again. Listening again on the
+    // bound socket only raises its backlog.
+    if (listen_socket_ >= 0) ::listen(listen_socket_, kListenBacklog);
     return port_;
   }
 
@@ -724,6 +737,8 @@ class Server::Impl {
   ConcurrencyLimiter query_slots_;
   Metrics metrics_;
   int port_ = -1;
+  int listen_socket_ = -1;
+  static constexpr int kListenBacklog = 1024;
   std::atomic<bool> draining_{false};
   std::atomic<int64_t> in_flight_{0};
   std::mutex drain_mutex_;

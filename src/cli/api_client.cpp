@@ -123,6 +123,7 @@ struct Transfer {
   size_t body_offset = 0;  // into request->body
   std::string error_body;
   std::exception_ptr callback_error;  // thrown by the sink or the body reader: rethrown after curl returns
+  bool delivered = false;             // some of a 2xx body went to the request's sink
 
   int Status() {
     long status = 0;
@@ -143,6 +144,7 @@ size_t WriteCallback(char *data, size_t size, size_t count, void *user) {
     transfer->response->body.append(data, bytes);
     return bytes;
   }
+  transfer->delivered = true;
   try {
     transfer->request->sink(data, bytes);
   } catch (...) {
@@ -192,13 +194,23 @@ int ProgressCallback(void *user, curl_off_t, curl_off_t received, curl_off_t, cu
 
 bool Retryable(int status) { return status == 429 || status == 503; }
 
+// Waits before a retry; Ctrl-C ends the wait.
+void Pause(int milliseconds) {
+  for (int waited = 0; waited < milliseconds && !InterruptRequested(); waited += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (InterruptRequested()) throw Interrupted();
+}
+
 }  // namespace
 
 ApiResponse ApiClient::Perform(const ApiRequest &request) {
   bool in_memory = !request.body_reader;
+  bool replayable = in_memory || static_cast<bool>(request.rewind);
+  bool idempotent = request.method == "GET" || request.method == "HEAD" || request.method == "PUT" || request.method == "DELETE";
   for (int attempt = 0;; attempt++) {
     ApiResponse response;
-    Transfer transfer{&request, &response, handle_->curl, 0, {}, nullptr};
+    Transfer transfer{&request, &response, handle_->curl, 0, {}, nullptr, false};
     CURL *curl = handle_->curl;
     curl_easy_reset(curl);
     auto url = endpoint_.url + request.target;
@@ -246,6 +258,14 @@ ApiResponse ApiClient::Perform(const ApiRequest &request) {
     std::fill(authorization.begin(), authorization.end(), '\0');
     if (transfer.callback_error) std::rethrow_exception(transfer.callback_error);
     if (code == CURLE_ABORTED_BY_CALLBACK && InterruptRequested()) throw Interrupted();
+    // A connection that broke before any of the answer arrived (a keep-alive connection the
+    // server just closed, a reset under load): an idempotent request is sent again, on a new one.
+    bool broken = code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING;
+    if (broken && replayable && idempotent && !transfer.delivered && attempt < 3) {
+      if (request.rewind) request.rewind();
+      Pause(200 * (attempt + 1));
+      continue;
+    }
     if (code != CURLE_OK) {
       std::string what = curl_easy_strerror(code);
       if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
@@ -263,10 +283,7 @@ ApiResponse ApiClient::Perform(const ApiRequest &request) {
       int wait_s = 1;
       auto retry_after = response.headers.find("retry-after");
       if (retry_after != response.headers.end()) wait_s = std::clamp(std::atoi(retry_after->second.c_str()), 1, 10);
-      for (int waited = 0; waited < wait_s * 10 && !InterruptRequested(); waited++) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (InterruptRequested()) throw Interrupted();
+      Pause(wait_s * 1000);
       continue;
     }
     throw ApiError(response.status, ProblemDetail(response.status, transfer.error_body));

@@ -2,8 +2,10 @@
 // ApiClient: DuckLake's REST API over HTTP (libcurl), the only way the client commands reach a lake.
 //
 // One ApiClient is one keep-alive connection and belongs to one thread at a time; parallel
-// transfers give each worker its own (copy the Endpoint). Every call returns only on a 2xx answer;
-// anything else throws:
+// transfers give each worker its own (copy the Endpoint). A request is sent again when the server
+// is busy (429, 503: after Retry-After) or, for an idempotent method, when its connection broke
+// before any answer came, if its body can be sent again (held in memory, or with `rewind`); at
+// most three times. Every call returns only on a 2xx answer; anything else throws:
 //   - ApiError with the HTTP status and the problem+json `detail` for an answer of 4xx or 5xx
 //     (status 0 when the server could not be reached or the connection broke);
 //   - Interrupted when the user pressed Ctrl-C (the transfer is aborted and its connection closed,
@@ -62,6 +64,7 @@ struct ApiRequest {
   std::optional<std::string> body;  // a body held in memory ...
   BodyReader body_reader;           // ... or streamed, of body_size bytes
   int64_t body_size = -1;
+  std::function<void()> rewind;     // restarts body_reader, so that the request can be sent again
   BodySink sink;  // receives a 2xx answer's body as it arrives; unset: kept in ApiResponse::body
   std::function<void(uint64_t sent, uint64_t received)> progress;
 };

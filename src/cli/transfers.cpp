@@ -45,16 +45,18 @@ class InputFile {
   int fd_;
 };
 
-// A body read from [offset, offset + length) of a file.
-BodyReader RangeReader(std::shared_ptr<InputFile> file, uint64_t offset, uint64_t length) {
+// Makes `request`'s body [offset, offset + length) of a file, which it can send again.
+void SetFileBody(ApiRequest &request, std::shared_ptr<InputFile> file, uint64_t offset, uint64_t length) {
   auto position = std::make_shared<uint64_t>(0);
-  return [file, offset, length, position](char *buffer, size_t size) -> size_t {
+  request.body_size = static_cast<int64_t>(length);
+  request.body_reader = [file, offset, length, position](char *buffer, size_t size) -> size_t {
     if (*position >= length) return 0;
     auto n = file->ReadAt(buffer, std::min<uint64_t>(size, length - *position), offset + *position);
     if (n == 0) throw std::runtime_error("the file got shorter while it was being sent");
     *position += n;
     return n;
   };
+  request.rewind = [position] { *position = 0; };
 }
 
 std::string HexSha256Of(InputFile &file, uint64_t size) {
@@ -254,8 +256,7 @@ void Transfers::Upload(const std::string &local_path, uint64_t size, const LakeP
     request.method = "PUT";
     request.target = ObjectPath(target.volume, target.key);
     request.headers.emplace_back("X-DuckLake-SHA256", sha256);
-    request.body_reader = RangeReader(file, 0, size);
-    request.body_size = static_cast<int64_t>(size);
+    SetFileBody(request, file, 0, size);
     request.progress = Counter(true);
     api.Perform(request);
     files_done_++;
@@ -300,8 +301,7 @@ void Transfers::UploadMultipart(ApiClient &api, const std::string &local_path, u
       ApiRequest request;
       request.method = "PUT";
       request.target = upload_path + "/parts/" + std::to_string(part + 1);
-      request.body_reader = RangeReader(file, offset, length);
-      request.body_size = static_cast<int64_t>(length);
+      SetFileBody(request, file, offset, length);
       request.progress = Counter(true);
       client.Perform(request);
       finish_one(client);

@@ -2,7 +2,10 @@
 
 import http.client
 import json
+import select
+import socket
 import time
+import urllib.parse
 
 import pytest
 import requests
@@ -145,3 +148,28 @@ def test_openapi_document_is_served(api):
     document = response.json()
     assert str(document.get("openapi", "")).startswith("3.1"), document.get("openapi")
     assert json.loads((REPO_ROOT / "docs" / "openapi.json").read_text()) == document
+
+
+def test_a_burst_of_new_connections_is_not_dropped(server):
+    # A client that opens many connections at once (ducklake cp -j 16, curl --parallel) must not
+    # find the listen queue full: a dropped connection waits a second before it tries again.
+    address = urllib.parse.urlsplit(server.api.base_url)
+    sockets = []
+    begun = time.monotonic()
+    try:
+        for _ in range(200):
+            sockets.append(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sockets[-1].setblocking(False)
+            sockets[-1].connect_ex((address.hostname, address.port))
+        pending = list(sockets)
+        while pending and time.monotonic() - begun < 5:
+            _, writable, _ = select.select([], pending, [], 0.05)
+            pending = [s for s in pending if s not in writable]
+        # Accepted by the kernel for every one at once: a second at least when the queue overflows.
+        assert not pending and time.monotonic() - begun < 0.8, f"{len(pending)} of 200 still connecting"
+        for s in sockets:
+            assert s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    finally:
+        for s in sockets:
+            s.close()
+    expect_status(server.api.get("/healthz"), 200)

@@ -1,6 +1,7 @@
 """`ducklake serve` start-up: command-line errors, environment variables, log format."""
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -77,3 +78,12 @@ def test_json_log_lines_are_json_objects_with_request_ids(start_server):
     assert all(record.get("request_id") for record in request_lines), request_lines
     server.stop()
     records()  # the shutdown lines too
+
+
+def test_a_port_in_use_is_an_error(server, tmp_path):
+    # Not a second server quietly sharing the port and half of its connections.
+    port = urlsplit(server.api.base_url).port
+    done = run_ducklake(["serve", "--data-dir", str(tmp_path / "data"), "--listen", f"127.0.0.1:{port}"], cwd=tmp_path)
+    assert done.returncode == 1, f"exit code {done.returncode}; stderr: {done.stderr}"
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    expect_status(server.api.get("/healthz"), 200)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# CLI transfer benchmarks (ducklake cp): one 1 GiB file up and down (default flags and -j 8), and
+# 10,000 small files in 100 folders up and down with cp -r (-j 4 and -j 16); on the embedded lake
+# (SQLite + local directory), each against the same transfers by curl through the same API (one
+# PUT / GET; one curl process with --parallel for the small files) and by cp on local disk, in the
+# same run; with the CLI's peak RSS.
+# Usage: bench/run-cli.sh [--smoke] [--only big,small]
+#   --smoke: 64 MiB and 500 files, about a minute, for CI; --only: run just those sections
+# Does not build: it runs a copy of $BUILD_DIR/ducklake (default build/ducklake), taken as it is
+# when the run starts, so a rebuild meanwhile does not change the run. bench/cli_bench.py does the
+# work; progress goes to stderr, the result tables to stdout. What an interrupted run leaves (its
+# server) is removed on exit, or by: bench/cli_bench.py --cleanup --scratch SCRATCH
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) ARGS+=(--smoke); shift ;;
+    --only) [ $# -ge 2 ] || { echo "usage: $0 [--smoke] [--only SECTIONS]" >&2; exit 2; }
+            ARGS+=(--only "$2"); shift 2 ;;
+    *) echo "usage: $0 [--smoke] [--only big,small]" >&2; exit 2 ;;
+  esac
+done
+if [ ! -x "$BUILD_DIR/ducklake" ]; then
+  echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
+  exit 1
+fi
+command -v curl >/dev/null || { echo "curl is missing: it is the HTTP baseline" >&2; exit 1; }
+
+scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
+driver=
+cleanup() {
+  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
+  # Whatever the driver could not clean up itself (it removes the list when it did).
+  [ -s "$scratch/resources" ] && /usr/bin/python3 bench/cli_bench.py --cleanup --scratch "$scratch" || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+/usr/bin/python3 bench/cli_bench.py --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "${ARGS[@]}" &
+driver=$!
+wait "$driver"
