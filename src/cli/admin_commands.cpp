@@ -15,10 +15,6 @@
 namespace ducklake::cli {
 namespace {
 
-std::string Text(const nlohmann::json &object, const char *field) {
-  return object.contains(field) ? CellText(object[field]) : "";
-}
-
 // A line from the terminal with echo off, or from stdin when it is not a terminal.
 std::string ReadSecretLine(const std::string &prompt) {
   bool tty = isatty(STDIN_FILENO) == 1;
@@ -55,11 +51,6 @@ void WriteSecretFile(const std::string &path, const std::string &secret) {
   std::filesystem::rename(temporary, path);
 }
 
-void Changed(CommandContext &context, const nlohmann::json &answer, const std::string &line) {
-  if (context.Format() == OutputFormat::kJson) return PrintJson(answer.is_null() ? nlohmann::json::object() : answer);
-  std::cout << line << "\n";
-}
-
 void AddTokenCommands(CLI::App &app, CommandContext &context) {
   auto *token = app.add_subcommand("token", "bearer tokens: ls, create, describe, rm (administrators)");
   token->group("Administration");
@@ -73,8 +64,8 @@ void AddTokenCommands(CLI::App &app, CommandContext &context) {
     if (context.Format() == OutputFormat::kJson) return PrintJson(answer);
     TablePrinter table({{"id"}, {"user"}, {"description"}, {"created_at"}, {"expires_at"}, {"revoked_at"}});
     for (const auto &item : answer["tokens"]) {
-      table.AddRow({Text(item, "id"), Text(item, "user"), Text(item, "description"), Text(item, "created_at"),
-                    Text(item, "expires_at"), Text(item, "revoked_at")});
+      table.AddRow({FieldText(item, "id"), FieldText(item, "user"), FieldText(item, "description"), FieldText(item, "created_at"),
+                    FieldText(item, "expires_at"), FieldText(item, "revoked_at")});
     }
     table.Print(context.Format());
   });
@@ -98,12 +89,12 @@ void AddTokenCommands(CLI::App &app, CommandContext &context) {
     if (!token_out.empty()) {
       WriteSecretFile(token_out, secret);
       answer.erase("token");
-      return Changed(context, answer, fmt::format("token {} for {} written to {}", Text(answer, "id"), Text(answer, "user"), token_out));
+      return context.PrintChange(answer, fmt::format("token {} for {} written to {}", FieldText(answer, "id"), FieldText(answer, "user"), token_out));
     }
     if (context.Format() == OutputFormat::kJson) return PrintJson(answer);
     // The one place a secret is printed: the server keeps only its hash, so this is its only showing.
-    std::cerr << fmt::format("token {} for {} (shown once; --token-out FILE saves it instead):\n", Text(answer, "id"),
-                             Text(answer, "user"));
+    std::cerr << fmt::format("token {} for {} (shown once; --token-out FILE saves it instead):\n", FieldText(answer, "id"),
+                             FieldText(answer, "user"));
     std::cout << secret << "\n";
   });
 
@@ -122,7 +113,7 @@ void AddTokenCommands(CLI::App &app, CommandContext &context) {
   rm->add_option("ID", id, "the token's id")->required();
   context.OnRun(rm, [&] {
     context.Api().Send("DELETE", "/api/v1/tokens/" + Segment(id));
-    Changed(context, nullptr, "revoked token " + id);
+    context.PrintChange(nullptr, "revoked token " + id);
   });
 }
 
@@ -143,9 +134,9 @@ void AddGrantCommands(CLI::App &app, CommandContext &context) {
     if (context.Format() == OutputFormat::kJson) return PrintJson(answer);
     TablePrinter table({{"id"}, {"principal"}, {"role"}, {"scope"}, {"on"}, {"created_by"}, {"created_at"}});
     for (const auto &item : answer["grants"]) {
-      auto on = item.contains("namespace") ? Text(item, "namespace") : Text(item, "volume");
-      table.AddRow({Text(item, "id"), Text(item, "principal"), Text(item, "role"), Text(item, "scope"), on,
-                    Text(item, "created_by"), Text(item, "created_at")});
+      auto on = item.contains("namespace") ? FieldText(item, "namespace") : FieldText(item, "volume");
+      table.AddRow({FieldText(item, "id"), FieldText(item, "principal"), FieldText(item, "role"), FieldText(item, "scope"), on,
+                    FieldText(item, "created_by"), FieldText(item, "created_at")});
     }
     table.Print(context.Format());
   });
@@ -164,7 +155,7 @@ void AddGrantCommands(CLI::App &app, CommandContext &context) {
     if (!volume.empty()) body["volume"] = volume;
     auto answer = context.Api().Send("POST", "/api/v1/grants", body);
     auto where = !ns.empty() ? "namespace " + ns : !volume.empty() ? "volume " + volume : std::string("the lake");
-    Changed(context, answer, fmt::format("granted {} on {} to {} (grant {})", role, where, principal, Text(answer, "id")));
+    context.PrintChange(answer, fmt::format("granted {} on {} to {} (grant {})", role, where, principal, FieldText(answer, "id")));
   });
 
   auto &id = context.Keep<std::string>();
@@ -172,7 +163,7 @@ void AddGrantCommands(CLI::App &app, CommandContext &context) {
   rm->add_option("ID", id, "the grant's id")->required();
   context.OnRun(rm, [&] {
     context.Api().Send("DELETE", "/api/v1/grants/" + Segment(id));
-    Changed(context, nullptr, "revoked grant " + id);
+    context.PrintChange(nullptr, "revoked grant " + id);
   });
 }
 
@@ -191,7 +182,7 @@ void AddGroupCommands(CLI::App &app, CommandContext &context) {
     for (const auto &item : answer["groups"]) {
       std::string members;
       for (const auto &member : item["members"]) members += (members.empty() ? "" : ", ") + CellText(member);
-      table.AddRow({Text(item, "group"), members});
+      table.AddRow({FieldText(item, "group"), members});
     }
     table.Print(context.Format());
   });
@@ -204,7 +195,7 @@ void AddGroupCommands(CLI::App &app, CommandContext &context) {
     command->add_option("USER", user, "the user")->required();
     context.OnRun(command, [&, adding] {
       context.Api().Send(adding ? "PUT" : "DELETE", "/api/v1/groups/" + Segment(name) + "/members/" + Segment(user));
-      Changed(context, nullptr, fmt::format("{} {} {} group {}", adding ? "added" : "removed", user, adding ? "to" : "from", name));
+      context.PrintChange(nullptr, fmt::format("{} {} {} group {}", adding ? "added" : "removed", user, adding ? "to" : "from", name));
     });
   }
 }
@@ -222,9 +213,9 @@ void AddWhoamiCommand(CLI::App &app, CommandContext &context) {
     auto profile = ResolvedProfileName(context.connection);
     PrintFields({{"server", context.Api().endpoint().url},
                  {"profile", profile.empty() ? "(none)" : profile},
-                 {"user", Text(answer, "user")},
-                 {"authenticated", Text(answer, "authenticated")},
-                 {"token", Text(answer, "token_id")},
+                 {"user", FieldText(answer, "user")},
+                 {"authenticated", FieldText(answer, "authenticated")},
+                 {"token", FieldText(answer, "token_id")},
                  {"groups", groups}});
   });
 }

@@ -12,19 +12,6 @@ std::string TablePath(const std::string &ns, const std::string &table) {
   return "/api/v1/namespaces/" + Segment(ns) + "/tables/" + Segment(table);
 }
 
-std::string Text(const nlohmann::json &object, const char *field) {
-  return object.contains(field) ? CellText(object[field]) : "";
-}
-
-// Prints what a change answered: its JSON for scripts that asked, a line for people.
-void Done(CommandContext &context, const nlohmann::json &answer, const std::string &line) {
-  if (context.Format() == OutputFormat::kJson) {
-    PrintJson(answer.is_null() ? nlohmann::json::object() : answer);
-  } else {
-    std::cout << line << "\n";
-  }
-}
-
 std::string TagsText(const nlohmann::json &tags) {
   std::string out;
   if (!tags.is_object()) return out;
@@ -62,7 +49,7 @@ void AddNamespaceCommands(CLI::App &app, CommandContext &context) {
     if (context.Format() == OutputFormat::kJson) return PrintJson(answer);
     TablePrinter table({{"name"}, {"tables", ColumnKind::kCount}, {"created_snapshot", ColumnKind::kNumber}});
     for (const auto &item : answer["namespaces"]) {
-      table.AddRow({Text(item, "name"), Text(item, "table_count"), Text(item, "created_snapshot")});
+      table.AddRow({FieldText(item, "name"), FieldText(item, "table_count"), FieldText(item, "created_snapshot")});
     }
     table.Print(context.Format());
   });
@@ -72,7 +59,7 @@ void AddNamespaceCommands(CLI::App &app, CommandContext &context) {
   create->add_option("NAME", name, "the namespace")->required();
   context.OnRun(create, [&] {
     auto answer = context.Api().Send("POST", "/api/v1/namespaces", nlohmann::json{{"name", name}});
-    Done(context, answer, "created namespace " + name + " (snapshot " + Text(answer, "snapshot_id") + ")");
+    context.PrintChange(answer, "created namespace " + name + " (snapshot " + FieldText(answer, "snapshot_id") + ")");
   });
 
   auto *describe = ns->add_subcommand("describe", "a namespace and its tables");
@@ -84,13 +71,13 @@ void AddNamespaceCommands(CLI::App &app, CommandContext &context) {
       info["tables"] = tables["tables"];
       return PrintJson(info);
     }
-    PrintFields({{"namespace", Text(info, "name")},
-                 {"tables", Text(info, "table_count")},
-                 {"created at snapshot", Text(info, "created_snapshot")}});
+    PrintFields({{"namespace", FieldText(info, "name")},
+                 {"tables", FieldText(info, "table_count")},
+                 {"created at snapshot", FieldText(info, "created_snapshot")}});
     if (!tables["tables"].empty()) std::cout << "\n";
     TablePrinter table({{"table"}, {"rows", ColumnKind::kCount}, {"size", ColumnKind::kBytes}, {"files", ColumnKind::kCount}});
     for (const auto &item : tables["tables"]) {
-      table.AddRow({Text(item, "name"), Text(item, "row_count"), Text(item, "size_bytes"), Text(item, "file_count")});
+      table.AddRow({FieldText(item, "name"), FieldText(item, "row_count"), FieldText(item, "size_bytes"), FieldText(item, "file_count")});
     }
     if (table.size() > 0) table.Print(OutputFormat::kTable);
   });
@@ -99,7 +86,7 @@ void AddNamespaceCommands(CLI::App &app, CommandContext &context) {
   rm->add_option("NAME", name, "the namespace")->required();
   context.OnRun(rm, [&] {
     context.Api().Send("DELETE", "/api/v1/namespaces/" + Segment(name));
-    Done(context, nullptr, "dropped namespace " + name);
+    context.PrintChange(nullptr, "dropped namespace " + name);
   });
 }
 
@@ -128,8 +115,8 @@ void AddTableCommands(CLI::App &app, CommandContext &context) {
                         {"snapshot", ColumnKind::kNumber},
                         {"comment"}});
     for (const auto &item : answer["tables"]) {
-      table.AddRow({Text(item, "name"), Text(item, "row_count"), Text(item, "size_bytes"), Text(item, "file_count"),
-                    Text(item, "snapshot_id"), Text(item, "comment")});
+      table.AddRow({FieldText(item, "name"), FieldText(item, "row_count"), FieldText(item, "size_bytes"), FieldText(item, "file_count"),
+                    FieldText(item, "snapshot_id"), FieldText(item, "comment")});
     }
     table.Print(context.Format());
   });
@@ -142,33 +129,29 @@ void AddTableCommands(CLI::App &app, CommandContext &context) {
     if (context.Format() == OutputFormat::kJson) return PrintJson(info);
     bool tty = Terminal::Get().stdout_tty;
     std::vector<std::pair<std::string, std::string>> fields = {
-        {"table", Text(info, "namespace") + "." + Text(info, "name")},
-        {"rows", tty ? HumanCount(info.value("row_count", int64_t{0})) : Text(info, "row_count")},
-        {"size", tty ? HumanBytes(info.value("size_bytes", uint64_t{0})) : Text(info, "size_bytes")},
-        {"files", Text(info, "file_count")},
-        {"snapshot", Text(info, "snapshot_id")},
-        {"created at snapshot", Text(info, "created_snapshot")},
-        {"uuid", Text(info, "uuid")}};
-    if (!Text(info, "comment").empty()) fields.emplace_back("comment", Text(info, "comment"));
+        {"table", FieldText(info, "namespace") + "." + FieldText(info, "name")},
+        {"rows", tty ? HumanCount(info.value("row_count", int64_t{0})) : FieldText(info, "row_count")},
+        {"size", tty ? HumanBytes(info.value("size_bytes", uint64_t{0})) : FieldText(info, "size_bytes")},
+        {"files", FieldText(info, "file_count")},
+        {"snapshot", FieldText(info, "snapshot_id")},
+        {"created at snapshot", FieldText(info, "created_snapshot")},
+        {"uuid", FieldText(info, "uuid")}};
+    if (!FieldText(info, "comment").empty()) fields.emplace_back("comment", FieldText(info, "comment"));
     if (info.contains("tags") && !info["tags"].empty()) fields.emplace_back("tags", TagsText(info["tags"]));
     if (info.contains("lineage")) {
-      fields.emplace_back("lineage", Text(info["lineage"], "upstream_jobs") + " jobs write it, " +
-                                         Text(info["lineage"], "downstream_jobs") + " read it");
+      fields.emplace_back("lineage", FieldText(info["lineage"], "upstream_jobs") + " jobs write it, " +
+                                         FieldText(info["lineage"], "downstream_jobs") + " read it");
     }
-    if (context.Format() == OutputFormat::kCsv) {
-      TablePrinter columns({{"column"}, {"type"}, {"nullable"}, {"comment"}});
-      for (const auto &column : info["columns"]) {
-        columns.AddRow({Text(column, "name"), Text(column, "type"), Text(column, "nullable"), Text(column, "comment")});
-      }
-      return columns.Print(OutputFormat::kCsv);
-    }
-    PrintFields(fields);
-    std::cout << "\n";
     TablePrinter columns({{"column"}, {"type"}, {"nullable"}, {"comment"}});
     for (const auto &column : info["columns"]) {
-      columns.AddRow({Text(column, "name"), Text(column, "type"), Text(column, "nullable"), Text(column, "comment")});
+      columns.AddRow({FieldText(column, "name"), FieldText(column, "type"), FieldText(column, "nullable"), FieldText(column, "comment")});
     }
-    columns.Print(OutputFormat::kTable);
+    // CSV is the columns alone; a table has the fields above them.
+    if (context.Format() == OutputFormat::kTable) {
+      PrintFields(fields);
+      std::cout << "\n";
+    }
+    columns.Print(context.Format());
   });
 
   auto *rm = table_command->add_subcommand("rm", "drop a table");
@@ -176,7 +159,7 @@ void AddTableCommands(CLI::App &app, CommandContext &context) {
   context.OnRun(rm, [&] {
     auto [namespace_name, table_name] = SplitTableName(name);
     context.Api().Send("DELETE", TablePath(namespace_name, table_name));
-    Done(context, nullptr, "dropped table " + name);
+    context.PrintChange(nullptr, "dropped table " + name);
   });
 
   auto *history = table_command->add_subcommand("history", "the snapshots that changed a table");
@@ -188,8 +171,8 @@ void AddTableCommands(CLI::App &app, CommandContext &context) {
     TablePrinter table({{"snapshot", ColumnKind::kNumber}, {"time"}, {"author"}, {"changes"}, {"message"}});
     const auto &list = answer.is_array() ? answer : answer["snapshots"];
     for (const auto &item : list) {
-      table.AddRow({Text(item, "snapshot_id"), Text(item, "time"), Text(item, "author"), Text(item, "changes"),
-                    Text(item, "message")});
+      table.AddRow({FieldText(item, "snapshot_id"), FieldText(item, "time"), FieldText(item, "author"), FieldText(item, "changes"),
+                    FieldText(item, "message")});
     }
     table.Print(context.Format());
   });
@@ -235,7 +218,7 @@ void AddVolumeCommands(CLI::App &app, CommandContext &context) {
     if (context.Format() == OutputFormat::kJson) return PrintJson(answer);
     TablePrinter table({{"name"}, {"description"}, {"owner"}, {"created_at"}});
     for (const auto &item : answer["volumes"]) {
-      table.AddRow({Text(item, "name"), Text(item, "description"), Text(item, "owner"), Text(item, "created_at")});
+      table.AddRow({FieldText(item, "name"), FieldText(item, "description"), FieldText(item, "owner"), FieldText(item, "created_at")});
     }
     table.Print(context.Format());
   });
@@ -251,7 +234,7 @@ void AddVolumeCommands(CLI::App &app, CommandContext &context) {
     if (!bucket.empty()) body["bucket"] = bucket;
     if (max_object_bytes) body["max_object_bytes"] = *max_object_bytes;
     auto answer = context.Api().Send("POST", "/api/v1/volumes", body);
-    Done(context, answer, "created volume " + name);
+    context.PrintChange(answer, "created volume " + name);
   });
 
   auto *describe = volume->add_subcommand("describe", "a volume and what it holds");
@@ -281,7 +264,7 @@ void AddVolumeCommands(CLI::App &app, CommandContext &context) {
     Query target("/api/v1/volumes/" + Segment(name));
     if (force) target.Add("force", "true");
     context.Api().Send("DELETE", target.str());
-    Done(context, nullptr, "deleted volume " + name);
+    context.PrintChange(nullptr, "deleted volume " + name);
   });
 }
 

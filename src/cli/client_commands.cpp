@@ -109,6 +109,11 @@ ApiClient &CommandContext::Api() {
 
 OutputFormat CommandContext::Format() const { return format.empty() ? OutputFormat::kTable : ParseOutputFormat(format); }
 
+void CommandContext::PrintChange(const nlohmann::json &answer, const std::string &line) const {
+  if (Format() == OutputFormat::kJson) return PrintJson(answer.is_null() ? nlohmann::json::object() : answer);
+  std::cout << line << "\n";
+}
+
 void CommandContext::OnRun(CLI::App *command, std::function<void()> action) {
   command->callback([this, action = std::move(action)] { chosen = action; });
 }

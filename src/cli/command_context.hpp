@@ -27,6 +27,9 @@ class CommandContext {
   Endpoint ResolvedEndpoint() const { return ResolveEndpoint(connection); }
   // --format for commands that print table | json | csv.
   OutputFormat Format() const;
+  // What a command that changed something prints: the API's answer with --format json (`{}` for
+  // an answer without a body), else `line`.
+  void PrintChange(const nlohmann::json &answer, const std::string &line) const;
 
   // Storage for an option's value that lives as long as the command line (CLI11 keeps pointers).
   template <typename T, typename... Args>

@@ -388,35 +388,27 @@ void RunMirror(CommandContext &context, const std::string &source, const std::st
     if (FileSha256(file.path) != *object.sha256) return "checksum";
     return std::nullopt;
   };
+  // What the destination lacks or holds otherwise, and what it holds beyond the source.
+  auto compare = [&](const auto &source, const auto &destination, auto differs_at) {
+    for (const auto &[relative, item] : source) {
+      auto found = destination.find(relative);
+      auto reason = found == destination.end() ? std::optional<std::string>("new") : differs_at(item, found->second);
+      if (reason) {
+        copies.push_back({relative, *reason, item.size});
+        bytes += item.size;
+      } else {
+        unchanged++;
+      }
+    }
+    for (const auto &[relative, item] : destination) {
+      if (!source.count(relative)) deletions.push_back({relative, "not in the source", item.size});
+    }
+  };
   if (upload) {
-    for (const auto &[relative, file] : local_files) {
-      auto found = remote.find(relative);
-      std::optional<std::string> reason = found == remote.end() ? std::optional<std::string>("new") : differs(file, found->second);
-      if (reason) {
-        copies.push_back({relative, *reason, file.size});
-        bytes += file.size;
-      } else {
-        unchanged++;
-      }
-    }
-    for (const auto &[relative, object] : remote) {
-      if (!local_files.count(relative)) deletions.push_back({relative, "not in the source", object.size});
-    }
+    compare(local_files, remote, [&](const LocalFile &file, const RemoteObject &object) { return differs(file, object); });
   } else {
-    for (const auto &[relative, object] : remote) {
-      SafeRelative(relative, object.key);
-      auto found = local_files.find(relative);
-      std::optional<std::string> reason = found == local_files.end() ? std::optional<std::string>("new") : differs(found->second, object);
-      if (reason) {
-        copies.push_back({relative, *reason, object.size});
-        bytes += object.size;
-      } else {
-        unchanged++;
-      }
-    }
-    for (const auto &[relative, file] : local_files) {
-      if (!remote.count(relative)) deletions.push_back({relative, "not in the source", file.size});
-    }
+    for (const auto &[relative, object] : remote) SafeRelative(relative, object.key);
+    compare(remote, local_files, [&](const RemoteObject &object, const LocalFile &file) { return differs(file, object); });
   }
   if (!flags.remove_extra) deletions.clear();
   auto format = context.Format();

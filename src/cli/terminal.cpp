@@ -142,6 +142,10 @@ std::string CellText(const nlohmann::json &value) {
   return value.dump();
 }
 
+std::string FieldText(const nlohmann::json &object, const char *field) {
+  return object.is_object() && object.contains(field) ? CellText(object[field]) : "";
+}
+
 void TablePrinter::AddRow(std::vector<std::string> cells) {
   cells.resize(columns_.size());
   rows_.push_back(std::move(cells));

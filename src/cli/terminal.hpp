@@ -62,6 +62,8 @@ class TablePrinter {
 
 // Text of a JSON value in a table cell: strings as they are, null as "", the rest as JSON.
 std::string CellText(const nlohmann::json &value);
+// CellText of an object's field; "" when it has none.
+std::string FieldText(const nlohmann::json &object, const char *field);
 
 // Prints a JSON answer as it is (indented on a terminal) — what --format json prints.
 void PrintJson(const nlohmann::json &value);

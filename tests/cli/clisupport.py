@@ -16,7 +16,6 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -31,7 +30,7 @@ from httpsupport import (BINARY, SLOW_SELECT, Api, assert_no_sanitizer_report,  
 __all__ = ["BINARY", "SLOW_SELECT", "Api", "Cli", "Run", "SEED", "rng_for", "assert_one_error", "expect_status",
            "poll_until", "unique_name", "sha256_file", "sha256_bytes", "random_tree", "local_tree", "api_listing",
            "api_object", "api_object_bytes", "quote_key", "queries_running", "wait_queries_idle", "open_uploads",
-           "object_exists", "csv_rows", "unvis", "wait_for_binary"]
+           "object_exists", "csv_rows", "unvis"]
 
 CLI_TIMEOUT_S = 120.0  # any one CLI invocation that must end by itself
 
@@ -45,32 +44,6 @@ def rng_for(nodeid: str) -> random.Random:
 
 
 # --- running the CLI ------------------------------------------------------------------------------
-
-
-BINARY_WAIT_S = float(os.environ.get("DUCKLAKE_BIN_WAIT_S", "120"))
-
-
-def wait_for_binary() -> None:
-    """Waits (up to DUCKLAKE_BIN_WAIT_S) while the binary is missing or not executable: a build that
-    relinks it in place while the suite runs must not fail the tests that happen to run then."""
-    deadline = time.monotonic() + BINARY_WAIT_S
-    while not os.access(BINARY, os.X_OK):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no executable ducklake binary at {BINARY}")
-        time.sleep(0.5)
-
-
-def start_binary(start):
-    """Calls `start()` (which execs the binary), retrying while the binary is being replaced."""
-    deadline = time.monotonic() + BINARY_WAIT_S
-    while True:
-        wait_for_binary()
-        try:
-            return start()
-        except (PermissionError, FileNotFoundError, OSError) as error:
-            if getattr(error, "errno", None) not in (1, 2, 8, 13, 26) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
 
 
 @dataclass
@@ -144,9 +117,9 @@ class Cli:
         if isinstance(input, str):
             input = input.encode()
         try:
-            done = start_binary(lambda: subprocess.run(
+            done = subprocess.run(
                 [str(BINARY), *args], cwd=cwd or self.cwd, env=self.environment(env), input=input,
-                stdin=None if input is not None else subprocess.DEVNULL, capture_output=True, timeout=timeout))
+                stdin=None if input is not None else subprocess.DEVNULL, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired as error:
             raise AssertionError(f"ducklake {shlex.join(args)} did not end within {timeout:.0f}s; "
                                  f"stderr so far: {error.stderr!r}") from None
@@ -170,9 +143,9 @@ class Cli:
             raise AssertionError(f"stdout is not one JSON document ({error}):\n" + run.describe()) from None
 
     def popen(self, *args, env: dict | None = None, **kwargs) -> subprocess.Popen:
-        return start_binary(lambda: subprocess.Popen(
+        return subprocess.Popen(
             [str(BINARY), *[str(a) for a in args]], cwd=self.cwd, env=self.environment(env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs))
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
 def assert_one_error(run: Run, code: int, contains: str | Iterable[str] = ()) -> str:

@@ -11,57 +11,25 @@ When a test fails, the log of every running server (since the test began) is att
 
 from __future__ import annotations
 
-import os
-import time
-
 import pytest
 
 from clisupport import SEED, Api, Cli, expect_status, rng_for, unique_name  # noqa: F401  (sys.path set there)
-from httpsupport import BACKEND, BINARY, ServerProcess, serving
-
-_LOG_OFFSETS = pytest.StashKey[dict]()
+from httpsupport import BACKEND, BINARY, ServerProcess, attach_server_logs, serving
 
 
 def pytest_report_header(config):
     return [f"ducklake CLI suite: binary {BINARY}, backend {BACKEND}, DUCKLAKE_TEST_SEED={SEED}"]
 
 
-def _binary_state():
-    try:
-        info = BINARY.stat()
-    except FileNotFoundError:
-        return None
-    return (info.st_size, info.st_mtime_ns) if os.access(BINARY, os.X_OK) else None
-
-
 def pytest_sessionstart(session):
-    # The binary may be being rebuilt (the linker writes it in place): wait until it is there,
-    # executable, and unchanged for two seconds.
-    deadline = time.monotonic() + float(os.environ.get("DUCKLAKE_BIN_WAIT_S", "120"))
-    while True:
-        state = _binary_state()
-        if state is not None:
-            time.sleep(2)
-            if _binary_state() == state:
-                return
-        if time.monotonic() > deadline:
-            raise pytest.UsageError(f"no ducklake binary at {BINARY}: build it or set DUCKLAKE_BIN")
-        time.sleep(1)
+    if not BINARY.is_file():
+        raise pytest.UsageError(f"no ducklake binary at {BINARY}: build it or set DUCKLAKE_BIN")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if call.when == "setup":
-        item.stash[_LOG_OFFSETS] = {id(server): server.log_size() for server in ServerProcess.live}
-    if report.failed:
-        report.sections.append(("random inputs", f"DUCKLAKE_TEST_SEED={SEED}"))
-        offsets = item.stash.get(_LOG_OFFSETS, {})
-        for server in ServerProcess.live:
-            text = server.log_text(offsets.get(id(server), 0))
-            if text:
-                report.sections.append((f"{server.name} stderr ({server.log_path})", text[-20000:]))
+    attach_server_logs(item, call, outcome.get_result(), ("random inputs", f"DUCKLAKE_TEST_SEED={SEED}"))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from clisupport import BINARY, api_listing, expect_status, wait_for_binary
+from clisupport import BINARY, api_listing, expect_status
 
 
 @pytest.fixture
@@ -34,7 +34,6 @@ def complete(cli, script, line: str, tmp_path) -> list[str]:
                "_ducklake\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n")
     env = cli.environment()
     env["PATH"] = f"{bin_dir}:{env['PATH']}"
-    wait_for_binary()
     done = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], env=env, capture_output=True, text=True,
                           timeout=30)
     assert done.returncode == 0, done.stderr

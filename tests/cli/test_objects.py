@@ -6,7 +6,7 @@ import json
 import subprocess
 
 from clisupport import (BINARY, api_listing, api_object, api_object_bytes, csv_rows, expect_status, object_exists,
-                        quote_key, sha256_bytes, wait_for_binary)
+                        quote_key, sha256_bytes)
 
 
 def put(api, volume: str, key: str, data: bytes, **headers) -> dict:
@@ -110,7 +110,6 @@ def test_cat_writes_the_objects_bytes_in_order(cli, api, volume, rng):
 
 def test_cat_into_a_closed_pipe_stops_quietly(cli, api, volume, rng):
     put(api, volume, "big.bin", rng.randbytes(4 << 20))
-    wait_for_binary()
     shell = subprocess.run(["bash", "-o", "pipefail", "-c", '"$0" cat "$1" | head -c 10 | wc -c', str(BINARY),
                             f"dl://{volume}/big.bin"], env=cli.environment(), capture_output=True, text=True, timeout=60)
     assert shell.stdout.strip() == "10" and shell.returncode == 0, shell

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from clisupport import BINARY, SLOW_SELECT, poll_until, queries_running, unvis, wait_for_binary, wait_queries_idle
+from clisupport import BINARY, SLOW_SELECT, poll_until, queries_running, unvis, wait_queries_idle
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -34,7 +34,6 @@ class Shell:
         assignments = [f"{k}={v}" for k, v in environment.items() if k in keep]
         line = shlex.join(["env", "-i", *assignments, str(BINARY), *command.split(), *args])
         # The exit code stays on the screen after the shell ends.
-        wait_for_binary()
         self.tmux("new-session", "-d", "-s", self.name, "-x", "200", "-y", "50",
                   f"{line}; echo __EXIT=$?; sleep 600")
 
@@ -269,7 +268,6 @@ def test_login_asks_for_the_token_without_echoing_it(auth_cli, auth_server):
 def on_a_tty(cli, *args: str, env: dict | None = None) -> str:
     """Runs the CLI with stdout on a pseudo-terminal (`script`); returns what the terminal got."""
     command = shlex.join([str(BINARY), *args])
-    wait_for_binary()
     done = subprocess.run(["script", "-qec", command, "/dev/null"], env=cli.environment(env), stdin=subprocess.DEVNULL,
                           capture_output=True, timeout=60)
     assert done.returncode == 0, done

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from httpsupport import BACKEND, BINARY, Api, ServerProcess, serving, unique_name
-
-_LOG_OFFSETS = pytest.StashKey[dict]()
+from httpsupport import BACKEND, BINARY, Api, ServerProcess, attach_server_logs, serving, unique_name
 
 # Tests of the production backends themselves need PostgreSQL and S3.
 collect_ignore = ["test_shared_lake.py", "test_files_outage.py"] if BACKEND != "postgres-s3" else []
@@ -26,15 +24,7 @@ def pytest_sessionstart(session):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if call.when == "setup":
-        item.stash[_LOG_OFFSETS] = {id(server): server.log_size() for server in ServerProcess.live}
-    if report.failed:
-        offsets = item.stash.get(_LOG_OFFSETS, {})
-        for server in ServerProcess.live:
-            text = server.log_text(offsets.get(id(server), 0))
-            if text:
-                report.sections.append((f"{server.name} stderr ({server.log_path})", text[-20000:]))
+    attach_server_logs(item, call, outcome.get_result())
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import pytest
 import requests
 import urllib3
 
@@ -504,3 +505,20 @@ def serving(root: Path, *extra_args: str, env: dict | None = None, name: str = "
 
 def parse_json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+_LOG_OFFSETS = pytest.StashKey[dict]()
+
+
+def attach_server_logs(item, call, report, *sections: tuple[str, str]):
+    """For pytest_runtest_makereport: remembers where each running server's log stood when a test
+    began and, when the test fails, attaches what each logged since (and any other `sections`)."""
+    if call.when == "setup":
+        item.stash[_LOG_OFFSETS] = {id(server): server.log_size() for server in ServerProcess.live}
+    if report.failed:
+        report.sections.extend(sections)
+        offsets = item.stash.get(_LOG_OFFSETS, {})
+        for server in ServerProcess.live:
+            text = server.log_text(offsets.get(id(server), 0))
+            if text:
+                report.sections.append((f"{server.name} stderr ({server.log_path})", text[-20000:]))
