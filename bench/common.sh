@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts (sourced, not run). Needs BUILD_DIR and scratch set.
+# Shared by the benchmark scripts (sourced, not run). Needs BUILD_DIR set (and scratch, for start_server).
 
 # Starts `ducklake serve` on 127.0.0.1:<port> with the given extra flags, waits until it is
 # healthy and leaves its pid in $server.
@@ -12,4 +12,33 @@ start_server() {
     sleep 0.1
   done
   echo "server did not start" >&2; exit 1
+}
+
+# Fails unless $BUILD_DIR/ducklake exists: the driver scripts run it as it is, they do not build.
+require_binary() {
+  if [ ! -x "$BUILD_DIR/ducklake" ]; then
+    echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
+    exit 1
+  fi
+}
+
+# Runs a Python driver (bench/*_bench.py) with --binary, --scratch (a fresh directory) and the
+# given arguments, and waits for it. On any exit it is stopped, asked to remove what it could not
+# (`DRIVER --cleanup --scratch DIR`, when its list of resources is not empty), and the scratch
+# directory goes.
+run_driver() {
+  driver_script=$1; shift
+  scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
+  driver=
+  trap stop_driver EXIT
+  trap 'exit 130' INT TERM
+  /usr/bin/python3 "$driver_script" --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "$@" &
+  driver=$!
+  wait "$driver"
+}
+
+stop_driver() {
+  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
+  [ -s "$scratch/resources" ] && /usr/bin/python3 "$driver_script" --cleanup --scratch "$scratch" || true
+  rm -rf "$scratch"
 }

@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
+. bench/common.sh
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,23 +23,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--smoke] [--only big,small]" >&2; exit 2 ;;
   esac
 done
-if [ ! -x "$BUILD_DIR/ducklake" ]; then
-  echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
-  exit 1
-fi
+require_binary
 command -v curl >/dev/null || { echo "curl is missing: it is the HTTP baseline" >&2; exit 1; }
 
-scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
-driver=
-cleanup() {
-  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
-  # Whatever the driver could not clean up itself (it removes the list when it did).
-  [ -s "$scratch/resources" ] && /usr/bin/python3 bench/cli_bench.py --cleanup --scratch "$scratch" || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-/usr/bin/python3 bench/cli_bench.py --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "${ARGS[@]}" &
-driver=$!
-wait "$driver"
+run_driver bench/cli_bench.py "${ARGS[@]}"

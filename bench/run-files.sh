@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
+. bench/common.sh
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,26 +22,12 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--smoke] [--only transfer,listing,small] [--full-s3-listing]" >&2; exit 2 ;;
   esac
 done
-if [ ! -x "$BUILD_DIR/ducklake" ]; then
-  echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
-  exit 1
-fi
+require_binary
 
 command -v nginx >/dev/null || {
   echo "installing nginx: the HTTP baseline of the GET into /dev/null" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
 }
-
-scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
-driver=
-cleanup() {
-  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
-  # Whatever the driver could not clean up itself (it removes the list when it did).
-  [ -s "$scratch/resources" ] && /usr/bin/python3 bench/files_bench.py --cleanup --scratch "$scratch" || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 services_up() {
   [ -f "$BUILD_DIR/test-services.env" ] || return 1
@@ -51,6 +38,4 @@ services_up() {
 services_up || scripts/test-services.sh start >/dev/null
 . "$BUILD_DIR/test-services.env"
 
-/usr/bin/python3 bench/files_bench.py --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "${ARGS[@]}" &
-driver=$!
-wait "$driver"
+run_driver bench/files_bench.py "${ARGS[@]}"

@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
+. bench/common.sh
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -18,29 +19,14 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--smoke] [--only ingest,graph,commit]" >&2; exit 2 ;;
   esac
 done
-if [ ! -x "$BUILD_DIR/ducklake" ]; then
-  echo "$BUILD_DIR/ducklake is missing; build it first (make build). This script does not build." >&2
-  exit 1
-fi
+require_binary
 /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || {
   echo "installing python3-psycopg2 for the SQL baselines" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-psycopg2 >/dev/null
 }
 
-scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
-driver=
-cleanup() {
-  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then kill -TERM "$driver"; wait "$driver" || true; fi
-  [ -s "$scratch/resources" ] && /usr/bin/python3 bench/lineage_bench.py --cleanup --scratch "$scratch" || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 [ -f "$BUILD_DIR/test-services.env" ] && ( . "$BUILD_DIR/test-services.env"
   psql -X -q -tA "$DUCKLAKE_TEST_POSTGRES" -c 'SELECT 1' >/dev/null 2>&1 ) || scripts/test-services.sh start >/dev/null
 . "$BUILD_DIR/test-services.env"
 
-/usr/bin/python3 bench/lineage_bench.py --binary "$BUILD_DIR/ducklake" --scratch "$scratch" "${ARGS[@]}" &
-driver=$!
-wait "$driver"
+run_driver bench/lineage_bench.py "${ARGS[@]}"
