@@ -19,9 +19,13 @@ using duckdb::Value;
 constexpr int64_t kMaxSafeJsonInteger = (int64_t{1} << 53);
 
 // JSON has no NaN or infinity: they are the strings "NaN", "Infinity" and "-Infinity" (null is NULL).
+// A whole double keeps a ".0" ("-0.0", "1.0"), so typed clients read a float where DuckDB has one
+// and the sign of zero survives.
 void AppendJsonNumber(double value, std::string &out) {
   if (std::isfinite(value)) {
+    auto start = out.size();
     fmt::format_to(std::back_inserter(out), "{}", value);
+    if (out.find_first_of(".e", start) == std::string::npos) out += ".0";
   } else if (std::isnan(value)) {
     out += "\"NaN\"";
   } else {
@@ -143,9 +147,8 @@ void AppendJsonRows(duckdb::DataChunk &chunk, bool &first_row, std::string &out)
     chunk.data[column].ToUnifiedFormat(count, formats[column]);
   }
   for (duckdb::idx_t row = 0; row < count; row++) {
-    if (!first_row) out += ',';
+    out += first_row ? "\n[" : ",\n[";
     first_row = false;
-    out += '[';
     for (duckdb::idx_t column = 0; column < chunk.ColumnCount(); column++) {
       if (column) out += ',';
       const auto &format = formats[column];

@@ -125,11 +125,12 @@ def test_statements_from_a_file_stdin_and_an_argument_run_in_order(cli, api, ns,
 
 def test_several_statements_as_json_can_be_read_back(cli):
     out = cli.ok("sql", "SELECT 1 AS a; SELECT 2 AS b", "--format", "json").out
-    try:
-        whole = json.loads(out)  # an array of results would do
-        documents = whole if isinstance(whole, list) else [whole]
-    except json.JSONDecodeError:  # and so would one result a line
-        documents = [json.loads(line) for line in out.splitlines() if line.strip()]
+    # The results follow one another, each as the server wrote it (a row per line).
+    decoder, documents, at = json.JSONDecoder(), [], 0
+    while out[at:].strip():
+        document, end = decoder.raw_decode(out, at + len(out[at:]) - len(out[at:].lstrip()))
+        documents.append(document)
+        at = end
     assert [d["rows"] for d in documents] == [[[1]], [[2]]]
 
 

@@ -222,7 +222,7 @@ TEST_F(EngineTest, WritesAndReadsLakeTablesInEveryFormat) {
   AddFile(file);
   EXPECT_EQ(Run("SELECT count(*), sum(id) FROM sales.orders"),
             R"json({"columns":[{"name":"count_star()","type":"BIGINT"},{"name":"sum(id)","type":"HUGEINT"}],)json"
-            R"json("rows":[[1000,"499500"]]})json");
+            R"json("rows":[)json" "\n" R"json([1000,"499500"])json" "\n]}");
   EXPECT_EQ(Run("SELECT id, name FROM sales.orders WHERE id < 2 ORDER BY id", ResultFormat::kCsv), "id,name\n0,n0\n1,n1\n");
   EXPECT_EQ(Run("SELECT id FROM sales.orders WHERE id = 7", ResultFormat::kNdjson), "{\"id\":7}\n");
   auto parquet = Run("SELECT * FROM sales.orders", ResultFormat::kParquet);
@@ -328,7 +328,7 @@ TEST_F(EngineTest, QueriesTheOptimiserReshapesAnswerAsInDuckDb) {
   EXPECT_EQ(Run("SELECT count(*), count(1)", ResultFormat::kCsv), "count_star(),count(1)\n1,1\n");
   // Duplicate column names stay as DuckDB names them (a JSON result is not a subquery of a cap).
   EXPECT_EQ(Run("SELECT id, id FROM sales.orders ORDER BY id LIMIT 1"),
-            R"({"columns":[{"name":"id","type":"BIGINT"},{"name":"id","type":"BIGINT"}],"rows":[[0,0]]})");
+            R"({"columns":[{"name":"id","type":"BIGINT"},{"name":"id","type":"BIGINT"}],"rows":[)" "\n[0,0]\n]}");
   // ns.t.column names bind as they do for DuckDB's own tables.
   EXPECT_EQ(Run("SELECT sales.orders.id FROM sales.orders WHERE sales.orders.id = 4", ResultFormat::kCsv), "id\n4\n");
 }
