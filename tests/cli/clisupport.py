@@ -24,8 +24,8 @@ HTTP_SUITE = Path(__file__).resolve().parents[1] / "http"
 if str(HTTP_SUITE) not in sys.path:
     sys.path.insert(0, str(HTTP_SUITE))
 
-from httpsupport import (BINARY, SLOW_SELECT, Api, assert_no_sanitizer_report,  # noqa: E402
-                         expect_status, metric_value, parse_metrics, poll_until, unique_name)
+from httpsupport import (BINARY, SEED, SLOW_SELECT, Api, assert_no_sanitizer_report,  # noqa: E402
+                         expect_status, metric_value, parse_metrics, poll_until, rng_for, unique_name)
 
 __all__ = ["BINARY", "SLOW_SELECT", "Api", "Cli", "Run", "SEED", "rng_for", "assert_one_error", "expect_status",
            "poll_until", "unique_name", "sha256_file", "sha256_bytes", "random_tree", "local_tree", "api_listing",
@@ -33,15 +33,6 @@ __all__ = ["BINARY", "SLOW_SELECT", "Api", "Cli", "Run", "SEED", "rng_for", "ass
            "object_exists", "csv_rows", "unvis"]
 
 CLI_TIMEOUT_S = 120.0  # any one CLI invocation that must end by itself
-
-# Random inputs: a fixed seed unless DUCKLAKE_TEST_SEED says otherwise; each test derives its own
-# generator from it and its node id, so a test's inputs don't depend on which tests ran before.
-SEED = int(os.environ.get("DUCKLAKE_TEST_SEED", "20261207"))
-
-
-def rng_for(nodeid: str) -> random.Random:
-    return random.Random(f"{SEED}/{nodeid}")
-
 
 # --- running the CLI ------------------------------------------------------------------------------
 

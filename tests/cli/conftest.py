@@ -1,46 +1,25 @@
 """Fixtures of the CLI suite.
 
-`server`/`api`: one `ducklake serve` for the whole session (tests/http/httpsupport.py's `serving`:
-SIGTERM and exit code 0 on teardown), on DUCKLAKE_TEST_BACKEND like the HTTP suite.
+`server`, `api`, `ns`, `volume`, `rng` and the hooks come from tests/http/suite_fixtures.py (shared
+with the HTTP and Python suites); the seed of the random inputs is printed in the header.
 `auth_server`/`admin_api`: a second session server with `--auth token --admin-token-file F`.
 `cli`: runs the binary against `server` with a home of its own per test (see clisupport.Cli).
-`ns`, `volume`: a fresh namespace or volume per test, made through the API.
-`rng`: a random generator seeded from DUCKLAKE_TEST_SEED (printed in the header) and the test's id.
-When a test fails, the log of every running server (since the test began) is attached to the report.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from clisupport import SEED, Api, Cli, expect_status, rng_for, unique_name  # noqa: F401  (sys.path set there)
-from httpsupport import BACKEND, BINARY, ServerProcess, attach_server_logs, serving
+from clisupport import SEED, Api, Cli  # sys.path set there
+from httpsupport import BACKEND, BINARY, ServerProcess, serving
+from suite_fixtures import (api, ns, pytest_runtest_makereport, pytest_sessionstart, rng, server,  # noqa: F401
+                            volume)
+
+__all__ = ["api", "ns", "pytest_runtest_makereport", "pytest_sessionstart", "rng", "server", "volume"]
 
 
 def pytest_report_header(config):
     return [f"ducklake CLI suite: binary {BINARY}, backend {BACKEND}, DUCKLAKE_TEST_SEED={SEED}"]
-
-
-def pytest_sessionstart(session):
-    if not BINARY.is_file():
-        raise pytest.UsageError(f"no ducklake binary at {BINARY}: build it or set DUCKLAKE_BIN")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    attach_server_logs(item, call, outcome.get_result(), ("random inputs", f"DUCKLAKE_TEST_SEED={SEED}"))
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> ServerProcess:
-    with serving(tmp_path_factory.mktemp("cli-server"), name="session server") as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def api(server) -> Api:
-    return server.api
 
 
 @pytest.fixture(scope="session")
@@ -79,23 +58,3 @@ def auth_cli(auth_server, tmp_path) -> Cli:
 def admin_cli(auth_server, tmp_path) -> Cli:
     """A client of the auth server holding the admin's token in DUCKLAKE_TOKEN."""
     return Cli(auth_server.base_url, tmp_path / "admin-client", env={"DUCKLAKE_TOKEN": auth_server.admin_token})
-
-
-@pytest.fixture
-def rng(request):
-    return rng_for(request.node.nodeid)
-
-
-@pytest.fixture
-def ns(api) -> str:
-    name = unique_name("ns")
-    api.create_namespace(name)
-    return name
-
-
-@pytest.fixture
-def volume(api) -> str:
-    """A new, empty volume (left in place: the session server's lake is thrown away with it)."""
-    name = unique_name("vol")
-    expect_status(api.post("/api/v1/volumes", json={"name": name}), 201)
-    return name

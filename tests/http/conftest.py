@@ -1,49 +1,20 @@
 """Fixtures of the HTTP suite.
 
-`server`/`api`: one `ducklake serve` for the whole session (SIGTERM and exit code 0 on teardown).
-`ns`: a fresh namespace per test, so tests never see each other's tables.
-`start_server`: extra servers with their own flags and environment.
-When a test fails, the log of every running server (since the test began) is attached to the report.
+`server`, `api`, `ns` and the hooks come from suite_fixtures.py (shared with tests/cli and
+tests/python). `start_server`: extra servers with their own flags and environment.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from httpsupport import BACKEND, BINARY, Api, ServerProcess, attach_server_logs, serving, unique_name
+from httpsupport import BACKEND, ServerProcess
+from suite_fixtures import api, ns, pytest_runtest_makereport, pytest_sessionstart, server  # noqa: F401
+
+__all__ = ["api", "ns", "pytest_runtest_makereport", "pytest_sessionstart", "server"]
 
 # Tests of the production backends themselves need PostgreSQL and S3.
 collect_ignore = ["test_shared_lake.py", "test_files_outage.py"] if BACKEND != "postgres-s3" else []
-
-
-def pytest_sessionstart(session):
-    if not BINARY.is_file():
-        raise pytest.UsageError(f"no ducklake binary at {BINARY}: build it or set DUCKLAKE_BIN")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    attach_server_logs(item, call, outcome.get_result())
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> ServerProcess:
-    with serving(tmp_path_factory.mktemp("session-server"), name="session server") as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def api(server) -> Api:
-    return server.api
-
-
-@pytest.fixture
-def ns(api) -> str:
-    """A new, empty namespace with a unique name."""
-    name = unique_name("ns")
-    api.create_namespace(name)
-    return name
 
 
 @pytest.fixture

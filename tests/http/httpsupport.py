@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -34,6 +35,15 @@ PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance"}
 
 # A query that runs for hours unless interrupted, and sends nothing before it ends.
 SLOW_SELECT = "SELECT CAST(max(hash(a.range + b.range)) % 1000 AS BIGINT) AS h FROM range(1000000) a, range(1000000) b"
+
+
+# Random inputs: a fixed seed unless DUCKLAKE_TEST_SEED says otherwise; each test derives its own
+# generator from it and its node id, so a test's inputs don't depend on which tests ran before.
+SEED = int(os.environ.get("DUCKLAKE_TEST_SEED", "20261207"))
+
+
+def rng_for(nodeid: str) -> random.Random:
+    return random.Random(f"{SEED}/{nodeid}")
 
 
 def unique_name(prefix: str = "t") -> str:
