@@ -22,7 +22,8 @@ N ?= 400
 DML ?= 10
 CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
 
-.PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 cli-test cli-test-postgres-s3 conformance conformance-run \
+.PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 cli-test cli-test-postgres-s3 \
+  python-test python-test-postgres-s3 conformance conformance-run \
   conformance-test fuzz fuzz-smoke bench clean web web-test web-e2e
 
 all: build
@@ -70,7 +71,7 @@ test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
 	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
 	. $(TEST_BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 $(SANITIZER_ENV) \
 	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
-	  cli-test cli-test-postgres-s3 conformance-test web-test web-e2e
+	  cli-test cli-test-postgres-s3 python-test python-test-postgres-s3 conformance-test web-test web-e2e
 	$(MAKE) --no-print-directory fuzz-smoke
 
 lint: layering
@@ -98,6 +99,15 @@ cli-test:
 cli-test-postgres-s3:
 	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
 	  $(PYTHON) -m pytest tests/cli -q -p no:cacheprovider
+
+# The Python client (python/ducklake), its fsspec filesystem, the test-data generator and the marimo
+# notebooks (tests/python), against real servers.
+python-test:
+	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
+
+python-test-postgres-s3:
+	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
+	  $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
 
 # The web app's component tests (vitest, jsdom) and its end-to-end tests in Chromium, each against
 # real `ducklake serve` processes on the embedded backends. Screenshots go to build/web-e2e/.
