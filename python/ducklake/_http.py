@@ -8,8 +8,9 @@ requests that do not change the session), which the parallel multipart upload re
 from __future__ import annotations
 
 import random
+import re
 import time
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 from urllib.parse import quote
 
 import requests
@@ -134,15 +135,8 @@ class Transport:
 
 
 def _reason(error: Exception) -> str:
-    # requests nests the socket's reason several exceptions deep; the innermost says it plainly.
-    while error.__context__ is not None and error.args and not isinstance(error.args[0], str):
-        error = error.__context__  # type: ignore[assignment]
+    # requests wraps the socket's error in several layers of reprs; its "[Errno N] reason" is
+    # the part a person needs ("Connection refused", "Name or service not known").
     text = str(error)
-    return text.split("Caused by ")[-1].strip("()'\" ") if "Caused by" in text else text
-
-
-def iter_bytes(chunks: Iterable[bytes]) -> Iterable[bytes]:
-    """Drops empty chunks: an empty chunk would end a chunked body early."""
-    for chunk in chunks:
-        if chunk:
-            yield chunk
+    found = re.search(r"\[Errno -?\d+\] ([^'\"\)\]]+)", text)
+    return found.group(1).strip() if found else text

@@ -135,10 +135,8 @@ class DuckLakeFileSystem(AbstractFileSystem):
                     while len(parent) > len(path):
                         found.setdefault(parent, {"name": parent, "size": 0, "type": "directory"})
                         parent = parent.rsplit("/", 1)[0]
-        except FileNotFoundError:
-            pass
-        except NotFound:
-            pass
+        except (FileNotFoundError, NotFound):
+            pass  # nothing there: fsspec's find answers an empty list
         names = sorted(found)
         return {n: found[n] for n in names} if detail else names
 

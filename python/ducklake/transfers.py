@@ -12,7 +12,7 @@ import hashlib
 import io
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
@@ -44,17 +44,23 @@ class _Counter:
 
 
 class _CountingReader:
-    """A file of known size for requests to send with a Content-Length, counting what it reads."""
+    """The next ``size`` bytes of a file, for requests to send with a Content-Length without
+    holding them: counts what it reads, and reports it when ``report`` (only the calling thread
+    may report)."""
 
-    def __init__(self, handle: IO[bytes], size: int, counter: _Counter):
-        self._handle, self.len, self._counter = handle, size, counter
+    def __init__(self, handle: IO[bytes], size: int, counter: _Counter, report: bool = True):
+        self._handle, self.len, self._counter, self._report = handle, size, counter, report
+        self._remaining = size
         self._unreported = 0
 
     def read(self, count: int = -1) -> bytes:
+        if count < 0 or count > self._remaining:
+            count = self._remaining
         chunk = self._handle.read(count)
+        self._remaining -= len(chunk)
         self._counter.add(len(chunk))
         self._unreported += len(chunk)
-        if self._unreported >= _READ_BYTES or not chunk:
+        if self._report and (self._unreported >= _READ_BYTES or not chunk):
             self._unreported = 0
             self._counter.report()
         return chunk
@@ -144,26 +150,31 @@ def _multipart(transport: Transport, volume: str, key: str, file_path: Path, siz
         digest = sha256_of_file(file_path) if checksum else None
 
         def send(number: int) -> dict:
+            # The part is read twice from the file (for its MD5, then while it is sent), never
+            # held: memory stays at a few buffers whatever part_size and parallel are.
             offset = (number - 1) * part_size
+            length = min(part_size, size - offset)
             with open(file_path, "rb") as handle:
                 handle.seek(offset)
-                data = handle.read(min(part_size, size - offset))
-            md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
-            answer = transport.request("PUT", f"{upload_path}/parts/{number}", data=data,
-                                       headers={"Content-MD5": md5}).json()
-            counter.add(len(data))
-            return answer
+                md5 = hashlib.md5()
+                for chunk in iter(lambda: handle.read(min(_READ_BYTES, offset + length - handle.tell())), b""):
+                    md5.update(chunk)
+                handle.seek(offset)
+                body = _CountingReader(handle, length, counter, report=False)
+                return transport.request("PUT", f"{upload_path}/parts/{number}", data=body,
+                                         headers={"Content-MD5": base64.b64encode(md5.digest()).decode()}).json()
 
         count = -(-size // part_size)
         parts = []
         with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            futures = [pool.submit(send, n) for n in range(1, count + 1)]
+            pending = {pool.submit(send, n) for n in range(1, count + 1)}
             try:
-                for future in as_completed(futures):
-                    parts.append(future.result())
+                while pending:
+                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    parts.extend(future.result() for future in done)
                     counter.report()
             except BaseException:
-                for future in futures:
+                for future in pending:
                     future.cancel()
                 raise
         parts.sort(key=lambda p: p["part_number"])

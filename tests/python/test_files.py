@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
 
 import pytest
 
@@ -81,6 +82,21 @@ def test_multipart_upload_of_a_large_file(client, api, volume, tmp_path, rng):
     assert api.get(f"/api/v1/volumes/{volume}/objects/big.bin").content == data
     assert progress[-1] == len(data)
     assert client.volume(volume)["open_uploads"] == 0
+
+
+def test_multipart_parts_are_streamed_from_the_file_not_held(client, volume, tmp_path, rng):
+    path = tmp_path / "big.bin"
+    data = random_bytes(rng, 40 * MiB)
+    path.write_bytes(data)
+    del data
+    tracemalloc.start()
+    try:
+        client.put_object(volume, "big.bin", path, multipart_threshold=5 * MiB, part_size=20 * MiB, parallel=2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert client.stat_object(volume, "big.bin")["size"] == 40 * MiB
+    assert peak < 8 * MiB, peak  # two parts of 20 MiB held would be 40 MiB
 
 
 def test_an_interrupted_multipart_upload_is_aborted(client, volume, tmp_path, rng):
