@@ -23,7 +23,7 @@ DML ?= 10
 CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
 
 .PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 cli-test cli-test-postgres-s3 \
-  python-test python-test-postgres-s3 conformance conformance-run \
+  python-test python-test-postgres-s3 chart-test conformance conformance-run \
   conformance-test fuzz fuzz-smoke bench clean web web-test web-e2e
 
 all: build
@@ -71,7 +71,7 @@ test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
 	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
 	. $(TEST_BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 $(SANITIZER_ENV) \
 	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
-	  cli-test cli-test-postgres-s3 python-test python-test-postgres-s3 conformance-test web-test web-e2e
+	  cli-test cli-test-postgres-s3 python-test python-test-postgres-s3 chart-test conformance-test web-test web-e2e
 	$(MAKE) --no-print-directory fuzz-smoke
 
 lint: layering
@@ -108,6 +108,12 @@ python-test:
 python-test-postgres-s3:
 	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
 	  $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
+
+# The Helm chart (deploy/helm/ducklake), offline: rendered with every values file in ci/, each
+# document validated against the Kubernetes schemas, policy checks, values the schema must refuse,
+# and the server started with the chart's settings and generated admin token.
+chart-test:
+	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake deploy/checks/run.sh
 
 # The web app's component tests (vitest, jsdom) and its end-to-end tests in Chromium, each against
 # real `ducklake serve` processes on the embedded backends. Screenshots go to build/web-e2e/.
