@@ -23,7 +23,7 @@ DML ?= 10
 CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
 
 .PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 cli-test cli-test-postgres-s3 \
-  python-test python-test-postgres-s3 chart-test conformance conformance-run \
+  python-test python-test-postgres-s3 chart-test image image-test conformance conformance-run \
   conformance-test fuzz fuzz-smoke bench clean web web-test web-e2e
 
 all: build
@@ -45,6 +45,9 @@ build: setup $(BUILD_DIR)/CMakeCache.txt
 # Rebuilt only when its sources or the API document change; npm's packages stay in web/node_modules.
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/package.json web/vite.config.ts \
   web/tsconfig.json web/tsconfig.app.json web/tsconfig.node.json -type f ! -name '*.gen.ts' 2>/dev/null) docs/openapi.json
+
+# Node.js 20 from .deps/node when the machine's is older (scripts/setup.sh fetches it then).
+export PATH := $(CURDIR)/.deps/node/bin:$(PATH)
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
@@ -114,6 +117,14 @@ python-test-postgres-s3:
 # and the server started with the chart's settings and generated admin token.
 chart-test:
 	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake deploy/checks/run.sh
+
+# The container image (deploy/Containerfile, built with podman; no registry needed), then run as a
+# user runs it (tests/deploy).
+image:
+	deploy/build-image.sh
+
+image-test: image
+	$(PYTHON) -m pytest tests/deploy -q -p no:cacheprovider
 
 # The web app's component tests (vitest, jsdom) and its end-to-end tests in Chromium, each against
 # real `ducklake serve` processes on the embedded backends. Screenshots go to build/web-e2e/.

