@@ -87,30 +87,30 @@ layering:
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# A pytest suite of tests/$(1) against $(BUILD_DIR)/ducklake; $(2) is extra environment.
+pytest_suite = $(2) DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) -m pytest tests/$(1) -q -p no:cacheprovider
+
 http-test:
-	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
+	$(call pytest_suite,http)
 
 http-test-postgres-s3:
-	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
-	  $(PYTHON) -m pytest tests/http -q -p no:cacheprovider
+	$(call pytest_suite,http,DUCKLAKE_TEST_BACKEND=postgres-s3)
 
 # The client commands (tests/cli), driven as a user drives them against real servers; the
 # interactive shell through tmux.
 cli-test:
-	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) -m pytest tests/cli -q -p no:cacheprovider
+	$(call pytest_suite,cli)
 
 cli-test-postgres-s3:
-	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
-	  $(PYTHON) -m pytest tests/cli -q -p no:cacheprovider
+	$(call pytest_suite,cli,DUCKLAKE_TEST_BACKEND=postgres-s3)
 
 # The Python client (python/ducklake), its fsspec filesystem, the test-data generator and the marimo
 # notebooks (tests/python), against real servers.
 python-test:
-	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
+	$(call pytest_suite,python)
 
 python-test-postgres-s3:
-	DUCKLAKE_TEST_BACKEND=postgres-s3 DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake \
-	  $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
+	$(call pytest_suite,python,DUCKLAKE_TEST_BACKEND=postgres-s3)
 
 # The Helm chart (deploy/helm/ducklake), offline: rendered with every values file in ci/, each
 # document validated against the Kubernetes schemas, policy checks, values the schema must refuse,

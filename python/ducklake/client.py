@@ -33,6 +33,13 @@ def _namespace_name(name: str) -> str:
     return name
 
 
+def _snapshot_frame(snapshots: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(snapshots)
+    if "time" in frame:
+        frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame
+
+
 class Client:
     """A connection to one DuckLake server.
 
@@ -302,11 +309,7 @@ class Client:
         """The snapshots that changed a table, newest first: ``snapshot_id``, ``time``,
         ``operation`` (``create``, ``insert``, ``delete``, ``update``, …), ``rows_added``,
         ``rows_deleted``, ``author``, ``message``."""
-        rows = self._http.get_json(self._table_path(name) + "/snapshots")["snapshots"]
-        frame = pd.DataFrame(rows)
-        if "time" in frame:
-            frame["time"] = pd.to_datetime(frame["time"], utc=True)
-        return frame
+        return _snapshot_frame(self._http.get_json(self._table_path(name) + "/snapshots")["snapshots"])
 
     def changes(self, name: str, start: int | None = None, end: int | None = None, *,
                 limit: int | None = None) -> pd.DataFrame:
@@ -331,11 +334,7 @@ class Client:
 
     def snapshots(self, limit: int = 100) -> pd.DataFrame:
         """The lake's latest snapshots, newest first."""
-        rows = self._http.get_json("/api/v1/snapshots", params={"limit": limit})["snapshots"]
-        frame = pd.DataFrame(rows)
-        if "time" in frame:
-            frame["time"] = pd.to_datetime(frame["time"], utc=True)
-        return frame
+        return _snapshot_frame(self._http.get_json("/api/v1/snapshots", params={"limit": limit})["snapshots"])
 
     def latest_snapshot(self) -> int:
         """The id of the lake's latest snapshot."""
