@@ -47,6 +47,38 @@ StoreFileSystem::Target StoreFileSystem::Resolve(const std::string &path) {
   return {Translate([&]() -> ObjectStore & { return buckets_->Open(rest.substr(0, slash)); }), rest.substr(slash + 1)};
 }
 
+ObjectInfo StoreFileSystem::HeadOf(const Target &target) {
+  if (&target.store != &store_) return target.store.Head(target.key);
+  {
+    std::lock_guard<std::mutex> lock(info_mutex_);
+    auto found = info_by_key_.find(target.key);
+    if (found != info_by_key_.end()) {
+      info_lru_.splice(info_lru_.begin(), info_lru_, found->second);
+      return *found->second;
+    }
+  }
+  auto info = store_.Head(target.key);
+  info.key = target.key;
+  std::lock_guard<std::mutex> lock(info_mutex_);
+  if (info_by_key_.count(target.key) == 0) {
+    info_lru_.push_front(info);
+    info_by_key_.emplace(target.key, info_lru_.begin());
+    if (info_lru_.size() > kInfoCacheEntries) {
+      info_by_key_.erase(info_lru_.back().key);
+      info_lru_.pop_back();
+    }
+  }
+  return info;
+}
+
+void StoreFileSystem::ForgetInfo(const std::string &key) {
+  std::lock_guard<std::mutex> lock(info_mutex_);
+  auto found = info_by_key_.find(key);
+  if (found == info_by_key_.end()) return;
+  info_lru_.erase(found->second);
+  info_by_key_.erase(found);
+}
+
 duckdb::unique_ptr<duckdb::FileHandle> StoreFileSystem::OpenFile(const std::string &path, duckdb::FileOpenFlags flags,
                                                                  duckdb::optional_ptr<duckdb::FileOpener>) {
   auto handle = duckdb::make_uniq<StoreHandle>(*this, path, flags);
@@ -58,7 +90,7 @@ duckdb::unique_ptr<duckdb::FileHandle> StoreFileSystem::OpenFile(const std::stri
     handle->writer = Translate([&] { return handle->store->Put(handle->key); });
   } else {
     try {
-      handle->info = handle->store->Head(handle->key);
+      handle->info = HeadOf(target);
     } catch (const Error &error) {
       if (error.kind() == ErrorKind::kNotFound && flags.ReturnNullIfNotExists()) return nullptr;
       Translate([&]() -> int { throw; });
@@ -136,6 +168,7 @@ bool StoreFileSystem::FileExists(const std::string &filename, duckdb::optional_p
 
 void StoreFileSystem::RemoveFile(const std::string &filename, duckdb::optional_ptr<duckdb::FileOpener>) {
   auto target = Resolve(filename);
+  if (&target.store == &store_) ForgetInfo(target.key);
   Translate([&] {
     target.store.Delete(target.key);
     return 0;

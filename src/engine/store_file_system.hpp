@@ -4,6 +4,15 @@
 // files with positional (range) reads and writes new ones as streamed, atomic object writes that
 // become visible when DuckDB closes the file. The ETag is the version tag, so DuckDB's
 // caches never serve bytes of an overwritten object. Engine-private; thread-safe.
+//
+// Lake objects ("ducklake-store://") are immutable: every data and delete file is written once
+// under a new UUID name and never rewritten. So the size and ETag of the ones opened for reading
+// are kept (the most recent kInfoCacheEntries) and later scans skip the HEAD request, a round trip
+// per file per query on S3. Bucket objects belong to users and can change: never cached.
+
+#include <list>
+#include <mutex>
+#include <unordered_map>
 
 #include "duckdb/common/file_system.hpp"
 #include "storage/bucket_stores.hpp"
@@ -15,6 +24,7 @@ class StoreFileSystem : public duckdb::FileSystem {
  public:
   static constexpr const char *kPrefix = "ducklake-store://";
   static constexpr const char *kBucketPrefix = "ducklake-bucket://";
+  static constexpr size_t kInfoCacheEntries = 65536;
 
   // `buckets` may be null (no bucket paths then).
   StoreFileSystem(ObjectStore &store, BucketStores *buckets) : store_(store), buckets_(buckets) {}
@@ -55,9 +65,16 @@ class StoreFileSystem : public duckdb::FileSystem {
     std::string key;
   };
   Target Resolve(const std::string &path);
+  // Head() of a lake object through the cache; of any other object straight from its store.
+  ObjectInfo HeadOf(const Target &target);
+  void ForgetInfo(const std::string &key);
 
   ObjectStore &store_;
   BucketStores *buckets_;
+
+  std::mutex info_mutex_;
+  std::list<ObjectInfo> info_lru_;  // most recently used first
+  std::unordered_map<std::string, std::list<ObjectInfo>::iterator> info_by_key_;
 };
 
 }  // namespace ducklake

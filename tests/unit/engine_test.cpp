@@ -25,6 +25,10 @@ class ObservedStore : public ObjectStoreWrapper {
   // DuckDB opens a file (a Head) even when its bytes come from its own cache.
   ObjectInfo Head(const std::string &key) override {
     Touch(key);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      heads_[key]++;
+    }
     return ObjectStoreWrapper::Head(key);
   }
 
@@ -52,15 +56,21 @@ class ObservedStore : public ObjectStoreWrapper {
     std::lock_guard<std::mutex> lock(mutex_);
     return reads_[key];
   }
+  int Heads(const std::string &key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return heads_[key];
+  }
   void ResetReads() {
     std::lock_guard<std::mutex> lock(mutex_);
     reads_.clear();
+    heads_.clear();
   }
   std::atomic<bool> fail_next_commit_{false};
 
  private:
   std::mutex mutex_;
   std::map<std::string, int> reads_;
+  std::map<std::string, int> heads_;
 };
 
 class MapResolver : public TableResolver {
@@ -254,6 +264,17 @@ TEST_F(EngineTest, StatisticsPruneFilesBeforeTheyAreOpened) {
   EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE id > 1000", ResultFormat::kCsv), "count_star()\n0\n");
   // Without a filter, or with one on another column, every file is read and the answer is whole.
   EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE name <> 'x'", ResultFormat::kCsv), "count_star()\n300\n");
+}
+
+// Lake files are immutable (a new name per write), so their size and ETag are looked up once.
+TEST_F(EngineTest, ALakeFileIsStatedOnceForEveryLaterQuery) {
+  const std::string key = "warehouse/sales/orders/0.parquet";
+  AddFile(WriteRange(0, 100, key));
+  store_.ResetReads();
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(Run("SELECT count(*) FROM sales.orders WHERE name <> 'x'", ResultFormat::kCsv), "count_star()\n100\n");
+  }
+  EXPECT_EQ(store_.Heads(key), 1);
 }
 
 TEST_F(EngineTest, FailedWritesLeaveNoObject) {
