@@ -65,8 +65,10 @@ $(TEST_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
 	cmake -S . -B $(TEST_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUCKLAKE_SANITIZE=ON
 
 # Builds once (ASan + UBSan), starts PostgreSQL and S3 (Swift s3api) on 127.0.0.1, then runs the
-# unit tests (every backend), the HTTP suite twice (on the embedded default and on PostgreSQL + S3)
-# and a smoke run of every fuzz target. The static checks run first: they take seconds.
+# unit tests (every backend), the HTTP, CLI and Python suites twice (on the embedded default and on
+# PostgreSQL + S3), the chart checks, conformance and the web tests; then a smoke run of every fuzz
+# target, and the container image built from deploy/Containerfile and run. The static checks run
+# first: they take seconds.
 test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
@@ -76,6 +78,7 @@ test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
 	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
 	  cli-test cli-test-postgres-s3 python-test python-test-postgres-s3 chart-test conformance-test web-test web-e2e
 	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory image-test
 
 lint: layering
 	$(PYTHON) -m pyflakes $$(git ls-files '*.py')

@@ -14,7 +14,7 @@ from suite_fixtures import api, ns, pytest_runtest_makereport, pytest_sessionsta
 __all__ = ["api", "ns", "pytest_runtest_makereport", "pytest_sessionstart", "server"]
 
 # Tests of the production backends themselves need PostgreSQL and S3.
-collect_ignore = ["test_shared_lake.py", "test_files_outage.py"] if BACKEND != "postgres-s3" else []
+collect_ignore = ["test_shared_lake.py", "test_files_outage.py", "test_backup_restore.py"] if BACKEND != "postgres-s3" else []
 
 
 @pytest.fixture

@@ -316,6 +316,21 @@ def s3_keys(url_prefix: str) -> list[str]:
     return sorted(names)
 
 
+def mirror_s3_prefix(source: str, target: str) -> int:
+    """Copies every object under s3://bucket/source-prefix/ to the same relative key under
+    `target` (overwriting, deleting nothing: what `mc mirror` does); returns how many."""
+    client = _s3_client()
+    source_bucket, _, source_prefix = source.removeprefix("s3://").partition("/")
+    target_bucket, _, target_prefix = target.removeprefix("s3://").partition("/")
+    copied = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=source_bucket, Prefix=source_prefix):
+        for item in page.get("Contents", []):
+            key = target_prefix + item["Key"].removeprefix(source_prefix)
+            client.copy_object(Bucket=target_bucket, Key=key, CopySource={"Bucket": source_bucket, "Key": item["Key"]})
+            copied += 1
+    return copied
+
+
 def fresh_postgres_database() -> str:
     """A new, empty database on the test PostgreSQL; returns its URL."""
     base = os.environ["DUCKLAKE_TEST_POSTGRES"]
