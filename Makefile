@@ -23,7 +23,7 @@ DML ?= 10
 CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(N) --dml $(DML) --ingest
 
 .PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 cli-test cli-test-postgres-s3 \
-  python-test python-test-postgres-s3 chart-test image image-test conformance conformance-run \
+  python-test python-test-postgres-s3 chart-test image image-test conformance conformance-run lake-reader-run \
   conformance-test fuzz fuzz-smoke bench clean web web-test web-e2e
 
 all: build
@@ -148,6 +148,14 @@ conformance-run:
 conformance-test:
 	$(MAKE) --no-print-directory conformance-run
 	DUCKLAKE_TEST_BACKEND=postgres-s3 $(MAKE) --no-print-directory conformance-run N=100 DML=3
+	$(MAKE) --no-print-directory lake-reader-run
+	DUCKLAKE_TEST_BACKEND=postgres-s3 $(MAKE) --no-print-directory lake-reader-run
+
+# The catalog read and written by the official DuckLake extension (tests/conformance/lake_reader_suite.hpp),
+# when ../shared/ducklake-extension has it.
+lake-reader-run:
+	DUCKLAKE_BIN=$(CURDIR)/$(BUILD_DIR)/ducklake $(PYTHON) tests/conformance/run.py --lake-reader \
+	  --bin $(BUILD_DIR)/ducklake_conformance --
 
 conformance: setup $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) --target ducklake ducklake_conformance -j $(JOBS)

@@ -61,16 +61,25 @@ std::vector<TableHit> Catalog::SearchTables(const TableSearch &search) {
   return hits;
 }
 
-std::string Catalog::DataPath() {
-  auto txn = meta_.Begin(TransactionMode::kRead);
-  return SnapshotView(*txn, 0).DataPath();
+void Catalog::RecordDataPath(const std::string &url) {
+  auto txn = meta_.Begin(TransactionMode::kWrite);
+  if (txn->Execute("UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path' AND scope IS NULL AND value <> ?",
+                   {url, url}) > 0) {
+    txn->Commit();
+  }
+}
+
+std::string Catalog::DataPathUrl() {
+  auto rows = meta_.Begin(TransactionMode::kRead)
+                  ->Query("SELECT value FROM ducklake_metadata WHERE key = 'data_path' AND scope IS NULL");
+  return rows.empty() ? kDataKeyPrefix : rows[0].String(0);
 }
 
 std::string Catalog::NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   SnapshotView catalog(*txn, std::numeric_limits<int64_t>::max());
   // The same path CreateTableRows gives the table: namespace path as stored, table name as given.
-  return catalog.DataPath() + catalog.GetSchema(namespace_name).path + table_name + "/";
+  return kDataKeyPrefix + catalog.GetSchema(namespace_name).path + table_name + "/";
 }
 
 std::vector<NamespaceInfo> Catalog::ListNamespaces(int64_t snapshot_id) {
@@ -124,14 +133,13 @@ TableInfo Catalog::GetTable(const std::string &namespace_name, const std::string
 std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto rows = txn->Query(
-      fmt::format("SELECT f.data_file_id, m.value || s.path || t.path, f.path, f.record_count, f.file_size_bytes, "
+      fmt::format("SELECT f.data_file_id, s.path || t.path, f.path, f.record_count, f.file_size_bytes, "
                   "f.footer_size, f.row_id_start, f.begin_snapshot, d.path, d.delete_count, o.data_file_id "
                   "FROM ducklake_data_file f LEFT JOIN dl_data_file_old_columns o ON o.data_file_id = f.data_file_id "
                   "JOIN ducklake_table t ON t.table_id = f.table_id AND {} "
                   "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
-                  "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
                   "LEFT JOIN ducklake_delete_file d ON d.data_file_id = f.data_file_id AND {} "
-                  "WHERE f.table_id = ? AND {} ORDER BY f.file_order, f.data_file_id",
+                  "WHERE f.table_id = ? AND {} ORDER BY f.data_file_id",
                   VisibleAs("t"), VisibleAs("d"), VisibleAs("f")),
       {snapshot_id, snapshot_id, snapshot_id, snapshot_id, table_id, snapshot_id, snapshot_id});
   // The table's last schema change as of the snapshot: a column version begun or ended.
@@ -143,7 +151,7 @@ std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id)
   std::map<int64_t, size_t> index;
   for (const auto &row : rows) {
     index[row.Int(0)] = files.size();
-    auto prefix = row.String(1);
+    auto prefix = kDataKeyPrefix + row.String(1);
     DataFile file;
     file.id = row.Int(0);
     file.key = prefix + row.String(2);
@@ -178,7 +186,7 @@ std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id)
     column.null_count = row.OptionalInt(4).value_or(0);
     column.value_count = row.OptionalInt(5).value_or(0);
     column.column_size_bytes = row.OptionalInt(6).value_or(0);
-    column.contains_nan = row.OptionalInt(7).value_or(0) != 0;
+    if (auto nan = row.OptionalInt(7)) column.contains_nan = *nan != 0;
     files[it->second].stats.push_back(std::move(column));
   }
   return files;

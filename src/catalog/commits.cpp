@@ -40,8 +40,8 @@ struct SnapshotDraft {
   int64_t next_file_id = 0;
   bool schema_changed = false;
   std::vector<std::string> changes;
-  // Recorded in commit_extra_info: tables whose deletes and inserts here are an UPDATE's.
-  std::vector<std::string> updated_tables;
+  // Recorded in dl_snapshot_update: tables whose inserts and deletes here are an UPDATE's.
+  std::vector<int64_t> updated_tables;
   CommitResult result;
 };
 
@@ -126,7 +126,6 @@ TableRow CreateTableRows(MetaTransaction &txn, SnapshotDraft &draft, const Schem
   }
   int64_t order = 1;
   for (const auto &column : columns) InsertColumnRows(txn, table.id, draft.id, column, order++, std::nullopt);
-  txn.Execute("INSERT INTO ducklake_table_stats VALUES (?, 0, 0, 0)", {table.id});
   draft.schema_changed = true;
   draft.result.created_table = true;
   draft.changes.push_back("created_table:" + QuoteIdentifier(schema.name) + "." + QuoteIdentifier(name));
@@ -140,15 +139,32 @@ void EndTableRows(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id) {
   }
 }
 
-void RefreshTableStats(MetaTransaction &txn, SnapshotView &catalog, const TableInfo &table, int64_t snapshot_id,
-                       const std::vector<NewDataFile> &added, bool replaced) {
-  auto totals = txn.Query(fmt::format("SELECT coalesce(sum(file_size_bytes), 0) FROM ducklake_data_file WHERE "
-                                      "table_id = ? AND {}",
-                                      kVisible),
-                          {table.id, snapshot_id, snapshot_id});
-  txn.Execute("UPDATE ducklake_table_stats SET record_count = ?, file_size_bytes = ? WHERE table_id = ?",
-              {catalog.LiveRows(table.id), totals[0].Int(0), table.id});
-  if (replaced) txn.Execute("DELETE FROM ducklake_table_column_stats WHERE table_id = ?", {table.id});
+SqlValue OptionalFlag(const std::optional<bool> &flag) { return flag ? SqlValue(int64_t{*flag}) : SqlValue(); }
+
+// A table's statistics as the format's writers keep them: record_count and file_size_bytes add up the
+// rows and bytes of every file ever added (deletes and compaction change neither, as in the official
+// extension), next_row_id is the next unused row id; per column, whether any value added was NULL or
+// NaN, and bounds of every value added (none once a NaN was seen: NaN has no place in their order).
+// A table gets its row with its first data, not before.
+void AddTableStats(MetaTransaction &txn, const TableInfo &table, const std::vector<NewDataFile> &added,
+                   int64_t next_row_id, bool compacted) {
+  int64_t rows_added = 0, bytes_added = 0;
+  if (!compacted) {
+    for (const auto &file : added) {
+      rows_added += file.record_count;
+      bytes_added += file.file_size_bytes;
+    }
+  }
+  auto existing = txn.Query("SELECT 1 FROM ducklake_table_stats WHERE table_id = ?", {table.id});
+  if (existing.empty()) {
+    if (added.empty()) return;
+    txn.Execute("INSERT INTO ducklake_table_stats VALUES (?, ?, ?, ?)", {table.id, rows_added, next_row_id, bytes_added});
+  } else {
+    txn.Execute("UPDATE ducklake_table_stats SET record_count = record_count + ?, next_row_id = ?, "
+                "file_size_bytes = file_size_bytes + ? WHERE table_id = ?",
+                {rows_added, next_row_id, bytes_added, table.id});
+  }
+  if (compacted) return;
   for (const auto &file : added) {
     for (const auto &stats : file.stats) {
       const ColumnDef *column = FindColumnById(table.columns, stats.column_id);
@@ -157,13 +173,13 @@ void RefreshTableStats(MetaTransaction &txn, SnapshotView &catalog, const TableI
                             "ducklake_table_column_stats WHERE table_id = ? AND column_id = ?",
                             {table.id, stats.column_id});
       bool contains_null = stats.null_count > 0;
-      bool contains_nan = stats.contains_nan;
+      auto contains_nan = stats.contains_nan;
       auto min_value = stats.min_value;
       auto max_value = stats.max_value;
       if (!rows.empty()) {
         const auto &row = rows[0];
         contains_null = contains_null || (!row.IsNull(0) && row.Int(0) != 0);
-        contains_nan = contains_nan || (!row.IsNull(1) && row.Int(1) != 0);
+        if (contains_nan && !row.IsNull(1)) contains_nan = *contains_nan || row.Int(1) != 0;
         auto old_min = row.OptionalString(2);
         auto old_max = row.OptionalString(3);
         if (old_min && (!min_value || CompareStatValues(column->type, *old_min, *min_value) < 0)) min_value = old_min;
@@ -171,10 +187,11 @@ void RefreshTableStats(MetaTransaction &txn, SnapshotView &catalog, const TableI
         txn.Execute("DELETE FROM ducklake_table_column_stats WHERE table_id = ? AND column_id = ?",
                     {table.id, stats.column_id});
       }
+      if (contains_nan.value_or(false)) min_value.reset(), max_value.reset();
       auto optional_text = [](const std::optional<std::string> &v) { return v ? SqlValue(*v) : SqlValue(); };
       txn.Execute("INSERT INTO ducklake_table_column_stats VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                  {table.id, stats.column_id, static_cast<int64_t>(contains_null),
-                   static_cast<int64_t>(contains_nan), optional_text(min_value), optional_text(max_value)});
+                  {table.id, stats.column_id, static_cast<int64_t>(contains_null), OptionalFlag(contains_nan),
+                   optional_text(min_value), optional_text(max_value)});
     }
   }
 }
@@ -196,8 +213,9 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     apply(*txn, catalog, draft);
     if (draft.schema_changed) draft.schema_version++;
     try {
+      // To the millisecond, as the API shows snapshot times: a time read there finds its snapshot.
       txn->Execute("INSERT INTO ducklake_snapshot VALUES (?, ?, ?, ?, ?)",
-                   {draft.id, FormatRfc3339Ms(NowUnixMs()), draft.schema_version, draft.next_catalog_id, draft.next_file_id});
+                   {draft.id, FormatCatalogTime(NowUnixMs() * 1000), draft.schema_version, draft.next_catalog_id, draft.next_file_id});
     } catch (const Error &error) {
       // Another writer took this snapshot id: start over on the new head, re-validating.
       if (error.kind() == ErrorKind::kConflict && attempt < kMaxCommitAttempts) continue;
@@ -208,11 +226,11 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     }
     std::string changes;
     for (const auto &change : draft.changes) changes += (changes.empty() ? "" : ",") + change;
-    std::string extra;
-    for (const auto &table : draft.updated_tables) extra += (extra.empty() ? "" : ",") + ("updated_table:" + table);
-    txn->Execute("INSERT INTO ducklake_snapshot_changes VALUES (?, ?, ?, ?, ?)",
-                 {draft.id, changes, commit.author, commit.message ? SqlValue(*commit.message) : SqlValue(),
-                  extra.empty() ? SqlValue() : SqlValue(extra)});
+    txn->Execute("INSERT INTO ducklake_snapshot_changes VALUES (?, ?, ?, ?, NULL)",
+                 {draft.id, changes, commit.author, commit.message ? SqlValue(*commit.message) : SqlValue()});
+    for (auto table_id : draft.updated_tables) {
+      txn->Execute("INSERT INTO dl_snapshot_update VALUES (?, ?)", {draft.id, table_id});
+    }
     if (draft.schema_changed) {
       txn->Execute("INSERT INTO ducklake_schema_versions VALUES (?, ?)", {draft.id, draft.schema_version});
     }
@@ -425,18 +443,18 @@ std::map<std::string, LiveFile> LiveFiles(MetaTransaction &txn, int64_t table_id
   return files;
 }
 
-void InsertDataFile(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id, int64_t file_id, int64_t file_order,
+void InsertDataFile(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id, int64_t file_id,
                     const std::string &path, const NewDataFile &file, int64_t row_id_start) {
   txn.Execute("INSERT INTO ducklake_data_file (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, "
               "path, path_is_relative, file_format, record_count, file_size_bytes, footer_size, row_id_start) "
-              "VALUES (?, ?, ?, NULL, ?, ?, ?, 'parquet', ?, ?, ?, ?)",
-              {file_id, table_id, draft.id, file_order, path, int64_t{1}, file.record_count, file.file_size_bytes,
+              "VALUES (?, ?, ?, NULL, NULL, ?, ?, 'parquet', ?, ?, ?, ?)",
+              {file_id, table_id, draft.id, path, int64_t{1}, file.record_count, file.file_size_bytes,
                file.footer_size, row_id_start});
   for (const auto &stats : file.stats) {
     txn.Execute("INSERT INTO ducklake_file_column_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 {file_id, table_id, stats.column_id, stats.column_size_bytes, stats.value_count, stats.null_count,
                  stats.min_value ? SqlValue(*stats.min_value) : SqlValue(),
-                 stats.max_value ? SqlValue(*stats.max_value) : SqlValue(), static_cast<int64_t>(stats.contains_nan)});
+                 stats.max_value ? SqlValue(*stats.max_value) : SqlValue(), OptionalFlag(stats.contains_nan)});
   }
 }
 
@@ -490,7 +508,7 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
     draft.schema_changed = true;
     draft.changes.push_back("dropped_table:" + id_text);
     draft.result.tables.push_back(
-        {schema.name, row->name, "", {}, catalog.DataPath() + schema.path + row->path, "DROP"});
+        {schema.name, row->name, "", {}, Catalog::kDataKeyPrefix + schema.path + row->path, "DROP"});
     return;
   }
   if (change.new_name && *change.new_name != row->name) {
@@ -506,16 +524,17 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
     previous_name = row->name;
     row->name = *change.new_name;
     draft.schema_changed = true;
-    draft.changes.push_back("altered_table:" + id_text);
+    // As the official extension records a rename: the table under its new name.
+    draft.changes.push_back("created_table:" + QuoteIdentifier(schema.name) + "." + QuoteIdentifier(row->name));
   }
   if (change.columns) {
     ApplyColumns(txn, table_id, draft.id, catalog.Columns(table_id), *change.columns);
     draft.schema_changed = true;
-    if (!change.new_name) draft.changes.push_back("altered_table:" + id_text);
+    draft.changes.push_back("altered_table:" + id_text);
   }
 
   auto table = catalog.Describe(schema, *row);
-  const std::string table_prefix = catalog.DataPath() + schema.path + row->path;
+  const std::string table_prefix = Catalog::kDataKeyPrefix + schema.path + row->path;
   auto relative_path = [&](const std::string &key) {
     if (key.rfind(table_prefix, 0) != 0) {
       throw MakeError(ErrorKind::kInternal, "file '{}' is outside the table's folder", key);
@@ -527,7 +546,6 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
                 {draft.id, table_id});
     txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
                 {draft.id, table_id});
-    draft.changes.push_back("deleted_from_table:" + id_text);
   }
   std::map<std::string, LiveFile> live;
   if (!change.removed_files.empty() || !change.deletes.empty()) live = LiveFiles(txn, table_id, table_prefix);
@@ -548,14 +566,11 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
 
   auto stats_row = txn.Query("SELECT next_row_id FROM ducklake_table_stats WHERE table_id = ?", {table_id});
   int64_t next_row_id = stats_row.empty() ? 0 : stats_row[0].Int(0);
-  auto order_row = txn.Query("SELECT coalesce(max(file_order), 0) FROM ducklake_data_file WHERE table_id = ?",
-                             {table_id});
-  int64_t file_order = order_row[0].Int(0);
   std::map<std::string, int64_t> added_ids;
   int64_t rows_added = 0;
   for (const auto &file : change.added_files) {
     int64_t file_id = draft.next_file_id++;
-    InsertDataFile(txn, draft, table_id, file_id, ++file_order, relative_path(file.key), file, next_row_id);
+    InsertDataFile(txn, draft, table_id, file_id, relative_path(file.key), file, next_row_id);
     if (change.added_with_old_columns.count(file.key)) {
       txn.Execute("INSERT INTO dl_data_file_old_columns VALUES (?)", {file_id});
     }
@@ -579,8 +594,7 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
                 {draft.next_file_id++, table_id, draft.id, data_file_id, relative_path(delete_file.key), int64_t{1},
                  delete_file.record_count, delete_file.file_size_bytes, delete_file.footer_size});
   }
-  txn.Execute("UPDATE ducklake_table_stats SET next_row_id = ? WHERE table_id = ?", {next_row_id, table_id});
-  RefreshTableStats(txn, catalog, table, draft.id, change.added_files, change.replace_contents);
+  AddTableStats(txn, table, change.added_files, next_row_id, change.compacted);
   draft.result.rows_written += change.compacted ? 0 : rows_added;
   draft.result.rows_deleted += change.rows_deleted;
   int64_t bytes_added = 0;
@@ -596,9 +610,12 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
     draft.changes.push_back("compacted_table:" + id_text);
     return;
   }
-  if (!change.deletes.empty() || !change.removed_files.empty()) draft.changes.push_back("deleted_from_table:" + id_text);
+  // In the official extension's order: inserts before deletes.
   if (!change.added_files.empty()) draft.changes.push_back("inserted_into_table:" + id_text);
-  if (change.updated) draft.updated_tables.push_back(id_text);
+  if (change.replace_contents || !change.deletes.empty() || !change.removed_files.empty()) {
+    draft.changes.push_back("deleted_from_table:" + id_text);
+  }
+  if (change.updated) draft.updated_tables.push_back(table_id);
 }
 
 }  // namespace

@@ -25,10 +25,10 @@ int64_t History::LatestSnapshot() {
 
 namespace {
 
-// Snapshot times as canonical UTC text ("2026-11-25T10:00:00.123Z") in both dialects: SQLite
-// stores that text, PostgreSQL a timestamptz.
+// Snapshot times as UTC text in both dialects: SQLite stores the format's text of them (see
+// FormatCatalogTime), PostgreSQL a timestamptz.
 std::string SnapshotTimeColumn(const std::string &dialect) {
-  return dialect == "postgresql" ? "to_char(s.snapshot_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+  return dialect == "postgresql" ? "to_char(s.snapshot_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
                                  : "s.snapshot_time";
 }
 
@@ -39,7 +39,10 @@ std::string SnapshotSelect(const std::string &dialect) {
 }
 
 SnapshotInfo SnapshotFromRow(const SqlRow &row) {
-  return {row.Int(0), row.String(1), row.Int(2), row.String(3), row.OptionalString(4), row.OptionalString(5)};
+  auto unix_us = ParseCatalogTime(row.String(1));
+  return {row.Int(0),         FormatRfc3339Ms(unix_us / 1000), unix_us,
+          row.Int(2),         row.String(3),                  row.OptionalString(4),
+          row.OptionalString(5), row.OptionalString(6)};
 }
 
 
@@ -67,7 +70,7 @@ int64_t History::SnapshotAt(int64_t unix_ms) {
   auto rows = meta_.Begin(TransactionMode::kRead)
                   ->Query(std::string("SELECT max(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time <= ") +
                               (postgres ? "CAST(? AS TIMESTAMPTZ)" : "?"),
-                          {FormatRfc3339Ms(unix_ms)});
+                          {FormatCatalogTime(unix_ms * 1000)});
   if (rows.empty() || rows[0].IsNull(0)) throw Error(ErrorKind::kInvalidInput, "as_of is before the first snapshot");
   return rows[0].Int(0);
 }
@@ -128,6 +131,10 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
     for (auto it = live_delta.begin(); it != live_delta.end() && it->first <= snapshot_id; ++it) live += it->second;
     return live;
   };
+  std::set<int64_t> updates;
+  for (const auto &row : txn->Query("SELECT snapshot_id FROM dl_snapshot_update WHERE table_id = ?", {table_id})) {
+    updates.insert(row.Int(0));
+  }
   std::set<int64_t> renames;  // a new version of the table row after the first: a new name
   for (const auto &row : txn->Query("SELECT begin_snapshot FROM ducklake_table WHERE table_id = ?", {table_id})) {
     renames.insert(row.Int(0));
@@ -143,14 +150,13 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
     entry.snapshot = SnapshotFromRow(row);
     auto snapshot_id = entry.snapshot.id;
     const auto &changes = entry.snapshot.changes;
-    auto extra = row.OptionalString(6).value_or("");
     if (snapshot_id == created_snapshot) {
       entry.operation = "create";
     } else if (has(changes, "dropped_table:" + id)) {
       entry.operation = "drop";
     } else if (has(changes, "compacted_table:" + id)) {
       entry.operation = "compact";
-    } else if (has(extra, "updated_table:" + id)) {
+    } else if (updates.count(snapshot_id)) {
       entry.operation = "update";
     } else if (has(changes, "deleted_from_table:" + id) && has(changes, "inserted_into_table:" + id)) {
       entry.operation = "overwrite";
@@ -176,16 +182,15 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
 std::vector<DataFileVersions> History::TableFileHistory(int64_t table_id) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   const std::string prefix_sql =
-      "SELECT m.value || s.path || t.path FROM (SELECT DISTINCT schema_id, path FROM ducklake_table WHERE table_id = ?) "
-      "t JOIN ducklake_schema s ON s.schema_id = t.schema_id JOIN ducklake_metadata m ON m.key = 'data_path' AND "
-      "m.scope IS NULL";
+      "SELECT s.path || t.path FROM (SELECT DISTINCT schema_id, path FROM ducklake_table WHERE table_id = ?) "
+      "t JOIN ducklake_schema s ON s.schema_id = t.schema_id";
   auto prefix_rows = txn->Query(prefix_sql, {table_id});
   if (prefix_rows.empty()) return {};
-  auto prefix = prefix_rows[0].String(0);
+  auto prefix = Catalog::kDataKeyPrefix + prefix_rows[0].String(0);
   std::vector<DataFileVersions> files;
   std::map<int64_t, size_t> index;
   for (const auto &row : txn->Query("SELECT data_file_id, path, record_count, begin_snapshot, end_snapshot FROM "
-                                    "ducklake_data_file WHERE table_id = ? ORDER BY file_order, data_file_id",
+                                    "ducklake_data_file WHERE table_id = ? ORDER BY data_file_id",
                                     {table_id})) {
     index[row.Int(0)] = files.size();
     files.push_back({prefix + row.String(1), row.Int(2), row.Int(3), row.OptionalInt(4), {}});

@@ -30,7 +30,7 @@ ExpireResult Retention::ExpireSnapshots(std::optional<int64_t> older_than_unix_m
   if (older_than_unix_ms) {
     auto newer = txn->Query("SELECT min(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time >= " +
                                 TimeParameter(dialect),
-                            {FormatRfc3339Ms(*older_than_unix_ms)});
+                            {FormatCatalogTime(*older_than_unix_ms * 1000)});
     if (!newer.empty() && !newer[0].IsNull(0)) oldest_kept = std::min(oldest_kept, newer[0].Int(0));
   }
   ExpireResult result;
@@ -40,23 +40,22 @@ ExpireResult Retention::ExpireSnapshots(std::optional<int64_t> older_than_unix_m
   }
   // A file no kept snapshot can see: it stopped counting at or before the oldest kept one.
   constexpr const char *file_paths =
-      "SELECT {0}.{1}, m.value, s.path || t.path || {0}.path FROM {2} {0} "
+      "SELECT {0}.{1}, s.path || t.path || {0}.path FROM {2} {0} "
       "JOIN (SELECT DISTINCT table_id, schema_id, path FROM ducklake_table) t ON t.table_id = {0}.table_id "
       "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
-      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
       "WHERE {0}.end_snapshot IS NOT NULL AND {0}.end_snapshot <= ?";
   std::vector<std::pair<int64_t, std::string>> data_files, delete_files;
   for (const auto &row : txn->Query(fmt::format(fmt::runtime(file_paths), "f", "data_file_id", "ducklake_data_file"), {oldest_kept})) {
-    data_files.emplace_back(row.Int(0), row.String(2));
-    result.scheduled_files.push_back(row.String(1) + row.String(2));
+    data_files.emplace_back(row.Int(0), row.String(1));
+    result.scheduled_files.push_back(Catalog::kDataKeyPrefix + row.String(1));
   }
   for (const auto &row :
        txn->Query(fmt::format(fmt::runtime(file_paths), "d", "delete_file_id", "ducklake_delete_file"), {oldest_kept})) {
-    delete_files.emplace_back(row.Int(0), row.String(2));
-    result.scheduled_files.push_back(row.String(1) + row.String(2));
+    delete_files.emplace_back(row.Int(0), row.String(1));
+    result.scheduled_files.push_back(Catalog::kDataKeyPrefix + row.String(1));
   }
   if (dry_run || (result.expired_snapshots.empty() && result.scheduled_files.empty())) return result;
-  auto now = FormatRfc3339Ms(NowUnixMs());
+  auto now = FormatCatalogTime(NowUnixUs());
   for (const auto &[id, path] : data_files) {
     txn->Execute("INSERT INTO ducklake_files_scheduled_for_deletion VALUES (?, ?, ?, " + TimeParameter(dialect) + ")",
                  {id, path, int64_t{1}, now});
@@ -84,7 +83,7 @@ ExpireResult Retention::ExpireSnapshots(std::optional<int64_t> older_than_unix_m
     txn->Execute(fmt::format("DELETE FROM {} WHERE end_snapshot IS NOT NULL AND end_snapshot <= ?", catalog_table),
                  {oldest_kept});
   }
-  for (const char *catalog_table : {"ducklake_snapshot_changes", "ducklake_snapshot"}) {
+  for (const char *catalog_table : {"ducklake_snapshot_changes", "dl_snapshot_update", "ducklake_snapshot"}) {
     txn->Execute(fmt::format("DELETE FROM {} WHERE snapshot_id < ?", catalog_table), {oldest_kept});
   }
   txn->Commit();
@@ -93,19 +92,18 @@ ExpireResult Retention::ExpireSnapshots(std::optional<int64_t> older_than_unix_m
 
 std::vector<std::string> Retention::ScheduledFiles(int64_t min_age_ms) {
   auto txn = meta_.Begin(TransactionMode::kRead);
-  auto rows = txn->Query("SELECT m.value || f.path FROM ducklake_files_scheduled_for_deletion f JOIN ducklake_metadata "
-                         "m ON m.key = 'data_path' AND m.scope IS NULL WHERE f.schedule_start <= " +
+  auto rows = txn->Query("SELECT f.path FROM ducklake_files_scheduled_for_deletion f WHERE f.schedule_start <= " +
                              TimeParameter(meta_.Dialect()) + " ORDER BY f.path",
-                         {FormatRfc3339Ms(NowUnixMs() - min_age_ms)});
+                         {FormatCatalogTime(NowUnixUs() - min_age_ms * 1000)});
   std::vector<std::string> keys;
-  for (const auto &row : rows) keys.push_back(row.String(0));
+  for (const auto &row : rows) keys.push_back(Catalog::kDataKeyPrefix + row.String(0));
   return keys;
 }
 
 void Retention::ForgetScheduledFiles(const std::vector<std::string> &keys) {
   if (keys.empty()) return;
   auto txn = meta_.Begin(TransactionMode::kWrite);
-  auto data_path = SnapshotView(*txn, 0).DataPath();
+  const std::string data_path = Catalog::kDataKeyPrefix;
   for (const auto &key : keys) {
     if (key.rfind(data_path, 0) != 0) continue;
     txn->Execute("DELETE FROM ducklake_files_scheduled_for_deletion WHERE path = ?", {key.substr(data_path.size())});
@@ -116,18 +114,15 @@ void Retention::ForgetScheduledFiles(const std::vector<std::string> &keys) {
 std::vector<std::string> Retention::ReferencedKeys() {
   auto txn = meta_.Begin(TransactionMode::kRead);
   auto rows = txn->Query(
-      "SELECT m.value || s.path || t.path || f.path FROM ducklake_data_file f "
+      "SELECT s.path || t.path || f.path FROM ducklake_data_file f "
       "JOIN (SELECT DISTINCT table_id, schema_id, path FROM ducklake_table) t ON t.table_id = f.table_id "
       "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
-      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
-      "UNION SELECT m.value || s.path || t.path || d.path FROM ducklake_delete_file d "
+      "UNION SELECT s.path || t.path || d.path FROM ducklake_delete_file d "
       "JOIN (SELECT DISTINCT table_id, schema_id, path FROM ducklake_table) t ON t.table_id = d.table_id "
       "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
-      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL "
-      "UNION SELECT m.value || f.path FROM ducklake_files_scheduled_for_deletion f "
-      "JOIN ducklake_metadata m ON m.key = 'data_path' AND m.scope IS NULL");
+      "UNION SELECT f.path FROM ducklake_files_scheduled_for_deletion f");
   std::vector<std::string> keys;
-  for (const auto &row : rows) keys.push_back(row.String(0));
+  for (const auto &row : rows) keys.push_back(Catalog::kDataKeyPrefix + row.String(0));
   return keys;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "catalog/catalog.hpp"
@@ -47,11 +48,6 @@ struct TableRow {
 class SnapshotView {
  public:
   SnapshotView(MetaTransaction &txn, int64_t snapshot) : txn_(txn), snapshot_(snapshot) {}
-
-  std::string DataPath() {
-    auto rows = txn_.Query("SELECT value FROM ducklake_metadata WHERE key = 'data_path' AND scope IS NULL");
-    return rows.empty() ? "warehouse/" : rows[0].String(0);
-  }
 
   std::optional<SchemaRow> FindSchema(const std::string &name) {
     auto rows = txn_.Query(fmt::format("SELECT schema_id, schema_name, path, begin_snapshot FROM ducklake_schema "
@@ -148,13 +144,17 @@ class SnapshotView {
     info.created_snapshot =
         txn_.Query("SELECT min(begin_snapshot) FROM ducklake_table WHERE table_id = ?", {table.id})[0].Int(0);
     info.snapshot_id = snapshot_;
-    info.key_prefix = DataPath() + schema.path + table.path;
-    auto totals = txn_.Query(fmt::format("SELECT count(*), coalesce(sum(file_size_bytes), 0) FROM ducklake_data_file "
-                                         "WHERE table_id = ? AND {}",
-                                         kVisible),
+    info.key_prefix = Catalog::kDataKeyPrefix + schema.path + table.path;
+    // How many live data files (and delete files) the table has, and their bytes.
+    auto totals = [&](const char *catalog_table) {
+      auto rows = txn_.Query(fmt::format("SELECT count(*), coalesce(sum(file_size_bytes), 0) FROM {} WHERE "
+                                         "table_id = ? AND {}",
+                                         catalog_table, kVisible),
                              {table.id, snapshot_, snapshot_});
-    info.file_count = totals[0].Int(0);
-    info.file_size_bytes = totals[0].Int(1);
+      return std::pair<int64_t, int64_t>{rows[0].Int(0), rows[0].Int(1)};
+    };
+    std::tie(info.file_count, info.file_size_bytes) = totals("ducklake_data_file");
+    std::tie(info.delete_file_count, info.delete_file_size_bytes) = totals("ducklake_delete_file");
     info.record_count = LiveRows(table.id);
     for (const auto &row : txn_.Query(fmt::format("SELECT key, value FROM ducklake_tag WHERE object_id = ? AND {}",
                                                   kVisible),

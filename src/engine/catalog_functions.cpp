@@ -12,17 +12,19 @@
 namespace ducklake {
 namespace {
 
-// What a replacement lists; kNothing for the kinds of object the lake does not have.
-enum class CatalogKind { kDatabases, kSchemas, kTables, kColumns, kNothing };
+// What a function lists; kNothing for the kinds of object the lake does not have.
+enum class CatalogKind { kDatabases, kSchemas, kTables, kColumns, kNothing, kSnapshots, kTableInfo };
 
 struct CatalogFunctionInfo : public duckdb::TableFunctionInfo {
   CatalogFunctionInfo(CatalogKind kind, std::vector<std::string> names, std::vector<duckdb::LogicalType> types,
-                      CatalogSource source)
-      : kind(kind), names(std::move(names)), types(std::move(types)), source(std::move(source)) {}
+                      CatalogSource source, SnapshotSource snapshots)
+      : kind(kind), names(std::move(names)), types(std::move(types)), source(std::move(source)),
+        snapshots(std::move(snapshots)) {}
   CatalogKind kind;
   std::vector<std::string> names;  // the built-in's columns
   std::vector<duckdb::LogicalType> types;
   CatalogSource source;
+  SnapshotSource snapshots;
 };
 
 struct CatalogRows : public duckdb::TableFunctionData {
@@ -156,10 +158,63 @@ std::vector<NamedRow> Rows(CatalogKind kind, const VisibleCatalog &catalog, cons
       }
       break;
     }
+    case CatalogKind::kTableInfo:
+      for (const auto &table : catalog.tables) {
+        NamedRow row;
+        row["table_name"] = duckdb::Value(table.name);
+        for (const auto &schema : catalog.schemas) {
+          if (schema.name == table.schema) row["schema_id"] = duckdb::Value::BIGINT(schema.id);
+        }
+        row["table_id"] = duckdb::Value::BIGINT(table.id);
+        row["table_uuid"] = duckdb::Value(table.uuid);
+        row["file_count"] = duckdb::Value::BIGINT(table.file_count);
+        row["file_size_bytes"] = duckdb::Value::BIGINT(table.file_size_bytes);
+        row["delete_file_count"] = duckdb::Value::BIGINT(table.delete_file_count);
+        row["delete_file_size_bytes"] = duckdb::Value::BIGINT(table.delete_file_size_bytes);
+        rows.push_back(std::move(row));
+      }
+      break;
     case CatalogKind::kNothing:
+    case CatalogKind::kSnapshots:
       break;
   }
   return rows;
+}
+
+std::vector<NamedRow> SnapshotRows(const std::vector<LakeSnapshot> &snapshots) {
+  std::vector<NamedRow> rows;
+  for (const auto &snapshot : snapshots) {
+    NamedRow row;
+    row["snapshot_id"] = duckdb::Value::BIGINT(snapshot.id);
+    row["snapshot_time"] = duckdb::Value::TIMESTAMPTZ(duckdb::timestamp_tz_t(snapshot.unix_us));
+    row["schema_version"] = duckdb::Value::BIGINT(snapshot.schema_version);
+    row["changes"] = SnapshotChanges(snapshot.changes);
+    row["author"] = Text(snapshot.author);
+    row["commit_message"] = Text(snapshot.message);
+    row["commit_extra_info"] = Text(snapshot.extra_info);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// A changes_made value as the extension names it ("s"."t": s.t).
+std::string ChangeValue(const std::string &value) {
+  std::string text;
+  bool quoted = false;
+  for (size_t i = 0; i < value.size(); i++) {
+    char c = value[i];
+    if (c == '"') {
+      if (quoted && i + 1 < value.size() && value[i + 1] == '"') {
+        text += '"';
+        i++;
+      } else {
+        quoted = !quoted;
+      }
+    } else {
+      text += c;
+    }
+  }
+  return text;
 }
 
 duckdb::unique_ptr<duckdb::FunctionData> CatalogBind(duckdb::ClientContext &context,
@@ -170,9 +225,17 @@ duckdb::unique_ptr<duckdb::FunctionData> CatalogBind(duckdb::ClientContext &cont
   names.assign(info.names.begin(), info.names.end());
   types.assign(info.types.begin(), info.types.end());
   auto data = duckdb::make_uniq<CatalogRows>();
-  const VisibleCatalog *catalog = info.source(context);
-  if (!catalog) return data;
-  for (auto &named : Rows(info.kind, *catalog, duckdb::DatabaseManager::GetDefaultDatabase(context))) {
+  std::vector<NamedRow> named_rows;
+  if (info.kind == CatalogKind::kSnapshots) {
+    const auto *snapshots = info.snapshots(context);
+    if (!snapshots) return data;
+    named_rows = SnapshotRows(*snapshots);
+  } else {
+    const VisibleCatalog *catalog = info.source(context);
+    if (!catalog) return data;
+    named_rows = Rows(info.kind, *catalog, duckdb::DatabaseManager::GetDefaultDatabase(context));
+  }
+  for (auto &named : named_rows) {
     std::vector<duckdb::Value> row;
     for (size_t i = 0; i < info.names.size(); i++) {
       auto value = named.find(info.names[i]);
@@ -200,9 +263,55 @@ void CatalogScan(duckdb::ClientContext &, duckdb::TableFunctionInput &input, duc
   output.SetCardinality(count);
 }
 
+void Register(duckdb::Connection &con, duckdb::TableFunction function,
+              duckdb::shared_ptr<CatalogFunctionInfo> function_info) {
+  function.function_info = std::move(function_info);
+  duckdb::CreateTableFunctionInfo info(function);
+  info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
+  con.BeginTransaction();
+  duckdb::Catalog::GetSystemCatalog(*con.context).CreateTableFunction(*con.context, info);
+  con.Commit();
+}
+
 }  // namespace
 
-void RegisterCatalogFunctions(duckdb::Connection &con, CatalogSource source) {
+duckdb::Value SnapshotChanges(const std::string &changes_made) {
+  // The extension's names of the kinds of change; kinds it does not name (compacted_table) are left out.
+  static const std::map<std::string, std::string> kKinds = {
+      {"created_schema", "schemas_created"},       {"created_table", "tables_created"},
+      {"created_view", "views_created"},           {"inserted_into_table", "tables_inserted_into"},
+      {"deleted_from_table", "tables_deleted_from"}, {"altered_table", "tables_altered"},
+      {"altered_view", "views_altered"},           {"dropped_table", "tables_dropped"},
+      {"dropped_view", "views_dropped"},           {"dropped_schema", "schemas_dropped"},
+      {"inlined_insert", "inlined_insert"},        {"inlined_delete", "inlined_delete"},
+      {"flushed_inlined", "flushed_inlined"}};
+  std::vector<std::string> order;
+  std::map<std::string, duckdb::vector<duckdb::Value>> values;
+  // Changes are comma-separated kind:value pairs; a quoted name may hold a comma.
+  size_t start = 0;
+  bool quoted = false;
+  for (size_t i = 0; i <= changes_made.size(); i++) {
+    if (i < changes_made.size() && changes_made[i] == '"') quoted = !quoted;
+    if (i < changes_made.size() && (quoted || changes_made[i] != ',')) continue;
+    auto change = changes_made.substr(start, i - start);
+    start = i + 1;
+    auto colon = change.find(':');
+    if (colon == std::string::npos) continue;
+    auto kind = kKinds.find(change.substr(0, colon));
+    if (kind == kKinds.end()) continue;
+    if (!values.count(kind->second)) order.push_back(kind->second);
+    values[kind->second].emplace_back(ChangeValue(change.substr(colon + 1)));
+  }
+  duckdb::vector<duckdb::Value> keys, lists;
+  for (const auto &kind : order) {
+    keys.emplace_back(kind);
+    lists.push_back(duckdb::Value::LIST(duckdb::LogicalType::VARCHAR, std::move(values[kind])));
+  }
+  return duckdb::Value::MAP(duckdb::LogicalType::VARCHAR, duckdb::LogicalType::LIST(duckdb::LogicalType::VARCHAR),
+                            std::move(keys), std::move(lists));
+}
+
+void RegisterCatalogFunctions(duckdb::Connection &con, CatalogSource source, SnapshotSource snapshots) {
   const std::pair<const char *, CatalogKind> replaced[] = {
       {"duckdb_databases", CatalogKind::kDatabases}, {"duckdb_schemas", CatalogKind::kSchemas},
       {"duckdb_tables", CatalogKind::kTables},       {"duckdb_columns", CatalogKind::kColumns},
@@ -211,15 +320,26 @@ void RegisterCatalogFunctions(duckdb::Connection &con, CatalogSource source) {
   for (const auto &[name, kind] : replaced) {
     auto shape = con.Query(fmt::format("SELECT * FROM {}() LIMIT 0", name));
     if (shape->HasError()) throw MakeError(ErrorKind::kInternal, "{}: {}", name, shape->GetError());
-    duckdb::TableFunction function(name, {}, CatalogScan, CatalogBind, CatalogInit);
-    function.function_info = duckdb::make_shared_ptr<CatalogFunctionInfo>(
-        kind, std::vector<std::string>(shape->names.begin(), shape->names.end()),
-        std::vector<duckdb::LogicalType>(shape->types.begin(), shape->types.end()), source);
-    duckdb::CreateTableFunctionInfo info(function);
-    info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
-    con.BeginTransaction();
-    duckdb::Catalog::GetSystemCatalog(*con.context).CreateTableFunction(*con.context, info);
-    con.Commit();
+    Register(con, duckdb::TableFunction(name, {}, CatalogScan, CatalogBind, CatalogInit),
+             duckdb::make_shared_ptr<CatalogFunctionInfo>(
+                 kind, std::vector<std::string>(shape->names.begin(), shape->names.end()),
+                 std::vector<duckdb::LogicalType>(shape->types.begin(), shape->types.end()), source, snapshots));
+  }
+  using Type = duckdb::LogicalType;
+  const std::tuple<const char *, CatalogKind, std::vector<std::string>, std::vector<Type>> lake_functions[] = {
+      {"ducklake_snapshots",
+       CatalogKind::kSnapshots,
+       {"snapshot_id", "snapshot_time", "schema_version", "changes", "author", "commit_message", "commit_extra_info"},
+       {Type::BIGINT, Type::TIMESTAMP_TZ, Type::BIGINT, Type::MAP(Type::VARCHAR, Type::LIST(Type::VARCHAR)),
+        Type::VARCHAR, Type::VARCHAR, Type::VARCHAR}},
+      {"ducklake_table_info",
+       CatalogKind::kTableInfo,
+       {"table_name", "schema_id", "table_id", "table_uuid", "file_count", "file_size_bytes", "delete_file_count",
+        "delete_file_size_bytes"},
+       {Type::VARCHAR, Type::BIGINT, Type::BIGINT, Type::UUID, Type::BIGINT, Type::BIGINT, Type::BIGINT, Type::BIGINT}}};
+  for (const auto &[name, kind, names, types] : lake_functions) {
+    Register(con, duckdb::TableFunction(name, {Type::VARCHAR}, CatalogScan, CatalogBind, CatalogInit),
+             duckdb::make_shared_ptr<CatalogFunctionInfo>(kind, names, types, source, snapshots));
   }
 }
 

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/time.hpp"
 #include "common/ids.hpp"
 #include "duckdb.hpp"
 #include "duckdb/common/arrow/arrow_appender.hpp"
@@ -138,6 +139,7 @@ struct RequestState {
   bool lineage_scan = false;
   std::map<std::string, TableReference> references;  // table key -> the table as the SQL named it
   std::optional<VisibleCatalog> catalog;  // read once, when a catalog function first binds
+  std::optional<std::vector<LakeSnapshot>> snapshots;  // likewise, for ducklake_snapshots()
 };
 
 // The table function a lake table becomes when a statement is bound for its lineage.
@@ -171,7 +173,7 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
     data_columns += (data_columns.empty() ? "" : ", ") + read("d.");
   }
   // [by field id][with deletes]: the file list and, with deletes, their delete files.
-  std::string files[2][2], deletes[2];
+  std::string files[2][2], deletes[2], delete_pairs[2];
   for (size_t i = 0; i < scan.files.size(); i++) {
     if (kept && !kept->count(i)) continue;
     const auto &file = scan.files[i];
@@ -180,7 +182,12 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
     int dirty = file.delete_key.empty() ? 0 : 1;
     auto &list = files[by_id][dirty];
     list += (list.empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.key));
-    if (dirty) deletes[by_id] += (deletes[by_id].empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.delete_key));
+    if (dirty) {
+      auto delete_location = QuoteLiteral(Engine::FileLocation(file.delete_key));
+      deletes[by_id] += (deletes[by_id].empty() ? "" : ", ") + delete_location;
+      delete_pairs[by_id] += fmt::format("{}({}, {})", delete_pairs[by_id].empty() ? "" : ", ", delete_location,
+                                         QuoteLiteral(Engine::FileLocation(file.key)));
+    }
   }
   // The reader's own columns: the file under kFileColumn (a name no lake column may have, unlike
   // DuckDB's default "filename") and file_row_number (a reserved column name).
@@ -199,12 +206,15 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
                                   files[by_id][0], mapping, scan.with_positions ? ", " + file_option : ""));
     }
     if (!files[by_id][1].empty()) {
+      // A delete file's positions belong to the data file the catalog pairs it with (its file_path
+      // column is a path only its writer knows how to resolve).
       parts.push_back(fmt::format(
-          "SELECT {}{} FROM read_parquet([{}]{}, {}) AS d "
-          "{} JOIN read_parquet([{}]) AS x ON d.{} = {} || x.file_path AND d.file_row_number = x.pos",
+          "SELECT {0}{1} FROM read_parquet([{2}]{3}, {4}) AS d "
+          "{5} JOIN (SELECT p.data_file, x.pos FROM read_parquet([{6}], {4}) AS x JOIN (VALUES {7}) AS "
+          "p(delete_file, data_file) ON x.{8} = p.delete_file) AS x ON d.{8} = x.data_file AND d.file_row_number = x.pos",
           data_columns, position_columns("d."), files[by_id][1], mapping, file_option,
-          scan.only_deleted ? "SEMI" : "ANTI", deletes[by_id],
-          QuoteIdentifier(Engine::kFileColumn), QuoteLiteral(StoreFileSystem::kPrefix)));
+          scan.only_deleted ? "SEMI" : "ANTI", deletes[by_id], delete_pairs[by_id],
+          QuoteIdentifier(Engine::kFileColumn)));
     }
   }
   if (parts.empty()) {
@@ -281,6 +291,19 @@ duckdb::ExpressionListRef *PlainValuesList(duckdb::QueryNode &query) {
     default:
       return nullptr;
   }
+}
+
+// COPY's FIELD_IDS for `columns`: each column and each nested child (list element, struct field, map
+// key and value) with its lake column id, by which the format's readers match Parquet columns.
+std::string FieldIds(const std::vector<ColumnDef> &columns) {
+  std::string text;
+  for (const auto &column : columns) {
+    text += (text.empty() ? "" : ", ") + QuoteIdentifier(column.name) + ": ";
+    text += column.children.empty()
+                ? std::to_string(column.id)
+                : fmt::format("{{__duckdb_field_id: {}, {}}}", column.id, FieldIds(column.children));
+  }
+  return text;
 }
 
 // A value of lake column `column` as its Parquet file stores it (see StorageType).
@@ -372,7 +395,9 @@ class Engine::Impl {
     duckdb::Connection con(*db_);
     RegisterLineageScan(con);
     KeepNestedFiltersAboveParquetScans(con);
-    RegisterCatalogFunctions(con, [this](duckdb::ClientContext &context) { return CatalogOf(context); });
+    RegisterCatalogFunctions(
+        con, [this](duckdb::ClientContext &context) { return CatalogOf(context); },
+        [this](duckdb::ClientContext &context) { return SnapshotsOf(context); });
     std::string staging = options_.staging_dir.empty() ? "" : ", " + QuoteLiteral(options_.staging_dir + "/");
     for (const auto &setting : {
              fmt::format("SET memory_limit = {}", QuoteLiteral(options_.memory_limit)),
@@ -451,6 +476,14 @@ class Engine::Impl {
         state->resolver_error = std::current_exception();
         return nullptr;
       }
+      if (!scan && version) {
+        // Not a name DuckDB should report: the table is known, but not at that version.
+        auto at = version->snapshot_id ? fmt::format("VERSION => {}", *version->snapshot_id)
+                                       : fmt::format("TIMESTAMP => '{}'", FormatRfc3339Ms(version->unix_ms.value_or(0)));
+        state->resolver_error = std::make_exception_ptr(
+            MakeError(ErrorKind::kNotFound, "table '{}.{}' does not exist at {}", schema, table, at));
+        return nullptr;
+      }
       cached = state->tables.emplace(key, std::move(scan)).first;
       if (cached->second) {
         const auto &files = cached->second->files;
@@ -482,20 +515,31 @@ class Engine::Impl {
     return it == states_.end() ? nullptr : it->second;
   }
 
-  // What the catalog functions show the request on `context`: what its resolver lets it see.
-  const VisibleCatalog *CatalogOf(duckdb::ClientContext &context) {
+  // What the catalog functions show the request on `context`: what its resolver lets it see, read
+  // once per request into `slot` by `read`.
+  template <typename T>
+  const T *ReadOnce(duckdb::ClientContext &context, std::optional<T> RequestState::*slot,
+                    T (TableResolver::*read)(), const char *what) {
     RequestState *state = StateOf(context);
     if (!state || !state->resolver) return nullptr;
-    if (!state->catalog) {
+    if (!(state->*slot)) {
       try {
-        state->catalog = state->resolver->Catalog();
+        state->*slot = (state->resolver->*read)();
       } catch (const Error &) {
         // DuckDB would turn it into a binder error; the caller rethrows the original.
         state->resolver_error = std::current_exception();
-        throw duckdb::BinderException("the lake's catalog could not be read");
+        throw duckdb::BinderException(std::string("the lake's ") + what + " could not be read");
       }
     }
-    return &*state->catalog;
+    return &*(state->*slot);
+  }
+
+  const VisibleCatalog *CatalogOf(duckdb::ClientContext &context) {
+    return ReadOnce(context, &RequestState::catalog, &TableResolver::Catalog, "catalog");
+  }
+
+  const std::vector<LakeSnapshot> *SnapshotsOf(duckdb::ClientContext &context) {
+    return ReadOnce(context, &RequestState::snapshots, &TableResolver::Snapshots, "snapshots");
   }
 
   // DuckDB 1.4.4's Parquet reader fails ("Out of buffer") on some files when a filter expression
@@ -736,7 +780,7 @@ class Engine::Impl {
         switch (type.id()) {
           case duckdb::LogicalTypeId::FLOAT:
           case duckdb::LogicalTypeId::DOUBLE: {
-            if (stats.contains_nan || c.IsNull()) return true;
+            if (stats.contains_nan.value_or(true) || c.IsNull()) return true;
             double number = c.GetValue<double>();
             if (std::isnan(number) || number == 0) return true;
             break;
@@ -1667,15 +1711,15 @@ WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, c
       if (!found) throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}'", source_columns[i]);
     }
   }
-  std::string positional, projection, field_ids;
+  std::string positional, projection;
   for (size_t i = 0; i < column_count; i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
   for (size_t t = 0; t < target.size(); t++) {
     std::string value = source_of[t]                ? fmt::format("q.c{}", *source_of[t])
                         : target[t].default_value ? QuoteLiteral(*target[t].default_value)
                                                   : "NULL";
     projection += (t ? ", " : "") + fmt::format("{} AS {}", StoredValue(value, target[t]), QuoteIdentifier(target[t].name));
-    field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
   }
+  auto field_ids = FieldIds(target);
   Deadline deadline(session.context(), timeout_ms);
   try {
     auto result = impl_->Run(session.connection(),
@@ -1817,7 +1861,7 @@ WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, co
   }
   // The table's types are enforced while reading (unless the caller named the file's columns), so a
   // value that does not fit fails with its line and column.
-  std::string types_option, projection, field_ids;
+  std::string types_option, projection;
   for (size_t t = 0; t < target.size(); t++) {
     const auto *source = source_of[t];
     if (source) {
@@ -1828,8 +1872,8 @@ WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, co
                         : target[t].default_value ? QuoteLiteral(*target[t].default_value)
                                                   : "NULL";
     projection += (t ? ", " : "") + fmt::format("{} AS {}", StoredValue(value, target[t]), QuoteIdentifier(target[t].name));
-    field_ids += (t ? ", " : "") + fmt::format("{}: {}", QuoteIdentifier(target[t].name), target[t].id);
   }
+  auto field_ids = FieldIds(target);
   std::string extra_options;
   if (options.columns.empty() && !types_option.empty()) {
     extra_options = format == UploadFormat::kCsv ? ", types = {" + types_option + "}"

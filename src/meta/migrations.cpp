@@ -2,10 +2,12 @@
 // write transaction, and is recorded in dl_schema_migrations; a migration is never edited after
 // release, only followed by a new one.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/time.hpp"
 #include "meta/meta_store.hpp"
 
 namespace ducklake {
@@ -14,7 +16,55 @@ namespace {
 struct Migration {
   int64_t version;
   std::vector<std::string> statements;
+  // Runs after the statements, in the same transaction: what SQL cannot say alike in both dialects.
+  void (*repair)(MetaTransaction &txn, const std::string &dialect) = nullptr;
 };
+
+std::vector<std::string> SplitList(const std::string &list) {
+  std::vector<std::string> items;
+  for (size_t start = 0; start <= list.size();) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > start) items.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+// Values DuckLake wrote before it wrote them as the official extension does (migration 7).
+void RepairFormatValues(MetaTransaction &txn, const std::string &dialect) {
+  // Times in text columns (SQLite): the extension's text of a TIMESTAMPTZ, not RFC 3339.
+  if (dialect == "sqlite") {
+    for (const auto &row : txn.Query("SELECT snapshot_id, snapshot_time FROM ducklake_snapshot")) {
+      txn.Execute("UPDATE ducklake_snapshot SET snapshot_time = ? WHERE snapshot_id = ?",
+                  {FormatCatalogTime(ParseCatalogTime(row.String(1))), row.Int(0)});
+    }
+    for (const auto &row : txn.Query("SELECT DISTINCT schedule_start FROM ducklake_files_scheduled_for_deletion")) {
+      txn.Execute("UPDATE ducklake_files_scheduled_for_deletion SET schedule_start = ? WHERE schedule_start = ?",
+                  {FormatCatalogTime(ParseCatalogTime(row.String(0))), row.String(0)});
+    }
+  }
+  // commit_extra_info is the committer's; which snapshots were UPDATEs is DuckLake's own record.
+  for (const auto &row : txn.Query("SELECT snapshot_id, commit_extra_info FROM ducklake_snapshot_changes WHERE "
+                                   "commit_extra_info LIKE 'updated_table:%'")) {
+    for (const auto &item : SplitList(row.String(1))) {
+      txn.Execute("INSERT INTO dl_snapshot_update VALUES (?, ?)",
+                  {row.Int(0), std::stoll(item.substr(std::string("updated_table:").size()))});
+    }
+    txn.Execute("UPDATE ducklake_snapshot_changes SET commit_extra_info = NULL WHERE snapshot_id = ?", {row.Int(0)});
+  }
+  // A table's inserts before its deletes in changes_made.
+  for (const auto &row : txn.Query("SELECT snapshot_id, changes_made FROM ducklake_snapshot_changes WHERE "
+                                   "changes_made LIKE '%deleted_from_table:%inserted_into_table:%'")) {
+    auto changes = SplitList(row.String(1));
+    std::stable_sort(changes.begin(), changes.end(), [](const std::string &a, const std::string &b) {
+      return a.rfind("inserted_into_table:", 0) == 0 && b.rfind("deleted_from_table:", 0) == 0;
+    });
+    std::string text;
+    for (const auto &change : changes) text += (text.empty() ? "" : ",") + change;
+    txn.Execute("UPDATE ducklake_snapshot_changes SET changes_made = ? WHERE snapshot_id = ?", {text, row.Int(0)});
+  }
+}
 
 // The DuckLake table format catalog (specification 0.3), plus DuckLake-server bookkeeping.
 // `{TIMESTAMPTZ}`, `{UUID}` and `{KEY}` (text in byte order) are the only dialect-specific types.
@@ -182,6 +232,29 @@ const std::vector<Migration> &Migrations() {
            // A volume's own cap on the size of its objects (NULL or 0: the server's).
            "ALTER TABLE dl_volume ADD COLUMN max_object_bytes BIGINT",
        }},
+      {7,
+       {
+           // The catalog's values as the official extension (DuckDB 1.4, format 0.3) writes them,
+           // so that it reads a DuckLake lake as its own. DuckLake's record of which snapshots were
+           // UPDATEs moves out of commit_extra_info, which belongs to the committer.
+           "CREATE TABLE dl_snapshot_update (snapshot_id BIGINT NOT NULL, table_id BIGINT NOT NULL, "
+           "PRIMARY KEY (snapshot_id, table_id))",
+           // File order is not part of a table's contents; the extension leaves it NULL.
+           "UPDATE ducklake_data_file SET file_order = NULL WHERE file_order IS NOT NULL",
+           // contains_nan says something of floating-point columns only.
+           "UPDATE ducklake_file_column_stats SET contains_nan = NULL WHERE contains_nan IS NOT NULL AND NOT EXISTS "
+           "(SELECT 1 FROM ducklake_column c WHERE c.table_id = ducklake_file_column_stats.table_id AND "
+           "c.column_id = ducklake_file_column_stats.column_id AND c.column_type IN ('float32', 'float64'))",
+           "UPDATE ducklake_table_column_stats SET contains_nan = NULL WHERE contains_nan IS NOT NULL AND NOT EXISTS "
+           "(SELECT 1 FROM ducklake_column c WHERE c.table_id = ducklake_table_column_stats.table_id AND "
+           "c.column_id = ducklake_table_column_stats.column_id AND c.column_type IN ('float32', 'float64'))",
+           // A table's bounds end once it held NaN, which has no place in their order.
+           "UPDATE ducklake_table_column_stats SET min_value = NULL, max_value = NULL WHERE contains_nan",
+           // A table gets its statistics with its first data (the extension fails on a row without them).
+           "DELETE FROM ducklake_table_stats WHERE NOT EXISTS (SELECT 1 FROM ducklake_table_column_stats c WHERE "
+           "c.table_id = ducklake_table_stats.table_id)",
+       },
+       RepairFormatValues},
   };
   return migrations;
 }
@@ -216,6 +289,7 @@ void MigrateMetaStore(MetaStore &store) {
     auto applied = txn->Query("SELECT 1 FROM dl_schema_migrations WHERE version = ?", {migration.version});
     if (!applied.empty()) continue;
     for (const auto &statement : migration.statements) txn->Execute(ForDialect(statement, store.Dialect()));
+    if (migration.repair) migration.repair(*txn, store.Dialect());
     txn->Execute(ForDialect("INSERT INTO dl_schema_migrations VALUES (?, {NOW})", store.Dialect()),
                  {migration.version});
     txn->Commit();

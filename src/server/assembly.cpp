@@ -49,6 +49,13 @@ std::unique_ptr<ObjectStore> OpenStore(const std::optional<S3Options> &s3, const
   return std::make_unique<S3Store>(*s3);
 }
 
+// Where the lake's data is, as the format's data_path says it: an absolute path or URL ending in '/'.
+std::string DataPathUrl(const ObjectStore &store) {
+  auto where = store.Location(Catalog::kDataKeyPrefix);
+  auto url = where.ns == "file" ? std::filesystem::absolute(where.name).lexically_normal().string()
+                                : where.ns + "/" + where.name;
+  return url.back() == '/' ? url : url + "/";
+}
 
 }  // namespace
 
@@ -72,6 +79,7 @@ Assembly::Assembly(Config &config) {
   engine_options.buckets = buckets.get();
   engine = std::make_unique<Engine>(*store, engine_options);
   format = std::make_unique<TableFormat>(*meta);
+  format->catalog.RecordDataPath(DataPathUrl(*backend_store));
   lineage = std::make_unique<LineageRecorder>(*meta, config.instance_name);
   graph = std::make_unique<LineageGraph>(*meta);
   auth = std::make_unique<AuthService>(*meta);

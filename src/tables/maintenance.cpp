@@ -147,7 +147,7 @@ CleanupResult Maintenance::Cleanup(const CleanupOptions &options) {
   result.deleted_scheduled = format.retention.ScheduledFiles(options.scheduled_min_age_ms);
   // Orphans: listed before the catalog is read, so a file committed in between counts as referenced.
   std::vector<ObjectInfo> objects;
-  const auto prefix = format.catalog.DataPath();
+  const std::string prefix = Catalog::kDataKeyPrefix;
   std::string cursor;
   do {
     auto page = store_.List(prefix, "", cursor, 1000);

@@ -1,6 +1,7 @@
 #include "tables/sql_transaction.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/error.hpp"
 #include "catalog/names.hpp"
@@ -15,11 +16,12 @@ namespace {
 // fails rather than holding them all in memory.
 constexpr size_t kMaxMatchedFiles = 100000;
 
-// Positional delete files as the DuckLake format defines them, with the field ids it reserves.
+// Positional delete files as the DuckLake format defines them, with the field ids the official
+// extension gives their columns.
 const std::vector<ColumnDef> &DeleteFileColumns() {
   static const std::vector<ColumnDef> columns = {
-      {2147483546, "file_path", "varchar", false, std::nullopt, {}},
-      {2147483545, "pos", "int64", false, std::nullopt, {}},
+      {2147483646, "file_path", "varchar", false, std::nullopt, {}},
+      {2147483645, "pos", "int64", false, std::nullopt, {}},
   };
   return columns;
 }
@@ -75,10 +77,20 @@ VisibleCatalog ReadableCatalog(TableFormat &format, int64_t snapshot_id, const A
     for (auto &table : format.catalog.ListTables(space.name, snapshot_id)) {
       catalog.tables.push_back({table.id, table.namespace_name, table.name, std::move(table.columns),
                                 std::move(table.comment), std::move(table.tags), std::move(table.column_comments),
-                                table.record_count});
+                                table.record_count, table.uuid, table.file_count, table.file_size_bytes,
+                                table.delete_file_count, table.delete_file_size_bytes});
     }
   }
   return catalog;
+}
+
+std::vector<LakeSnapshot> SnapshotsUpTo(TableFormat &format, int64_t snapshot_id) {
+  std::vector<LakeSnapshot> snapshots;
+  auto listed = format.history.ListSnapshots(std::numeric_limits<int64_t>::max(), snapshot_id + 1);
+  for (auto it = listed.rbegin(); it != listed.rend(); ++it) {
+    snapshots.push_back({it->id, it->unix_us, it->schema_version, it->changes, it->author, it->message, it->extra_info});
+  }
+  return snapshots;
 }
 
 std::optional<TableScan> ResolveCommitted(TableFormat &format, ScanCache &cache, int64_t snapshot_id, const std::string &schema,
@@ -145,6 +157,7 @@ class SqlTransaction::Resolver : public TableResolver {
   VisibleCatalog Catalog() override {
     return ReadableCatalog(transaction_.format_, transaction_.base_snapshot_, transaction_.access_);
   }
+  std::vector<LakeSnapshot> Snapshots() override { return SnapshotsUpTo(transaction_.format_, transaction_.base_snapshot_); }
 
  private:
   SqlTransaction &transaction_;
@@ -299,6 +312,9 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
   for (const auto &file : scan->files) by_location[QueryRunner::FileLocation(file.key)] = &file;
   std::map<std::string, NewDataFile> deletes;
   int64_t deleted = 0;
+  // Delete files name their data file as the format's other readers find it (DuckLake pairs them by
+  // the catalog).
+  const auto data_path = format_.catalog.DataPathUrl();
   for (const auto &row : counts) {
     auto found = by_location.find(row.at(0).value_or(""));
     if (found == by_location.end()) {
@@ -311,7 +327,8 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
     auto sql = fmt::format(
         "SELECT {0} AS file_path, pos FROM (SELECT r.pos FROM range({1}) AS r(pos) ANTI JOIN (SELECT {2} FROM {3} "
         "WHERE {4} = {5}) AS v ON r.pos = v.{2} UNION ALL SELECT {2} FROM {6} WHERE {4} = {5}) ORDER BY pos",
-        QuoteLiteral(file->key), file->record_count, position_column, target, file_column, location,
+        QuoteLiteral(data_path + file->key.substr(Catalog::kDataKeyPrefix.size())), file->record_count, position_column,
+        target, file_column, location,
         Resolver::kMatches);
     auto written = queries_.WriteQuery(
         sql, resolver, DeleteFileColumns(), {},

@@ -23,6 +23,7 @@ class SnapshotResolver : public TableResolver {
   }
 
   VisibleCatalog Catalog() override { return ReadableCatalog(format_, snapshot_id_, access_); }
+  std::vector<LakeSnapshot> Snapshots() override { return SnapshotsUpTo(format_, snapshot_id_); }
 
  private:
   TableFormat &format_;

@@ -56,6 +56,10 @@ ApiAnswer ApiClient::Upload(const std::string &ns, const std::string &table, con
 
 ApiAnswer ApiClient::Get(const std::string &path) { return Send("GET", path, "", ""); }
 
+ApiAnswer ApiClient::Post(const std::string &path, const nlohmann::json &body) {
+  return Send("POST", path, body.dump(), "application/json");
+}
+
 ApiAnswer ApiClient::Changes(const std::string &ns, const std::string &table, int64_t from, int64_t to) {
   return Send("GET",
               "/api/v1/namespaces/" + ns + "/tables/" + table + "/changes?from=" + std::to_string(from) +

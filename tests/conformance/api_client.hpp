@@ -38,6 +38,8 @@ class ApiClient {
   // POST …/tables/{table}/data?{query}, the body as it is.
   ApiAnswer Upload(const std::string &ns, const std::string &table, const std::string &body, const std::string &query);
   ApiAnswer Get(const std::string &path);
+  // POST `path` with a JSON body (maintenance, ...).
+  ApiAnswer Post(const std::string &path, const nlohmann::json &body);
   // GET …/tables/{table}/changes?from=&to= (JSON result).
   ApiAnswer Changes(const std::string &ns, const std::string &table, int64_t from, int64_t to);
 

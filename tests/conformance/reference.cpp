@@ -54,9 +54,11 @@ Reference::Reference() : db_(std::make_unique<duckdb::DuckDB>(nullptr)) {
 
 Reference::~Reference() = default;
 
-ReferenceResult Reference::Run(const std::string &sql) {
+ReferenceResult Reference::Run(const std::string &sql) { return RunOn(*connection_, sql); }
+
+ReferenceResult Reference::RunOn(duckdb::Connection &connection, const std::string &sql) {
   ReferenceResult answer;
-  auto result = connection_->Query(sql);
+  auto result = connection.Query(sql);
   if (result->HasError()) {
     answer.error = result->GetError();
     return answer;

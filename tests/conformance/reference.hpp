@@ -33,6 +33,8 @@ class Reference {
   ~Reference();
 
   ReferenceResult Run(const std::string &sql);
+  // `sql` run on any DuckDB connection, its answer or its error.
+  static ReferenceResult RunOn(duckdb::Connection &connection, const std::string &sql);
 
   // Keeps the tables of `schema` as they are now, as the lake's snapshot `snapshot`.
   void KeepVersion(const std::string &schema, int64_t snapshot);

@@ -290,7 +290,8 @@ def table_state(api: Api, server: "ServerProcess", ns: str, table: str) -> tuple
 # --- backends ----------------------------------------------------------------------------------
 
 # "embedded" (SQLite + local directory, the default) or "postgres-s3" (the services that
-# scripts/test-services.sh starts; their settings come from its environment file).
+# scripts/test-services.sh starts; their settings come from its environment file). A test may also
+# ask for "postgres-local": that PostgreSQL with the lake data in the server's data directory.
 BACKEND = os.environ.get("DUCKLAKE_TEST_BACKEND", "embedded")
 S3_BUCKET = "ducklake-http-tests"
 
@@ -344,6 +345,8 @@ def backend_settings(backend: str) -> tuple[list[str], dict, str | None]:
     """Flags, environment and S3 prefix that put a new server on `backend`."""
     if backend == "embedded":
         return [], {}, None
+    if backend == "postgres-local":  # PostgreSQL, lake data in the data directory
+        return ["--metadata", fresh_postgres_database()], {}, None
     assert backend == "postgres-s3", f"unknown DUCKLAKE_TEST_BACKEND {backend!r}"
     prefix = f"s3://{S3_BUCKET}/{uuid.uuid4().hex[:12]}/"
     env = {"AWS_ACCESS_KEY_ID": os.environ["DUCKLAKE_TEST_S3_ACCESS_KEY"],
@@ -512,9 +515,10 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def serving(root: Path, *extra_args: str, env: dict | None = None, name: str = "server") -> Iterator[ServerProcess]:
+def serving(root: Path, *extra_args: str, env: dict | None = None, name: str = "server",
+            backend: str = BACKEND) -> Iterator[ServerProcess]:
     """A healthy server for the duration of the block; stopped with SIGTERM, exit code 0 required."""
-    server = ServerProcess.launch(root, *extra_args, env=env, name=name)
+    server = ServerProcess.launch(root, *extra_args, env=env, name=name, backend=backend)
     try:
         server.wait_healthy()
     except BaseException:

@@ -116,6 +116,9 @@ def test_time_travel_in_sql(api, ns):
     created_time = next(s["time"] for s in snapshots if s["snapshot_id"] == created)
     assert api.rows(f"SELECT (SELECT count(*) FROM {ns}.t AT (TIMESTAMP => TIMESTAMPTZ '{created_time}'))") == [[3]]
     assert_problem(api.sql(f"SELECT * FROM {ns}.t AT (VERSION => 999999999)"), 404)
+    # A version from before the table: said so, with the table's name, not an internal one.
+    before = assert_problem(api.sql(f"SELECT * FROM {ns}.t AT (VERSION => {created - 1})"), 404)
+    assert before["detail"] == f"table '{ns}.t' does not exist at VERSION => {created - 1}", before
     assert_problem(api.sql(f"SELECT * FROM {ns}.t AT (TIMESTAMP => TIMESTAMPTZ '2999-01-01 00:00:00+00')"), 400)
     assert_problem(api.sql(f"SELECT * FROM {ns}.t AT (TIMESTAMP => TIMESTAMPTZ '2000-01-01 00:00:00+00')"), 400)
     assert_problem(api.sql(f"SELECT * FROM {ns}.t AT (VERSION => 'abc')"), 400)

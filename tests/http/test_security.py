@@ -162,6 +162,7 @@ def test_a_reader_reads_her_namespace_and_nothing_else_however_the_sql_is_writte
         "SELECT schema_name FROM duckdb_schemas()": [["fin"]],
         "SELECT schemaname, tablename FROM pg_catalog.pg_tables": [["fin", "t"]],
         "SELECT count(*) FROM pg_catalog.pg_class": [[1]],
+        "SELECT table_name, file_count FROM ducklake_table_info('lake')": [["t", 1]],
     }
     for sql, expected in catalog_queries.items():
         assert rita.rows(sql + " ORDER BY ALL") == expected, sql

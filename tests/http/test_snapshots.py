@@ -24,6 +24,40 @@ def test_lake_snapshots_are_listed_newest_first_with_pages(api, ns):
     assert_problem(api.get("/api/v1/snapshots", params={"before": "x"}), 400)
 
 
+def test_the_ducklake_extensions_table_functions_answer_as_the_api(api, ns):
+    first = api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(5)", message="load")["snapshot_id"]
+    api.write(f"DELETE FROM {ns}.t WHERE id = 1", count="rows_deleted")
+    api.write(f"UPDATE {ns}.t SET id = 10 WHERE id = 2", count="rows_updated")
+    listed = expect_status(api.get("/api/v1/snapshots", params={"limit": 1000}), 200).json()["snapshots"]
+    # The lake's name is whatever the caller's DuckDB attached it as: a server has one lake.
+    rows = api.query("SELECT snapshot_id, strftime(snapshot_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS time, "
+                     "schema_version, changes, author, commit_message, commit_extra_info "
+                     "FROM ducklake_snapshots('lake') ORDER BY snapshot_id DESC")
+    assert [c["type"] for c in rows["columns"]] == ["BIGINT", "VARCHAR", "BIGINT", "MAP(VARCHAR, VARCHAR[])", "VARCHAR",
+                                                    "VARCHAR", "VARCHAR"]
+    assert [r[:3] + r[4:6] for r in rows["rows"]] == [
+        [s["snapshot_id"], s["time"], s["schema_version"], s["author"], s["message"]] for s in listed]
+    table = api.describe(ns, "t")
+    table_id = api.rows(f"SELECT table_id FROM ducklake_table_info('lake') WHERE table_uuid = '{table['uuid']}'")[0][0]
+    changes = {r[0]: r[3] for r in rows["rows"]}
+    assert changes[first] == [{"key": "tables_created", "value": [f"{ns}.t"]},
+                              {"key": "tables_inserted_into", "value": [str(table_id)]}]
+    assert all(r[6] is None for r in rows["rows"]), "commit_extra_info is the committer's"
+    info = api.query("SELECT * FROM ducklake_table_info('lake')")
+    assert [(c["name"], c["type"]) for c in info["columns"]] == [
+        ("table_name", "VARCHAR"), ("schema_id", "BIGINT"), ("table_id", "BIGINT"), ("table_uuid", "UUID"),
+        ("file_count", "BIGINT"), ("file_size_bytes", "BIGINT"), ("delete_file_count", "BIGINT"),
+        ("delete_file_size_bytes", "BIGINT")]
+    row = next(r for r in info["rows"] if r[2] == table_id)
+    assert row[3] == table["uuid"] and row[4] == table["file_count"] == 2 and row[5] == table["size_bytes"]
+    assert row[6] == 1 and row[7] > 0, "the first file's delete file"
+    # As of a snapshot, the functions see the lake as it was.
+    assert expect_status(api.sql("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')", snapshot=first), 200) \
+        .json()["rows"] == [[first]]
+    assert_problem(api.sql("SELECT * FROM ducklake_snapshots()"), 400)
+    assert_problem(api.sql("SELECT * FROM ducklake_table_info(42)"), 400)
+
+
 def test_table_history_names_operations_and_row_counts(api, ns):
     api.write(f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(5)")
     api.write(f"INSERT INTO {ns}.t SELECT range FROM range(3)")

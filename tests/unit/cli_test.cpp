@@ -14,16 +14,12 @@
 #include "cli/api_client.hpp"
 #include "cli/profile.hpp"
 #include "cli/result_printer.hpp"
+#include "test_support.hpp"
 #include "cli/sql_runner.hpp"
 #include "cli/terminal.hpp"
 
 namespace ducklake::cli {
 namespace {
-
-unsigned Seed() {
-  const char *seed = std::getenv("DUCKLAKE_TEST_SEED");
-  return seed ? static_cast<unsigned>(std::strtoul(seed, nullptr, 10)) : 20261207u;
-}
 
 // Captures what a scope prints on stdout.
 class StdoutCapture {
@@ -70,7 +66,7 @@ std::string CsvOf(const nlohmann::json &document) {
 }
 
 TEST(ResultPrinterTest, StreamedCsvEqualsTheWholeDocumentAtAnySplit) {
-  std::mt19937 random(Seed());
+  std::mt19937 random(ducklake::testing::Seed());
   for (int round = 0; round < 200; round++) {
     nlohmann::json document{{"columns", nlohmann::json::array()}, {"rows", nlohmann::json::array()}};
     int columns = std::uniform_int_distribution<int>(1, 4)(random);
@@ -90,7 +86,7 @@ TEST(ResultPrinterTest, StreamedCsvEqualsTheWholeDocumentAtAnySplit) {
       at += piece;
     }
     printer.Finish();
-    ASSERT_EQ(capture.str(), CsvOf(document)) << "seed " << Seed() << " round " << round << "\n" << text;
+    ASSERT_EQ(capture.str(), CsvOf(document)) << "seed " << ducklake::testing::Seed() << " round " << round << "\n" << text;
     ASSERT_EQ(printer.rows(), rows);
   }
 }

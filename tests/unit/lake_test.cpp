@@ -3,6 +3,7 @@
 
 #include "backends.hpp"
 #include "catalog/table_format.hpp"
+#include "common/time.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
@@ -257,6 +258,81 @@ TEST_P(LakeTest, DeletesOfTheSameFileFromOneBaseConflict) {
   EXPECT_EQ(files[1].delete_key, "warehouse/sales/orders/d3.parquet");
   EXPECT_EQ(files[2].delete_key, "");
   EXPECT_EQ(format_->catalog.TableFiles(table_id, base)[0].delete_key, "") << "old snapshots see no deletes";
+}
+
+// What the lake answers about its history: every snapshot, the table's history, its files at each
+// snapshot. A repair of the catalog's values must leave all of it as it was.
+std::string Reads(TableFormat &format, int64_t table_id) {
+  std::string text;
+  for (const auto &snapshot : format.history.ListSnapshots(1000, std::nullopt)) {
+    text += fmt::format("{} {} {} {} {}\n", snapshot.id, snapshot.time, snapshot.schema_version, snapshot.changes,
+                        snapshot.author.value_or("-"));
+    for (const auto &file : format.catalog.TableFiles(table_id, snapshot.id)) {
+      text += fmt::format("  {} {} {} {} {}\n", file.key, file.record_count, file.row_id_start, file.delete_key,
+                          file.delete_count);
+    }
+  }
+  for (const auto &entry : format.history.TableHistory(table_id, -1, format.history.LatestSnapshot())) {
+    text += fmt::format("{} {} +{} -{}\n", entry.snapshot.id, entry.operation, entry.rows_added, entry.rows_deleted);
+  }
+  return text;
+}
+
+TEST_P(LakeTest, ACatalogWrittenBeforeTheFormatRepairReadsTheSameAfterIt) {
+  format_->commits.CreateNamespace("sales", commit_);
+  format_->commits.CreateTable("sales", "orders", Columns(), commit_);
+  format_->commits.CreateTable("sales", "empty", Columns(), commit_);
+  auto table_id = format_->catalog.GetTable("sales", "orders", format_->history.LatestSnapshot()).id;
+  format_->commits.CommitWrite({"sales", "orders", std::nullopt, WriteMode::kAppend, table_id,
+                                {File("warehouse/sales/orders/a.parquet", 10, "1", "10")}},
+                               commit_);
+  auto update = Against(format_->history.LatestSnapshot(), table_id);
+  update.tables[0].updated = true;
+  update.tables[0].deletes["warehouse/sales/orders/a.parquet"] = File("warehouse/sales/orders/d.parquet", 2, "", "");
+  update.tables[0].rows_deleted = 2;
+  update.tables[0].added_files = {File("warehouse/sales/orders/u.parquet", 2, "3", "4")};
+  format_->commits.CommitTransaction(update, commit_);
+  const auto before = Reads(*format_, table_id);
+
+  // The catalog as DuckLake wrote it until migration 7.
+  {
+    auto txn = meta_->Begin(TransactionMode::kWrite);
+    if (meta_->Dialect() == "sqlite") {
+      for (const auto &row : txn->Query("SELECT snapshot_id, snapshot_time FROM ducklake_snapshot")) {
+        txn->Execute("UPDATE ducklake_snapshot SET snapshot_time = ? WHERE snapshot_id = ?",
+                     {FormatRfc3339Ms(ParseCatalogTime(row.String(1)) / 1000), row.Int(0)});
+      }
+    }
+    txn->Execute("UPDATE ducklake_data_file SET file_order = data_file_id");
+    txn->Execute("UPDATE ducklake_file_column_stats SET contains_nan = false");
+    txn->Execute("INSERT INTO ducklake_table_stats SELECT table_id, 0, 0, 0 FROM ducklake_table WHERE table_name = 'empty'");
+    for (const auto &row : txn->Query("SELECT snapshot_id, table_id FROM dl_snapshot_update")) {
+      txn->Execute("UPDATE ducklake_snapshot_changes SET commit_extra_info = ?, changes_made = ? WHERE snapshot_id = ?",
+                   {"updated_table:" + row.String(1), fmt::format("deleted_from_table:{0},inserted_into_table:{0}", row.Int(1)),
+                    row.Int(0)});
+    }
+    txn->Execute("DROP TABLE dl_snapshot_update");
+    txn->Execute("DELETE FROM dl_schema_migrations WHERE version = 7");
+    txn->Commit();
+  }
+  MigrateMetaStore(*meta_);
+
+  EXPECT_EQ(Reads(*format_, table_id), before);
+  auto txn = meta_->Begin(TransactionMode::kRead);
+  EXPECT_EQ(txn->Query("SELECT count(*) FROM ducklake_data_file WHERE file_order IS NOT NULL")[0].Int(0), 0);
+  EXPECT_EQ(txn->Query("SELECT count(*) FROM ducklake_file_column_stats WHERE contains_nan IS NOT NULL")[0].Int(0), 0)
+      << "the lake has no floating-point column";
+  EXPECT_EQ(txn->Query("SELECT count(*) FROM ducklake_table_stats")[0].Int(0), 1) << "only the table with data has statistics";
+  EXPECT_EQ(txn->Query("SELECT count(*) FROM ducklake_snapshot_changes WHERE commit_extra_info IS NOT NULL")[0].Int(0), 0);
+  auto changes = txn->Query("SELECT changes_made FROM ducklake_snapshot_changes WHERE snapshot_id = 5");
+  EXPECT_EQ(changes.at(0).String(0), fmt::format("inserted_into_table:{0},deleted_from_table:{0}", table_id));
+  if (meta_->Dialect() == "sqlite") {
+    for (const auto &row : txn->Query("SELECT snapshot_time FROM ducklake_snapshot")) {
+      auto time = row.String(0);
+      EXPECT_EQ(time, FormatCatalogTime(ParseCatalogTime(time))) << "the official extension's text of a TIMESTAMPTZ";
+      EXPECT_EQ(time.substr(time.size() - 3), "+00");
+    }
+  }
 }
 
 TEST_P(LakeTest, DropConflictsWithConcurrentWritesAndWritesWithADrop) {

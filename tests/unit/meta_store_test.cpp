@@ -127,8 +127,8 @@ TEST_P(MetaStoreTest, MigrationsApplyOnceAndCreateTheCatalog) {
   MigrateMetaStore(*store_);  // a second start must be a no-op
   auto txn = store_->Begin(TransactionMode::kRead);
   // One row per migration, each applied once.
-  EXPECT_EQ(txn->Query("SELECT count(*) FROM dl_schema_migrations")[0].Int(0), 6);
-  EXPECT_EQ(txn->Query("SELECT count(DISTINCT version) FROM dl_schema_migrations")[0].Int(0), 6);
+  EXPECT_EQ(txn->Query("SELECT count(*) FROM dl_schema_migrations")[0].Int(0), 7);
+  EXPECT_EQ(txn->Query("SELECT count(DISTINCT version) FROM dl_schema_migrations")[0].Int(0), 7);
   for (const char *table :
        {"ducklake_metadata", "ducklake_snapshot", "ducklake_snapshot_changes", "ducklake_schema", "ducklake_table",
         "ducklake_column", "ducklake_data_file", "ducklake_file_column_stats", "ducklake_table_stats",

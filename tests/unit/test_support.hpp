@@ -14,6 +14,12 @@
 
 namespace ducklake::testing {
 
+// The seed of a test's random inputs: fixed in CI, any other with DUCKLAKE_TEST_SEED.
+inline unsigned Seed() {
+  const char *seed = std::getenv("DUCKLAKE_TEST_SEED");
+  return seed ? static_cast<unsigned>(std::strtoul(seed, nullptr, 10)) : 20261207u;
+}
+
 // The value of an environment variable, or "" when it is not set.
 inline std::string Env(const char *name) {
   const char *value = std::getenv(name);

@@ -35,6 +35,8 @@ struct TableInfo {
   int64_t record_count = 0;
   int64_t file_size_bytes = 0;
   int64_t file_count = 0;
+  int64_t delete_file_count = 0;       // live delete files
+  int64_t delete_file_size_bytes = 0;
   std::string key_prefix;     // object-store prefix of the table's data files, ending in '/'
   std::optional<std::string> comment;
   std::map<std::string, std::string> tags;          // the table's tags (the comment aside)
@@ -90,10 +92,18 @@ class Catalog {
   // The highest column id a table has ever used (ids are never reused).
   int64_t MaxColumnId(int64_t table_id);
 
-  // The prefix every data file lives under.
-  std::string DataPath();
-  // Where the data files of a table about to be created in `namespace_name` will go: the lake's
-  // data path, the namespace's path and the table name ("warehouse/<ns>/<table>/").
+  // The object-store key prefix every data file lives under. The catalog's data_path names the same
+  // place as an absolute path or URL, for the format's other readers (see RecordDataPath).
+  static inline const std::string kDataKeyPrefix = "warehouse/";
+  // Records `url`, where kDataKeyPrefix is in this server's object store ("/var/lib/ducklake/objects/
+  // warehouse/", "s3://bucket/prefix/warehouse/"), as the lake's data_path when it says anything else:
+  // the server's storage settings, not the catalog, say where the lake's data is.
+  void RecordDataPath(const std::string &url);
+  // The lake's data_path: where kDataKeyPrefix is, as the format's other readers resolve paths (a
+  // delete file names its data file so).
+  std::string DataPathUrl();
+  // Where the data files of a table about to be created in `namespace_name` will go: kDataKeyPrefix,
+  // the namespace's path and the table name ("warehouse/<ns>/<table>/").
   std::string NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name);
 
  private:

@@ -32,11 +32,13 @@ struct DataFileVersions {
 
 struct SnapshotInfo {
   int64_t id = 0;
-  std::string time;
+  std::string time;     // RFC 3339, to the millisecond
+  int64_t unix_us = 0;  // the same, as the catalog holds it
   int64_t schema_version = 0;
   std::string changes;
   std::optional<std::string> author;
   std::optional<std::string> message;
+  std::optional<std::string> extra_info;  // the committer's commit_extra_info
 };
 
 // One snapshot as seen from one table: what it did there.

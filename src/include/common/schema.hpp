@@ -29,7 +29,8 @@ struct ColumnStats {
   int64_t null_count = 0;
   int64_t value_count = 0;
   int64_t column_size_bytes = 0;
-  bool contains_nan = false;
+  // Whether a floating-point column holds NaN (true when unknown); nullopt for other columns.
+  std::optional<bool> contains_nan;
 };
 
 // Numbers columns as the lake does on creation: depth-first from `next_id`; returns the next free id.

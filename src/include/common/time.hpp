@@ -19,4 +19,14 @@ enum class MissingOffset { kRefuse, kUtc };
 // OpenLineage producers (the Python client among them) send event times so.
 int64_t ParseRfc3339Ms(const std::string &text, const char *what, MissingOffset missing_offset = MissingOffset::kRefuse);
 
+int64_t NowUnixUs();
+
+// A point in time as the DuckLake format keeps it in a text column (SQLite catalogs): DuckDB's text
+// of a TIMESTAMPTZ in UTC, as the official extension writes it: "2026-11-25 10:00:00.123456+00", the
+// fraction without trailing zeros and left out for whole seconds. Such texts sort as their times do.
+std::string FormatCatalogTime(int64_t unix_us);
+// Unix microseconds of a catalog time: that text with any UTC offset ("+05:30"), PostgreSQL's
+// timestamptz text, or the RFC 3339 text older DuckLake catalogs hold. kInternal otherwise.
+int64_t ParseCatalogTime(const std::string &text);
+
 }  // namespace ducklake

@@ -55,6 +55,23 @@ struct CatalogTable {
   std::map<std::string, std::string> tags;
   std::map<int64_t, std::string> column_comments;  // by column id
   int64_t record_count = 0;
+  // For ducklake_table_info(): the table's uuid and its live data and delete files.
+  std::string uuid;
+  int64_t file_count = 0;
+  int64_t file_size_bytes = 0;
+  int64_t delete_file_count = 0;
+  int64_t delete_file_size_bytes = 0;
+};
+
+// A snapshot as ducklake_snapshots() shows it.
+struct LakeSnapshot {
+  int64_t id = 0;
+  int64_t unix_us = 0;
+  int64_t schema_version = 0;
+  std::string changes;  // the format's changes_made
+  std::optional<std::string> author;
+  std::optional<std::string> message;
+  std::optional<std::string> extra_info;
 };
 
 // What a caller may see of the lake: the namespaces and the tables in them.
@@ -78,6 +95,9 @@ class TableResolver {
   // catalog functions (duckdb_tables(), information_schema.columns, ...) show. The lake's own
   // queries show none. May throw ducklake::Error.
   virtual VisibleCatalog Catalog() { return {}; }
+  // The lake's snapshots up to the request's, oldest first, for ducklake_snapshots(). The lake's own
+  // queries show none. May throw ducklake::Error.
+  virtual std::vector<LakeSnapshot> Snapshots() { return {}; }
 };
 
 enum class ResultFormat { kJson, kNdjson, kCsv, kParquet, kArrow };

@@ -38,6 +38,9 @@ std::optional<TableScan> ResolveCommitted(TableFormat &format, ScanCache &cache,
 // `access` is null), for TableResolver::Catalog.
 VisibleCatalog ReadableCatalog(TableFormat &format, int64_t snapshot_id, const Access *access);
 
+// The lake's snapshots up to `snapshot_id`, oldest first, for TableResolver::Snapshots.
+std::vector<LakeSnapshot> SnapshotsUpTo(TableFormat &format, int64_t snapshot_id);
+
 class SqlTransaction {
  public:
   // File names end like this for the rows an UPDATE wrote and the delete files it wrote, so the

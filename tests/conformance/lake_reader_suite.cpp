@@ -1,0 +1,163 @@
+#include "lake_reader_suite.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+#include "lake_reader.hpp"
+#include "meta/meta_store.hpp"
+
+namespace ducklake::conformance {
+namespace {
+
+constexpr const char *kNamespace = "lr";
+// The extension's name for the attached lake.
+constexpr const char *kReaderCatalog = "lake";
+constexpr const char *kSource = "lake-reader";
+
+struct Snapshot {
+  int64_t id;
+  std::string time;  // RFC 3339, as the API gives it
+};
+
+class Session {
+ public:
+  Session(ApiClient &api, const LakeReaderOptions &options, Report &report)
+      : api_(api), options_(options), report_(report), reader_(options.extension),
+        catalog_(OpenMetaStore(options.catalog_url)) {}
+
+  // A step of the scripted history through the API; it must succeed.
+  void Write(const std::string &sql) {
+    auto answer = api_.Query(sql);
+    if (!answer.ok()) throw std::runtime_error(fmt::format("history step failed ({}): {}\n  in: {}", answer.status, answer.Detail(), sql));
+  }
+  void Post(const std::string &path, const nlohmann::json &body) {
+    auto answer = api_.Post(path, body);
+    if (!answer.ok()) throw std::runtime_error(fmt::format("POST {} failed ({}): {}", path, answer.status, answer.Detail()));
+  }
+  void Ingest(const std::string &table, const std::string &csv) {
+    auto answer = api_.Upload(kNamespace, table, csv, "format=csv&mode=create");
+    if (!answer.ok()) throw std::runtime_error(fmt::format("ingest failed ({}): {}", answer.status, answer.Detail()));
+  }
+
+  std::vector<Snapshot> Snapshots() {
+    auto answer = api_.Get("/api/v1/snapshots?limit=1000");
+    if (!answer.ok()) throw std::runtime_error("GET /api/v1/snapshots: " + answer.Detail());
+    std::vector<Snapshot> snapshots;
+    for (const auto &row : answer.json["snapshots"]) snapshots.push_back({row["snapshot_id"], row["time"]});
+    std::reverse(snapshots.begin(), snapshots.end());
+    return snapshots;
+  }
+
+  void Attach(const std::string &options = "") {
+    reader_.CopyIn(*catalog_, options_.scratch + "/lake-reader.duckdb", kReaderCatalog, options_.data_path, options);
+  }
+  void CopyBack() { reader_.CopyOut(*catalog_); }
+
+  // The extension runs a write; it must succeed.
+  void ReaderWrite(const std::string &sql) {
+    auto result = reader_.Run(sql);
+    if (result.error) throw std::runtime_error("the extension refused a write: " + *result.error + "\n  in: " + sql);
+  }
+
+  // `sql` run by both, judged like a conformance query.
+  void Compare(const std::string &sql, const std::string &stage) {
+    auto api = api_.Query(sql);
+    auto expected = reader_.Run(sql);
+    auto source = std::string(kSource) + " (" + stage + ")";
+    if (api.status >= 500) {
+      report_.Add(Verdict::kServerError, source, sql, fmt::format("HTTP {}: {}", api.status, api.Detail()));
+    } else if (!api.ok() && expected.error) {
+      report_.Add(Verdict::kBothRefused, source, sql, "");
+    } else if (!api.ok()) {
+      report_.Add(Verdict::kFail, source, sql, "DuckLake refused what the extension answers: " + api.Detail());
+    } else if (expected.error) {
+      report_.Add(Verdict::kFail, source, sql, "the extension refused what DuckLake answers: " + *expected.error);
+    } else if (auto difference = Difference(expected, api.json, {.ordered = true})) {
+      report_.Add(Verdict::kFail, source, sql, *difference);
+    } else {
+      report_.Add(Verdict::kAgree, source, sql, "");
+    }
+  }
+
+  // Every comparison of the lake as it is now, `tables` by name.
+  void CompareAll(const std::vector<std::string> &tables, const std::string &stage) {
+    auto snapshots = Snapshots();
+    for (const auto &table : tables) {
+      auto name = fmt::format("{}.{}", kNamespace, table);
+      Compare(fmt::format("SELECT * FROM {} ORDER BY ALL", name), stage);
+      for (const auto &snapshot : snapshots) {
+        Compare(fmt::format("SELECT * FROM {} AT (VERSION => {}) ORDER BY ALL", name, snapshot.id), stage);
+        Compare(fmt::format("SELECT * FROM {} AT (TIMESTAMP => TIMESTAMPTZ '{}') ORDER BY ALL", name, snapshot.time),
+                stage);
+      }
+    }
+    Compare(fmt::format("SELECT * FROM ducklake_snapshots('{}') ORDER BY snapshot_id", kReaderCatalog), stage);
+    Compare(fmt::format("SELECT * FROM ducklake_table_info('{}') ORDER BY table_id", kReaderCatalog), stage);
+  }
+
+ private:
+  ApiClient &api_;
+  const LakeReaderOptions &options_;
+  Report &report_;
+  LakeReader reader_;
+  std::unique_ptr<MetaStore> catalog_;
+};
+
+std::string OrdersCsv() {
+  std::string csv = "id,customer,amount,placed\n";
+  for (int i = 1; i <= 20; i++) {
+    csv += fmt::format("{},{},{}.{},2026-0{}-{:02}\n", i, i % 3 ? "c" + std::to_string(i % 7) : "", i * 7 % 50,
+                       i % 4 * 25, i % 9 + 1, i % 28 + 1);
+  }
+  return csv;
+}
+
+}  // namespace
+
+void RunLakeReaderSuite(ApiClient &api, const LakeReaderOptions &options, Report &report) {
+  Session session(api, options, report);
+  auto created = api.CreateNamespace(kNamespace);
+  if (!created.ok()) throw std::runtime_error("create namespace: " + created.Detail());
+
+  // The history, through DuckLake.
+  session.Ingest("orders", OrdersCsv());
+  session.Write("INSERT INTO lr.orders VALUES (21, 'c1', 10.5, DATE '2026-03-01'), (22, NULL, 0.0, NULL)");
+  session.Write("DELETE FROM lr.orders WHERE id IN (2, 5)");
+  session.Write("UPDATE lr.orders SET amount = amount * 10 WHERE id IN (3, 21)");
+  session.Write("ALTER TABLE lr.orders ADD COLUMN note VARCHAR");
+  session.Write("INSERT INTO lr.orders VALUES (23, 'c2', 'NaN', DATE '2026-04-01', 'nan'), (24, 'c3', 1.25, NULL, 'x')");
+  session.Write("INSERT INTO lr.orders VALUES (25, 'c4', 2.5, NULL, 'gone')");
+  session.Write("DELETE FROM lr.orders WHERE id = 25");  // every row of a file
+  session.Write(
+      "CREATE TABLE lr.kinds AS SELECT i AS k, [i, i + 1] AS li, {'a': i, 'b': 'x' || i} AS st, "
+      "(i * 1.25)::DECIMAL(9, 2) AS d, TIMESTAMP '2026-01-02 03:04:05' + INTERVAL (i) HOUR AS ts, "
+      "TIMESTAMPTZ '2026-01-02 03:04:05+00' AS tz, i::TINYINT AS tiny, i % 2 = 0 AS flag, ('00000000-0000-4000-8000-00000000000' || i)::UUID AS u "
+      "FROM range(1, 4) t(i)");
+  session.Write("CREATE TABLE lr.empty (a INTEGER, b VARCHAR)");
+  session.Write("CREATE TABLE lr.dropped AS SELECT 1 AS x");
+  session.Write("DROP TABLE lr.dropped");
+  session.Post("/api/v1/maintenance/compact", {{"namespace", kNamespace}, {"table", "orders"}});
+  session.Write("INSERT INTO lr.orders VALUES (26, 'c5', 3.0, NULL, NULL)");
+  auto snapshots = session.Snapshots();
+  session.Post("/api/v1/maintenance/expire", {{"keep_last", static_cast<int64_t>(snapshots.size()) - 3}});
+
+  const std::vector<std::string> tables = {"orders", "kinds", "empty"};
+  session.Attach();
+  session.CompareAll(tables, "DuckLake wrote");
+
+  // The other direction: the extension writes, DuckLake reads.
+  session.ReaderWrite("INSERT INTO lr.orders VALUES (30, 'e1', 4.5, DATE '2026-05-05', 'ext')");
+  session.ReaderWrite("UPDATE lr.orders SET amount = -1 WHERE id IN (1, 30)");
+  session.ReaderWrite("DELETE FROM lr.orders WHERE id = 4");
+  session.ReaderWrite("ALTER TABLE lr.orders ADD COLUMN extra INTEGER");
+  session.ReaderWrite("INSERT INTO lr.orders SELECT 100 + i, 'bulk', i, NULL, NULL, i FROM range(5) t(i)");
+  session.ReaderWrite("INSERT INTO lr.empty VALUES (1, 'one')");
+  session.CopyBack();
+  session.Attach();
+  session.CompareAll(tables, "the extension wrote");
+}
+
+}  // namespace ducklake::conformance
