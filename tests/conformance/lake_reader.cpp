@@ -1,5 +1,6 @@
 #include "lake_reader.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -89,6 +90,7 @@ LakeReader::LakeReader(const std::string &extension_path) : impl_(std::make_uniq
 LakeReader::~LakeReader() = default;
 
 std::optional<std::string> LakeReader::DefaultExtensionPath() {
+  if (const char *path = std::getenv("DUCKLAKE_REFERENCE_EXTENSION"); path && *path) return std::string(path);
   for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
     auto candidate = dir.parent_path() / "shared" / "ducklake-extension" / "ducklake.duckdb_extension";
     if (std::filesystem::exists(candidate)) return candidate.string();

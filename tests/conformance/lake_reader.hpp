@@ -26,7 +26,8 @@ class LakeReader {
   explicit LakeReader(const std::string &extension_path);
   ~LakeReader();
 
-  // The extension's usual place next to a checkout (../shared/ducklake-extension/), if it is there.
+  // DUCKLAKE_REFERENCE_EXTENSION, or the extension's usual place beside a checkout
+  // (../shared/ducklake-extension/ of the working directory or a folder above it), if it is there.
   static std::optional<std::string> DefaultExtensionPath();
 
   // Copies `catalog`'s DuckLake tables (inlined data tables included) into a new DuckDB file at

@@ -50,8 +50,9 @@ int main(int argc, char **argv) {
     if (ingest) RunIngestSuite(checker, scratch, random.seed, report);
     if (lake_reader.extension == "auto") lake_reader.extension = LakeReader::DefaultExtensionPath().value_or("");
     if (lake_reader.extension.empty() && app.count("--lake-reader")) {
-      std::cout << "lake reader: the official DuckLake extension is not in ../shared/ducklake-extension, so the "
-                   "catalog was not compared with its reader" << std::endl;
+      std::cout << "lake reader: the official DuckLake extension is not in ../shared/ducklake-extension (nor named "
+                   "by DUCKLAKE_REFERENCE_EXTENSION), so the catalog was not compared with its reader"
+                << std::endl;
     } else if (!lake_reader.extension.empty()) {
       lake_reader.scratch = scratch;
       RunLakeReaderSuite(api, lake_reader, report);
