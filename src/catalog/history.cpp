@@ -189,11 +189,11 @@ std::vector<DataFileVersions> History::TableFileHistory(int64_t table_id) {
   auto prefix = Catalog::kDataKeyPrefix + prefix_rows[0].String(0);
   std::vector<DataFileVersions> files;
   std::map<int64_t, size_t> index;
-  for (const auto &row : txn->Query("SELECT data_file_id, path, record_count, begin_snapshot, end_snapshot FROM "
-                                    "ducklake_data_file WHERE table_id = ? ORDER BY data_file_id",
+  for (const auto &row : txn->Query("SELECT data_file_id, path, record_count, begin_snapshot, end_snapshot, "
+                                    "row_id_start FROM ducklake_data_file WHERE table_id = ? ORDER BY data_file_id",
                                     {table_id})) {
     index[row.Int(0)] = files.size();
-    files.push_back({prefix + row.String(1), row.Int(2), row.Int(3), row.OptionalInt(4), {}});
+    files.push_back({prefix + row.String(1), row.Int(2), row.Int(3), row.OptionalInt(4), {}, row.OptionalInt(5)});
   }
   for (const auto &row : txn->Query("SELECT data_file_id, path, begin_snapshot, end_snapshot FROM ducklake_delete_file "
                                     "WHERE table_id = ? ORDER BY begin_snapshot",

@@ -60,7 +60,8 @@ void ValidateColumns(const std::vector<ColumnDef> &columns) {
       throw MakeError(ErrorKind::kInvalidInput, "duplicate column name '{}'", column.name);
     }
     // Columns the Parquet reader adds itself, and the ones DuckLake's scans add.
-    static const std::set<std::string> kReservedColumns = {"file_row_number", "__ducklake_file", "__ducklake_pos"};
+    static const std::set<std::string> kReservedColumns = {"file_row_number", "__ducklake_file", "__ducklake_pos",
+                                                           "__ducklake_rowid", kRowIdColumnName};
     if (kReservedColumns.count(LowerName(column.name))) {
       throw MakeError(ErrorKind::kInvalidInput, "column name '{}' is reserved", column.name);
     }

@@ -266,14 +266,18 @@ void CatalogScan(duckdb::ClientContext &, duckdb::TableFunctionInput &input, duc
 void Register(duckdb::Connection &con, duckdb::TableFunction function,
               duckdb::shared_ptr<CatalogFunctionInfo> function_info) {
   function.function_info = std::move(function_info);
+  RegisterSystemTableFunction(con, std::move(function));
+}
+
+}  // namespace
+
+void RegisterSystemTableFunction(duckdb::Connection &con, duckdb::TableFunction function) {
   duckdb::CreateTableFunctionInfo info(function);
   info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
   con.BeginTransaction();
   duckdb::Catalog::GetSystemCatalog(*con.context).CreateTableFunction(*con.context, info);
   con.Commit();
 }
-
-}  // namespace
 
 duckdb::Value SnapshotChanges(const std::string &changes_made) {
   // The extension's names of the kinds of change; kinds it does not name (compacted_table) are left out.

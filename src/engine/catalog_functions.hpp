@@ -28,6 +28,9 @@ void RegisterCatalogFunctions(duckdb::Connection &con, CatalogSource source, Sna
 // extension's words: tables_created, tables_inserted_into, ...) to its tables, schemas or ids.
 duckdb::Value SnapshotChanges(const std::string &changes_made);
 
+// Adds `function` to the system catalog of `con`'s database, replacing one of the same name.
+void RegisterSystemTableFunction(duckdb::Connection &con, duckdb::TableFunction function);
+
 // Whether a bound table function is one of the replacements.
 bool IsCatalogFunction(const duckdb::TableFunction &function);
 

@@ -172,13 +172,23 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
     columns += (columns.empty() ? "" : ", ") + read("");
     data_columns += (data_columns.empty() ? "" : ", ") + read("d.");
   }
+  // A file's own column of row ids, where it has one (read by field id; NULL where it has none).
+  constexpr const char *kFileRowIdColumn = "__ducklake_file_rowid";
+  if (scan.with_row_ids) {
+    schema_map += fmt::format(", {}: {{name: {}, type: 'BIGINT', default_value: CAST(NULL AS VARCHAR)}}", kRowIdFieldId,
+                              QuoteLiteral(kFileRowIdColumn));
+  }
+  std::string row_id_starts;  // CASE branches: file -> its row_id_start
   // [by field id][with deletes]: the file list and, with deletes, their delete files.
   std::string files[2][2], deletes[2], delete_pairs[2];
   for (size_t i = 0; i < scan.files.size(); i++) {
     if (kept && !kept->count(i)) continue;
     const auto &file = scan.files[i];
     if (scan.only_deleted && file.delete_key.empty()) continue;
-    int by_id = file.has_current_columns ? 0 : 1;
+    int by_id = file.has_current_columns && !scan.with_row_ids ? 0 : 1;
+    if (scan.with_row_ids && file.row_id_start) {
+      row_id_starts += fmt::format(" WHEN {} THEN {}", QuoteLiteral(Engine::FileLocation(file.key)), *file.row_id_start);
+    }
     int dirty = file.delete_key.empty() ? 0 : 1;
     auto &list = files[by_id][dirty];
     list += (list.empty() ? "" : ", ") + QuoteLiteral(Engine::FileLocation(file.key));
@@ -193,10 +203,18 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
   // DuckDB's default "filename") and file_row_number (a reserved column name).
   const auto file_option = fmt::format("filename = {}, file_row_number = true", QuoteLiteral(Engine::kFileColumn));
   auto position_columns = [&](const std::string &qualifier) {
-    return scan.with_positions ? fmt::format(", {0}{1}, {0}file_row_number AS {2}", qualifier,
-                                             QuoteIdentifier(Engine::kFileColumn),
-                                             QuoteIdentifier(Engine::kPositionColumn))
-                               : std::string();
+    if (!scan.with_positions) return std::string();
+    auto columns = fmt::format(", {0}{1}, {0}file_row_number AS {2}", qualifier, QuoteIdentifier(Engine::kFileColumn),
+                               QuoteIdentifier(Engine::kPositionColumn));
+    if (scan.with_row_ids) {
+      auto numbered = row_id_starts.empty()
+                          ? std::string("CAST(NULL AS BIGINT)")
+                          : fmt::format("CASE {0}{1}{2} END + {0}file_row_number", qualifier,
+                                        QuoteIdentifier(Engine::kFileColumn), row_id_starts);
+      columns += fmt::format(", coalesce({}{}, {}) AS {}", qualifier, QuoteIdentifier(kFileRowIdColumn), numbered,
+                             QuoteIdentifier(Engine::kRowIdColumn));
+    }
+    return columns;
   };
   std::vector<std::string> parts;
   for (int by_id = 0; by_id < 2; by_id++) {
@@ -226,6 +244,9 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
     if (scan.with_positions) {
       empty_list += fmt::format(", CAST(NULL AS VARCHAR) AS {}, CAST(NULL AS BIGINT) AS {}",
                                 QuoteIdentifier(Engine::kFileColumn), QuoteIdentifier(Engine::kPositionColumn));
+    }
+    if (scan.with_positions && scan.with_row_ids) {
+      empty_list += fmt::format(", CAST(NULL AS BIGINT) AS {}", QuoteIdentifier(Engine::kRowIdColumn));
     }
     // No rows, but not in a form the optimiser folds into an empty result: DuckDB 1.4 then drops the
     // left rows of an ASOF LEFT JOIN against the table.
@@ -394,6 +415,7 @@ class Engine::Impl {
 
     duckdb::Connection con(*db_);
     RegisterLineageScan(con);
+    RegisterTableChanges(con);
     KeepNestedFiltersAboveParquetScans(con);
     RegisterCatalogFunctions(
         con, [this](duckdb::ClientContext &context) { return CatalogOf(context); },
@@ -442,6 +464,50 @@ class Engine::Impl {
     duckdb::Connection connection_;
     RequestState state_;
   };
+
+  struct ImplInfo : public duckdb::TableFunctionInfo {
+    explicit ImplInfo(Impl *impl) : impl(impl) {}
+    Impl *impl;
+  };
+
+  // ducklake_table_changes(lake, schema, table, start, end), as the DuckLake extension has it: replaced
+  // while it binds by the query the request's resolver makes of it (TableResolver::TableChanges).
+  void RegisterTableChanges(duckdb::Connection &con) {
+    using Type = duckdb::LogicalType;
+    duckdb::TableFunction function("ducklake_table_changes",
+                                   {Type::VARCHAR, Type::VARCHAR, Type::VARCHAR, Type::BIGINT, Type::BIGINT}, nullptr);
+    function.bind_replace = TableChangesReplace;
+    function.function_info = duckdb::make_shared_ptr<ImplInfo>(this);
+    RegisterSystemTableFunction(con, std::move(function));
+  }
+
+  static duckdb::unique_ptr<duckdb::TableRef> TableChangesReplace(duckdb::ClientContext &context,
+                                                                  duckdb::TableFunctionBindInput &input) {
+    auto &impl = *input.info->Cast<ImplInfo>().impl;
+    for (const auto &value : input.inputs) {
+      if (value.IsNull()) {
+        throw duckdb::BinderException("ducklake_table_changes needs a lake, a schema, a table and two snapshot ids");
+      }
+    }
+    RequestState *state = impl.StateOf(context);
+    std::optional<std::string> sql;
+    if (state && state->resolver) {
+      try {
+        sql = state->resolver->TableChanges(input.inputs[1].ToString(), input.inputs[2].ToString(),
+                                            input.inputs[3].GetValue<int64_t>(), input.inputs[4].GetValue<int64_t>());
+      } catch (const Error &) {
+        // DuckDB would turn it into a binder error; the caller rethrows the original.
+        state->resolver_error = std::current_exception();
+        throw duckdb::BinderException("the table's changes could not be read");
+      }
+    }
+    if (!sql) throw duckdb::BinderException("ducklake_table_changes is not available in this statement");
+    duckdb::Parser parser;
+    parser.ParseQuery(*sql);
+    auto select = duckdb::unique_ptr_cast<duckdb::SQLStatement, duckdb::SelectStatement>(
+        std::move(parser.statements[0]));
+    return duckdb::make_uniq<duckdb::SubqueryRef>(std::move(select), "ducklake_table_changes");
+  }
 
   struct ScanData : public duckdb::ReplacementScanData {
     explicit ScanData(Impl *impl) : impl(impl) {}
@@ -1762,6 +1828,7 @@ WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::MaterializedQueryResult &c
     return it == values.end() ? 0 : std::stoll(it->second);
   };
   for (const auto &column : target) {
+    if (column.id >= kFirstReservedFieldId) continue;  // the format's own columns (row ids) have none
     ColumnStats stats;
     stats.column_id = column.id;
     auto path = QuoteIdentifier(column.name);

@@ -133,9 +133,11 @@ class SqlTransaction::Resolver : public TableResolver {
   // "__dml"."matches": the rows a DELETE or UPDATE matched (see WriteMatches).
   static constexpr const char *kMatches = "\"__dml\".\"matches\"";
 
+  // `with_positions`: the table whose rows are read with their positions (and, `with_row_ids`, their
+  // row ids).
   Resolver(SqlTransaction &transaction, const PendingTable *with_positions = nullptr,
-           const TableScan *matches = nullptr)
-      : transaction_(transaction), with_positions_(with_positions), matches_(matches) {}
+           const TableScan *matches = nullptr, bool with_row_ids = false)
+      : transaction_(transaction), with_positions_(with_positions), matches_(matches), with_row_ids_(with_row_ids) {}
 
   std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
                                    const std::optional<TableVersion> &at) override {
@@ -149,6 +151,7 @@ class SqlTransaction::Resolver : public TableResolver {
     auto scan = transaction_.Scan(schema, table);
     if (scan && with_positions_ && transaction_.FindPending(schema, table) == with_positions_) {
       scan->with_positions = true;
+      scan->with_row_ids = with_row_ids_;
     }
     return scan;
   }
@@ -163,6 +166,7 @@ class SqlTransaction::Resolver : public TableResolver {
   SqlTransaction &transaction_;
   const PendingTable *with_positions_;
   const TableScan *matches_;
+  bool with_row_ids_;
 };
 
 SqlTransaction::SqlTransaction(TableFormat &format, SqlParser &parser, QueryRunner &queries, ObjectStore &store,
@@ -260,7 +264,11 @@ TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &sta
   auto position = alias + "." + QuoteIdentifier(QueryRunner::kFileColumn) + ", " + alias + "." +
                   QuoteIdentifier(QueryRunner::kPositionColumn);
   std::string select_list = position;
-  if (statement.kind == StatementKind::kUpdate) {
+  bool update = statement.kind == StatementKind::kUpdate;
+  if (update) {
+    // An UPDATE's new rows keep the row ids of the rows they replace, as the format's readers expect.
+    select_list += ", " + alias + "." + QuoteIdentifier(QueryRunner::kRowIdColumn);
+    columns.push_back({kRowIdFieldId, QueryRunner::kRowIdColumn, "int64", true, {}, {}});
     std::map<std::string, std::string> assigned;
     for (const auto &[column, expression] : statement.assignments) {
       if (!ColumnNamed(table.columns, column)) {
@@ -285,7 +293,7 @@ TableScan SqlTransaction::WriteMatches(PendingTable &table, const Statement &sta
   // With other tables (USING, FROM), a row may match several of theirs: it is deleted or updated
   // once (an UPDATE takes one of the matches, as DuckDB does).
   std::string distinct = statement.from_sql.empty() ? "" : "DISTINCT ON (" + position + ") ";
-  Resolver resolver(*this, &table);
+  Resolver resolver(*this, &table, nullptr, update);
   auto written = queries_.WriteQuery(
       fmt::format("SELECT {}{} FROM {}.{}{}{} WHERE {}", distinct, select_list, QuoteIdentifier(table.schema),
                   QuoteIdentifier(table.name), TargetAlias(statement, table.name),
@@ -403,12 +411,15 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       std::optional<WrittenFile> new_rows;
       if (statement.kind == StatementKind::kUpdate) {
         std::string select_list;
+        auto columns = table.columns;
         for (const auto &column : table.columns) {
           select_list += (select_list.empty() ? "" : ", ") + QuoteIdentifier(column.name);
         }
+        select_list += ", " + QuoteIdentifier(QueryRunner::kRowIdColumn);
+        columns.push_back({kRowIdFieldId, kRowIdColumnName, "int64", true, {}, {}});
         Resolver resolver(*this, nullptr, &matches);
         new_rows = queries_.WriteQuery(fmt::format("SELECT {} FROM {}", select_list, Resolver::kMatches), resolver,
-                                      table.columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms, false);
+                                      columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms, false);
       }
       auto [deletes, deleted] = WriteDeletes(table, statement, matches, timeout_ms);
       for (auto &[data_key, file] : deletes) {

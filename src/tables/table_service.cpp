@@ -9,29 +9,6 @@
 namespace ducklake {
 namespace {
 
-// Exposes the lake's tables as of one snapshot to the engine, through the scan cache.
-class SnapshotResolver : public TableResolver {
- public:
-  SnapshotResolver(TableFormat &format, ScanCache &cache, int64_t snapshot_id, const Access *access = nullptr)
-      : format_(format), cache_(cache), snapshot_id_(snapshot_id), access_(access) {}
-
-  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
-                                   const std::optional<TableVersion> &at) override {
-    // Every lake table a query names is resolved here, wherever it stands in the statement.
-    RequireNamespace(access_, schema, Role::kReader);
-    return ResolveCommitted(format_, cache_, snapshot_id_, schema, table, at);
-  }
-
-  VisibleCatalog Catalog() override { return ReadableCatalog(format_, snapshot_id_, access_); }
-  std::vector<LakeSnapshot> Snapshots() override { return SnapshotsUpTo(format_, snapshot_id_); }
-
- private:
-  TableFormat &format_;
-  ScanCache &cache_;
-  int64_t snapshot_id_;
-  const Access *access_;
-};
-
 // Tables made up for one internal query: "__changes"."<name>" -> a given scan.
 class FixedResolver : public TableResolver {
  public:
@@ -68,12 +45,111 @@ bool Visible(int64_t begin_snapshot, const std::optional<int64_t> &end_snapshot,
 // as the catalog knows them at that one snapshot), which reads far faster (DuckDB filters a file
 // read by name on the positions it is joined with, and reads a mapped file whole).
 ScanFile ScanFileAt(const DataFileVersions &file, int64_t snapshot_id, const std::set<std::string> &current) {
-  ScanFile scan{file.key, file.record_count, {}, "", current.count(file.key) > 0};
+  ScanFile scan{file.key, file.record_count, {}, "", current.count(file.key) > 0, file.row_id_start};
   for (const auto &deletes : file.deletes) {
     if (Visible(deletes.begin_snapshot, deletes.end_snapshot, snapshot_id)) scan.delete_key = deletes.key;
   }
   return scan;
 }
+
+// ducklake_table_changes() of `table` (as of `end`) over snapshots start..end: see
+// TableResolver::TableChanges. Its scans are added to `scans`.
+std::string ExtensionChangesSql(TableFormat &format, FixedResolver &scans, const TableInfo &table, int64_t start,
+                                int64_t end) {
+  auto history = format.history.TableHistory(table.id, start - 1, end);
+  auto files = format.history.TableFileHistory(table.id);
+  std::string columns;
+  for (const auto &column : table.columns) columns += ", t." + QuoteIdentifier(column.name);
+  const auto row_id = QuoteIdentifier(QueryRunner::kRowIdColumn);
+  const auto file = QuoteIdentifier(QueryRunner::kFileColumn);
+  const auto position = QuoteIdentifier(QueryRunner::kPositionColumn);
+  auto part = [&](int64_t snapshot_id, const char *change, const std::string &from) {
+    return fmt::format("SELECT CAST({} AS BIGINT) AS snapshot_id, t.{} AS rowid, CAST('{}' AS VARCHAR) AS change_type{} "
+                       "FROM {}",
+                       snapshot_id, row_id, change, columns, from);
+  };
+  auto scan = [&](bool only_deleted) { return TableScan{table.columns, {}, true, only_deleted, true}; };
+  std::vector<std::string> parts;
+  size_t counted = 0;
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->operation == "alter" || it->operation == "rename") continue;
+    if (++counted > TableService::kMaxChangeSnapshots) {
+      throw MakeError(ErrorKind::kInvalidInput, "the range spans more than {} changes; narrow it",
+                      TableService::kMaxChangeSnapshots);
+    }
+    auto snapshot_id = it->snapshot.id;
+    TableScan inserted = scan(false), gone = scan(false), deleted_now = scan(true), deleted_before = scan(true);
+    for (const auto &version : files) {
+      bool before = Visible(version.begin_snapshot, version.end_snapshot, snapshot_id - 1);
+      bool after = Visible(version.begin_snapshot, version.end_snapshot, snapshot_id);
+      if (after && version.begin_snapshot == snapshot_id) inserted.files.push_back(ScanFileAt(version, snapshot_id, {}));
+      if (!before) continue;
+      auto old_file = ScanFileAt(version, snapshot_id - 1, {});
+      if (!after) {
+        gone.files.push_back(std::move(old_file));
+        continue;
+      }
+      auto new_file = ScanFileAt(version, snapshot_id, {});
+      if (new_file.delete_key == old_file.delete_key) continue;
+      deleted_before.files.push_back(std::move(old_file));
+      deleted_now.files.push_back(std::move(new_file));
+    }
+    if (!inserted.files.empty()) parts.push_back(part(snapshot_id, "insert", scans.Add(inserted) + " AS t"));
+    if (!gone.files.empty()) parts.push_back(part(snapshot_id, "delete", scans.Add(gone) + " AS t"));
+    if (!deleted_now.files.empty()) {
+      parts.push_back(part(snapshot_id, "delete",
+                           fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}",
+                                       scans.Add(deleted_now), scans.Add(deleted_before), file, position)));
+    }
+  }
+  if (parts.empty()) return part(0, "insert", scans.Add(scan(false)) + " AS t") + " LIMIT 0";
+  std::string all;
+  for (const auto &p : parts) all += (all.empty() ? "" : " UNION ALL ") + p;
+  std::string names;
+  for (const auto &column : table.columns) names += ", " + QuoteIdentifier(column.name);
+  // A row id both deleted and inserted by one snapshot: the row was updated.
+  return fmt::format(
+      "SELECT snapshot_id, rowid, CASE WHEN count(*) OVER (PARTITION BY snapshot_id, rowid) > 1 THEN "
+      "CASE change_type WHEN 'insert' THEN 'update_postimage' ELSE 'update_preimage' END ELSE change_type END "
+      "AS change_type{} FROM ({})",
+      names, all);
+}
+
+// Exposes the lake's tables as of one snapshot to the engine, through the scan cache.
+class SnapshotResolver : public TableResolver {
+ public:
+  SnapshotResolver(TableFormat &format, ScanCache &cache, int64_t snapshot_id, const Access *access = nullptr)
+      : format_(format), cache_(cache), snapshot_id_(snapshot_id), access_(access) {}
+
+  std::optional<TableScan> Resolve(const std::string &schema, const std::string &table,
+                                   const std::optional<TableVersion> &at) override {
+    // The scans of ducklake_table_changes() calls (authorised when they were made).
+    if (schema == FixedResolver::kSchema) return changes_.Resolve(schema, table, at);
+    // Every lake table a query names is resolved here, wherever it stands in the statement.
+    RequireNamespace(access_, schema, Role::kReader);
+    return ResolveCommitted(format_, cache_, snapshot_id_, schema, table, at);
+  }
+
+  VisibleCatalog Catalog() override { return ReadableCatalog(format_, snapshot_id_, access_); }
+  std::vector<LakeSnapshot> Snapshots() override { return SnapshotsUpTo(format_, snapshot_id_); }
+
+  std::optional<std::string> TableChanges(const std::string &schema, const std::string &table, int64_t start,
+                                          int64_t end) override {
+    RequireNamespace(access_, schema, Role::kReader);
+    if (end > snapshot_id_) throw MakeError(ErrorKind::kInvalidInput, "snapshot {} is after the one read ({})", end, snapshot_id_);
+    if (start > end) throw Error(ErrorKind::kInvalidInput, "the start snapshot must not be after the end snapshot");
+    format_.history.GetSnapshot(end);  // kNotFound for an unknown or expired one
+    return ExtensionChangesSql(format_, changes_, format_.catalog.GetTable(schema, table, end), start, end);
+  }
+
+ private:
+  TableFormat &format_;
+  ScanCache &cache_;
+  int64_t snapshot_id_;
+  const Access *access_;
+  FixedResolver changes_;
+};
+
 
 }  // namespace
 

@@ -24,7 +24,7 @@ NewDataFile ToNewDataFile(const WrittenFile &file) {
 }
 
 ScanFile ToScanFile(const DataFile &file) {
-  return {file.key, file.record_count, file.stats, file.delete_key, file.has_current_columns};
+  return {file.key, file.record_count, file.stats, file.delete_key, file.has_current_columns, file.row_id_start};
 }
 
 void DiscardFiles(ObjectStore &store, const std::vector<std::string> &keys) {

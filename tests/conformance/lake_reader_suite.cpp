@@ -28,10 +28,11 @@ class Session {
       : api_(api), options_(options), report_(report), reader_(options.extension),
         catalog_(OpenMetaStore(options.catalog_url)) {}
 
-  // A step of the scripted history through the API; it must succeed.
-  void Write(const std::string &sql) {
+  // A step of the scripted history through the API; it must succeed. Returns its snapshot.
+  int64_t Write(const std::string &sql) {
     auto answer = api_.Query(sql);
     if (!answer.ok()) throw std::runtime_error(fmt::format("history step failed ({}): {}\n  in: {}", answer.status, answer.Detail(), sql));
+    return answer.json["rows"][0].back().get<int64_t>();
   }
   void Post(const std::string &path, const nlohmann::json &body) {
     auto answer = api_.Post(path, body);
@@ -60,6 +61,24 @@ class Session {
   void ReaderWrite(const std::string &sql) {
     auto result = reader_.Run(sql);
     if (result.error) throw std::runtime_error("the extension refused a write: " + *result.error + "\n  in: " + sql);
+  }
+
+  // What the extension alone answers to `sql`, as text, must be `expected`.
+  void ExpectFromReader(const std::string &sql, const std::string &expected, const std::string &stage) {
+    auto result = reader_.Run(sql);
+    std::string text;
+    for (const auto &row : result.rows) {
+      for (size_t i = 0; i < row.size(); i++) text += (i ? "|" : "") + row[i].ToString();
+      text += ";";
+    }
+    auto source = std::string(kSource) + " (" + stage + ")";
+    if (result.error) {
+      report_.Add(Verdict::kFail, source, sql, "the extension refused it: " + *result.error);
+    } else if (text != expected) {
+      report_.Add(Verdict::kFail, source, sql, "the extension answered " + text + ", expected " + expected);
+    } else {
+      report_.Add(Verdict::kAgree, source, sql, "");
+    }
   }
 
   // `sql` run by both, judged like a conformance query.
@@ -94,6 +113,12 @@ class Session {
                 stage);
       }
     }
+    auto snapshots_now = Snapshots();
+    for (const auto &table : tables) {
+      Compare(fmt::format("SELECT * FROM ducklake_table_changes('{}', '{}', '{}', {}, {}) ORDER BY ALL", kReaderCatalog,
+                          kNamespace, table, snapshots_now.front().id, snapshots_now.back().id),
+              stage);
+    }
     Compare(fmt::format("SELECT * FROM ducklake_snapshots('{}') ORDER BY snapshot_id", kReaderCatalog), stage);
     Compare(fmt::format("SELECT * FROM ducklake_table_info('{}') ORDER BY table_id", kReaderCatalog), stage);
   }
@@ -126,7 +151,7 @@ void RunLakeReaderSuite(ApiClient &api, const LakeReaderOptions &options, Report
   session.Ingest("orders", OrdersCsv());
   session.Write("INSERT INTO lr.orders VALUES (21, 'c1', 10.5, DATE '2026-03-01'), (22, NULL, 0.0, NULL)");
   session.Write("DELETE FROM lr.orders WHERE id IN (2, 5)");
-  session.Write("UPDATE lr.orders SET amount = amount * 10 WHERE id IN (3, 21)");
+  auto update = session.Write("UPDATE lr.orders SET amount = amount * 10 WHERE id IN (3, 21)");
   session.Write("ALTER TABLE lr.orders ADD COLUMN note VARCHAR");
   session.Write("INSERT INTO lr.orders VALUES (23, 'c2', 'NaN', DATE '2026-04-01', 'nan'), (24, 'c3', 1.25, NULL, 'x')");
   session.Write("INSERT INTO lr.orders VALUES (25, 'c4', 2.5, NULL, 'gone')");
@@ -147,6 +172,11 @@ void RunLakeReaderSuite(ApiClient &api, const LakeReaderOptions &options, Report
   const std::vector<std::string> tables = {"orders", "kinds", "empty"};
   session.Attach();
   session.CompareAll(tables, "DuckLake wrote");
+  // Updated rows kept their row ids: the extension sees an update, not a delete and an insert.
+  session.ExpectFromReader(fmt::format("SELECT change_type, count(*) FROM ducklake_table_changes('{}', 'lr', 'orders', "
+                                       "{}, {}) GROUP BY ALL ORDER BY ALL",
+                                       kReaderCatalog, update, update),
+                           "update_postimage|2;update_preimage|2;", "DuckLake wrote");
 
   // The other direction: the extension writes, DuckLake reads.
   session.ReaderWrite("INSERT INTO lr.orders VALUES (30, 'e1', 4.5, DATE '2026-05-05', 'ext')");

@@ -4,7 +4,8 @@
 // UPDATE, ALTER, nested types, an empty table, compaction, expire); the catalog is copied into a
 // DuckDB file and attached by the extension (see LakeReader), and then the API and the extension
 // answer the same statements: every table now, and at every snapshot by version and by time,
-// ducklake_snapshots() and ducklake_table_info(). Then
+// ducklake_snapshots(), ducklake_table_info() and ducklake_table_changes() over the whole history,
+// and the extension must see DuckLake's UPDATE as an update (row ids kept). Then
 // the extension writes (INSERT, UPDATE, DELETE, ADD COLUMN), its catalog is copied back, and the
 // same comparisons run again, so DuckLake must read what the extension wrote.
 

@@ -27,6 +27,25 @@ def test_feed_lists_inserts_deletes_and_update_images(api, ns):
     assert api.changes(ns, "t", **{"from": inserted}) == []
     result = expect_status(api.get(f"/api/v1/namespaces/{ns}/tables/t/changes"), 200).json()
     assert [c["name"] for c in result["columns"]] == ["snapshot_id", "change_type", "id", "v"]
+    # The same history in SQL, as the DuckLake extension has it: with row ids, both ends included.
+    # An updated row keeps its row id; the UPDATE's new file took one more, so the INSERT's is 4.
+    sql = f"SELECT * FROM ducklake_table_changes('lake', '{ns}', 't', {created}, {inserted}) ORDER BY ALL"
+    result = api.query(sql)
+    assert [(c["name"], c["type"]) for c in result["columns"]] == [
+        ("snapshot_id", "BIGINT"), ("rowid", "BIGINT"), ("change_type", "VARCHAR"), ("id", "BIGINT"), ("v", "VARCHAR")]
+    assert result["rows"] == [
+        [created, 0, "insert", 0, "a"], [created, 1, "insert", 1, "a"], [created, 2, "insert", 2, "a"],
+        [deleted, 0, "delete", 0, "a"],
+        [updated, 1, "update_postimage", 1, "b"], [updated, 1, "update_preimage", 1, "a"],
+        [inserted, 4, "insert", 9, "z"]]
+    assert api.rows(f"SELECT count(*) FROM ducklake_table_changes('lake', '{ns}', 't', {updated}, {updated})") == [[2]]
+    assert api.rows(f"SELECT c.id FROM ducklake_table_changes('lake', '{ns}', 't', {deleted}, {deleted}) AS c "
+                    f"JOIN {ns}.t AS o AT (VERSION => {created}) ON o.id = c.id") == [[0]]
+    for bad, status in ((f"'{ns}', 't', {inserted}, {created}", 400), (f"'{ns}', 'nope', {created}, {inserted}", 404),
+                        (f"'{ns}', 't', {created}, 999999999", 400), (f"'{ns}', 't', NULL, {inserted}", 400),
+                        (f"'nope', 't', {created}, {inserted}", 404)):
+        assert_problem(api.sql(f"SELECT * FROM ducklake_table_changes('lake', {bad})"), status)
+    assert_problem(api.transaction([f"SELECT * FROM ducklake_table_changes('lake', '{ns}', 't', 1, 2)"]), 400)
 
 
 def test_a_transaction_mixing_delete_insert_and_update_is_told_apart(api, ns):

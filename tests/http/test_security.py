@@ -139,7 +139,8 @@ def test_a_reader_reads_her_namespace_and_nothing_else_however_the_sql_is_writte
                 "WITH x AS (SELECT * FROM HR.T) SELECT * FROM x",
                 "SELECT (SELECT max(amount) FROM hr.t) AS m",
                 "SELECT * FROM hr.t AT (VERSION => 1)",
-                "SELECT * FROM fin.t UNION ALL SELECT * FROM hr.t"):
+                "SELECT * FROM fin.t UNION ALL SELECT * FROM hr.t",
+                "SELECT * FROM ducklake_table_changes('lake', 'hr', 't', 0, 2)"):
         body = assert_problem(rita.sql(sql), 403)
         assert "hr" in body["detail"].lower(), (sql, body)
     # A reader does not write, by any route.

@@ -28,6 +28,7 @@ struct DataFileVersions {
   int64_t begin_snapshot = 0;
   std::optional<int64_t> end_snapshot;
   std::vector<Deletes> deletes;
+  std::optional<int64_t> row_id_start;
 };
 
 struct SnapshotInfo {

@@ -20,6 +20,13 @@ struct ColumnDef {
   std::vector<ColumnDef> children;  // struct fields, the list element, the map key and value
 };
 
+// The field id and name the format gives a data file's column of row ids: written where rows keep
+// the ids they had in another file (an UPDATE's new rows); a file without it numbers its rows from
+// its row_id_start. Field ids from kFirstReservedFieldId up belong to the format, never to a column.
+constexpr int64_t kRowIdFieldId = 2147483540;
+constexpr const char *kRowIdColumnName = "_ducklake_internal_row_id";
+constexpr int64_t kFirstReservedFieldId = 2147483520;
+
 // Per-column statistics of one data file, as the DuckLake format records them. Min and max are
 // text in the type's canonical form.
 struct ColumnStats {

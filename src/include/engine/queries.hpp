@@ -25,6 +25,9 @@ struct ScanFile {
   // The file's columns are the table's by name and type (no schema change since it was written):
   // it can be read without mapping field ids, which is about twice as fast.
   bool has_current_columns = false;
+  // The row id of its first row (rows without ids of their own number on from it); none for a file
+  // not yet committed.
+  std::optional<int64_t> row_id_start;
 };
 
 // A lake table as the engine reads it: files are read by Parquet field id (= column id), so a
@@ -37,6 +40,9 @@ struct TableScan {
   // Only the rows the files' delete files name (none of a file without one): what was deleted, for
   // the change feed, read without scanning what is left against it.
   bool only_deleted = false;
+  // With positions, adds kRowIdColumn too: a row's lake row id (its file's column of row ids, or
+  // row_id_start + position), NULL in a file not yet committed. Files are then read by field id.
+  bool with_row_ids = false;
 };
 
 // `AT (VERSION => n)` or `AT (TIMESTAMP => t)` on a table reference.
@@ -98,6 +104,16 @@ class TableResolver {
   // The lake's snapshots up to the request's, oldest first, for ducklake_snapshots(). The lake's own
   // queries show none. May throw ducklake::Error.
   virtual std::vector<LakeSnapshot> Snapshots() { return {}; }
+  // ducklake_table_changes(lake, schema, table, start, end): a query, over tables this resolver
+  // resolves, of the rows snapshots start to end (both included) inserted and deleted, with their
+  // row ids; a row id deleted and inserted by one snapshot is an update_preimage/update_postimage
+  // pair, as the DuckLake extension tells them. Columns: snapshot_id, rowid, change_type and the
+  // table's as of `end`. nullopt where the resolver has no history to offer. May throw
+  // ducklake::Error.
+  virtual std::optional<std::string> TableChanges(const std::string &schema, const std::string &table, int64_t start,
+                                                  int64_t end) {
+    return std::nullopt;
+  }
 };
 
 enum class ResultFormat { kJson, kNdjson, kCsv, kParquet, kArrow };
@@ -164,6 +180,7 @@ class QueryRunner {
   // position in it, from 0.
   static constexpr const char *kFileColumn = "__ducklake_file";
   static constexpr const char *kPositionColumn = "__ducklake_pos";
+  static constexpr const char *kRowIdColumn = "__ducklake_rowid";
   static std::string FileLocation(const std::string &key);
 
   // Runs a query and streams its result in `options.format` to `sink`. Nothing reaches the sink
