@@ -65,10 +65,15 @@ std::vector<Route> MaintenanceRoutes(Maintenance &maintenance, const Config &con
          ctx.SendJson(200, CleanupReport(maintenance.Cleanup(options), options.dry_run));
        }},
       {"POST", "/api/v1/maintenance/flush",
-       [](RequestContext &ctx) {
+       [&maintenance, &config](RequestContext &ctx) {
          auto body = ctx.JsonBody(true);
-         RejectUnknownFields(body, {"dry_run"});
-         ctx.SendJson(200, FlushReport(DryRun(body)));
+         RejectUnknownFields(body, {"namespace", "table", "dry_run"});
+         FlushOptions options;
+         options.namespace_name = OptionalString(body, "namespace");
+         options.table_name = OptionalString(body, "table");
+         options.dry_run = DryRun(body);
+         options.timeout_ms = config.default_query_timeout_ms;
+         ctx.SendJson(200, FlushReport(maintenance.Flush(options, CommitOf(ctx)), options.dry_run));
        }},
   };
 }

@@ -130,11 +130,35 @@ TableInfo Catalog::GetTable(const std::string &namespace_name, const std::string
   return catalog.Describe(schema, *table);
 }
 
-std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id) {
+std::optional<int64_t> PartialMax(const std::optional<std::string> &partial_file_info) {
+  static const std::string kPrefix = "partial_max:";
+  if (!partial_file_info || partial_file_info->rfind(kPrefix, 0) != 0) return std::nullopt;
+  try {
+    return std::stoll(partial_file_info->substr(kPrefix.size()));
+  } catch (const std::exception &) {
+    throw MakeError(ErrorKind::kInternal, "the catalog has a file with partial_file_info '{}'", *partial_file_info);
+  }
+}
+
+TableContents Catalog::Contents(int64_t table_id, int64_t snapshot_id, const std::vector<ColumnDef> &columns) {
+  // One read: a flush moves rows from the catalog into a file in one commit.
   auto txn = meta_.Begin(TransactionMode::kRead);
+  TableContents contents;
+  contents.files = FilesAt(*txn, table_id, snapshot_id);
+  contents.rows = inlined_data::Rows(*txn, table_id, snapshot_id, columns);
+  return contents;
+}
+
+std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id) {
+  return FilesAt(*meta_.Begin(TransactionMode::kRead), table_id, snapshot_id);
+}
+
+std::vector<DataFile> Catalog::FilesAt(MetaTransaction &read, int64_t table_id, int64_t snapshot_id) {
+  auto *txn = &read;
   auto rows = txn->Query(
       fmt::format("SELECT f.data_file_id, s.path || t.path, f.path, f.record_count, f.file_size_bytes, "
-                  "f.footer_size, f.row_id_start, f.begin_snapshot, d.path, d.delete_count, o.data_file_id "
+                  "f.footer_size, f.row_id_start, f.begin_snapshot, d.path, d.delete_count, o.data_file_id, "
+                  "f.partial_file_info "
                   "FROM ducklake_data_file f LEFT JOIN dl_data_file_old_columns o ON o.data_file_id = f.data_file_id "
                   "JOIN ducklake_table t ON t.table_id = f.table_id AND {} "
                   "JOIN ducklake_schema s ON s.schema_id = t.schema_id "
@@ -167,6 +191,8 @@ std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id)
       file.delete_key = prefix + row.String(8);
       file.delete_count = row.Int(9);
     }
+    file.partial_max = PartialMax(row.OptionalString(11));
+    if (file.partial_max && *file.partial_max > snapshot_id) file.max_row_snapshot = snapshot_id;
     files.push_back(std::move(file));
   }
   if (files.empty()) return files;

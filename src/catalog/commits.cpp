@@ -7,6 +7,7 @@
 #include <set>
 
 #include "catalog/history.hpp"
+#include "catalog/inlined_data.hpp"
 #include "catalog/snapshot_view.hpp"
 #include "common/error.hpp"
 #include "common/ids.hpp"
@@ -42,6 +43,9 @@ struct SnapshotDraft {
   std::vector<std::string> changes;
   // Recorded in dl_snapshot_update: tables whose inserts and deletes here are an UPDATE's.
   std::vector<int64_t> updated_tables;
+  std::string dialect;  // the metadata database's
+  // Writes that need the snapshot's final schema version (known once every change is applied).
+  std::vector<std::function<void(MetaTransaction &txn, int64_t schema_version)>> with_schema_version;
   CommitResult result;
 };
 
@@ -208,10 +212,12 @@ CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
     draft.schema_version = head[0].Int(1);
     draft.next_catalog_id = head[0].Int(2);
     draft.next_file_id = head[0].Int(3);
+    draft.dialect = meta.Dialect();
     // Reads inside the commit see the latest committed state plus this draft's own rows.
     SnapshotView catalog(*txn, draft.id);
     apply(*txn, catalog, draft);
     if (draft.schema_changed) draft.schema_version++;
+    for (const auto &write : draft.with_schema_version) write(*txn, draft.schema_version);
     try {
       // To the millisecond, as the API shows snapshot times: a time read there finds its snapshot.
       txn->Execute("INSERT INTO ducklake_snapshot VALUES (?, ?, ?, ?, ?)",
@@ -415,8 +421,11 @@ bool ChangedSince(MetaTransaction &txn, const char *catalog_table, int64_t table
 
 bool ChangesAnything(const TableChange &change) {
   if (change.create_columns || change.columns || change.new_name || change.dropped || change.replace_contents ||
-      !change.removed_files.empty() || !change.deletes.empty()) {
+      !change.removed_files.empty() || !change.deletes.empty() || !change.inlined_deletes.empty() || change.flush) {
     return true;
+  }
+  for (const auto &rows : change.inlined_inserts) {
+    if (!rows.rows.empty()) return true;
   }
   for (const auto &file : change.added_files) {
     if (file.record_count > 0) return true;
@@ -443,12 +452,12 @@ std::map<std::string, LiveFile> LiveFiles(MetaTransaction &txn, int64_t table_id
   return files;
 }
 
-void InsertDataFile(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id, int64_t file_id,
+void InsertDataFile(MetaTransaction &txn, int64_t begin_snapshot, int64_t table_id, int64_t file_id,
                     const std::string &path, const NewDataFile &file, int64_t row_id_start) {
   txn.Execute("INSERT INTO ducklake_data_file (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, "
               "path, path_is_relative, file_format, record_count, file_size_bytes, footer_size, row_id_start) "
               "VALUES (?, ?, ?, NULL, NULL, ?, ?, 'parquet', ?, ?, ?, ?)",
-              {file_id, table_id, draft.id, path, int64_t{1}, file.record_count, file.file_size_bytes,
+              {file_id, table_id, begin_snapshot, path, int64_t{1}, file.record_count, file.file_size_bytes,
                file.footer_size, row_id_start});
   for (const auto &stats : file.stats) {
     txn.Execute("INSERT INTO ducklake_file_column_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
@@ -463,6 +472,40 @@ void EndDataFile(MetaTransaction &txn, int64_t snapshot_id, const LiveFile &file
   if (file.delete_file_id) {
     txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE delete_file_id = ?",
                 {snapshot_id, *file.delete_file_id});
+  }
+}
+
+// A flush: the file replaces the rows it holds in every snapshot (see InlinedFlush).
+void ApplyFlush(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id,
+                const std::function<std::string(const std::string &)> &relative_path, const InlinedFlush &flush,
+                const std::string &quoted_name) {
+  const auto &rows = flush.row_ids;
+  if (rows.empty()) return;
+  // The rows must still be live: none deleted or flushed since they were read. (A row id can have
+  // several versions, an UPDATE's; only its live one moves.)
+  std::set<std::pair<int64_t, int64_t>> expected;
+  for (size_t i = 0; i < rows.size(); i++) expected.insert({rows[i], flush.begin_snapshots[i]});
+  size_t live = 0;
+  for (const auto &row : inlined_data::Rows(txn, table_id, draft.id, {})) {
+    live += expected.count({row.row_id, row.begin_snapshot});
+  }
+  if (live != expected.size()) {
+    throw MakeError(ErrorKind::kConflict, "rows of table '{}' were deleted or flushed concurrently; flush again",
+                    quoted_name);
+  }
+  inlined_data::RemoveLive(txn, table_id, rows);
+  inlined_data::UnlistEmpty(txn, table_id);
+  int64_t first = *std::min_element(flush.begin_snapshots.begin(), flush.begin_snapshots.end());
+  int64_t last = *std::max_element(flush.begin_snapshots.begin(), flush.begin_snapshots.end());
+  int64_t file_id = draft.next_file_id++;
+  InsertDataFile(txn, first, table_id, file_id, relative_path(flush.file.key), flush.file,
+                 *std::min_element(rows.begin(), rows.end()));
+  txn.Execute("UPDATE ducklake_data_file SET partial_file_info = ? WHERE data_file_id = ?",
+              {fmt::format("partial_max:{}", last), file_id});
+  std::map<int64_t, int64_t> per_snapshot = {{draft.id, 0}};  // the flush's own snapshot: no rows
+  for (auto snapshot : flush.begin_snapshots) per_snapshot[snapshot]++;
+  for (const auto &[snapshot, count] : per_snapshot) {
+    txn.Execute("INSERT INTO dl_flushed_rows VALUES (?, ?, ?)", {file_id, snapshot, count});
   }
 }
 
@@ -494,7 +537,9 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
     bool schema_changed = ChangedSince(txn, "ducklake_table", table_id, base_snapshot) ||
                           ChangedSince(txn, "ducklake_column", table_id, base_snapshot);
     // Files written against the old columns would need their field ids mapped forever after.
-    if ((change.columns || change.new_name || change.dropped || !change.added_files.empty()) && schema_changed) {
+    if ((change.columns || change.new_name || change.dropped || !change.added_files.empty() ||
+         !change.inlined_inserts.empty()) &&
+        schema_changed) {
       throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently; retry", quoted_name);
     }
     if (change.dropped && (ChangedSince(txn, "ducklake_data_file", table_id, base_snapshot) ||
@@ -546,6 +591,12 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
                 {draft.id, table_id});
     txn.Execute("UPDATE ducklake_delete_file SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
                 {draft.id, table_id});
+    inlined_data::EndAll(txn, table_id, draft.id);
+  }
+  if (!change.inlined_deletes.empty() &&
+      inlined_data::End(txn, table_id, change.inlined_deletes, draft.id) !=
+          static_cast<int64_t>(change.inlined_deletes.size())) {
+    throw MakeError(ErrorKind::kConflict, "rows of table '{}' were deleted or flushed concurrently", quoted_name);
   }
   std::map<std::string, LiveFile> live;
   if (!change.removed_files.empty() || !change.deletes.empty()) live = LiveFiles(txn, table_id, table_prefix);
@@ -570,7 +621,7 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
   int64_t rows_added = 0;
   for (const auto &file : change.added_files) {
     int64_t file_id = draft.next_file_id++;
-    InsertDataFile(txn, draft, table_id, file_id, relative_path(file.key), file, next_row_id);
+    InsertDataFile(txn, draft.id, table_id, file_id, relative_path(file.key), file, next_row_id);
     if (change.added_with_old_columns.count(file.key)) {
       txn.Execute("INSERT INTO dl_data_file_old_columns VALUES (?)", {file_id});
     }
@@ -594,7 +645,25 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
                 {draft.next_file_id++, table_id, draft.id, data_file_id, relative_path(delete_file.key), int64_t{1},
                  delete_file.record_count, delete_file.file_size_bytes, delete_file.footer_size});
   }
-  AddTableStats(txn, table, change.added_files, next_row_id, change.compacted);
+  // Rows kept in the catalog count as a file's would; they go in once the schema version is known.
+  auto counted = change.added_files;
+  int64_t rows_inlined = 0;
+  for (const auto &rows : change.inlined_inserts) {
+    if (rows.rows.empty()) continue;
+    NewDataFile file;
+    file.record_count = static_cast<int64_t>(rows.rows.size());
+    file.stats = rows.stats;
+    counted.push_back(std::move(file));
+    draft.with_schema_version.push_back(
+        [table_id, columns = table.columns, snapshot = draft.id, dialect = draft.dialect, &rows,
+         first_row_id = next_row_id](MetaTransaction &txn, int64_t schema_version) {
+          inlined_data::Insert(txn, dialect, table_id, schema_version, columns, snapshot, rows, first_row_id);
+        });
+    next_row_id += file.record_count;
+    rows_inlined += file.record_count;
+  }
+  rows_added += rows_inlined;
+  AddTableStats(txn, table, counted, next_row_id, change.compacted);
   draft.result.rows_written += change.compacted ? 0 : rows_added;
   draft.result.rows_deleted += change.rows_deleted;
   int64_t bytes_added = 0;
@@ -606,15 +675,22 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
                                                     : "";
   draft.result.tables.push_back({schema.name, row->name, previous_name, table.columns, table.key_prefix, lifecycle,
                                  change.compacted ? 0 : rows_added, change.rows_deleted, bytes_added});
+  if (change.flush) {
+    ApplyFlush(txn, draft, table_id, relative_path, *change.flush, quoted_name);
+    draft.changes.push_back("flushed_inlined:" + id_text);
+    return;
+  }
   if (change.compacted) {
     draft.changes.push_back("compacted_table:" + id_text);
     return;
   }
-  // In the official extension's order: inserts before deletes.
+  // In the official extension's order: inserts before deletes, files before rows kept in the catalog.
   if (!change.added_files.empty()) draft.changes.push_back("inserted_into_table:" + id_text);
   if (change.replace_contents || !change.deletes.empty() || !change.removed_files.empty()) {
     draft.changes.push_back("deleted_from_table:" + id_text);
   }
+  if (rows_inlined > 0) draft.changes.push_back("inlined_insert:" + id_text);
+  if (!change.inlined_deletes.empty()) draft.changes.push_back("inlined_delete:" + id_text);
   if (change.updated) draft.updated_tables.push_back(table_id);
 }
 

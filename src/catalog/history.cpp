@@ -1,10 +1,12 @@
 #include "catalog/history.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <set>
 
 #include "catalog/catalog.hpp"
+#include "catalog/inlined_data.hpp"
 #include "catalog/snapshot_view.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
@@ -94,7 +96,13 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
                            "WHERE {2} = ?",
                            touched.empty() ? "" : " UNION ", catalog_table, id_column);
   }
-  std::vector<SqlValue> params(2 * std::size(catalog_tables), table_id);
+  // The snapshots whose rows a flush's file holds, and the flush's own (its file begins earlier).
+  touched += " UNION SELECT r.snapshot_id FROM dl_flushed_rows r JOIN ducklake_data_file f ON f.data_file_id = "
+             "r.data_file_id WHERE f.table_id = ?";
+  for (const auto &name : inlined_data::TableNames(*txn, table_id)) {
+    touched += fmt::format(" UNION SELECT begin_snapshot FROM {0} UNION SELECT end_snapshot FROM {0}", name);
+  }
+  std::vector<SqlValue> params(2 * std::size(catalog_tables) + 1, table_id);
   params.emplace_back(after);
   params.emplace_back(up_to);
   auto rows = txn->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id IN (" + touched +
@@ -113,11 +121,25 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
   // Live rows as of any snapshot, from the table's file events: a data file adds its rows when it
   // begins and takes them back when it ends; a delete file the other way round.
   std::map<int64_t, int64_t> live_delta, added_at;
-  for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot, record_count FROM ducklake_data_file "
-                                    "WHERE table_id = ?",
+  // A flush's file adds its rows where the snapshots that inserted them did.
+  std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> flushed;  // file -> (snapshot, rows)
+  for (const auto &row : txn->Query("SELECT r.data_file_id, r.snapshot_id, r.row_count FROM dl_flushed_rows r JOIN "
+                                    "ducklake_data_file f ON f.data_file_id = r.data_file_id WHERE f.table_id = ?",
                                     {table_id})) {
-    live_delta[row.Int(0)] += row.Int(2);
-    added_at[row.Int(0)] += row.Int(2);
+    flushed[row.Int(0)].emplace_back(row.Int(1), row.Int(2));
+  }
+  for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot, record_count, data_file_id FROM "
+                                    "ducklake_data_file WHERE table_id = ?",
+                                    {table_id})) {
+    if (auto it = flushed.find(row.Int(3)); it != flushed.end()) {
+      for (const auto &[snapshot, count] : it->second) {
+        live_delta[snapshot] += count;
+        added_at[snapshot] += count;
+      }
+    } else {
+      live_delta[row.Int(0)] += row.Int(2);
+      added_at[row.Int(0)] += row.Int(2);
+    }
     if (!row.IsNull(1)) live_delta[row.Int(1)] -= row.Int(2);
   }
   for (const auto &row : txn->Query("SELECT begin_snapshot, end_snapshot, delete_count FROM ducklake_delete_file "
@@ -125,6 +147,11 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
                                     {table_id})) {
     live_delta[row.Int(0)] -= row.Int(2);
     if (!row.IsNull(1)) live_delta[row.Int(1)] += row.Int(2);
+  }
+  for (const auto &span : inlined_data::Spans(*txn, table_id)) {
+    live_delta[span.begin_snapshot] += span.rows;
+    added_at[span.begin_snapshot] += span.rows;
+    if (span.end_snapshot) live_delta[*span.end_snapshot] -= span.rows;
   }
   auto live_at = [&](int64_t snapshot_id) {
     int64_t live = 0;
@@ -145,6 +172,13 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
     column_changes.insert(row.Int(0));
     if (!row.IsNull(1)) column_changes.insert(row.Int(1));
   }
+  // Rows a snapshot added or deleted, in files or in the catalog (data inlining).
+  auto inserted = [&](const std::string &changes) {
+    return has(changes, "inserted_into_table:" + id) || has(changes, "inlined_insert:" + id);
+  };
+  auto deleted = [&](const std::string &changes) {
+    return has(changes, "deleted_from_table:" + id) || has(changes, "inlined_delete:" + id);
+  };
   for (const auto &row : rows) {
     TableSnapshot entry;
     entry.snapshot = SnapshotFromRow(row);
@@ -158,18 +192,20 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
       entry.operation = "compact";
     } else if (updates.count(snapshot_id)) {
       entry.operation = "update";
-    } else if (has(changes, "deleted_from_table:" + id) && has(changes, "inserted_into_table:" + id)) {
+    } else if (has(changes, "flushed_inlined:" + id)) {
+      entry.operation = "flush";
+    } else if (deleted(changes) && inserted(changes)) {
       entry.operation = "overwrite";
-    } else if (has(changes, "deleted_from_table:" + id)) {
+    } else if (deleted(changes)) {
       entry.operation = "delete";
-    } else if (has(changes, "inserted_into_table:" + id)) {
+    } else if (inserted(changes)) {
       entry.operation = "insert";
     } else if (renames.count(snapshot_id) && !column_changes.count(snapshot_id)) {
       entry.operation = "rename";
     } else {
       entry.operation = "alter";  // columns, or the comments and tags of the table and its columns
     }
-    if (entry.operation != "compact") {
+    if (entry.operation != "compact" && entry.operation != "flush") {
       // Rows added are the new files' rows; rows deleted follow from the live counts on both sides.
       entry.rows_added = added_at.count(snapshot_id) ? added_at[snapshot_id] : 0;
       entry.rows_deleted = live_at(snapshot_id - 1) + entry.rows_added - live_at(snapshot_id);
@@ -177,6 +213,20 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
     history.push_back(std::move(entry));
   }
   return history;
+}
+
+std::vector<StoredRow> History::TableRowHistory(int64_t table_id, int64_t after, int64_t up_to,
+                                                const std::vector<ColumnDef> &columns) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  auto rows = inlined_data::Rows(*txn, table_id, up_to, columns, after);
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [&](const StoredRow &row) {
+                              bool inserted = row.begin_snapshot > after;
+                              bool ended = row.end_snapshot && *row.end_snapshot > after && *row.end_snapshot <= up_to;
+                              return !inserted && !ended;
+                            }),
+             rows.end());
+  return rows;
 }
 
 std::vector<DataFileVersions> History::TableFileHistory(int64_t table_id) {
@@ -190,10 +240,12 @@ std::vector<DataFileVersions> History::TableFileHistory(int64_t table_id) {
   std::vector<DataFileVersions> files;
   std::map<int64_t, size_t> index;
   for (const auto &row : txn->Query("SELECT data_file_id, path, record_count, begin_snapshot, end_snapshot, "
-                                    "row_id_start FROM ducklake_data_file WHERE table_id = ? ORDER BY data_file_id",
+                                    "row_id_start, partial_file_info FROM ducklake_data_file WHERE table_id = ? "
+                                    "ORDER BY data_file_id",
                                     {table_id})) {
     index[row.Int(0)] = files.size();
-    files.push_back({prefix + row.String(1), row.Int(2), row.Int(3), row.OptionalInt(4), {}, row.OptionalInt(5)});
+    files.push_back({prefix + row.String(1), row.Int(2), row.Int(3), row.OptionalInt(4), {}, row.OptionalInt(5),
+                     PartialMax(row.OptionalString(6))});
   }
   for (const auto &row : txn->Query("SELECT data_file_id, path, begin_snapshot, end_snapshot FROM ducklake_delete_file "
                                     "WHERE table_id = ? ORDER BY begin_snapshot",

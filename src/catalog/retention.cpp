@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/inlined_data.hpp"
 #include "catalog/snapshot_view.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
@@ -62,6 +63,12 @@ ExpireResult Retention::ExpireSnapshots(std::optional<int64_t> older_than_unix_m
     txn->Execute("DELETE FROM ducklake_file_column_stats WHERE data_file_id = ?", {id});
     txn->Execute("DELETE FROM ducklake_data_file WHERE data_file_id = ?", {id});
     txn->Execute("DELETE FROM dl_data_file_old_columns WHERE data_file_id = ?", {id});
+    txn->Execute("DELETE FROM dl_flushed_rows WHERE data_file_id = ?", {id});
+  }
+  // Rows kept in the catalog that no kept snapshot sees.
+  for (const auto &row : txn->Query("SELECT DISTINCT table_id FROM ducklake_inlined_data_tables")) {
+    inlined_data::Purge(*txn, row.Int(0), oldest_kept);
+    inlined_data::UnlistEmpty(*txn, row.Int(0));
   }
   for (const auto &[id, path] : delete_files) {
     txn->Execute("INSERT INTO ducklake_files_scheduled_for_deletion VALUES (?, ?, ?, " + TimeParameter(dialect) + ")",

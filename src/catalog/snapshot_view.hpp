@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/catalog.hpp"
+#include "catalog/inlined_data.hpp"
 #include "catalog/names.hpp"
 #include "common/error.hpp"
 #include "meta/meta_store.hpp"
@@ -92,14 +93,15 @@ class SnapshotView {
     return TableRow{row.Int(0), row.String(1), row.Int(2), row.String(3), row.String(4), row.Int(5)};
   }
 
-  // Rows visible at this snapshot: data file rows minus the positions their delete files list.
+  // Rows visible at this snapshot: data file rows minus the positions their delete files list, and
+  // the rows kept in the catalog.
   int64_t LiveRows(int64_t table_id) {
     auto rows = txn_.Query(
         fmt::format("SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) "
                     "- (SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0})",
                     kVisible),
         {table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_});
-    return rows[0].Int(0);
+    return rows[0].Int(0) + inlined_data::CountAt(txn_, table_id, snapshot_);
   }
 
   std::optional<TableRow> FindTable(int64_t schema_id, const std::string &name) {

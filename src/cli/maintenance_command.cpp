@@ -57,9 +57,11 @@ void RemoteMaintenance::Run(CommandContext &context) {
   nlohmann::json body = nlohmann::json::object();
   if (dry_run) body["dry_run"] = true;
   std::string target = "/api/v1/maintenance/" + name;
-  if (name == "compact") {
+  if (name == "compact" || name == "flush") {
     if (Given(operation, "--namespace")) body["namespace"] = ValueOf<std::string>(operation, "--namespace");
     if (Given(operation, "--table")) body["table"] = ValueOf<std::string>(operation, "--table");
+  }
+  if (name == "compact") {
     if (Given(operation, "--target-file-bytes")) body["target_file_bytes"] = ValueOf<int64_t>(operation, "--target-file-bytes");
   } else if (name == "expire") {
     if (Given(operation, "--older-than")) body["older_than"] = ValueOf<std::string>(operation, "--older-than");

@@ -280,16 +280,17 @@ void RegisterSystemTableFunction(duckdb::Connection &con, duckdb::TableFunction 
 }
 
 duckdb::Value SnapshotChanges(const std::string &changes_made) {
-  // The extension's names of the kinds of change; kinds it does not name (compacted_table) are left out.
-  static const std::map<std::string, std::string> kKinds = {
-      {"created_schema", "schemas_created"},       {"created_table", "tables_created"},
-      {"created_view", "views_created"},           {"inserted_into_table", "tables_inserted_into"},
-      {"deleted_from_table", "tables_deleted_from"}, {"altered_table", "tables_altered"},
-      {"altered_view", "views_altered"},           {"dropped_table", "tables_dropped"},
-      {"dropped_view", "views_dropped"},           {"dropped_schema", "schemas_dropped"},
-      {"inlined_insert", "inlined_insert"},        {"inlined_delete", "inlined_delete"},
-      {"flushed_inlined", "flushed_inlined"}};
-  std::vector<std::string> order;
+  // The extension's names of the kinds of change, in the order its map lists them; kinds it does
+  // not name (compacted_table) are left out.
+  static const std::vector<std::pair<std::string, std::string>> kOrderedKinds = {
+      {"created_schema", "schemas_created"},         {"created_table", "tables_created"},
+      {"created_view", "views_created"},             {"inserted_into_table", "tables_inserted_into"},
+      {"deleted_from_table", "tables_deleted_from"}, {"inlined_insert", "inlined_insert"},
+      {"inlined_delete", "inlined_delete"},          {"flushed_inlined", "flushed_inlined"},
+      {"altered_table", "tables_altered"},           {"altered_view", "views_altered"},
+      {"dropped_table", "tables_dropped"},           {"dropped_view", "views_dropped"},
+      {"dropped_schema", "schemas_dropped"}};
+  static const std::map<std::string, std::string> kKinds(kOrderedKinds.begin(), kOrderedKinds.end());
   std::map<std::string, duckdb::vector<duckdb::Value>> values;
   // Changes are comma-separated kind:value pairs; a quoted name may hold a comma.
   size_t start = 0;
@@ -303,11 +304,11 @@ duckdb::Value SnapshotChanges(const std::string &changes_made) {
     if (colon == std::string::npos) continue;
     auto kind = kKinds.find(change.substr(0, colon));
     if (kind == kKinds.end()) continue;
-    if (!values.count(kind->second)) order.push_back(kind->second);
     values[kind->second].emplace_back(ChangeValue(change.substr(colon + 1)));
   }
   duckdb::vector<duckdb::Value> keys, lists;
-  for (const auto &kind : order) {
+  for (const auto &[ignored, kind] : kOrderedKinds) {
+    if (!values.count(kind)) continue;
     keys.emplace_back(kind);
     lists.push_back(duckdb::Value::LIST(duckdb::LogicalType::VARCHAR, std::move(values[kind])));
   }

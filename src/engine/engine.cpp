@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -144,6 +145,10 @@ struct RequestState {
 
 // The table function a lake table becomes when a statement is bound for its lineage.
 constexpr const char *kLineageScan = "__ducklake_lineage_scan";
+// The table function giving a lake table's TableScan::rows (its argument: the table's key in
+// RequestState::tables): one VARCHAR column per table column, then the row id, the inserting
+// snapshot, kFileColumn and kPositionColumn.
+constexpr const char *kRowsScan = "__ducklake_rows";
 
 std::string TableKey(const std::string &schema, const std::string &table) { return Lower(schema) + "." + Lower(table); }
 
@@ -151,7 +156,8 @@ std::string TableKey(const std::string &schema, const std::string &table) { retu
 // before a schema change are read by field id (mapped to today's columns); the others by name.
 // `shielded`: columns (lower case) whose values reach the query through an expression DuckDB cannot
 // push into the Parquet reader (see RequestState::shielded_columns).
-std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const std::set<std::string> *shielded) {
+std::string ScanSql(const std::string &key, const TableScan &scan, const std::set<size_t> *kept,
+                    const std::set<std::string> *shielded) {
   std::string schema_map, columns, data_columns;
   for (const auto &column : scan.columns) {
     std::string default_value =
@@ -181,10 +187,18 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
   std::string row_id_starts;  // CASE branches: file -> its row_id_start
   // [by field id][with deletes]: the file list and, with deletes, their delete files.
   std::string files[2][2], deletes[2], delete_pairs[2];
+  std::vector<size_t> limited;  // files of which only the rows of some snapshots count
   for (size_t i = 0; i < scan.files.size(); i++) {
     if (kept && !kept->count(i)) continue;
     const auto &file = scan.files[i];
     if (scan.only_deleted && file.delete_key.empty()) continue;
+    if (file.min_row_snapshot || file.max_row_snapshot) {
+      limited.push_back(i);
+      if (scan.with_row_ids && file.row_id_start) {
+        row_id_starts += fmt::format(" WHEN {} THEN {}", QuoteLiteral(Engine::FileLocation(file.key)), *file.row_id_start);
+      }
+      continue;
+    }
     int by_id = file.has_current_columns && !scan.with_row_ids ? 0 : 1;
     if (scan.with_row_ids && file.row_id_start) {
       row_id_starts += fmt::format(" WHEN {} THEN {}", QuoteLiteral(Engine::FileLocation(file.key)), *file.row_id_start);
@@ -211,29 +225,70 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
                           ? std::string("CAST(NULL AS BIGINT)")
                           : fmt::format("CASE {0}{1}{2} END + {0}file_row_number", qualifier,
                                         QuoteIdentifier(Engine::kFileColumn), row_id_starts);
-      columns += fmt::format(", coalesce({}{}, {}) AS {}", qualifier, QuoteIdentifier(kFileRowIdColumn), numbered,
-                             QuoteIdentifier(Engine::kRowIdColumn));
+      columns += fmt::format(", coalesce({}{}, {}) AS {}, CAST(NULL AS BIGINT) AS {}", qualifier,
+                             QuoteIdentifier(kFileRowIdColumn), numbered, QuoteIdentifier(Engine::kRowIdColumn),
+                             QuoteIdentifier(Engine::kSnapshotColumn));
     }
     return columns;
   };
   std::vector<std::string> parts;
+  // Reads `file_list` (with `mapping`), minus (only_deleted: just) the positions their delete files
+  // list, keeping the rows `where` (over the data file's columns, qualified "d.") accepts.
+  auto file_parts = [&](const std::string &file_list, const std::string &delete_list, const std::string &pair_list,
+                        const std::string &mapping, const std::string &where) {
+    if (delete_list.empty()) {
+      parts.push_back(fmt::format("SELECT {}{} FROM read_parquet([{}]{}{}) AS d{}", columns, position_columns(""),
+                                  file_list, mapping, scan.with_positions ? ", " + file_option : "", where));
+      return;
+    }
+    // A delete file's positions belong to the data file the catalog pairs it with (its file_path
+    // column is a path only its writer knows how to resolve).
+    parts.push_back(fmt::format(
+        "SELECT {0}{1} FROM read_parquet([{2}]{3}, {4}) AS d "
+        "{5} JOIN (SELECT p.data_file, x.pos FROM read_parquet([{6}], {4}) AS x JOIN (VALUES {7}) AS "
+        "p(delete_file, data_file) ON x.{8} = p.delete_file) AS x ON d.{8} = x.data_file AND d.file_row_number = x.pos{9}",
+        data_columns, position_columns("d."), file_list, mapping, file_option, scan.only_deleted ? "SEMI" : "ANTI",
+        delete_list, pair_list, QuoteIdentifier(Engine::kFileColumn), where));
+  };
   for (int by_id = 0; by_id < 2; by_id++) {
     std::string mapping = by_id ? ", schema = MAP {" + schema_map + "}" : "";
-    if (!files[by_id][0].empty()) {
-      parts.push_back(fmt::format("SELECT {}{} FROM read_parquet([{}]{}{})", columns, position_columns(""),
-                                  files[by_id][0], mapping, scan.with_positions ? ", " + file_option : ""));
+    if (!files[by_id][0].empty()) file_parts(files[by_id][0], "", "", mapping, "");
+    if (!files[by_id][1].empty()) file_parts(files[by_id][1], deletes[by_id], delete_pairs[by_id], mapping, "");
+  }
+  // A flush's file read for some snapshots only: its rows' snapshots, by field id, say which count.
+  constexpr const char *kFileSnapshotColumn = "__ducklake_file_snapshot";
+  for (size_t i : limited) {
+    const auto &file = scan.files[i];
+    auto mapping = fmt::format(", schema = MAP {{{}, {}: {{name: {}, type: 'BIGINT', default_value: CAST(NULL AS "
+                               "VARCHAR)}}}}",
+                               schema_map, kSnapshotIdFieldId, QuoteLiteral(kFileSnapshotColumn));
+    auto where = fmt::format(" WHERE d.{} BETWEEN {} AND {}", QuoteIdentifier(kFileSnapshotColumn),
+                             file.min_row_snapshot.value_or(0),
+                             file.max_row_snapshot.value_or(std::numeric_limits<int64_t>::max()));
+    auto location = QuoteLiteral(Engine::FileLocation(file.key));
+    if (file.delete_key.empty()) {
+      file_parts(location, "", "", mapping, where);
+    } else {
+      auto delete_location = QuoteLiteral(Engine::FileLocation(file.delete_key));
+      file_parts(location, delete_location, fmt::format("({}, {})", delete_location, location), mapping, where);
     }
-    if (!files[by_id][1].empty()) {
-      // A delete file's positions belong to the data file the catalog pairs it with (its file_path
-      // column is a path only its writer knows how to resolve).
-      parts.push_back(fmt::format(
-          "SELECT {0}{1} FROM read_parquet([{2}]{3}, {4}) AS d "
-          "{5} JOIN (SELECT p.data_file, x.pos FROM read_parquet([{6}], {4}) AS x JOIN (VALUES {7}) AS "
-          "p(delete_file, data_file) ON x.{8} = p.delete_file) AS x ON d.{8} = x.data_file AND d.file_row_number = x.pos",
-          data_columns, position_columns("d."), files[by_id][1], mapping, file_option,
-          scan.only_deleted ? "SEMI" : "ANTI", deletes[by_id], delete_pairs[by_id],
-          QuoteIdentifier(Engine::kFileColumn)));
+  }
+  if (!scan.rows.empty() && !scan.only_deleted) {
+    // Rows kept in the catalog: their text cast back to the columns' types, exactly.
+    std::string values;
+    for (size_t c = 0; c < scan.columns.size(); c++) {
+      values += fmt::format("{}CAST(v{} AS {}) AS {}", c ? ", " : "", c, Engine::SqlType(scan.columns[c]),
+                            QuoteIdentifier(scan.columns[c].name));
     }
+    if (scan.with_positions) {
+      values += fmt::format(", file AS {}, pos AS {}", QuoteIdentifier(Engine::kFileColumn),
+                            QuoteIdentifier(Engine::kPositionColumn));
+      if (scan.with_row_ids) {
+        values += fmt::format(", row_id AS {}, snapshot AS {}", QuoteIdentifier(Engine::kRowIdColumn),
+                              QuoteIdentifier(Engine::kSnapshotColumn));
+      }
+    }
+    parts.push_back(fmt::format("SELECT {} FROM {}({})", values, kRowsScan, QuoteLiteral(key)));
   }
   if (parts.empty()) {
     std::string empty_list;
@@ -246,7 +301,8 @@ std::string ScanSql(const TableScan &scan, const std::set<size_t> *kept, const s
                                 QuoteIdentifier(Engine::kFileColumn), QuoteIdentifier(Engine::kPositionColumn));
     }
     if (scan.with_positions && scan.with_row_ids) {
-      empty_list += fmt::format(", CAST(NULL AS BIGINT) AS {}", QuoteIdentifier(Engine::kRowIdColumn));
+      empty_list += fmt::format(", CAST(NULL AS BIGINT) AS {}, CAST(NULL AS BIGINT) AS {}",
+                                QuoteIdentifier(Engine::kRowIdColumn), QuoteIdentifier(Engine::kSnapshotColumn));
     }
     // No rows, but not in a form the optimiser folds into an empty result: DuckDB 1.4 then drops the
     // left rows of an ASOF LEFT JOIN against the table.
@@ -415,6 +471,7 @@ class Engine::Impl {
 
     duckdb::Connection con(*db_);
     RegisterLineageScan(con);
+    RegisterRowsScan(con);
     RegisterTableChanges(con);
     KeepNestedFiltersAboveParquetScans(con);
     RegisterCatalogFunctions(
@@ -566,7 +623,7 @@ class Engine::Impl {
     auto shielded = state->shielded_columns.find(key);
     auto sql = state->lineage_scan
                    ? fmt::format("SELECT * FROM {}({})", kLineageScan, QuoteLiteral(key))
-                   : ScanSql(*cached->second, kept == state->kept_files.end() ? nullptr : &kept->second,
+                   : ScanSql(key, *cached->second, kept == state->kept_files.end() ? nullptr : &kept->second,
                              shielded == state->shielded_columns.end() ? nullptr : &shielded->second);
     duckdb::Parser parser;
     parser.ParseQuery(sql);
@@ -664,6 +721,71 @@ class Engine::Impl {
 
   static void LineageScanRows(duckdb::ClientContext &, duckdb::TableFunctionInput &, duckdb::DataChunk &output) {
     output.SetCardinality(0);
+  }
+
+  // --- rows kept in the catalog ------------------------------------------------------------------
+
+  struct RowsScanData : public duckdb::TableFunctionData {
+    const TableScan *scan = nullptr;  // owned by the request's state, which outlives the statement
+  };
+  struct RowsScanState : public duckdb::GlobalTableFunctionState {
+    size_t next = 0;
+  };
+
+  static duckdb::unique_ptr<duckdb::FunctionData> RowsScanBind(duckdb::ClientContext &context,
+                                                               duckdb::TableFunctionBindInput &input,
+                                                               duckdb::vector<duckdb::LogicalType> &types,
+                                                               duckdb::vector<std::string> &names) {
+    auto *state = input.info->Cast<ImplInfo>().impl->StateOf(context);
+    auto it = state ? state->tables.find(input.inputs[0].ToString()) : decltype(state->tables)::iterator();
+    // Only the scans this request resolved (each through its resolver's checks) have rows here.
+    if (!state || it == state->tables.end() || !it->second) {
+      throw duckdb::PermissionException("table function '%s' is not allowed", kRowsScan);
+    }
+    auto data = duckdb::make_uniq<RowsScanData>();
+    data->scan = &*it->second;
+    for (size_t c = 0; c < data->scan->columns.size(); c++) {
+      names.push_back("v" + std::to_string(c));
+      types.push_back(duckdb::LogicalType::VARCHAR);
+    }
+    for (const char *name : {"row_id", "snapshot", "file", "pos"}) names.push_back(name);
+    types.insert(types.end(), {duckdb::LogicalType::BIGINT, duckdb::LogicalType::BIGINT, duckdb::LogicalType::VARCHAR,
+                               duckdb::LogicalType::BIGINT});
+    return std::move(data);
+  }
+
+  static duckdb::unique_ptr<duckdb::GlobalTableFunctionState> RowsScanInit(duckdb::ClientContext &,
+                                                                           duckdb::TableFunctionInitInput &) {
+    return duckdb::make_uniq<RowsScanState>();
+  }
+
+  static void RowsScanRows(duckdb::ClientContext &, duckdb::TableFunctionInput &input, duckdb::DataChunk &output) {
+    const auto &scan = *input.bind_data->Cast<RowsScanData>().scan;
+    auto &state = input.global_state->Cast<RowsScanState>();
+    const size_t width = scan.columns.size();
+    duckdb::idx_t count = 0;
+    for (; count < STANDARD_VECTOR_SIZE && state.next < scan.rows.size(); count++, state.next++) {
+      const auto &row = scan.rows[state.next];
+      for (size_t c = 0; c < width; c++) {
+        const auto &value = c < row.values.size() ? row.values[c] : std::nullopt;
+        output.SetValue(c, count, value ? duckdb::Value(*value) : duckdb::Value(duckdb::LogicalType::VARCHAR));
+      }
+      output.SetValue(width, count, row.row_id ? duckdb::Value::BIGINT(*row.row_id) : duckdb::Value(duckdb::LogicalType::BIGINT));
+      output.SetValue(width + 1, count,
+                      row.pending ? duckdb::Value(duckdb::LogicalType::BIGINT) : duckdb::Value::BIGINT(row.begin_snapshot));
+      output.SetValue(width + 2, count, duckdb::Value(row.pending ? Engine::kPendingRows : Engine::kInlinedRows));
+      output.SetValue(width + 3, count, duckdb::Value::BIGINT(row.position));
+    }
+    output.SetCardinality(count);
+  }
+
+  void RegisterRowsScan(duckdb::Connection &con) {
+    duckdb::TableFunction function(kRowsScan, {duckdb::LogicalType::VARCHAR}, RowsScanRows, RowsScanBind, RowsScanInit);
+    function.function_info = duckdb::make_shared_ptr<ImplInfo>(this);
+    duckdb::CreateTableFunctionInfo info(function);
+    con.BeginTransaction();
+    duckdb::Catalog::GetSystemCatalog(*con.context).CreateTableFunction(*con.context, info);
+    con.Commit();
   }
 
   void RegisterLineageScan(duckdb::Connection &con) {
@@ -959,6 +1081,7 @@ class Engine::Impl {
       return;
     }
     if (name == kLineageScan && state.lineage_scan) return;
+    if (name == kRowsScan) return;  // its bind admits only the rows of tables the request resolved
     if (IsCatalogFunction(get.function)) return;
     if (!kAllowedTableFunctions.count(name)) {
       throw MakeError(ErrorKind::kForbidden, "table function '{}' is not allowed", name);
@@ -1746,13 +1869,14 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
   return rows;
 }
 
-WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, const std::vector<ColumnDef> &target,
-                               const std::vector<std::string> &source_columns, const std::string &key,
-                               int64_t timeout_ms, bool preserve_order) {
-  Impl::Session session(*impl_, &resolver);
-  // Binding is the expensive part of a small write: the column count comes from the checked plan.
-  auto [query_sql, column_count] = impl_->Prepare(session, query);
-  // Which query output feeds each target column: by position, or through INSERT's column list.
+namespace {
+
+// The SELECT list giving `target`'s columns from a query's columns q.c0, q.c1, ...: by position, or
+// through INSERT's column list `source_columns`; target columns not named get their default.
+// `value_of` turns the value's SQL into the column's.
+std::string TargetProjection(const std::vector<ColumnDef> &target, const std::vector<std::string> &source_columns,
+                             size_t column_count,
+                             const std::function<std::string(const std::string &, const ColumnDef &)> &value_of) {
   std::vector<std::optional<size_t>> source_of(target.size());
   if (source_columns.empty()) {
     if (column_count != target.size()) {
@@ -1777,14 +1901,32 @@ WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, c
       if (!found) throw MakeError(ErrorKind::kInvalidInput, "the table has no column '{}'", source_columns[i]);
     }
   }
-  std::string positional, projection;
-  for (size_t i = 0; i < column_count; i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
+  std::string projection;
   for (size_t t = 0; t < target.size(); t++) {
     std::string value = source_of[t]                ? fmt::format("q.c{}", *source_of[t])
                         : target[t].default_value ? QuoteLiteral(*target[t].default_value)
                                                   : "NULL";
-    projection += (t ? ", " : "") + fmt::format("{} AS {}", StoredValue(value, target[t]), QuoteIdentifier(target[t].name));
+    projection += (t ? ", " : "") + fmt::format("{} AS {}", value_of(value, target[t]), QuoteIdentifier(target[t].name));
   }
+  return projection;
+}
+
+std::string PositionalNames(size_t column_count) {
+  std::string positional;
+  for (size_t i = 0; i < column_count; i++) positional += (i ? ", " : "") + fmt::format("c{}", i);
+  return positional;
+}
+
+}  // namespace
+
+WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, const std::vector<ColumnDef> &target,
+                               const std::vector<std::string> &source_columns, const std::string &key,
+                               int64_t timeout_ms, bool preserve_order) {
+  Impl::Session session(*impl_, &resolver);
+  // Binding is the expensive part of a small write: the column count comes from the checked plan.
+  auto [query_sql, column_count] = impl_->Prepare(session, query);
+  auto projection = TargetProjection(target, source_columns, column_count, StoredValue);
+  auto positional = PositionalNames(column_count);
   auto field_ids = FieldIds(target);
   Deadline deadline(session.context(), timeout_ms);
   try {
@@ -1800,6 +1942,57 @@ WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, c
   }
 }
 
+
+std::optional<InlinedRows> Engine::CollectRows(const SqlQuery &query, TableResolver &resolver,
+                                               const std::vector<ColumnDef> &target,
+                                               const std::vector<std::string> &source_columns, size_t max_rows,
+                                               int64_t timeout_ms) {
+  Impl::Session session(*impl_, &resolver);
+  auto [query_sql, column_count] = impl_->Prepare(session, query);
+  auto projection = TargetProjection(target, source_columns, column_count,
+                                     [](const std::string &value, const ColumnDef &column) {
+                                       return fmt::format("CAST({} AS {})", value, SqlType(column));
+                                     });
+  Deadline deadline(session.context(), timeout_ms);
+  auto result = impl_->Run(session.connection(),
+                           fmt::format("SELECT {} FROM ({}) AS q({}) LIMIT {}", projection, query_sql,
+                                       PositionalNames(column_count), max_rows + 1),
+                           &deadline);
+  if (result->RowCount() > max_rows) return std::nullopt;
+  InlinedRows rows;
+  rows.columns = target;
+  rows.rows.resize(result->RowCount());
+  for (size_t c = 0; c < target.size(); c++) {
+    const auto &column = target[c];
+    ColumnStats stats;
+    stats.column_id = column.id;
+    bool is_float = column.type == "float32" || column.type == "float64";
+    bool ordered = StatisticsOrderValues(column) && column.children.empty();
+    if (is_float) stats.contains_nan = false;
+    std::optional<duckdb::Value> min_value, max_value;
+    for (duckdb::idx_t r = 0; r < result->RowCount(); r++) {
+      auto value = result->GetValue(c, r);
+      if (value.IsNull()) {
+        rows.rows[r].push_back(std::nullopt);
+        stats.null_count++;
+        continue;
+      }
+      rows.rows[r].push_back(value.ToString());
+      stats.value_count++;
+      if (is_float && std::isnan(value.GetValue<double>())) {
+        stats.contains_nan = true;
+        continue;
+      }
+      if (!ordered) continue;
+      if (!min_value || value < *min_value) min_value = value;
+      if (!max_value || *max_value < value) max_value = value;
+    }
+    if (min_value) stats.min_value = min_value->ToString();
+    if (max_value) stats.max_value = max_value->ToString();
+    rows.stats.push_back(std::move(stats));
+  }
+  return rows;
+}
 
 WrittenFile Engine::Impl::DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                               const std::vector<ColumnDef> &target) {

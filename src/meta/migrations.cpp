@@ -255,6 +255,14 @@ const std::vector<Migration> &Migrations() {
            "c.table_id = ducklake_table_stats.table_id)",
        },
        RepairFormatValues},
+      {8,
+       {
+           // How many rows of a file a flush wrote from the catalog's inlined data each snapshot had
+           // inserted (the file's rows carry it too, in _ducklake_internal_snapshot_id), and 0 for
+           // the flush's own snapshot: the lake's history counts them without reading the file.
+           "CREATE TABLE dl_flushed_rows (data_file_id BIGINT NOT NULL, snapshot_id BIGINT NOT NULL, "
+           "row_count BIGINT NOT NULL, PRIMARY KEY (data_file_id, snapshot_id))",
+       }},
   };
   return migrations;
 }

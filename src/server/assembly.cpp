@@ -85,7 +85,7 @@ Assembly::Assembly(Config &config) {
   auth = std::make_unique<AuthService>(*meta);
   audit = std::make_unique<AuditLog>(*meta);
   tables = std::make_unique<TableService>(*format, *engine, *store, config.lineage ? lineage.get() : nullptr,
-                                          data_dir + "/staging");
+                                          data_dir + "/staging", config.data_inlining_row_limit);
   maintenance = std::make_unique<Maintenance>(*tables, *store);
   files = std::make_unique<FileService>(*meta, *store, buckets.get(), config.max_upload_bytes);
   previews = std::make_unique<ObjectPreviews>(*files, *engine);

@@ -99,6 +99,12 @@ void AddServeOptions(CLI::App &serve, Config &config) {
       ->envname("DUCKLAKE_MAINTENANCE_INTERVAL")
       ->check(CLI::Range(0, 365 * 86400))
       ->group("Limits");
+  serve.add_option("--data-inlining-row-limit", config.data_inlining_row_limit,
+                   "writes of at most this many rows keep them in the metadata database (the DuckLake format's data "
+                   "inlining) until a flush writes them to Parquet; 0: never")
+      ->envname("DUCKLAKE_DATA_INLINING_ROW_LIMIT")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000}))
+      ->group("Limits");
   serve.add_option("--snapshot-retention", config.snapshot_retention_s,
                    "background maintenance expires snapshots older than this many seconds")
       ->envname("DUCKLAKE_SNAPSHOT_RETENTION")
@@ -310,7 +316,9 @@ void AddMaintenanceCommands(CLI::App &app, Config &config, MaintenanceCommand &c
   cleanup->add_option("--scheduled-min-age", command.scheduled_min_age_s,
                       "seconds since expiry before a file only expired snapshots read is deleted")
       ->check(CLI::Range(int64_t{0}, INT64_MAX / 1000));
-  maintenance->add_subcommand("flush", "write out data held outside Parquet (none: commits write Parquet)");
+  auto *flush = maintenance->add_subcommand("flush", "write rows kept in the metadata database (data inlining) to Parquet");
+  flush->add_option("--namespace", command.namespace_name, "only this namespace");
+  flush->add_option("--table", command.table_name, "only this table (needs --namespace)");
   auto *reconcile = maintenance->add_subcommand("reconcile", "bring a volume's object index in line with its store");
   reconcile->add_option("--volume", command.volume, "the volume")->required();
   for (auto *sub : maintenance->get_subcommands({})) {
@@ -350,7 +358,11 @@ int RunMaintenance(Config config, const MaintenanceCommand &command) {
   } else if (command.operation == "reconcile") {
     report = ReconcileReportJson(command.volume, assembly.files->Reconcile(command.volume, command.dry_run), command.dry_run);
   } else {
-    report = FlushReport(command.dry_run);
+    FlushOptions options;
+    if (!command.namespace_name.empty()) options.namespace_name = command.namespace_name;
+    if (!command.table_name.empty()) options.table_name = command.table_name;
+    options.dry_run = command.dry_run;
+    report = FlushReport(assembly.maintenance->Flush(options, commit), command.dry_run);
   }
   std::cout << report.dump() << "\n";
   return 0;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "catalog/names.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
@@ -25,6 +26,17 @@ class RunResolver : public TableResolver {
  private:
   TableScan scan_;
 };
+
+// A transaction changing `table` as the snapshot it was read at has it.
+LakeTransaction TransactionOn(const TableInfo &table) {
+  LakeTransaction transaction;
+  transaction.base_snapshot = table.snapshot_id;
+  auto &change = transaction.tables.emplace_back();
+  change.namespace_name = table.namespace_name;
+  change.table_name = table.name;
+  change.table_id = table.id;
+  return transaction;
+}
 
 }  // namespace
 
@@ -56,16 +68,22 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
   for (const auto &merged : runs) report.files_before += static_cast<int64_t>(merged.size());
   if (options.dry_run) return report;
 
-  LakeTransaction transaction;
-  transaction.base_snapshot = table.snapshot_id;
-  auto &change = transaction.tables.emplace_back();
-  change.namespace_name = table.namespace_name;
-  change.table_name = table.name;
-  change.table_id = table.id;
+  auto transaction = TransactionOn(table);
+  auto &change = transaction.tables.back();
   change.compacted = true;  // the runs' files are added by CompactRuns
+  report.snapshot_id = RewriteTable(table, "compact", "COMPACTION", commit,
+                                    [&](const CommitInfo &with_lineage, std::vector<std::string> &written) {
+                                      return CompactRuns(table, runs, options, with_lineage, transaction, written);
+                                    });
+  return report;
+}
+
+int64_t Maintenance::RewriteTable(
+    const TableInfo &table, const std::string &name, const std::string &job_type, const CommitInfo &commit,
+    const std::function<CommitResult(const CommitInfo &, std::vector<std::string> &)> &rewrite) {
   std::vector<std::string> written;
-  // Compaction reads the table and writes it back, its rows unchanged: each column is its own origin.
-  auto job = NewJobRun("compact." + table.namespace_name + "." + table.name, "COMPACTION", commit);
+  // The table is read and written back, its rows unchanged: each column is its own origin.
+  auto job = NewJobRun(name + "." + table.namespace_name + "." + table.name, job_type, commit);
   job.inputs.push_back(TableDataset(table.namespace_name, table.name));
   job.inputs[0].snapshot_id = table.snapshot_id;
   job.outputs.push_back(TableDataset(table.namespace_name, table.name));
@@ -73,17 +91,15 @@ std::optional<CompactedTable> Maintenance::CompactTable(const TableInfo &table, 
     job.outputs[0].column_lineage[column.name].push_back({0, column.name, "DIRECT", "IDENTITY", false});
   }
   try {
-    report.snapshot_id =
-        RunWithLineage(tables_.lineage(), store_, job, commit, [&](const CommitInfo &with_lineage) {
-          return CompactRuns(table, runs, options, with_lineage, transaction, written);
-        }).snapshot_id;
+    return RunWithLineage(tables_.lineage(), store_, job, commit, [&](const CommitInfo &with_lineage) {
+             return rewrite(with_lineage, written);
+           }).snapshot_id;
   } catch (const CommitOutcomeUnknown &) {
     throw;  // the snapshot may reference the files
   } catch (...) {
     DiscardFiles(store_, written);
     throw;
   }
-  return report;
 }
 
 CommitResult Maintenance::CompactRuns(const TableInfo &table, const std::vector<std::vector<const DataFile *>> &runs,
@@ -109,32 +125,88 @@ CommitResult Maintenance::CompactRuns(const TableInfo &table, const std::vector<
   return tables_.format().commits.CommitTransaction(transaction, commit);
 }
 
-std::vector<CompactedTable> Maintenance::Compact(const CompactOptions &options, const CommitInfo &commit) {
-  if (options.target_file_bytes < 1) throw Error(ErrorKind::kInvalidInput, "target_file_bytes must be positive");
-  if (options.table_name && !options.namespace_name) {
-    throw Error(ErrorKind::kInvalidInput, "a table to compact needs its namespace");
+std::vector<TableInfo> Maintenance::Targets(const std::optional<std::string> &namespace_name,
+                                            const std::optional<std::string> &table_name, const char *operation) {
+  if (table_name && !namespace_name) {
+    throw MakeError(ErrorKind::kInvalidInput, "a table to {} needs its namespace", operation);
   }
   auto &format = tables_.format();
   auto snapshot_id = format.history.LatestSnapshot();
   std::vector<TableInfo> targets;
-  if (options.table_name) {
-    targets.push_back(format.catalog.GetTable(*options.namespace_name, *options.table_name, snapshot_id));
-  } else {
-    std::vector<std::string> namespaces;
-    if (options.namespace_name) {
-      namespaces.push_back(format.catalog.GetNamespace(*options.namespace_name, snapshot_id).name);
-    } else {
-      for (const auto &ns : format.catalog.ListNamespaces(snapshot_id)) namespaces.push_back(ns.name);
-    }
-    for (const auto &ns : namespaces) {
-      for (auto &table : format.catalog.ListTables(ns, snapshot_id)) targets.push_back(std::move(table));
-    }
+  if (table_name) {
+    targets.push_back(format.catalog.GetTable(*namespace_name, *table_name, snapshot_id));
+    return targets;
   }
+  std::vector<std::string> namespaces;
+  if (namespace_name) {
+    namespaces.push_back(format.catalog.GetNamespace(*namespace_name, snapshot_id).name);
+  } else {
+    for (const auto &ns : format.catalog.ListNamespaces(snapshot_id)) namespaces.push_back(ns.name);
+  }
+  for (const auto &ns : namespaces) {
+    for (auto &table : format.catalog.ListTables(ns, snapshot_id)) targets.push_back(std::move(table));
+  }
+  return targets;
+}
+
+std::vector<CompactedTable> Maintenance::Compact(const CompactOptions &options, const CommitInfo &commit) {
+  if (options.target_file_bytes < 1) throw Error(ErrorKind::kInvalidInput, "target_file_bytes must be positive");
+  auto targets = Targets(options.namespace_name, options.table_name, "compact");
   std::vector<CompactedTable> compacted;
   for (const auto &table : targets) {
     if (auto report = CompactTable(table, options, commit)) compacted.push_back(*report);
   }
   return compacted;
+}
+
+std::vector<FlushedTable> Maintenance::Flush(const FlushOptions &options, const CommitInfo &commit) {
+  std::vector<FlushedTable> flushed;
+  for (const auto &table : Targets(options.namespace_name, options.table_name, "flush")) {
+    if (auto report = FlushTable(table, options, commit)) flushed.push_back(*report);
+  }
+  return flushed;
+}
+
+std::optional<FlushedTable> Maintenance::FlushTable(const TableInfo &table, const FlushOptions &options,
+                                                    const CommitInfo &commit) {
+  auto &format = tables_.format();
+  // The rows live now; deleted ones stay in the catalog for the snapshots that still see them.
+  auto rows = format.catalog.Contents(table.id, table.snapshot_id, table.columns).rows;
+  if (rows.empty()) return std::nullopt;
+  FlushedTable report{table.namespace_name, table.name, static_cast<int64_t>(rows.size()), 0};
+  if (options.dry_run) return report;
+
+  auto transaction = TransactionOn(table);
+  auto &change = transaction.tables.back();
+  auto &flush = change.flush.emplace();
+  TableScan scan;
+  scan.columns = table.columns;
+  scan.with_positions = scan.with_row_ids = true;
+  for (auto &row : rows) {
+    flush.row_ids.push_back(row.row_id);
+    flush.begin_snapshots.push_back(row.begin_snapshot);
+    scan.rows.push_back(ToScanRow(std::move(row)));
+  }
+  report.snapshot_id = RewriteTable(
+      table, "flush", "FLUSH", commit, [&](const CommitInfo &with_lineage, std::vector<std::string> &written) {
+        // The rows in row id order, with their row ids and the snapshots that inserted them.
+        auto columns = table.columns;
+        std::string select_list;
+        for (const auto &column : columns) select_list += QuoteIdentifier(column.name) + ", ";
+        select_list += QuoteIdentifier(QueryRunner::kRowIdColumn) + ", " + QuoteIdentifier(QueryRunner::kSnapshotColumn);
+        columns.push_back({kRowIdFieldId, kRowIdColumnName, "int64", true, {}, {}});
+        columns.push_back({kSnapshotIdFieldId, kSnapshotIdColumnName, "int64", true, {}, {}});
+        RunResolver resolver(std::move(scan));
+        auto key = NewFileKey(table.key_prefix);
+        written.push_back(key);
+        flush.file = ToNewDataFile(tables_.queries().WriteQuery(
+            fmt::format("SELECT {} FROM \"__compaction\".\"run\" ORDER BY {}", select_list,
+                        QuoteIdentifier(QueryRunner::kRowIdColumn)),
+            resolver, columns, {}, key, options.timeout_ms, true));
+        RequireFilesStored(store_, written, fmt::format("the flush of '{}.{}'", table.namespace_name, table.name));
+        return format.commits.CommitTransaction(transaction, with_lineage);
+      });
+  return report;
 }
 
 ExpireResult Maintenance::Expire(std::optional<int64_t> older_than_unix_ms, int64_t keep_last, bool dry_run) {
@@ -196,6 +268,7 @@ void MaintenanceScheduler::RunOnce() {
   CommitInfo commit;
   commit.author = "ducklake maintenance";
   try {
+    auto flushed = maintenance_.Flush(FlushOptions{}, commit);
     auto compacted = maintenance_.Compact(CompactOptions{}, commit);
     auto expired = maintenance_.Expire(NowUnixMs() - policy_.snapshot_retention_ms, 1, false);
     CleanupOptions cleanup;
@@ -203,7 +276,8 @@ void MaintenanceScheduler::RunOnce() {
     cleanup.scheduled_min_age_ms = policy_.scheduled_min_age_ms;
     auto cleaned = maintenance_.Cleanup(cleanup);
     Log(LogLevel::kInfo, "maintenance ran",
-        {{"compacted_tables", std::to_string(compacted.size())},
+        {{"flushed_tables", std::to_string(flushed.size())},
+         {"compacted_tables", std::to_string(compacted.size())},
          {"expired_snapshots", std::to_string(expired.expired_snapshots.size())},
          {"deleted_files", std::to_string(cleaned.deleted_scheduled.size() + cleaned.deleted_orphans.size())}});
   } catch (const Error &error) {

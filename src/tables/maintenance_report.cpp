@@ -28,7 +28,18 @@ nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run) {
           {"deleted_orphan_files", result.deleted_orphans}};
 }
 
-nlohmann::json FlushReport(bool dry_run) { return {{"operation", "flush"}, {"dry_run", dry_run}, {"flushed_rows", 0}}; }
+nlohmann::json FlushReport(const std::vector<FlushedTable> &tables, bool dry_run) {
+  auto list = nlohmann::json::array();
+  int64_t rows = 0;
+  for (const auto &table : tables) {
+    list.push_back({{"namespace", table.namespace_name},
+                    {"table", table.table_name},
+                    {"rows", table.rows},
+                    {"snapshot_id", dry_run ? nlohmann::json(nullptr) : nlohmann::json(table.snapshot_id)}});
+    rows += table.rows;
+  }
+  return {{"operation", "flush"}, {"dry_run", dry_run}, {"flushed_rows", rows}, {"tables", list}};
+}
 
 nlohmann::json ReconcileReportJson(const std::string &volume, const ReconcileReport &report, bool dry_run) {
   return {{"operation", "reconcile"},       {"volume", volume},

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "common/error.hpp"
+#include "catalog/inlined_data.hpp"
 #include "catalog/names.hpp"
 #include "tables/scan_cache.hpp"
 #include "tables/job_lineage.hpp"
@@ -15,16 +17,6 @@ namespace {
 // WriteDeletes reads one row per data file with matches; a statement touching more files than this
 // fails rather than holding them all in memory.
 constexpr size_t kMaxMatchedFiles = 100000;
-
-// Positional delete files as the DuckLake format defines them, with the field ids the official
-// extension gives their columns.
-const std::vector<ColumnDef> &DeleteFileColumns() {
-  static const std::vector<ColumnDef> columns = {
-      {2147483646, "file_path", "varchar", false, std::nullopt, {}},
-      {2147483645, "pos", "int64", false, std::nullopt, {}},
-  };
-  return columns;
-}
 
 int IntegerRank(const std::string &type, bool &is_unsigned) {
   static const std::vector<std::string> signed_types = {"int8", "int16", "int32", "int64", "int128"};
@@ -65,6 +57,21 @@ ColumnDef *ColumnNamed(std::vector<ColumnDef> &columns, const std::string &name)
     if (LowerName(column.name) == LowerName(name)) return &column;
   }
   return nullptr;
+}
+
+// A row's values (by `from`) as values by `to`, matched by column id; a column `from` lacks has its
+// default (NULL without one), as in a file.
+std::vector<std::optional<std::string>> ValuesFor(const std::vector<std::optional<std::string>> &values,
+                                                  const std::vector<ColumnDef> &from,
+                                                  const std::vector<ColumnDef> &to) {
+  std::vector<std::optional<std::string>> mapped(to.size());
+  for (size_t t = 0; t < to.size(); t++) {
+    mapped[t] = to[t].default_value;
+    for (size_t f = 0; f < from.size() && f < values.size(); f++) {
+      if (from[f].id == to[t].id) mapped[t] = values[f];
+    }
+  }
+  return mapped;
 }
 
 }  // namespace
@@ -108,9 +115,9 @@ std::optional<TableScan> ResolveCommitted(TableFormat &format, ScanCache &cache,
     if (!info) return std::nullopt;
     TableScan scan;
     scan.columns = info->columns;
-    for (auto &file : format.catalog.TableFiles(info->id, snapshot_id)) {
-      scan.files.push_back(ToScanFile(file));
-    }
+    auto contents = format.catalog.Contents(info->id, snapshot_id, info->columns);
+    for (auto &file : contents.files) scan.files.push_back(ToScanFile(file));
+    for (auto &row : contents.rows) scan.rows.push_back(ToScanRow(std::move(row)));
     return scan;
   });
 }
@@ -170,8 +177,9 @@ class SqlTransaction::Resolver : public TableResolver {
 };
 
 SqlTransaction::SqlTransaction(TableFormat &format, SqlParser &parser, QueryRunner &queries, ObjectStore &store,
-                               ScanCache &cache, const Access *access)
-    : format_(format), parser_(parser), queries_(queries), store_(store), cache_(cache), access_(access), base_snapshot_(format.history.LatestSnapshot()) {}
+                               ScanCache &cache, const Access *access, int64_t inline_row_limit)
+    : format_(format), parser_(parser), queries_(queries), store_(store), cache_(cache), access_(access),
+      base_snapshot_(format.history.LatestSnapshot()), inline_row_limit_(inline_row_limit) {}
 
 SqlTransaction::~SqlTransaction() { DiscardFiles(store_, committed_ ? superseded_keys_ : written_keys_); }
 
@@ -222,7 +230,26 @@ std::optional<TableScan> SqlTransaction::Scan(const std::string &schema, const s
   scan.columns = pending->columns;
   if (change.table_id && !change.replace_contents) {
     auto committed = ResolveCommitted(format_, cache_, base_snapshot_, pending->schema, change.table_name, std::nullopt);
-    if (committed) scan.files = std::move(committed->files);
+    if (committed) {
+      scan.files = std::move(committed->files);
+      std::set<int64_t> deleted(change.inlined_deletes.begin(), change.inlined_deletes.end());
+      for (auto &row : committed->rows) {
+        if (row.row_id && deleted.count(*row.row_id)) continue;
+        row.values = ValuesFor(row.values, committed->columns, scan.columns);
+        scan.rows.push_back(std::move(row));
+      }
+    }
+  }
+  int64_t position = 0;
+  for (const auto &batch : change.inlined_inserts) {
+    for (size_t r = 0; r < batch.rows.size(); r++) {
+      ScanRow row;
+      row.values = ValuesFor(batch.rows[r], batch.columns, scan.columns);
+      row.row_id = r < batch.row_ids.size() ? batch.row_ids[r] : std::nullopt;
+      row.position = position++;
+      row.pending = true;
+      scan.rows.push_back(std::move(row));
+    }
   }
   scan.files.erase(std::remove_if(scan.files.begin(), scan.files.end(),
                                   [&](const ScanFile &file) {
@@ -248,6 +275,10 @@ std::string SqlTransaction::NewFileKey(const PendingTable &table, const char *ki
   auto key = ducklake::NewFileKey(table.key_prefix, kind);
   written_keys_.push_back(key);
   return key;
+}
+
+bool SqlTransaction::MayInline(const PendingTable &table, int64_t rows) const {
+  return rows <= inline_row_limit_ && inlined_data::CanHold(table.columns);
 }
 
 void SqlTransaction::AddFile(PendingTable &table, NewDataFile file) {
@@ -324,7 +355,37 @@ std::pair<std::map<std::string, NewDataFile>, int64_t> SqlTransaction::WriteDele
   // the catalog).
   const auto data_path = format_.catalog.DataPathUrl();
   for (const auto &row : counts) {
-    auto found = by_location.find(row.at(0).value_or(""));
+    const auto matched_in = row.at(0).value_or("");
+    if (matched_in == QueryRunner::kInlinedRows || matched_in == QueryRunner::kPendingRows) {
+      // Rows kept in the catalog: committed ones end by row id at commit, this transaction's go now.
+      auto positions = queries_.QueryRows(
+          fmt::format("SELECT {} FROM {} WHERE {} = {}", position_column, Resolver::kMatches, file_column,
+                      QuoteLiteral(matched_in)),
+          resolver, timeout_ms, std::numeric_limits<size_t>::max());
+      std::set<int64_t> matched;
+      for (const auto &position : positions) matched.insert(std::stoll(position.at(0).value_or("0")));
+      if (matched_in == QueryRunner::kInlinedRows) {
+        table.change.inlined_deletes.insert(table.change.inlined_deletes.end(), matched.begin(), matched.end());
+      } else {
+        int64_t index = 0;
+        for (auto &batch : table.change.inlined_inserts) {
+          size_t kept = 0;
+          for (size_t r = 0; r < batch.rows.size(); r++, index++) {
+            if (matched.count(index)) continue;
+            if (kept != r) {
+              if (r < batch.row_ids.size()) batch.row_ids[kept] = batch.row_ids[r];
+              batch.rows[kept] = std::move(batch.rows[r]);
+            }
+            kept++;
+          }
+          batch.rows.resize(kept);
+          if (batch.row_ids.size() > kept) batch.row_ids.resize(kept);
+        }
+      }
+      deleted += static_cast<int64_t>(matched.size());
+      continue;
+    }
+    auto found = by_location.find(matched_in);
     if (found == by_location.end()) {
       throw Error(ErrorKind::kInternal, "a matching row came from a file the table does not have");
     }
@@ -393,6 +454,16 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
     case StatementKind::kInsert: {
       auto &table = Pending(statement.target_schema, statement.target_table);
       Resolver resolver(*this);
+      if (MayInline(table, 1)) {
+        auto rows = queries_.CollectRows(parser_.InsertQuery(statement.query, table.columns, statement.insert_columns),
+                                         resolver, table.columns, statement.insert_columns,
+                                         static_cast<size_t>(inline_row_limit_), timeout_ms);
+        if (rows) {
+          outcome.count = static_cast<int64_t>(rows->rows.size());
+          if (!rows->rows.empty()) table.change.inlined_inserts.push_back(std::move(*rows));
+          return outcome;
+        }
+      }
       auto file = queries_.WriteQuery(parser_.InsertQuery(statement.query, table.columns, statement.insert_columns),
                                      resolver, table.columns, statement.insert_columns, NewFileKey(table, ""),
                                       timeout_ms, false);
@@ -409,6 +480,7 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       auto &table = Pending(statement.target_schema, statement.target_table);
       auto matches = WriteMatches(table, statement, timeout_ms);
       std::optional<WrittenFile> new_rows;
+      std::optional<InlinedRows> inlined_update;
       if (statement.kind == StatementKind::kUpdate) {
         std::string select_list;
         auto columns = table.columns;
@@ -418,8 +490,24 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
         select_list += ", " + QuoteIdentifier(QueryRunner::kRowIdColumn);
         columns.push_back({kRowIdFieldId, kRowIdColumnName, "int64", true, {}, {}});
         Resolver resolver(*this, nullptr, &matches);
-        new_rows = queries_.WriteQuery(fmt::format("SELECT {} FROM {}", select_list, Resolver::kMatches), resolver,
-                                      columns, {}, NewFileKey(table, kUpdateSuffix), timeout_ms, false);
+        auto new_rows_query = fmt::format("SELECT {} FROM {}", select_list, Resolver::kMatches);
+        if (MayInline(table, matches.files.at(0).record_count)) {
+          // Kept in the catalog like an INSERT's, with the row ids of the rows they replace.
+          auto rows = queries_.CollectRows(new_rows_query, resolver, columns, {},
+                                           static_cast<size_t>(inline_row_limit_), timeout_ms);
+          if (!rows) throw Error(ErrorKind::kInternal, "an UPDATE's new rows outnumber its matches");
+          for (auto &values : rows->rows) {
+            auto id = values.back();
+            values.pop_back();
+            rows->row_ids.push_back(id ? std::optional<int64_t>(std::stoll(*id)) : std::nullopt);
+          }
+          rows->columns.pop_back();
+          rows->stats.pop_back();
+          inlined_update = std::move(*rows);
+        } else {
+          new_rows = queries_.WriteQuery(new_rows_query, resolver, columns, {}, NewFileKey(table, kUpdateSuffix),
+                                         timeout_ms, false);
+        }
       }
       auto [deletes, deleted] = WriteDeletes(table, statement, matches, timeout_ms);
       for (auto &[data_key, file] : deletes) {
@@ -431,6 +519,13 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       table.change.rows_deleted += deleted;
       outcome.count = deleted;
       outcome.count_name = "rows_deleted";
+      if (inlined_update) {
+        outcome.count_name = "rows_updated";
+        if (!inlined_update->rows.empty()) {
+          table.change.inlined_inserts.push_back(std::move(*inlined_update));
+          table.change.updated = true;
+        }
+      }
       if (new_rows) {
         outcome.count_name = "rows_updated";
         if (new_rows->record_count > 0) {
@@ -465,6 +560,8 @@ StatementOutcome SqlTransaction::Run(const Statement &statement, int64_t timeout
       for (const auto &[key, file] : table.change.deletes) superseded_keys_.push_back(file.key);
       table.change.added_files.clear();
       table.change.deletes.clear();
+      table.change.inlined_inserts.clear();
+      table.change.inlined_deletes.clear();
       return outcome;
     }
   }

@@ -49,7 +49,23 @@ ScanFile ScanFileAt(const DataFileVersions &file, int64_t snapshot_id, const std
   for (const auto &deletes : file.deletes) {
     if (Visible(deletes.begin_snapshot, deletes.end_snapshot, snapshot_id)) scan.delete_key = deletes.key;
   }
+  if (file.partial_max && *file.partial_max > snapshot_id) scan.max_row_snapshot = snapshot_id;
   return scan;
+}
+
+// The rows of `file` that `snapshot_id` inserted, if it inserted any: the whole file where it begins,
+// or (a flush's file) the rows that carry the snapshot.
+std::optional<ScanFile> InsertedAt(const DataFileVersions &file, int64_t snapshot_id,
+                                   const std::set<std::string> &current) {
+  if (!Visible(file.begin_snapshot, file.end_snapshot, snapshot_id)) return std::nullopt;
+  if (file.partial_max) {
+    if (snapshot_id > *file.partial_max) return std::nullopt;
+    auto scan = ScanFileAt(file, snapshot_id, current);
+    scan.min_row_snapshot = scan.max_row_snapshot = snapshot_id;
+    return scan;
+  }
+  if (file.begin_snapshot != snapshot_id) return std::nullopt;
+  return ScanFileAt(file, snapshot_id, current);
 }
 
 // ducklake_table_changes() of `table` (as of `end`) over snapshots start..end: see
@@ -58,6 +74,7 @@ std::string ExtensionChangesSql(TableFormat &format, FixedResolver &scans, const
                                 int64_t end) {
   auto history = format.history.TableHistory(table.id, start - 1, end);
   auto files = format.history.TableFileHistory(table.id);
+  auto rows = format.history.TableRowHistory(table.id, start - 1, end, table.columns);
   std::string columns;
   for (const auto &column : table.columns) columns += ", t." + QuoteIdentifier(column.name);
   const auto row_id = QuoteIdentifier(QueryRunner::kRowIdColumn);
@@ -72,17 +89,24 @@ std::string ExtensionChangesSql(TableFormat &format, FixedResolver &scans, const
   std::vector<std::string> parts;
   size_t counted = 0;
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
-    if (it->operation == "alter" || it->operation == "rename") continue;
+    if (it->operation == "alter" || it->operation == "rename" || it->operation == "flush") continue;
     if (++counted > TableService::kMaxChangeSnapshots) {
       throw MakeError(ErrorKind::kInvalidInput, "the range spans more than {} changes; narrow it",
                       TableService::kMaxChangeSnapshots);
     }
     auto snapshot_id = it->snapshot.id;
     TableScan inserted = scan(false), gone = scan(false), deleted_now = scan(true), deleted_before = scan(true);
+    TableScan inlined_in = scan(false), inlined_out = scan(false);
+    for (const auto &row : rows) {
+      if (row.begin_snapshot == snapshot_id) inlined_in.rows.push_back(ToScanRow(row));
+      if (row.end_snapshot == snapshot_id) inlined_out.rows.push_back(ToScanRow(row));
+    }
+    if (!inlined_in.rows.empty()) parts.push_back(part(snapshot_id, "insert", scans.Add(inlined_in) + " AS t"));
+    if (!inlined_out.rows.empty()) parts.push_back(part(snapshot_id, "delete", scans.Add(inlined_out) + " AS t"));
     for (const auto &version : files) {
       bool before = Visible(version.begin_snapshot, version.end_snapshot, snapshot_id - 1);
       bool after = Visible(version.begin_snapshot, version.end_snapshot, snapshot_id);
-      if (after && version.begin_snapshot == snapshot_id) inserted.files.push_back(ScanFileAt(version, snapshot_id, {}));
+      if (auto added = InsertedAt(version, snapshot_id, {})) inserted.files.push_back(std::move(*added));
       if (!before) continue;
       auto old_file = ScanFileAt(version, snapshot_id - 1, {});
       if (!after) {
@@ -214,7 +238,7 @@ std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const Byt
     return engine_.Query(statement.query, resolver, request.options, sink);
   }
   if (request.snapshot_id) throw Error(ErrorKind::kInvalidInput, "writes cannot target an old snapshot");
-  SqlTransaction transaction(format_, engine_, engine_, store_, scans_, request.access);
+  SqlTransaction transaction(format_, engine_, engine_, store_, scans_, request.access, inline_row_limit_);
   auto run = NewJobRun("", "QUERY", request.commit, request.job_name);
   run.sql = request.sql;
   if (lineage_) {
@@ -248,7 +272,7 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
     }
     sql += (sql.empty() ? "" : ";\n") + request.statements[i];
   }
-  SqlTransaction transaction(format_, engine_, engine_, store_, scans_, request.access);
+  SqlTransaction transaction(format_, engine_, engine_, store_, scans_, request.access, inline_row_limit_);
   const auto &first = statements.front();
   auto first_table = format_.catalog.FindTable(first.target_schema, first.target_table, format_.history.LatestSnapshot());
   auto run = NewJobRun("transaction." + (first_table ? first_table->namespace_name + "." + first_table->name
@@ -347,6 +371,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   auto table = format_.catalog.GetTable(request.namespace_name, request.table_name, to);
   auto history = format_.history.TableHistory(table.id, from, to);
   auto files = format_.history.TableFileHistory(table.id);
+  auto rows = format_.history.TableRowHistory(table.id, from, to, table.columns);
   std::set<std::string> current;
   for (const auto &file : format_.catalog.TableFiles(table.id, to)) {
     if (file.has_current_columns) current.insert(file.key);
@@ -363,7 +388,7 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
   size_t counted = 0;
   for (const auto &entry : history) {
     const auto &operation = entry.operation;
-    if (operation == "compact" || operation == "alter" || operation == "rename") continue;
+    if (operation == "compact" || operation == "alter" || operation == "rename" || operation == "flush") continue;
     if (++counted > kMaxChangeSnapshots) {
       throw MakeError(ErrorKind::kInvalidInput, "the range spans more than {} changes; narrow 'from' and 'to'",
                       kMaxChangeSnapshots);
@@ -385,8 +410,8 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
     for (const auto &file : files) {
       bool before = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id - 1);
       bool after = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id);
-      if (after && file.begin_snapshot == snapshot_id) {
-        inserted[IsUpdateFile(file.key, false)].files.push_back(ScanFileAt(file, snapshot_id, current));
+      if (auto added = InsertedAt(file, snapshot_id, current)) {
+        inserted[IsUpdateFile(file.key, false)].files.push_back(std::move(*added));
       }
       if (!before) continue;
       auto old_file = ScanFileAt(file, snapshot_id - 1, current);
@@ -401,23 +426,62 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
       (by_name ? deleted_before : old_side)[kind].files.push_back(std::move(old_file));
       (by_name ? deleted_now : new_side)[kind].files.push_back(std::move(new_file));
     }
-    if (!gone.files.empty()) parts.push_back(part(snapshot_id, "delete", resolver.Add(gone) + " AS t"));
-    for (int kind = 0; kind < 2; kind++) {
-      if (!inserted[kind].files.empty()) {
-        parts.push_back(part(snapshot_id, kind ? "update_postimage" : "insert", resolver.Add(inserted[kind]) + " AS t"));
-      }
-      // Rows on the first side and not on the second, by file and position.
-      auto difference = [&](const TableScan &first, const TableScan &second) {
-        return fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}", resolver.Add(first),
-                           resolver.Add(second), QuoteIdentifier(QueryRunner::kFileColumn),
-                           QuoteIdentifier(QueryRunner::kPositionColumn));
-      };
-      const char *went = kind ? "update_preimage" : "delete";
-      if (!deleted_now[kind].files.empty()) {
-        parts.push_back(part(snapshot_id, went, difference(deleted_now[kind], deleted_before[kind])));
-      }
-      if (!old_side[kind].files.empty()) parts.push_back(part(snapshot_id, went, difference(old_side[kind], new_side[kind])));
+    TableScan kept_in{table.columns, {}, false}, kept_out{table.columns, {}, false};  // rows kept in the catalog
+    for (const auto &row : rows) {
+      if (row.begin_snapshot == snapshot_id) kept_in.rows.push_back(ToScanRow(row));
+      if (row.end_snapshot == snapshot_id) kept_out.rows.push_back(ToScanRow(row));
     }
+    // Rows on the first side and not on the second, by file and position.
+    auto difference = [&](TableScan first, TableScan second, bool with_row_ids) {
+      first.with_row_ids = second.with_row_ids = with_row_ids;
+      return fmt::format("{0} AS t ANTI JOIN {1} AS n ON t.{2} = n.{2} AND t.{3} = n.{3}", resolver.Add(first),
+                         resolver.Add(second), QuoteIdentifier(QueryRunner::kFileColumn),
+                         QuoteIdentifier(QueryRunner::kPositionColumn));
+    };
+    if (operation != "update") {
+      if (!gone.files.empty()) parts.push_back(part(snapshot_id, "delete", resolver.Add(gone) + " AS t"));
+      if (!kept_out.rows.empty()) parts.push_back(part(snapshot_id, "delete", resolver.Add(kept_out) + " AS t"));
+      if (!kept_in.rows.empty()) parts.push_back(part(snapshot_id, "insert", resolver.Add(kept_in) + " AS t"));
+      for (int kind = 0; kind < 2; kind++) {
+        if (!inserted[kind].files.empty()) parts.push_back(part(snapshot_id, "insert", resolver.Add(inserted[kind]) + " AS t"));
+        if (!deleted_now[kind].files.empty()) {
+          parts.push_back(part(snapshot_id, "delete", difference(deleted_now[kind], deleted_before[kind], false)));
+        }
+        if (!old_side[kind].files.empty()) {
+          parts.push_back(part(snapshot_id, "delete", difference(old_side[kind], new_side[kind], false)));
+        }
+      }
+      continue;
+    }
+    // An UPDATE: a row id that went and came here was updated, wherever its two images are (files,
+    // the catalog, a flush's file); so was every row of an update's own files (before row ids were
+    // kept, their new rows had new ones).
+    std::vector<std::string> sides;
+    auto side = [&](bool came, bool update_file, const std::string &from) {
+      sides.push_back(fmt::format("SELECT t.{} AS rowid, {} AS came, {} AS update_file{} FROM {}",
+                                  QuoteIdentifier(QueryRunner::kRowIdColumn), came, update_file, select_list, from));
+    };
+    auto with_row_ids = [](TableScan scan) {
+      scan.with_positions = scan.with_row_ids = true;
+      return scan;
+    };
+    if (!gone.files.empty()) side(false, false, resolver.Add(with_row_ids(gone)) + " AS t");
+    if (!kept_out.rows.empty()) side(false, false, resolver.Add(with_row_ids(kept_out)) + " AS t");
+    if (!kept_in.rows.empty()) side(true, false, resolver.Add(with_row_ids(kept_in)) + " AS t");
+    for (int kind = 0; kind < 2; kind++) {
+      if (!inserted[kind].files.empty()) side(true, kind == 1, resolver.Add(with_row_ids(inserted[kind])) + " AS t");
+      if (!deleted_now[kind].files.empty()) side(false, kind == 1, difference(deleted_now[kind], deleted_before[kind], true));
+      if (!old_side[kind].files.empty()) side(false, kind == 1, difference(old_side[kind], new_side[kind], true));
+    }
+    std::string all;
+    for (const auto &one : sides) all += (all.empty() ? "" : " UNION ALL ") + one;
+    std::string names;
+    for (const auto &column : table.columns) names += ", " + QuoteIdentifier(column.name);
+    parts.push_back(fmt::format(
+        "SELECT CAST({} AS BIGINT) AS snapshot_id, CAST(CASE WHEN update_file OR (rowid IS NOT NULL AND count(*) OVER "
+        "(PARTITION BY rowid) > 1) THEN CASE WHEN came THEN 'update_postimage' ELSE 'update_preimage' END WHEN came "
+        "THEN 'insert' ELSE 'delete' END AS VARCHAR) AS change_type{} FROM ({}) AS t",
+        snapshot_id, names, all));
   }
   std::string sql;
   if (parts.empty()) {

@@ -23,8 +23,21 @@ NewDataFile ToNewDataFile(const WrittenFile &file) {
   return {file.key, file.record_count, file.file_size_bytes, file.footer_size, file.stats};
 }
 
+const std::vector<ColumnDef> &DeleteFileColumns() {
+  static const std::vector<ColumnDef> columns = {
+      {2147483646, "file_path", "varchar", false, std::nullopt, {}},
+      {2147483645, "pos", "int64", false, std::nullopt, {}},
+  };
+  return columns;
+}
+
 ScanFile ToScanFile(const DataFile &file) {
-  return {file.key, file.record_count, file.stats, file.delete_key, file.has_current_columns, file.row_id_start};
+  return {file.key,         file.record_count,        file.stats, file.delete_key, file.has_current_columns,
+          file.row_id_start, std::nullopt, file.max_row_snapshot};
+}
+
+ScanRow ToScanRow(StoredRow row) {
+  return {std::move(row.values), row.row_id, row.begin_snapshot, row.row_id, false};
 }
 
 void DiscardFiles(ObjectStore &store, const std::vector<std::string> &keys) {

@@ -2,8 +2,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
+#include "catalog/inlined_data.hpp"
 #include "duckdb.hpp"
 #include "meta/meta_store.hpp"
 
@@ -48,6 +50,38 @@ SqlValue ToMeta(const duckdb::Value &value) {
     default:
       return value.ToString();
   }
+}
+
+// The DuckDB type of a lake column (a ducklake_column row of `table_id` as of `at`, with its
+// children): how the extension types an inlined-data table's columns.
+std::string DuckDbType(MetaTransaction &txn, int64_t table_id, int64_t at, int64_t column_id, const std::string &type) {
+  static const std::map<std::string, std::string> names = {
+      {"boolean", "BOOLEAN"},     {"int8", "TINYINT"},     {"int16", "SMALLINT"},      {"int32", "INTEGER"},
+      {"int64", "BIGINT"},        {"int128", "HUGEINT"},   {"uint8", "UTINYINT"},      {"uint16", "USMALLINT"},
+      {"uint32", "UINTEGER"},     {"uint64", "UBIGINT"},   {"uint128", "UHUGEINT"},    {"float32", "FLOAT"},
+      {"float64", "DOUBLE"},      {"varchar", "VARCHAR"},  {"blob", "BLOB"},           {"date", "DATE"},
+      {"time", "TIME"},           {"timetz", "TIMETZ"},    {"timestamp", "TIMESTAMP"}, {"timestamptz", "TIMESTAMPTZ"},
+      {"timestamp_s", "TIMESTAMP_S"}, {"timestamp_ms", "TIMESTAMP_MS"}, {"timestamp_ns", "TIMESTAMP_NS"},
+      {"interval", "INTERVAL"},   {"uuid", "UUID"},        {"json", "JSON"}};
+  if (auto it = names.find(type); it != names.end()) return it->second;
+  if (type.rfind("decimal", 0) == 0) return "DECIMAL" + type.substr(7);
+  auto children = txn.Query("SELECT column_id, column_name, column_type FROM ducklake_column WHERE table_id = ? AND "
+                            "parent_column = ? AND begin_snapshot <= ? AND (end_snapshot IS NULL OR end_snapshot > ?) "
+                            "ORDER BY column_order",
+                            {table_id, column_id, at, at});
+  auto child = [&](size_t i) { return DuckDbType(txn, table_id, at, children.at(i).Int(0), children.at(i).String(2)); };
+  if (type == "list") return child(0) + "[]";
+  if (type == "map") return "MAP(" + child(0) + ", " + child(1) + ")";
+  if (type == "struct") {
+    std::string fields;
+    for (size_t i = 0; i < children.size(); i++) fields += (i ? ", " : "") + Quote(children[i].String(1)) + " " + child(i);
+    return "STRUCT(" + fields + ")";
+  }
+  throw std::runtime_error("lake reader: no DuckDB type for the lake type " + type);
+}
+
+bool IsInlinedDataTable(const std::string &name) {
+  return name.rfind(inlined_data::kTablePrefix, 0) == 0 && name != "ducklake_inlined_data_tables";
 }
 
 }  // namespace
@@ -110,6 +144,7 @@ void LakeReader::CopyIn(MetaStore &catalog, const std::string &file, const std::
   impl.Must("ATTACH " + Literal(file) + " AS " + kCatalogCopy);
   auto txn = catalog.Begin(TransactionMode::kRead);
   for (const auto &table : impl.Tables()) {
+    if (IsInlinedDataTable(table.name)) continue;
     impl.Must("DELETE FROM " + std::string(kCatalogCopy) + ".main." + Quote(table.name));
     std::string select = "SELECT ";
     for (size_t i = 0; i < table.columns.size(); i++) select += (i ? ", " : "") + Quote(table.columns[i]);
@@ -125,6 +160,49 @@ void LakeReader::CopyIn(MetaStore &catalog, const std::string &file, const std::
     appender.Close();
   }
   impl.Must(std::string("DETACH ") + kCatalogCopy);
+  // The inlined-data tables, with the DuckDB types of the lake table's columns at their schema
+  // version, as the extension itself describes the table at that version.
+  struct Inlined {
+    std::string name;
+    std::vector<std::string> columns;
+    std::vector<duckdb::LogicalType> types;
+  };
+  std::vector<Inlined> inlined;
+  auto listed = txn->Query("SELECT i.table_name, i.schema_version, coalesce((SELECT max(v.begin_snapshot) FROM "
+                           "ducklake_schema_versions v WHERE v.schema_version = i.schema_version), (SELECT "
+                           "min(s.snapshot_id) FROM ducklake_snapshot s WHERE s.schema_version = i.schema_version)), "
+                           "i.table_id FROM ducklake_inlined_data_tables i");
+  if (!listed.empty()) {
+    for (const auto &row : listed) {
+      int64_t at = row.Int(2), table_id = row.Int(3);
+      Inlined table{row.String(0), {"row_id", "begin_snapshot", "end_snapshot"},
+                    {duckdb::LogicalType::BIGINT, duckdb::LogicalType::BIGINT, duckdb::LogicalType::BIGINT}};
+      for (const auto &column : inlined_data::ColumnsAt(*txn, table_id, row.Int(1))) {
+        table.columns.push_back(column.name);
+        auto type = DuckDbType(*txn, table_id, at, column.id, column.type);
+        table.types.push_back(impl.Must("SELECT NULL::" + type)->types[0]);
+      }
+      inlined.push_back(std::move(table));
+    }
+    impl.Must("ATTACH " + Literal(file) + " AS " + kCatalogCopy);
+    for (const auto &table : inlined) {
+      std::string definition;
+      for (size_t i = 0; i < table.columns.size(); i++) {
+        definition += (i ? ", " : "") + Quote(table.columns[i]) + " " + table.types[i].ToString();
+      }
+      impl.Must("CREATE TABLE " + std::string(kCatalogCopy) + ".main." + Quote(table.name) + " (" + definition + ")");
+      duckdb::Appender appender(*impl.connection, kCatalogCopy, "main", table.name);
+      for (const auto &row : txn->Query("SELECT * FROM " + table.name)) {
+        appender.BeginRow();
+        for (size_t i = 0; i < row.values.size(); i++) {
+          appender.Append(FromMeta(row.values[i]).DefaultCastAs(table.types.at(i)));
+        }
+        appender.EndRow();
+      }
+      appender.Close();
+    }
+    impl.Must(std::string("DETACH ") + kCatalogCopy);
+  }
   impl.Must("ATTACH " + Literal("ducklake:" + file) + " AS " + Quote(name) + " (DATA_PATH " + Literal(data_path) +
             options + ")");
   impl.Must("USE " + Quote(name));
@@ -138,7 +216,14 @@ void LakeReader::CopyOut(MetaStore &catalog) {
   impl.Must("DETACH " + Quote(impl.lake_name));
   impl.Must("ATTACH " + Literal(impl.file) + " AS " + kCatalogCopy + " (READ_ONLY)");
   auto txn = catalog.Begin(TransactionMode::kWrite);
-  for (const auto &table : impl.Tables()) {
+  // DuckLake's own inlined-data tables go; the copy's replace them (after the format's tables, whose
+  // columns say what their values are).
+  for (const auto &row : txn->Query("SELECT table_name FROM ducklake_inlined_data_tables")) {
+    if (IsInlinedDataTable(row.String(0))) txn->Execute("DROP TABLE IF EXISTS " + row.String(0));
+  }
+  auto tables = impl.Tables();
+  for (const auto &table : tables) {
+    if (IsInlinedDataTable(table.name)) continue;
     txn->Execute("DELETE FROM " + table.name);
     std::string insert = "INSERT INTO " + table.name + " (";
     std::string marks;
@@ -155,6 +240,29 @@ void LakeReader::CopyOut(MetaStore &catalog) {
       }
       txn->Execute(insert, params);
     }
+  }
+  auto listed = impl.Must("SELECT table_name, table_id, schema_version FROM " + std::string(kCatalogCopy) +
+                          ".main.ducklake_inlined_data_tables");
+  txn->Execute("DELETE FROM ducklake_inlined_data_tables");
+  for (duckdb::idx_t i = 0; i < listed->RowCount(); i++) {
+    auto table_name = listed->GetValue(0, i).ToString();
+    auto table_id = listed->GetValue(1, i).GetValue<int64_t>();
+    auto schema_version = listed->GetValue(2, i).GetValue<int64_t>();
+    auto columns = inlined_data::ColumnsAt(*txn, table_id, schema_version);
+    auto rows = impl.Must("SELECT * FROM " + std::string(kCatalogCopy) + ".main." + Quote(table_name));
+    std::vector<StoredRow> stored;
+    for (duckdb::idx_t r = 0; r < rows->RowCount(); r++) {
+      StoredRow row;
+      row.row_id = rows->GetValue(0, r).GetValue<int64_t>();
+      row.begin_snapshot = rows->GetValue(1, r).GetValue<int64_t>();
+      if (!rows->GetValue(2, r).IsNull()) row.end_snapshot = rows->GetValue(2, r).GetValue<int64_t>();
+      for (duckdb::idx_t c = 3; c < rows->ColumnCount(); c++) {
+        auto value = rows->GetValue(c, r);
+        row.values.push_back(value.IsNull() ? std::nullopt : std::optional<std::string>(value.ToString()));
+      }
+      stored.push_back(std::move(row));
+    }
+    inlined_data::Replace(*txn, catalog.Dialect(), table_id, schema_version, columns, stored);
   }
   txn->Commit();
   impl.Must(std::string("DETACH ") + kCatalogCopy);

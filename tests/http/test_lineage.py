@@ -92,6 +92,8 @@ def test_every_kind_of_job_says_start_then_complete_in_valid_openlineage(api, ns
         "sql": f"SELECT customer, doubled FROM {ns}.big", "export": {"volume": vol, "key": "out/big.parquet"}}), 201).json()
     expect_status(api.post(obj(vol, "out/big.parquet"), params={"copy_to": "archive/big.parquet"}), 201)
     api.write(f"INSERT INTO {ns}.big (customer) VALUES ('dee')")
+    flush = api.maintain("flush", namespace=ns, table="big")  # the rows kept in the catalog, into a file
+    assert flush["tables"], flush
     compact = api.maintain("compact", namespace=ns, table="big")
     assert compact["tables"], compact
     api.create_table(ns, "rest", [("id", "BIGINT")])

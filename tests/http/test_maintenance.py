@@ -9,7 +9,8 @@ from httpsupport import _s3_client, assert_problem, expect_status, poll_until, r
 def small_files_table(api, ns, table="t", files=6):
     api.write(f"CREATE TABLE {ns}.{table} (id BIGINT, v VARCHAR)")
     for i in range(files):
-        api.write(f"INSERT INTO {ns}.{table} SELECT range, 'f{i}' FROM range({i * 10}, {i * 10 + 10})")
+        # More rows than a write keeps in the catalog: each insert writes a file.
+        api.write(f"INSERT INTO {ns}.{table} SELECT range, 'f{i}' FROM range({i * 12}, {i * 12 + 12})")
 
 
 def test_compaction_merges_small_files_and_keeps_time_travel(api, server, ns):
@@ -25,13 +26,13 @@ def test_compaction_merges_small_files_and_keeps_time_travel(api, server, ns):
     assert report["tables"][0]["snapshot_id"] == before + 1
     assert api.describe(ns, "t")["file_count"] == 1
     assert api.rows(f"SELECT id, v FROM {ns}.t ORDER BY id") == expected
-    assert api.rows(f"SELECT count(*) FROM {ns}.t", snapshot=before) == [[54]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t", snapshot=before) == [[64]]
     assert api.history(ns, "t")[-1] == ("compact", 0, 0)
     # Nothing left to merge: a second run does nothing.
     assert api.maintain("compact", namespace=ns, table="t")["tables"] == []
     # Deletes after compaction apply to the new file.
     api.write(f"DELETE FROM {ns}.t WHERE id < 5", count="rows_deleted")
-    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[50]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[60]]
 
 
 def test_compaction_respects_the_target_size(api, ns):
@@ -40,7 +41,7 @@ def test_compaction_respects_the_target_size(api, ns):
     report = api.maintain("compact", namespace=ns, target_file_bytes=size * 2 + size // 2)
     assert report["tables"] == [{"namespace": ns, "table": "t", "files_before": 4, "files_after": 2,
                                  "snapshot_id": report["tables"][0]["snapshot_id"]}]
-    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[40]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[48]]
 
 
 def test_expire_then_cleanup_deletes_only_unreachable_files(start_server):
@@ -55,7 +56,7 @@ def test_expire_then_cleanup_deletes_only_unreachable_files(start_server):
     dry = api.maintain("expire", keep_last=1, dry_run=True)
     assert latest - 1 in dry["expired_snapshots"] and latest not in dry["expired_snapshots"]
     assert {name.rsplit("/", 1)[-1] for name in dry["scheduled_files"]} == old_files
-    assert api.rows(f"SELECT count(*) FROM {ns}.t", snapshot=latest - 1) == [[30]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t", snapshot=latest - 1) == [[36]]
     expired = api.maintain("expire", keep_last=1)
     assert expired["expired_snapshots"] == dry["expired_snapshots"]
     assert_problem(api.sql(f"SELECT count(*) FROM {ns}.t", snapshot=latest - 1), 404)
@@ -69,7 +70,7 @@ def test_expire_then_cleanup_deletes_only_unreachable_files(start_server):
     cleanup = api.maintain("cleanup")
     assert {name.rsplit("/", 1)[-1] for name in cleanup["deleted_scheduled_files"]} == old_files
     assert not old_files & set(table_files(server, ns, "t"))
-    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[30]]
+    assert api.rows(f"SELECT count(*) FROM {ns}.t") == [[36]]
     assert api.maintain("cleanup")["deleted_scheduled_files"] == []
 
 
@@ -95,7 +96,10 @@ def test_bad_maintenance_requests_are_400_or_404(api, ns):
     assert_problem(api.post("/api/v1/maintenance/compact", json={"namespace": ns, "table": "nope"}), 404)
     assert_problem(api.post("/api/v1/maintenance/compact", json={"namespace": "nope_ns"}), 404)
     assert_problem(api.post("/api/v1/maintenance/vacuum", json={}), 404)
-    assert api.maintain("flush") == {"operation": "flush", "dry_run": False, "flushed_rows": 0}
+    assert_problem(api.post("/api/v1/maintenance/flush", json={"table": "t"}), 400)
+    assert_problem(api.post("/api/v1/maintenance/flush", json={"namespace": ns, "table": "nope"}), 404)
+    assert api.maintain("flush")["operation"] == "flush"  # whatever other tests left in the catalog
+    assert api.maintain("flush") == {"operation": "flush", "dry_run": False, "flushed_rows": 0, "tables": []}
     # No body at all, not even Content-Length (curl -X POST without -d), reads as {}.
     host, port = api.base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as connection:
@@ -132,7 +136,7 @@ def test_cleanup_removes_orphans_past_the_grace_period(start_server, tmp_path):
 
 
 def test_cli_maintenance_works_on_the_lake_directly(start_server, tmp_path):
-    server = start_server()
+    server = start_server("--data-inlining-row-limit", "0")  # every insert a file, for compaction
     api = server.api
     api.create_namespace("c")
     api.write("CREATE TABLE c.t (id BIGINT)")

@@ -51,13 +51,35 @@ def test_sixteen_writers_over_two_servers_lose_and_duplicate_nothing(start_serve
                 (acknowledged if response.status_code == 200 else failures).append(
                     (writer, seq) if response.status_code == 200 else response.text)
 
+    # Meanwhile, both servers write the rows kept in the catalog out to Parquet, again and again.
+    stop, flushes = threading.Event(), []
+
+    def flush():
+        session = keep_alive_aware_session()
+        for turn in range(1000000):
+            if stop.is_set():
+                return
+            response = session.post(f"{servers[turn % 2].base_url}/api/v1/maintenance/flush", timeout=120,
+                                    json={"namespace": ns})
+            flushes.append((response.status_code, response.json().get("flushed_rows")))
+
+    flusher = threading.Thread(target=flush)
+    flusher.start()
     threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads)
+    stop.set()
+    flusher.join(timeout=300)
+    assert not any(thread.is_alive() for thread in [*threads, flusher])
     assert failures == [], failures[:3]
+    # A flush that lost a race to a writer or the other server says so and changes nothing.
+    assert {status for status, _ in flushes} <= {200, 409}, flushes[:5]
+    assert any(status == 200 and rows for status, rows in flushes), flushes[:5]
+    rows = servers[1].api.rows(f"SELECT writer, seq FROM {ns}.t ORDER BY writer, seq")
+    assert sorted(map(tuple, rows)) == sorted(acknowledged)
+    servers[0].api.maintain("flush")
     rows = servers[1].api.rows(f"SELECT writer, seq FROM {ns}.t ORDER BY writer, seq")
     assert sorted(map(tuple, rows)) == sorted(acknowledged)
     assert len(acknowledged) == writers * inserts_each

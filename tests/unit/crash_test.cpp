@@ -47,16 +47,17 @@ class VanishingStore : public ObjectStoreWrapper {
 };
 
 // The lake of one process: SQLite metadata and a local object store under `dir`, each behind a
-// fault-injecting wrapper (both off until armed).
+// fault-injecting wrapper (both off until armed). Every write goes to Parquet (no data inlining)
+// unless `inline_row_limit` says otherwise.
 struct LakeOnDisk {
-  explicit LakeOnDisk(const std::string &dir, bool kill_at_commit = false)
+  explicit LakeOnDisk(const std::string &dir, bool kill_at_commit = false, int64_t inline_row_limit = 0)
       : meta(OpenMetaStore("sqlite:" + dir + "/metadata.sqlite")),
         killer(*meta),
         local(dir + "/objects"),
         store(local),
         engine(store, EngineOptions{"256MB", 1, ""}),
         format(killer),
-        tables(format, engine, store),
+        tables(format, engine, store, nullptr, "", inline_row_limit),
         maintenance(tables, store) {
     MigrateMetaStore(*meta);
     killer.armed = kill_at_commit;

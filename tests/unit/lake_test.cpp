@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "backends.hpp"
@@ -436,6 +437,73 @@ TEST_P(LakeTest, ATransactionWhoseBaseWasExpiredConflicts) {
                      commit_);
   format_->retention.ExpireSnapshots(std::nullopt, 1, false);
   EXPECT_ERROR_KIND(format_->commits.CommitTransaction(insert, commit_), ErrorKind::kConflict);
+}
+
+// Rows kept in the catalog across schema versions: each read with the columns of today by column
+// id, a column added since with its default; deletes end rows in place, and only once.
+TEST_P(LakeTest, RowsKeptInTheCatalogReadByColumnIdAcrossSchemaVersions) {
+  format_->commits.CreateNamespace("s", commit_);
+  std::vector<ColumnDef> columns = {{0, "id", "int64"}, {0, "x", "float64"}, {0, "b", "boolean"}};
+  format_->commits.CreateTable("s", "t", columns, commit_);
+  auto table = format_->catalog.GetTable("s", "t", format_->history.LatestSnapshot());
+  // A transaction from `base` changing the table.
+  auto change_of = [&](LakeTransaction &transaction, int64_t base) -> TableChange & {
+    transaction.base_snapshot = base;
+    auto &change = transaction.tables.emplace_back();
+    change.namespace_name = "s";
+    change.table_name = "t";
+    change.table_id = table.id;
+    return change;
+  };
+  auto insert = [&](const std::vector<ColumnDef> &of, std::vector<std::vector<std::optional<std::string>>> rows) {
+    LakeTransaction transaction;
+    change_of(transaction, format_->history.LatestSnapshot()).inlined_inserts.push_back({of, std::move(rows), {}, {}});
+    return format_->commits.CommitTransaction(transaction, commit_).snapshot_id;
+  };
+  // Values a metadata database could bend: -0.0, NaN, the largest double, text with quotes.
+  auto first = insert(table.columns, {{"1", "-0.0", "true"}, {"2", "nan", std::nullopt}, {"3", "1.7976931348623157e+308", "false"}});
+  // Today's columns: x renamed, b dropped, note added with a default.
+  LakeTransaction alter;
+  auto &change = change_of(alter, first);
+  auto altered = table.columns;
+  altered[1].name = "y";
+  altered.pop_back();
+  altered.push_back({4, "note", "varchar", true, std::string("it's"), {}});
+  change.columns = altered;
+  format_->commits.CommitTransaction(alter, commit_);
+  auto second = insert(altered, {{"4", "2.5", "new"}});
+  auto now = format_->catalog.GetTable("s", "t", second);
+  auto rows = format_->catalog.Contents(table.id, second, now.columns).rows;
+  ASSERT_EQ(rows.size(), 4u);
+  using Values = std::vector<std::optional<std::string>>;
+  // -0.0 keeps its sign (as "-0" or "-0.0": either casts back exactly).
+  ASSERT_TRUE(rows[0].values[1].has_value());
+  EXPECT_TRUE(std::signbit(std::stod(*rows[0].values[1])) && std::stod(*rows[0].values[1]) == 0);
+  rows[0].values[1] = "-0";
+  EXPECT_EQ(rows[0].values, (Values{"1", "-0", "it's"}));
+  EXPECT_EQ(rows[1].values, (Values{"2", "nan", "it's"}));
+  EXPECT_EQ(rows[2].values, (Values{"3", "1.7976931348623157e+308", "it's"}));
+  EXPECT_EQ(rows[3].values, (Values{"4", "2.5", "new"}));
+  EXPECT_EQ(rows[0].begin_snapshot, first);
+  EXPECT_EQ(now.record_count, 4);
+  // As of the first snapshot: its own columns, nothing later.
+  auto then = format_->catalog.Contents(table.id, first, table.columns).rows;
+  ASSERT_EQ(then.size(), 3u);
+  EXPECT_EQ(then[0].values[0], "1");
+  EXPECT_EQ(then[0].values[2], "1");
+
+  // A delete ends a row once; deleting it again from the same base is a conflict.
+  auto delete_row = [&](int64_t base, int64_t row_id) {
+    LakeTransaction transaction;
+    change_of(transaction, base).inlined_deletes = {row_id};
+    return format_->commits.CommitTransaction(transaction, commit_);
+  };
+  auto deleted = delete_row(second, rows[1].row_id);
+  EXPECT_EQ(format_->history.GetSnapshot(deleted.snapshot_id).changes, "inlined_delete:" + std::to_string(table.id));
+  EXPECT_ERROR_KIND(delete_row(second, rows[1].row_id), ErrorKind::kConflict);
+  EXPECT_EQ(format_->catalog.Contents(table.id, deleted.snapshot_id, now.columns).rows.size(), 3u);
+  EXPECT_EQ(format_->catalog.Contents(table.id, second, now.columns).rows.size(), 4u);
+  EXPECT_EQ(format_->history.TableRowHistory(table.id, second, deleted.snapshot_id, now.columns).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LakeTest, ::testing::ValuesIn(testing::MetaBackends()),

@@ -127,15 +127,16 @@ TEST_P(MetaStoreTest, MigrationsApplyOnceAndCreateTheCatalog) {
   MigrateMetaStore(*store_);  // a second start must be a no-op
   auto txn = store_->Begin(TransactionMode::kRead);
   // One row per migration, each applied once.
-  EXPECT_EQ(txn->Query("SELECT count(*) FROM dl_schema_migrations")[0].Int(0), 7);
-  EXPECT_EQ(txn->Query("SELECT count(DISTINCT version) FROM dl_schema_migrations")[0].Int(0), 7);
+  EXPECT_EQ(txn->Query("SELECT count(*) FROM dl_schema_migrations")[0].Int(0), 8);
+  EXPECT_EQ(txn->Query("SELECT count(DISTINCT version) FROM dl_schema_migrations")[0].Int(0), 8);
   for (const char *table :
        {"ducklake_metadata", "ducklake_snapshot", "ducklake_snapshot_changes", "ducklake_schema", "ducklake_table",
         "ducklake_column", "ducklake_data_file", "ducklake_file_column_stats", "ducklake_table_stats",
         "ducklake_table_column_stats", "ducklake_delete_file", "dl_volume", "dl_object", "dl_object_tag",
         "dl_object_reservation", "dl_upload", "dl_setting", "dl_lineage_event", "dl_lineage_cursor", "dl_lineage_job",
         "dl_lineage_dataset", "dl_lineage_io", "dl_lineage_run", "dl_lineage_dataset_version", "dl_lineage_column",
-        "dl_lineage_namespace", "dl_token", "dl_grant", "dl_group_member", "dl_audit"}) {
+        "dl_lineage_namespace", "dl_token", "dl_grant", "dl_group_member", "dl_audit", "dl_flushed_rows",
+        "ducklake_inlined_data_tables"}) {
     EXPECT_NO_THROW(txn->Query(fmt::format("SELECT * FROM {} LIMIT 1", table))) << table;
   }
   EXPECT_EQ(txn->Query("SELECT snapshot_id FROM ducklake_snapshot")[0].Int(0), 0);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/inlined_data.hpp"
 #include "common/schema.hpp"
 #include "meta/meta_store.hpp"
 
@@ -71,6 +72,20 @@ struct DataFile {
   // Written against the table's columns as of the snapshot asked for (no schema change since):
   // its Parquet columns are the table's columns by name and type.
   bool has_current_columns = false;
+  // A flush's file (rows that were kept in the catalog): the last snapshot that inserted any of its
+  // rows, which carry their snapshot in _ducklake_internal_snapshot_id. Before it, only some count.
+  std::optional<int64_t> partial_max;
+  // Set when the snapshot asked for is before partial_max: only rows inserted up to it count.
+  std::optional<int64_t> max_row_snapshot;
+};
+
+// The partial_max of a data file's partial_file_info ("partial_max:<snapshot>"), if it has one.
+std::optional<int64_t> PartialMax(const std::optional<std::string> &partial_file_info);
+
+// A table's data at one snapshot: its files and the rows kept in the catalog.
+struct TableContents {
+  std::vector<DataFile> files;
+  std::vector<StoredRow> rows;
 };
 
 class Catalog {
@@ -89,6 +104,9 @@ class Catalog {
 
   // The data files of a table visible at a snapshot, with their column statistics, in file order.
   std::vector<DataFile> TableFiles(int64_t table_id, int64_t snapshot_id);
+  // TableFiles, and the table's rows kept in the catalog (data inlining) at the same snapshot, by row
+  // id, with values by `columns` (the table's as of that snapshot), read together.
+  TableContents Contents(int64_t table_id, int64_t snapshot_id, const std::vector<ColumnDef> &columns);
   // The highest column id a table has ever used (ids are never reused).
   int64_t MaxColumnId(int64_t table_id);
 
@@ -107,6 +125,8 @@ class Catalog {
   std::string NewTableKeyPrefix(const std::string &namespace_name, const std::string &table_name);
 
  private:
+  static std::vector<DataFile> FilesAt(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id);
+
   MetaStore &meta_;
 };
 

@@ -54,6 +54,17 @@ struct TableWrite {
   std::optional<int64_t> base_snapshot;
 };
 
+// Rows kept in the catalog, written out to Parquet by a flush (no logical change): the file holds
+// the rows live at the flush, in row id order, with their row ids and the snapshots that inserted
+// them, and replaces them in every snapshot (its catalog row begins with the first of those
+// snapshots; a reader of an older one than the last reads only the rows inserted by then). Rows
+// deleted before the flush stay in the catalog, for the snapshots that still see them.
+struct InlinedFlush {
+  NewDataFile file;
+  std::vector<int64_t> row_ids;          // of the rows it holds, in file order
+  std::vector<int64_t> begin_snapshots;  // each row's inserting snapshot
+};
+
 // One table's part of a transaction: everything it does to that table, applied in one snapshot.
 struct TableChange {
   std::string namespace_name;
@@ -73,12 +84,18 @@ struct TableChange {
   std::set<std::string> added_with_old_columns;
   // Data file key -> its new delete file, listing every deleted position (old ones too).
   std::map<std::string, NewDataFile> deletes;
+  // Rows to keep in the catalog instead of files (data inlining; see catalog/inlined_data.hpp).
+  std::vector<InlinedRows> inlined_inserts;
+  // Row ids of rows kept in the catalog that stop counting.
+  std::vector<int64_t> inlined_deletes;
+  // Rows kept in the catalog that move to a file; they must still be live (else kConflict).
+  std::optional<InlinedFlush> flush;
   int64_t rows_deleted = 0;
 };
 
 // Changes made against `base_snapshot`. Committing re-checks them against the latest snapshot:
 // inserts and deletes from different files do not conflict; deleting rows of a file someone else
-// deleted from or rewrote, writing to or altering a table someone else altered, and dropping a
+// deleted from or rewrote, deleting rows kept in the catalog that someone else deleted or flushed, writing to or altering a table someone else altered, and dropping a
 // table someone else wrote to do.
 struct LakeTransaction {
   int64_t base_snapshot = 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/inlined_data.hpp"
 #include "common/schema.hpp"
 #include "meta/meta_store.hpp"
 
@@ -29,6 +30,7 @@ struct DataFileVersions {
   std::optional<int64_t> end_snapshot;
   std::vector<Deletes> deletes;
   std::optional<int64_t> row_id_start;
+  std::optional<int64_t> partial_max;  // see DataFile::partial_max
 };
 
 struct SnapshotInfo {
@@ -71,6 +73,10 @@ class History {
   std::vector<TableSnapshot> TableHistory(int64_t table_id, int64_t after, int64_t up_to);
   // Every data file the table has had (still in the catalog, i.e. not expired), in file order.
   std::vector<DataFileVersions> TableFileHistory(int64_t table_id);
+  // The table's rows kept in the catalog (data inlining) that snapshots after `after` up to `up_to`
+  // inserted or ended, by row id, with values by `columns`.
+  std::vector<StoredRow> TableRowHistory(int64_t table_id, int64_t after, int64_t up_to,
+                                         const std::vector<ColumnDef> &columns);
 
  private:
   MetaStore &meta_;

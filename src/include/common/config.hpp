@@ -32,6 +32,7 @@ struct Config {
   int64_t max_result_rows = 100000000;      // rows one query result may have (0: unlimited)
   int shutdown_timeout_s = 30;              // SIGTERM drain bound
   int maintenance_interval_s = 0;           // background compact/expire/cleanup; 0: off
+  int64_t data_inlining_row_limit = 10;     // a write of at most this many rows stays in the catalog; 0: off
   int64_t snapshot_retention_s = 7 * 86400; // background expiry keeps snapshots this young
   std::string auth;                         // "token" or "none"; empty: none on loopback, else token
   std::string admin_token_file;             // the admin token: read if the file exists, else made there

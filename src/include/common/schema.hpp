@@ -26,6 +26,10 @@ struct ColumnDef {
 constexpr int64_t kRowIdFieldId = 2147483540;
 constexpr const char *kRowIdColumnName = "_ducklake_internal_row_id";
 constexpr int64_t kFirstReservedFieldId = 2147483520;
+// The field id and name of a data file's column of the snapshots that inserted its rows: written by
+// a flush, whose file holds rows that snapshots inserted into the catalog one by one.
+constexpr int64_t kSnapshotIdFieldId = 2147483539;
+constexpr const char *kSnapshotIdColumnName = "_ducklake_internal_snapshot_id";
 
 // Per-column statistics of one data file, as the DuckLake format records them. Min and max are
 // text in the type's canonical form.
@@ -38,6 +42,18 @@ struct ColumnStats {
   int64_t column_size_bytes = 0;
   // Whether a floating-point column holds NaN (true when unknown); nullopt for other columns.
   std::optional<bool> contains_nan;
+};
+
+// Rows kept in the catalog instead of a Parquet file: the format's data inlining, for commits of
+// a few rows (DuckLake's data_inlining_row_limit). Values are text as DuckDB casts them to VARCHAR
+// (NULL as nullopt), one per column of `columns`; the engine casts them back, exactly.
+struct InlinedRows {
+  std::vector<ColumnDef> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  // Each row's lake row id when it keeps one it already had (an UPDATE's new rows); empty for new
+  // rows, which the commit numbers.
+  std::vector<std::optional<int64_t>> row_ids;
+  std::vector<ColumnStats> stats;  // by column, as a data file's
 };
 
 // Numbers columns as the lake does on creation: depth-first from `next_id`; returns the next free id.

@@ -54,6 +54,10 @@ class Engine final : public SqlParser, public QueryRunner, public FileReader {
   WrittenFile WriteQuery(const SqlQuery &query, TableResolver &resolver, const std::vector<ColumnDef> &target,
                          const std::vector<std::string> &source_columns, const std::string &key, int64_t timeout_ms,
                          bool preserve_order) override;
+  std::optional<InlinedRows> CollectRows(const SqlQuery &query, TableResolver &resolver,
+                                         const std::vector<ColumnDef> &target,
+                                         const std::vector<std::string> &source_columns, size_t max_rows,
+                                         int64_t timeout_ms) override;
   int64_t RunningQueries() const override;
 
   void ReadFile(const std::string &path, UploadFormat format, const QueryOptions &options, const ByteSink &sink,

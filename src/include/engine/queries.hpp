@@ -28,6 +28,21 @@ struct ScanFile {
   // The row id of its first row (rows without ids of their own number on from it); none for a file
   // not yet committed.
   std::optional<int64_t> row_id_start;
+  // Only the rows inserted by snapshots in this range count (a flush's file read as of a snapshot
+  // before its last row, or one snapshot's rows for the change feed): its rows carry their snapshot.
+  std::optional<int64_t> min_row_snapshot;
+  std::optional<int64_t> max_row_snapshot;
+};
+
+// A row of a lake table kept in the catalog (data inlining), as the engine reads it.
+struct ScanRow {
+  std::vector<std::optional<std::string>> values;  // per TableScan::columns, as InlinedRows has them
+  std::optional<int64_t> row_id;  // none for a row not committed yet
+  int64_t begin_snapshot = 0;     // the snapshot that inserted it (0 when not committed yet)
+  // How a DELETE names it under kPositionColumn: its row id, or (not committed yet) its place among
+  // the rows of its kind.
+  int64_t position = 0;
+  bool pending = false;  // written by the transaction reading it, not committed yet
 };
 
 // A lake table as the engine reads it: files are read by Parquet field id (= column id), so a
@@ -41,8 +56,13 @@ struct TableScan {
   // the change feed, read without scanning what is left against it.
   bool only_deleted = false;
   // With positions, adds kRowIdColumn too: a row's lake row id (its file's column of row ids, or
-  // row_id_start + position), NULL in a file not yet committed. Files are then read by field id.
+  // row_id_start + position), NULL in a file not yet committed, and kSnapshotColumn (the snapshot
+  // that inserted a row kept in the catalog, NULL for file rows). Files are then read by field id.
   bool with_row_ids = false;
+  // The table's rows kept in the catalog, read with its files. With positions their kFileColumn is
+  // kInlinedRows (committed) or kPendingRows (this transaction's); with row ids, kSnapshotColumn
+  // is the snapshot that inserted each of them.
+  std::vector<ScanRow> rows;
 };
 
 // `AT (VERSION => n)` or `AT (TIMESTAMP => t)` on a table reference.
@@ -181,6 +201,10 @@ class QueryRunner {
   static constexpr const char *kFileColumn = "__ducklake_file";
   static constexpr const char *kPositionColumn = "__ducklake_pos";
   static constexpr const char *kRowIdColumn = "__ducklake_rowid";
+  static constexpr const char *kSnapshotColumn = "__ducklake_snapshot";
+  // kFileColumn of the rows TableScan::rows holds, committed and not.
+  static constexpr const char *kInlinedRows = "__ducklake_inlined";
+  static constexpr const char *kPendingRows = "__ducklake_pending";
   static std::string FileLocation(const std::string &key);
 
   // Runs a query and streams its result in `options.format` to `sink`. Nothing reaches the sink
@@ -208,6 +232,14 @@ class QueryRunner {
   virtual WrittenFile WriteQuery(const SqlQuery &query, TableResolver &resolver, const std::vector<ColumnDef> &target,
                                  const std::vector<std::string> &source_columns, const std::string &key,
                                  int64_t timeout_ms, bool preserve_order) = 0;
+
+  // Runs a query as WriteQuery would and, when it produces at most `max_rows` rows, returns them as
+  // text with their statistics instead of writing a file (data inlining); nullopt when there are
+  // more. The query runs only as far as max_rows + 1 rows.
+  virtual std::optional<InlinedRows> CollectRows(const SqlQuery &query, TableResolver &resolver,
+                                                 const std::vector<ColumnDef> &target,
+                                                 const std::vector<std::string> &source_columns, size_t max_rows,
+                                                 int64_t timeout_ms) = 0;
 
   // How many queries run at this moment.
   virtual int64_t RunningQueries() const = 0;

@@ -1,6 +1,6 @@
 #pragma once
-// Maintenance: the lake's housekeeping. Compact merges runs of small adjacent data files (applying
-// their deletes) in one snapshot per table; Expire forgets old snapshots and schedules the files
+// Maintenance: the lake's housekeeping. Flush writes rows kept in the catalog out to Parquet;
+// Compact merges runs of small adjacent data files (applying their deletes) in one snapshot per table; Expire forgets old snapshots and schedules the files
 // only they read; Cleanup deletes scheduled files and orphans (objects under the data path that no
 // catalog row names, e.g. from a writer killed before it committed). Every operation has a dry run
 // that reports what it would do and changes nothing. Thread-safe; safe to run while the lake
@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <optional>
@@ -37,6 +38,20 @@ struct CompactedTable {
   int64_t snapshot_id = 0;   // 0 in a dry run
 };
 
+struct FlushOptions {
+  std::optional<std::string> namespace_name;  // default: every namespace
+  std::optional<std::string> table_name;      // default: every table (needs namespace_name)
+  bool dry_run = false;
+  int64_t timeout_ms = 3600000;
+};
+
+struct FlushedTable {
+  std::string namespace_name;
+  std::string table_name;
+  int64_t rows = 0;          // live rows moved from the catalog into Parquet
+  int64_t snapshot_id = 0;   // 0 in a dry run
+};
+
 struct CleanupOptions {
   // Scheduled files are deleted once scheduled this long ago (a query still reading an expired
   // snapshot keeps working meanwhile).
@@ -57,6 +72,10 @@ class Maintenance {
   std::vector<CompactedTable> Compact(const CompactOptions &options, const CommitInfo &commit);
   ExpireResult Expire(std::optional<int64_t> older_than_unix_ms, int64_t keep_last, bool dry_run);
   CleanupResult Cleanup(const CleanupOptions &options);
+  // Writes the rows kept in the catalog (data inlining) out to one Parquet file per table, in one
+  // snapshot per table that changes no table's contents, as of any snapshot (see InlinedFlush). A
+  // concurrent delete of those rows makes a table's flush fail with kConflict, leaving no file.
+  std::vector<FlushedTable> Flush(const FlushOptions &options, const CommitInfo &commit);
 
  private:
   std::optional<CompactedTable> CompactTable(const TableInfo &table, const CompactOptions &options,
@@ -66,12 +85,24 @@ class Maintenance {
                            const CompactOptions &options, const CommitInfo &commit, LakeTransaction &transaction,
                            std::vector<std::string> &written);
 
+  std::optional<FlushedTable> FlushTable(const TableInfo &table, const FlushOptions &options, const CommitInfo &commit);
+  // Runs `rewrite` of a table (compaction, flush: its rows unchanged, new files in `written`) as the
+  // OpenLineage job "<name>.<ns>.<table>" of type `job_type`; the files are deleted again when it
+  // fails before its snapshot may exist. Returns the snapshot.
+  int64_t RewriteTable(const TableInfo &table, const std::string &name, const std::string &job_type,
+                       const CommitInfo &commit,
+                       const std::function<CommitResult(const CommitInfo &, std::vector<std::string> &)> &rewrite);
+  // The tables an operation on `namespace_name` [and `table_name`] covers, at the latest snapshot.
+  std::vector<TableInfo> Targets(const std::optional<std::string> &namespace_name,
+                                 const std::optional<std::string> &table_name, const char *operation);
+
   TableService &tables_;
   ObjectStore &store_;
 };
 
-// What background maintenance does on each run: compact every table, expire snapshots older than
-// the retention (keeping the latest), delete what that scheduled and orphans past the grace period.
+// What background maintenance does on each run: flush the rows kept in the catalog, compact every
+// table, expire snapshots older than the retention (keeping the latest), delete what that scheduled
+// and orphans past the grace period.
 struct MaintenancePolicy {
   int64_t interval_ms = 0;
   int64_t snapshot_retention_ms = 7LL * 86400 * 1000;

@@ -13,9 +13,7 @@ namespace ducklake {
 nlohmann::json CompactReport(const std::vector<CompactedTable> &tables, bool dry_run);
 nlohmann::json ExpireReport(const ExpireResult &result, bool dry_run);
 nlohmann::json CleanupReport(const CleanupResult &result, bool dry_run);
-// Every commit writes Parquet directly (no rows are inlined in the metadata database), so a flush
-// has nothing to move; the report says so.
-nlohmann::json FlushReport(bool dry_run);
+nlohmann::json FlushReport(const std::vector<FlushedTable> &tables, bool dry_run);
 nlohmann::json ReconcileReportJson(const std::string &volume, const ReconcileReport &report, bool dry_run);
 
 }  // namespace ducklake

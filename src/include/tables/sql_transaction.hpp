@@ -48,10 +48,11 @@ class SqlTransaction {
   static constexpr const char *kUpdateSuffix = "-update";
   static constexpr const char *kUpdateDeleteSuffix = "-update-delete";
 
-  // `access` (may be null: everything) is what the caller may read and write. Everything passed in
-  // must outlive the transaction.
+  // `access` (may be null: everything) is what the caller may read and write. An INSERT of at most
+  // `inline_row_limit` rows, and an UPDATE's new rows when as few, are kept in the catalog instead
+  // of a Parquet file (0: never). Everything passed in must outlive the transaction.
   SqlTransaction(TableFormat &format, SqlParser &parser, QueryRunner &queries, ObjectStore &store, ScanCache &cache,
-                 const Access *access = nullptr);
+                 const Access *access = nullptr, int64_t inline_row_limit = 0);
   ~SqlTransaction();
   SqlTransaction(const SqlTransaction &) = delete;
   SqlTransaction &operator=(const SqlTransaction &) = delete;
@@ -78,11 +79,13 @@ class SqlTransaction {
   // Writes the rows a DELETE or UPDATE matches, once: their data file and position, and for an
   // UPDATE every column's new value. Returns them as a table to read.
   TableScan WriteMatches(PendingTable &table, const Statement &statement, int64_t timeout_ms);
-  // Writes a delete file for each data file with matches; returns them by data file key and the
-  // number of rows they delete.
+  // Writes a delete file for each data file with matches, and deletes the matched rows kept in the
+  // catalog; returns the delete files by data file key and the number of rows deleted.
   std::pair<std::map<std::string, NewDataFile>, int64_t> WriteDeletes(PendingTable &table, const Statement &statement,
                                                                       const TableScan &matches, int64_t timeout_ms);
   StatementOutcome Alter(const Statement &statement);
+  // Whether a write of `rows` rows to `table` may keep them in the catalog.
+  bool MayInline(const PendingTable &table, int64_t rows) const;
 
   TableFormat &format_;
   SqlParser &parser_;
@@ -91,6 +94,7 @@ class SqlTransaction {
   ScanCache &cache_;
   const Access *access_;
   int64_t base_snapshot_;
+  int64_t inline_row_limit_;
   std::vector<std::unique_ptr<PendingTable>> tables_;
   std::vector<std::string> written_keys_;     // every file this transaction wrote
   std::vector<std::string> superseded_keys_;  // written, then replaced by a later statement

@@ -83,14 +83,17 @@ class TableService {
  public:
   // The most snapshots one change-feed request may span (each adds to one query).
   static constexpr size_t kMaxChangeSnapshots = 1000;
+  // As DuckLake 1.0 has it.
+  static constexpr int64_t kDefaultInlineRowLimit = 10;
 
   // `lineage` (may be null) records every write as an OpenLineage job. Uploads that are not
   // streamed are staged as files under `staging_directory` (default: the system's temporary
   // directory) while they are read.
+  // SQL writes of at most `inline_row_limit` rows keep them in the catalog (data inlining; 0: never).
   TableService(TableFormat &format, Engine &engine, ObjectStore &store, LineageRecorder *lineage = nullptr,
-               std::string staging_directory = "")
+               std::string staging_directory = "", int64_t inline_row_limit = kDefaultInlineRowLimit)
       : format_(format), engine_(engine), store_(store), lineage_(lineage),
-        staging_directory_(std::move(staging_directory)) {}
+        staging_directory_(std::move(staging_directory)), inline_row_limit_(inline_row_limit) {}
 
   // Reads `sql` as one statement and says what it is (kInvalidInput when it is malformed or refused):
   // callers parse once and pass the result on in SqlRequest::statement.
@@ -183,6 +186,7 @@ class TableService {
   ObjectStore &store_;
   LineageRecorder *lineage_;
   std::string staging_directory_;
+  int64_t inline_row_limit_;
   std::function<void(const std::string &name)> on_namespace_dropped_;
   ScanCache scans_;
 };

@@ -16,8 +16,13 @@ std::string NewFileKey(const std::string &table_prefix, const std::string &suffi
 // Whether NewFileKey gave `key` this suffix.
 bool FileKeyHasSuffix(const std::string &key, const std::string &suffix);
 
+// The columns of a positional delete file as the DuckLake format defines them, with the field ids
+// the official extension gives them.
+const std::vector<ColumnDef> &DeleteFileColumns();
+
 NewDataFile ToNewDataFile(const WrittenFile &file);
 ScanFile ToScanFile(const DataFile &file);
+ScanRow ToScanRow(StoredRow row);
 
 // Deletes files no snapshot references, best effort: what fails is left to cleanup's orphan sweep,
 // and the caller's own error matters more.
