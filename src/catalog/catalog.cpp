@@ -121,13 +121,14 @@ std::optional<TableInfo> Catalog::FindTable(const std::string &namespace_name, c
   return catalog.Describe(*schema, *table);
 }
 
-TableInfo Catalog::GetTable(const std::string &namespace_name, const std::string &table_name, int64_t snapshot_id) {
+TableInfo Catalog::GetTable(const std::string &namespace_name, const std::string &table_name, int64_t snapshot_id,
+                           bool shape_only) {
   auto txn = meta_.Begin(TransactionMode::kRead);
   SnapshotView catalog(*txn, snapshot_id);
   auto schema = catalog.GetSchema(namespace_name);
   auto table = catalog.FindTable(schema.id, table_name);
   if (!table) throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", namespace_name, table_name);
-  return catalog.Describe(schema, *table);
+  return shape_only ? catalog.Shape(schema, *table) : catalog.Describe(schema, *table);
 }
 
 std::optional<int64_t> PartialMax(const std::optional<std::string> &partial_file_info) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <set>
@@ -151,7 +152,7 @@ SqlValue OptionalFlag(const std::optional<bool> &flag) { return flag ? SqlValue(
 // NaN, and bounds of every value added (none once a NaN was seen: NaN has no place in their order).
 // A table gets its row with its first data, not before.
 void AddTableStats(MetaTransaction &txn, const TableInfo &table, const std::vector<NewDataFile> &added,
-                   int64_t next_row_id, bool compacted) {
+                   bool has_stats_row, int64_t next_row_id, bool compacted) {
   int64_t rows_added = 0, bytes_added = 0;
   if (!compacted) {
     for (const auto &file : added) {
@@ -159,8 +160,7 @@ void AddTableStats(MetaTransaction &txn, const TableInfo &table, const std::vect
       bytes_added += file.file_size_bytes;
     }
   }
-  auto existing = txn.Query("SELECT 1 FROM ducklake_table_stats WHERE table_id = ?", {table.id});
-  if (existing.empty()) {
+  if (!has_stats_row) {
     if (added.empty()) return;
     txn.Execute("INSERT INTO ducklake_table_stats VALUES (?, ?, ?, ?)", {table.id, rows_added, next_row_id, bytes_added});
   } else {
@@ -168,45 +168,68 @@ void AddTableStats(MetaTransaction &txn, const TableInfo &table, const std::vect
                 "file_size_bytes = file_size_bytes + ? WHERE table_id = ?",
                 {rows_added, next_row_id, bytes_added, table.id});
   }
-  if (compacted) return;
+  if (compacted || added.empty()) return;
+  // Every column's statistics so far, in one read; each column then gets one write.
+  std::map<int64_t, SqlRow> known;
+  for (auto &row : txn.Query("SELECT column_id, contains_null, contains_nan, min_value, max_value FROM "
+                             "ducklake_table_column_stats WHERE table_id = ?",
+                             {table.id})) {
+    auto id = row.Int(0);
+    known.emplace(id, std::move(row));
+  }
   for (const auto &file : added) {
     for (const auto &stats : file.stats) {
       const ColumnDef *column = FindColumnById(table.columns, stats.column_id);
       if (!column) continue;
-      auto rows = txn.Query("SELECT contains_null, contains_nan, min_value, max_value FROM "
-                            "ducklake_table_column_stats WHERE table_id = ? AND column_id = ?",
-                            {table.id, stats.column_id});
       bool contains_null = stats.null_count > 0;
       auto contains_nan = stats.contains_nan;
       auto min_value = stats.min_value;
       auto max_value = stats.max_value;
-      if (!rows.empty()) {
-        const auto &row = rows[0];
-        contains_null = contains_null || (!row.IsNull(0) && row.Int(0) != 0);
-        if (contains_nan && !row.IsNull(1)) contains_nan = *contains_nan || row.Int(1) != 0;
-        auto old_min = row.OptionalString(2);
-        auto old_max = row.OptionalString(3);
+      auto old = known.find(stats.column_id);
+      if (old != known.end()) {
+        const auto &row = old->second;
+        contains_null = contains_null || (!row.IsNull(1) && row.Int(1) != 0);
+        if (contains_nan && !row.IsNull(2)) contains_nan = *contains_nan || row.Int(2) != 0;
+        auto old_min = row.OptionalString(3);
+        auto old_max = row.OptionalString(4);
         if (old_min && (!min_value || CompareStatValues(column->type, *old_min, *min_value) < 0)) min_value = old_min;
         if (old_max && (!max_value || CompareStatValues(column->type, *old_max, *max_value) > 0)) max_value = old_max;
-        txn.Execute("DELETE FROM ducklake_table_column_stats WHERE table_id = ? AND column_id = ?",
-                    {table.id, stats.column_id});
       }
       if (contains_nan.value_or(false)) min_value.reset(), max_value.reset();
       auto optional_text = [](const std::optional<std::string> &v) { return v ? SqlValue(*v) : SqlValue(); };
-      txn.Execute("INSERT INTO ducklake_table_column_stats VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                  {table.id, stats.column_id, static_cast<int64_t>(contains_null), OptionalFlag(contains_nan),
-                   optional_text(min_value), optional_text(max_value)});
+      std::vector<SqlValue> values = {static_cast<int64_t>(contains_null), OptionalFlag(contains_nan),
+                                      optional_text(min_value), optional_text(max_value), table.id, stats.column_id};
+      if (old != known.end()) {
+        txn.Execute("UPDATE ducklake_table_column_stats SET contains_null = ?, contains_nan = ?, min_value = ?, "
+                    "max_value = ? WHERE table_id = ? AND column_id = ?",
+                    values);
+      } else {
+        txn.Execute("INSERT INTO ducklake_table_column_stats (contains_null, contains_nan, min_value, max_value, "
+                    "table_id, column_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    values);
+      }
+      // What a later file of the same commit merges with.
+      SqlRow merged;
+      merged.values = {stats.column_id, values[0], values[1], values[2], values[3]};
+      known[stats.column_id] = std::move(merged);
     }
   }
 }
 
+// Commits what `apply` drafts as the next snapshot. With `base_snapshot`, a base that was expired
+// meanwhile is a conflict (what was read from it may be wrong).
 template <typename Apply>
-CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply) {
+CommitResult Commit(MetaStore &meta, const CommitInfo &commit, Apply &&apply,
+                    std::optional<int64_t> base_snapshot = std::nullopt) {
   for (int attempt = 1;; attempt++) {
     auto txn = meta.Begin(TransactionMode::kWrite);
     auto head = txn->Query(
-        "SELECT snapshot_id, schema_version, next_catalog_id, next_file_id FROM ducklake_snapshot "
-        "ORDER BY snapshot_id DESC LIMIT 1");
+        "SELECT snapshot_id, schema_version, next_catalog_id, next_file_id, (SELECT count(*) FROM ducklake_snapshot "
+        "WHERE snapshot_id = ?) FROM ducklake_snapshot ORDER BY snapshot_id DESC LIMIT 1",
+        {base_snapshot.value_or(-1)});
+    if (base_snapshot && head.at(0).Int(4) == 0) {
+      throw MakeError(ErrorKind::kConflict, "snapshot {} was expired while the transaction ran; retry", *base_snapshot);
+    }
     SnapshotDraft draft;
     draft.id = head.at(0).Int(0) + 1;
     draft.schema_version = head[0].Int(1);
@@ -411,12 +434,17 @@ CommitResult Commits::CommitWrite(const TableWrite &write, const CommitInfo &com
 
 namespace {
 
-bool ChangedSince(MetaTransaction &txn, const char *catalog_table, int64_t table_id, int64_t snapshot_id) {
-  return !txn.Query(fmt::format("SELECT 1 FROM {} WHERE table_id = ? AND (begin_snapshot > ? OR end_snapshot > ?) "
-                                "LIMIT 1",
-                                catalog_table),
-                    {table_id, snapshot_id, snapshot_id})
-              .empty();
+// Whether any of `catalog_tables` has a row of the table that began or ended after `snapshot_id`.
+bool ChangedSince(MetaTransaction &txn, std::initializer_list<const char *> catalog_tables, int64_t table_id,
+                  int64_t snapshot_id) {
+  std::string sql;
+  std::vector<SqlValue> params;
+  for (const char *catalog_table : catalog_tables) {
+    sql += fmt::format("{}SELECT 1 FROM {} WHERE table_id = ? AND (begin_snapshot > ? OR end_snapshot > ?)",
+                       sql.empty() ? "" : " UNION ALL ", catalog_table);
+    params.insert(params.end(), {table_id, snapshot_id, snapshot_id});
+  }
+  return !txn.Query("SELECT 1 FROM (" + sql + ") AS changed LIMIT 1", params).empty();
 }
 
 bool ChangesAnything(const TableChange &change) {
@@ -534,16 +562,14 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
   const int64_t table_id = row->id;
   const auto id_text = std::to_string(table_id);
   if (change.table_id) {
-    bool schema_changed = ChangedSince(txn, "ducklake_table", table_id, base_snapshot) ||
-                          ChangedSince(txn, "ducklake_column", table_id, base_snapshot);
+    bool schema_changed = ChangedSince(txn, {"ducklake_table", "ducklake_column"}, table_id, base_snapshot);
     // Files written against the old columns would need their field ids mapped forever after.
     if ((change.columns || change.new_name || change.dropped || !change.added_files.empty() ||
          !change.inlined_inserts.empty()) &&
         schema_changed) {
       throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently; retry", quoted_name);
     }
-    if (change.dropped && (ChangedSince(txn, "ducklake_data_file", table_id, base_snapshot) ||
-                           ChangedSince(txn, "ducklake_delete_file", table_id, base_snapshot))) {
+    if (change.dropped && ChangedSince(txn, {"ducklake_data_file", "ducklake_delete_file"}, table_id, base_snapshot)) {
       throw MakeError(ErrorKind::kConflict, "table '{}' was written to concurrently; the drop was not applied",
                       quoted_name);
     }
@@ -578,7 +604,7 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
     draft.changes.push_back("altered_table:" + id_text);
   }
 
-  auto table = catalog.Describe(schema, *row);
+  auto table = catalog.Shape(schema, *row);
   const std::string table_prefix = Catalog::kDataKeyPrefix + schema.path + row->path;
   auto relative_path = [&](const std::string &key) {
     if (key.rfind(table_prefix, 0) != 0) {
@@ -617,6 +643,7 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
 
   auto stats_row = txn.Query("SELECT next_row_id FROM ducklake_table_stats WHERE table_id = ?", {table_id});
   int64_t next_row_id = stats_row.empty() ? 0 : stats_row[0].Int(0);
+  bool has_stats_row = !stats_row.empty();
   std::map<std::string, int64_t> added_ids;
   int64_t rows_added = 0;
   for (const auto &file : change.added_files) {
@@ -663,7 +690,7 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
     rows_inlined += file.record_count;
   }
   rows_added += rows_inlined;
-  AddTableStats(txn, table, counted, next_row_id, change.compacted);
+  AddTableStats(txn, table, counted, has_stats_row, next_row_id, change.compacted);
   draft.result.rows_written += change.compacted ? 0 : rows_added;
   draft.result.rows_deleted += change.rows_deleted;
   int64_t bytes_added = 0;
@@ -701,19 +728,17 @@ CommitResult Commits::CommitTransaction(const LakeTransaction &transaction, cons
   for (const auto &change : transaction.tables) changes_anything = changes_anything || ChangesAnything(change);
   // Nothing to record: no snapshot.
   if (!changes_anything) return CommitResult{History(meta_).LatestSnapshot(), 0, 0, false};
-  return Commit(meta_, commit, [&](MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft &draft) {
-    // The base's view of the catalog is incomplete once it is expired: what was read may be wrong.
-    if (txn.Query("SELECT 1 FROM ducklake_snapshot WHERE snapshot_id = ?", {transaction.base_snapshot}).empty()) {
-      throw MakeError(ErrorKind::kConflict, "snapshot {} was expired while the transaction ran; retry",
-                      transaction.base_snapshot);
-    }
+  return Commit(
+      meta_, commit,
+      [&](MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft &draft) {
     // Drops first: a transaction may drop a table and give its name to another one.
     for (bool drops : {true, false}) {
       for (const auto &change : transaction.tables) {
         if (change.dropped == drops) ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot);
       }
     }
-  });
+      },
+      transaction.base_snapshot);
 }
 
 }  // namespace ducklake

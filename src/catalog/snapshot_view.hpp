@@ -135,18 +135,25 @@ class SnapshotView {
     return build(-1);
   }
 
-  TableInfo Describe(const SchemaRow &schema, const TableRow &table) {
+  // What a writer needs of a table: its id, names, columns and key prefix (Describe without the
+  // counts, tags and comments, which take a query each).
+  TableInfo Shape(const SchemaRow &schema, const TableRow &table) {
     TableInfo info;
     info.id = table.id;
     info.uuid = table.uuid;
     info.namespace_name = schema.name;
     info.name = table.name;
     info.columns = Columns(table.id);
+    info.snapshot_id = snapshot_;
+    info.key_prefix = Catalog::kDataKeyPrefix + schema.path + table.path;
+    return info;
+  }
+
+  TableInfo Describe(const SchemaRow &schema, const TableRow &table) {
+    TableInfo info = Shape(schema, table);
     // A rename starts a new version of the table row; the table was created with its first one.
     info.created_snapshot =
         txn_.Query("SELECT min(begin_snapshot) FROM ducklake_table WHERE table_id = ?", {table.id})[0].Int(0);
-    info.snapshot_id = snapshot_;
-    info.key_prefix = Catalog::kDataKeyPrefix + schema.path + table.path;
     // How many live data files (and delete files) the table has, and their bytes.
     auto totals = [&](const char *catalog_table) {
       auto rows = txn_.Query(fmt::format("SELECT count(*), coalesce(sum(file_size_bytes), 0) FROM {} WHERE "

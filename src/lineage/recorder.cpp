@@ -75,12 +75,15 @@ int64_t LineageRecorder::Record(MetaTransaction &txn, const nlohmann::json &even
                             ? SqlValue(event["eventType"].get<std::string>())
                             : SqlValue();
   // Writers are serialised (MetaStore kWrite), so ids grow in commit order.
-  int64_t id = txn.Query("SELECT COALESCE(MAX(event_id), 0) + 1 FROM dl_lineage_event")[0].Int(0);
-  txn.Execute("INSERT INTO dl_lineage_event (event_id, kind, event_type, run_id, job_namespace, job_name, event_ms, "
-              "received_ms, origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {id, kind, event_type, text("run", "runId"), text("job", "namespace"), text("job", "name"), event_ms,
-               received_ms, origin, event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-  return id;
+  // One statement: the next id and the row.
+  return txn
+      .Query("INSERT INTO dl_lineage_event (event_id, kind, event_type, run_id, job_namespace, job_name, event_ms, "
+             "received_ms, origin, payload) SELECT COALESCE(MAX(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM "
+             "dl_lineage_event RETURNING event_id",
+             {kind, event_type, text("run", "runId"), text("job", "namespace"), text("job", "name"), event_ms,
+              received_ms, origin, event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)})
+      .at(0)
+      .Int(0);
 }
 
 void LineageRecorder::Start(JobRun &run) {

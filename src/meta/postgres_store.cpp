@@ -65,10 +65,12 @@ class PostgresTransaction : public MetaTransaction {
   PostgresTransaction(PostgresStore &store, std::unique_ptr<PostgresStore::Connection> connection,
                       TransactionMode mode)
       : store_(store), connection_(std::move(connection)) {
-    Simple(mode == TransactionMode::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                                          : "BEGIN ISOLATION LEVEL READ COMMITTED");
-    if (mode == TransactionMode::kWrite) Simple(kCommitLock);
-    if (mode == TransactionMode::kBookkeeping) Simple(kBookkeepingLock);
+    // One round trip: BEGIN and the lock go together.
+    std::string begin = mode == TransactionMode::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                                       : "BEGIN ISOLATION LEVEL READ COMMITTED";
+    if (mode == TransactionMode::kWrite) begin += std::string("; ") + kCommitLock;
+    if (mode == TransactionMode::kBookkeeping) begin += std::string("; ") + kBookkeepingLock;
+    Simple(begin.c_str());
   }
 
   ~PostgresTransaction() override {

@@ -256,6 +256,16 @@ int Serve(Config config) {
   LineageGraphUpdater graph_updater(*assembly.graph, 1000);
   EventValidator validator;
   Server server(config, assembly.ServicesFor(validator, forwarder.get(), authenticated));
+  // Rows kept in the catalog go to Parquet once a table has gathered this many (whatever the
+  // maintenance interval), so that reads never go through many more.
+  constexpr int64_t kFlushAfterKeptRows = 1000;
+  std::optional<KeptRowsFlusher> flusher;
+  if (config.data_inlining_row_limit > 0) {
+    flusher.emplace(*assembly.maintenance, std::max(kFlushAfterKeptRows, config.data_inlining_row_limit));
+    assembly.tables->OnRowsKept([&flusher](const std::string &ns, const std::string &table, int64_t rows) {
+      flusher->Kept(ns, table, rows);
+    });
+  }
   std::optional<MaintenanceScheduler> scheduler;
   if (config.maintenance_interval_s > 0) {
     MaintenancePolicy policy;
@@ -273,6 +283,8 @@ int Serve(Config config) {
   });
   server.Run();
   signal_thread.join();
+  assembly.tables->OnRowsKept(nullptr);
+  flusher.reset();
   scheduler.reset();
   forwarder.reset();
   Log(LogLevel::kInfo, "stopped");

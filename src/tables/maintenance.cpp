@@ -1,5 +1,6 @@
 #include "tables/maintenance.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -253,6 +254,55 @@ MaintenanceScheduler::MaintenanceScheduler(Maintenance &maintenance, Maintenance
       lock.lock();
     }
   });
+}
+
+KeptRowsFlusher::KeptRowsFlusher(Maintenance &maintenance, int64_t threshold)
+    : maintenance_(maintenance), threshold_(threshold), thread_([this] { Run(); }) {}
+
+KeptRowsFlusher::~KeptRowsFlusher() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void KeptRowsFlusher::Kept(const std::string &namespace_name, const std::string &table_name, int64_t rows) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto &count = kept_[{namespace_name, table_name}];
+    count += rows;
+    if (count < threshold_) return;
+    count = 0;
+    if (std::find(due_.begin(), due_.end(), std::pair{namespace_name, table_name}) != due_.end()) return;
+    due_.emplace_back(namespace_name, table_name);
+  }
+  wake_.notify_all();
+}
+
+void KeptRowsFlusher::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !due_.empty(); });
+    if (stopping_) return;
+    auto [namespace_name, table_name] = due_.front();
+    due_.erase(due_.begin());
+    lock.unlock();
+    FlushOptions options;
+    options.namespace_name = namespace_name;
+    options.table_name = table_name;
+    CommitInfo commit;
+    commit.author = "ducklake maintenance";
+    try {
+      maintenance_.Flush(options, commit);
+    } catch (const Error &error) {
+      // A conflict or a table gone: its next rows try again.
+      Log(LogLevel::kInfo, "flush of kept rows did not happen",
+          {{"table", namespace_name + "." + table_name}, {"error", error.what()}});
+    }
+    lock.lock();
+  }
 }
 
 MaintenanceScheduler::~MaintenanceScheduler() {

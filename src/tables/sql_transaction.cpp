@@ -201,7 +201,7 @@ SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema,
       throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", schema, table);
     }
   }
-  auto info = format_.catalog.GetTable(schema, table, base_snapshot_);
+  auto info = format_.catalog.GetTable(schema, table, base_snapshot_, true);
   auto pending = std::make_unique<PendingTable>();
   pending->change.namespace_name = info.namespace_name;
   pending->change.table_name = info.name;
@@ -210,7 +210,7 @@ SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema,
   pending->name = info.name;
   pending->columns = info.columns;
   pending->key_prefix = info.key_prefix;
-  pending->next_column_id = format_.catalog.MaxColumnId(info.id) + 1;
+  pending->next_column_id = 0;  // known when an ALTER needs it
   tables_.push_back(std::move(pending));
   return *tables_.back();
 }
@@ -656,6 +656,7 @@ StatementOutcome SqlTransaction::Alter(const Statement &statement) {
     throw MakeError(ErrorKind::kInvalidInput, "table '{}.{}' has no column '{}'", table.schema, table.name,
                     alteration.column);
   }
+  if (table.next_column_id == 0) table.next_column_id = format_.catalog.MaxColumnId(*table.change.table_id) + 1;
   auto next_column_id = table.next_column_id;
   switch (alteration.kind) {
     case AlterKind::kAddColumn: {
@@ -715,6 +716,16 @@ StatementOutcome SqlTransaction::Alter(const Statement &statement) {
     table.change.create_columns = table.columns;
   }
   return {};
+}
+
+std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> SqlTransaction::KeptRows() const {
+  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> kept;
+  for (const auto &table : tables_) {
+    int64_t rows = 0;
+    for (const auto &batch : table->change.inlined_inserts) rows += static_cast<int64_t>(batch.rows.size());
+    if (rows > 0 && !table->change.dropped) kept.push_back({{table->schema, table->name}, rows});
+  }
+  return kept;
 }
 
 CommitResult SqlTransaction::Commit(const CommitInfo &commit) {

@@ -250,8 +250,14 @@ std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const Byt
     outcome = transaction.Run(statement, request.options.timeout_ms);
     return transaction.Commit(commit);
   });
+  ReportKeptRows(transaction);
   SendWriteResult(outcome, result, request.options, sink);
   return std::nullopt;
+}
+
+void TableService::ReportKeptRows(const SqlTransaction &transaction) {
+  if (!rows_kept_) return;
+  for (const auto &[table, rows] : transaction.KeptRows()) rows_kept_(table.first, table.second, rows);
 }
 
 TransactionResult TableService::RunTransaction(const TransactionRequest &request) {
@@ -291,6 +297,7 @@ TransactionResult TableService::RunTransaction(const TransactionRequest &request
     }
     return transaction.Commit(commit);
   });
+  ReportKeptRows(transaction);
   return result;
 }
 

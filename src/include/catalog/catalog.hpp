@@ -96,7 +96,10 @@ class Catalog {
   NamespaceInfo GetNamespace(const std::string &name, int64_t snapshot_id);
 
   std::vector<TableInfo> ListTables(const std::string &namespace_name, int64_t snapshot_id);
-  TableInfo GetTable(const std::string &namespace_name, const std::string &table_name, int64_t snapshot_id);
+  // With `shape_only`, only what a writer needs: id, names, columns, key prefix (no counts, tags or
+  // comments: fewer queries).
+  TableInfo GetTable(const std::string &namespace_name, const std::string &table_name, int64_t snapshot_id,
+                     bool shape_only = false);
   std::optional<TableInfo> FindTable(const std::string &namespace_name, const std::string &table_name,
                                      int64_t snapshot_id);
   // Tables of the latest snapshot matching `search`, ordered by namespace and name.

@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -98,6 +99,31 @@ class Maintenance {
 
   TableService &tables_;
   ObjectStore &store_;
+};
+
+// Flushes a table in the background once this server kept `threshold` rows of it in the catalog
+// since it last flushed it, so that reads never go through many more of them. One thread, one
+// table at a time; a flush that fails (a write deleted the same rows meanwhile: kConflict) is logged
+// and tried again with the table's next kept rows. Kept() is thread-safe and never blocks on a
+// flush; the destructor waits for the flush in progress.
+class KeptRowsFlusher {
+ public:
+  KeptRowsFlusher(Maintenance &maintenance, int64_t threshold);
+  ~KeptRowsFlusher();
+
+  void Kept(const std::string &namespace_name, const std::string &table_name, int64_t rows);
+
+ private:
+  void Run();
+
+  Maintenance &maintenance_;
+  const int64_t threshold_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::pair<std::string, std::string>, int64_t> kept_;  // since the table's last flush here
+  std::vector<std::pair<std::string, std::string>> due_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 // What background maintenance does on each run: flush the rows kept in the catalog, compact every

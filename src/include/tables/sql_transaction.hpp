@@ -67,6 +67,9 @@ class SqlTransaction {
   // Commits everything as one snapshot (no snapshot when nothing changed).
   CommitResult Commit(const CommitInfo &commit);
 
+  // What the transaction keeps in the catalog: each table (namespace, name) and its rows.
+  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> KeptRows() const;
+
  private:
   struct PendingTable;
   class Resolver;

@@ -112,6 +112,12 @@ class TableService {
   // Runs write statements in order and commits them as one snapshot, or changes nothing.
   TransactionResult RunTransaction(const TransactionRequest &request);
 
+  // Called after each commit that kept rows in the catalog (data inlining), with the table's
+  // namespace and name and how many rows: for a flush to follow once enough gathered. Set it before
+  // serving; it must be quick and thread-safe (it runs on the writer's thread).
+  using RowsKept = std::function<void(const std::string &namespace_name, const std::string &table_name, int64_t rows)>;
+  void OnRowsKept(RowsKept callback) { rows_kept_ = std::move(callback); }
+
   // Runs `work` on an upload as `read_body` delivers it, with the request's upload_path set. CSV and
   // NDJSON bodies larger than a sample stream through a bounded pipe into the engine, which reads
   // them on a worker thread while they arrive, so memory stays bounded; other bodies are staged as a
@@ -187,6 +193,9 @@ class TableService {
   LineageRecorder *lineage_;
   std::string staging_directory_;
   int64_t inline_row_limit_;
+  RowsKept rows_kept_;
+  // Tells rows_kept_ what a committed transaction kept.
+  void ReportKeptRows(const SqlTransaction &transaction);
   std::function<void(const std::string &name)> on_namespace_dropped_;
   ScanCache scans_;
 };
