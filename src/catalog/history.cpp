@@ -25,6 +25,12 @@ int64_t History::LatestSnapshot() {
   return rows.at(0).Int(0);
 }
 
+History::Head History::LatestHead() {
+  auto rows = meta_.Begin(TransactionMode::kRead)
+                  ->Query("SELECT snapshot_id, schema_version FROM ducklake_snapshot ORDER BY snapshot_id DESC LIMIT 1");
+  return {rows.at(0).Int(0), rows.at(0).Int(1)};
+}
+
 namespace {
 
 // Snapshot times as UTC text in both dialects: SQLite stores the format's text of them (see

@@ -99,16 +99,23 @@ void LineageRecorder::Start(JobRun &run) {
 
 void LineageRecorder::RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event) {
   if (run.start_event.empty()) throw Error(ErrorKind::kInternal, "a lineage run ended that never started");
+  bool start_waiting = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto it = due_.begin(); it != due_.end(); ++it) {
       if (it->second.first == run.run_id) {
         due_.erase(it);
+        start_waiting = true;
         break;
       }
     }
   }
-  RecordStartOnce(txn, run.run_id, run.start_event);
+  // A START still waiting to be announced was never recorded: no need to look.
+  if (start_waiting) {
+    Record(txn, nlohmann::json::parse(run.start_event), kOwnEvent);
+  } else {
+    RecordStartOnce(txn, run.run_id, run.start_event);
+  }
   Record(txn, event, kOwnEvent);
 }
 

@@ -179,7 +179,11 @@ class SqlTransaction::Resolver : public TableResolver {
 SqlTransaction::SqlTransaction(TableFormat &format, SqlParser &parser, QueryRunner &queries, ObjectStore &store,
                                ScanCache &cache, const Access *access, int64_t inline_row_limit)
     : format_(format), parser_(parser), queries_(queries), store_(store), cache_(cache), access_(access),
-      base_snapshot_(format.history.LatestSnapshot()), inline_row_limit_(inline_row_limit) {}
+      inline_row_limit_(inline_row_limit) {
+  auto head = format.history.LatestHead();
+  base_snapshot_ = head.snapshot_id;
+  base_schema_version_ = head.schema_version;
+}
 
 SqlTransaction::~SqlTransaction() { DiscardFiles(store_, committed_ ? superseded_keys_ : written_keys_); }
 
@@ -201,7 +205,8 @@ SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema,
       throw MakeError(ErrorKind::kNotFound, "table '{}.{}' not found", schema, table);
     }
   }
-  auto info = format_.catalog.GetTable(schema, table, base_snapshot_, true);
+  auto info = cache_.Shape(base_schema_version_, LowerName(schema) + "." + LowerName(table),
+                           [&] { return format_.catalog.GetTable(schema, table, base_snapshot_, true); });
   auto pending = std::make_unique<PendingTable>();
   pending->change.namespace_name = info.namespace_name;
   pending->change.table_name = info.name;

@@ -237,12 +237,16 @@ def test_grants_and_groups_match_the_api_and_take_effect(admin_cli, admin_api, a
 
 @pytest.fixture
 def fragmented(admin_cli, admin_api):
-    """A namespace with a table of three small files (compaction has something to report)."""
+    """A namespace with a table of three small files and one row kept in the catalog (compaction and
+    flush have something to report)."""
     ns = unique_name("mns")
     admin_cli.ok("ns", "create", ns)
     admin_cli.ok("sql", f"CREATE TABLE {ns}.t AS SELECT range AS id FROM range(10)")
     for start in (10, 20):
-        admin_cli.ok("sql", f"INSERT INTO {ns}.t SELECT range FROM range({start}, {start + 10})")
+        # More rows than a write keeps in the catalog: a file each.
+        admin_cli.ok("sql", f"INSERT INTO {ns}.t SELECT range FROM range({start}, {start + 10}) UNION ALL SELECT -1")
+    admin_cli.ok("sql", f"DELETE FROM {ns}.t WHERE id = -1")
+    admin_cli.ok("sql", f"INSERT INTO {ns}.t VALUES (30)")
     return ns
 
 
@@ -258,9 +262,15 @@ def test_remote_maintenance_reports_what_the_api_reports(admin_cli, admin_api, f
     done = admin_cli.json("maintenance", "compact", "--namespace", ns, "--table", "t")
     assert done["dry_run"] is False and done["tables"][0]["files_before"] == 3 and done["tables"][0]["snapshot_id"]
     assert admin_api.describe(ns, "t")["file_count"] == 1
-    assert admin_api.rows(f"SELECT count(*), CAST(sum(id) AS BIGINT) FROM {ns}.t") == [[30, sum(range(30))]]
-    flushed = admin_cli.json("maintenance", "flush", "--remote")
-    assert flushed == {"dry_run": False, "flushed_rows": 0, "operation": "flush"}
+    assert admin_api.rows(f"SELECT count(*), CAST(sum(id) AS BIGINT) FROM {ns}.t") == [[31, sum(range(31))]]
+    expected = expect_status(admin_api.post("/api/v1/maintenance/flush", json={"namespace": ns, "dry_run": True}),
+                             200).json()
+    assert expected["flushed_rows"] == 1
+    assert admin_cli.json("maintenance", "flush", "--namespace", ns, "--dry-run") == expected
+    flushed = admin_cli.json("maintenance", "flush", "--remote", "--namespace", ns, "--table", "t")
+    assert flushed["dry_run"] is False and flushed["tables"][0]["rows"] == 1 and flushed["tables"][0]["snapshot_id"]
+    assert admin_api.describe(ns, "t")["file_count"] == 2
+    assert admin_api.rows(f"SELECT count(*), CAST(sum(id) AS BIGINT) FROM {ns}.t") == [[31, sum(range(31))]]
     expired = admin_cli.json("maintenance", "expire", "--keep-last", "1000000", "--dry-run")
     assert expired == expect_status(admin_api.post("/api/v1/maintenance/expire",
                                                    json={"keep_last": 1000000, "dry_run": True}), 200).json()

@@ -58,6 +58,12 @@ class History {
   explicit History(MetaStore &meta) : meta_(meta) {}
 
   int64_t LatestSnapshot();
+  // The latest snapshot and its schema version, in one read.
+  struct Head {
+    int64_t snapshot_id = 0;
+    int64_t schema_version = 0;
+  };
+  Head LatestHead();
   // The oldest snapshot not yet expired.
   int64_t OldestSnapshot();
   SnapshotInfo GetSnapshot(int64_t snapshot_id);

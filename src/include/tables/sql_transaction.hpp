@@ -96,7 +96,8 @@ class SqlTransaction {
   ObjectStore &store_;
   ScanCache &cache_;
   const Access *access_;
-  int64_t base_snapshot_;
+  int64_t base_snapshot_ = 0;
+  int64_t base_schema_version_ = 0;
   int64_t inline_row_limit_;
   std::vector<std::unique_ptr<PendingTable>> tables_;
   std::vector<std::string> written_keys_;     // every file this transaction wrote
