@@ -18,14 +18,15 @@
 #include "common/config.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "common/worker_pool.hpp"
 
 namespace ducklake {
 
 class RequestContext {
  public:
   RequestContext(const httplib::Request &request, httplib::Response &response, const httplib::ContentReader *reader,
-                 const Config &config)
-      : request(request), response(response), reader_(reader), config_(config) {}
+                 const Config &config, WorkerPool &producers)
+      : request(request), response(response), reader_(reader), config_(config), producers_(producers) {}
 
   const httplib::Request &request;
   httplib::Response &response;
@@ -52,7 +53,7 @@ class RequestContext {
   bool body_read() const { return body_read_; }
 
   void SendJson(int status, const nlohmann::json &body);
-  // Streams `produce` (run on its own thread, writing through the given sink) as the response body.
+  // Streams `produce` (run on a thread of its own, writing through the given sink) as the response body.
   // Errors before the first byte become a problem response; later ones cut the stream short.
   void SendStream(const std::string &content_type, std::function<void(const ByteSink &)> produce);
   // Like SendStream, for a body of known `length` (sent with Content-Length; for HEAD `produce` is
@@ -68,6 +69,7 @@ class RequestContext {
 
   const httplib::ContentReader *reader_;
   const Config &config_;
+  WorkerPool &producers_;  // runs SendStream's and SendSized's producers
   uint64_t bytes_in_ = 0;
   bool body_too_slow_ = false;
   bool body_read_ = false;  // StreamBody ran to the end of the body

@@ -182,18 +182,18 @@ void RequestContext::SendJson(int status, const nlohmann::json &body) {
 
 struct RequestContext::Producer {
   std::shared_ptr<StreamPipe> pipe = std::make_shared<StreamPipe>();
-  std::thread thread;
+  std::future<void> ended;
   ~Producer() {
     pipe->Cancel();
-    if (thread.joinable()) thread.join();
+    if (ended.valid()) ended.wait();
   }
 };
 
-// Runs `produce` on its own thread and waits for its first bytes; an error before them is thrown
-// here, so it still becomes a problem response.
+// Runs `produce` on a thread of its own and waits for its first bytes; an error before them is
+// thrown here, so it still becomes a problem response.
 std::shared_ptr<RequestContext::Producer> RequestContext::StartProducer(std::function<void(const ByteSink &)> produce) {
   auto producer = std::make_shared<Producer>();
-  producer->thread = std::thread([pipe = producer->pipe, produce = std::move(produce)] {
+  producer->ended = producers_.Run([pipe = producer->pipe, produce = std::move(produce)] {
     try {
       produce([&pipe](const char *data, size_t size) { return pipe->Write(data, size); });
       pipe->Finish();
@@ -202,7 +202,7 @@ std::shared_ptr<RequestContext::Producer> RequestContext::StartProducer(std::fun
     }
   });
   if (producer->pipe->WaitForStart() == StreamPipe::Start::kFailed) {
-    producer->thread.join();
+    producer->ended.wait();
     std::rethrow_exception(producer->pipe->error());
   }
   return producer;
@@ -550,7 +550,7 @@ class Server::Impl {
 
   void Dispatch(const httplib::Request &request, httplib::Response &response, const httplib::ContentReader *reader) {
     auto in_flight = std::make_shared<InFlight>(*this);
-    RequestContext context(request, response, reader, config_);
+    RequestContext context(request, response, reader, config_, producers_);
     context.request_id = request_id_;
     context.bytes_out = &metrics_.streamed_bytes_out;
     auto segments = RequestSegments(request);
@@ -730,6 +730,7 @@ class Server::Impl {
   Services services_;
   std::vector<Route> routes_;
   std::vector<Permit> permits_;  // of each route, in the same order
+  WorkerPool producers_;  // before server_: it outlives every response still streaming
   std::unique_ptr<httplib::Server> server_;
   std::shared_ptr<const WebApp> web_app_;  // null when no app is installed or --web-dir=none
   RateLimiter rate_limiter_;             // per token

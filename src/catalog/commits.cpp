@@ -537,75 +537,16 @@ void ApplyFlush(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id,
   }
 }
 
-void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft &draft, const TableChange &change,
-                      int64_t base_snapshot) {
-  auto schema = catalog.GetSchema(change.namespace_name);
-  std::optional<TableRow> row;
-  bool created = false;
-  std::string previous_name;
-  auto quoted_name = fmt::format("{}.{}", change.namespace_name, change.table_name);
-  if (change.table_id) {
-    row = catalog.FindTableById(*change.table_id);
-    if (!row) throw MakeError(ErrorKind::kConflict, "table '{}' was dropped or replaced concurrently", quoted_name);
-  } else {
-    row = catalog.FindTable(schema.id, change.table_name);
-    if (row && change.create_columns) {
-      throw MakeError(ErrorKind::kConflict, "table '{}' was created concurrently; retry the write", quoted_name);
-    }
-    if (!row && !change.create_columns) throw MakeError(ErrorKind::kNotFound, "table '{}' not found", quoted_name);
-    if (!row) {
-      auto columns = *change.create_columns;
-      row = CreateTableRows(txn, draft, schema, change.table_name, columns, change.create_folder);
-      created = true;
-    }
-  }
-  const int64_t table_id = row->id;
+// Applies what a change does to a table's rows (files, deletes, rows kept in the catalog,
+// statistics) to the table `table`, as of the draft. `lifecycle`: what the change did to the table
+// itself, in OpenLineage's words (CREATE, ALTER, RENAME; empty for none); `previous_name`: its name
+// before a rename.
+void ApplyRowChanges(MetaTransaction &txn, SnapshotDraft &draft, const TableChange &change, const TableInfo &table,
+                     int64_t base_snapshot, const std::string &quoted_name, std::string lifecycle,
+                     const std::string &previous_name) {
+  const int64_t table_id = table.id;
   const auto id_text = std::to_string(table_id);
-  if (change.table_id) {
-    bool schema_changed = ChangedSince(txn, {"ducklake_table", "ducklake_column"}, table_id, base_snapshot);
-    // Files written against the old columns would need their field ids mapped forever after.
-    if ((change.columns || change.new_name || change.dropped || !change.added_files.empty() ||
-         !change.inlined_inserts.empty()) &&
-        schema_changed) {
-      throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently; retry", quoted_name);
-    }
-    if (change.dropped && ChangedSince(txn, {"ducklake_data_file", "ducklake_delete_file"}, table_id, base_snapshot)) {
-      throw MakeError(ErrorKind::kConflict, "table '{}' was written to concurrently; the drop was not applied",
-                      quoted_name);
-    }
-  }
-  if (change.dropped) {
-    EndTableRows(txn, table_id, draft.id);
-    draft.schema_changed = true;
-    draft.changes.push_back("dropped_table:" + id_text);
-    draft.result.tables.push_back(
-        {schema.name, row->name, "", {}, Catalog::kDataKeyPrefix + schema.path + row->path, "DROP"});
-    return;
-  }
-  if (change.new_name && *change.new_name != row->name) {
-    ValidateObjectName("table", *change.new_name);
-    if (LowerName(*change.new_name) != LowerName(row->name) && catalog.FindTable(schema.id, *change.new_name)) {
-      throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", schema.name, *change.new_name);
-    }
-    // The format versions a table row: end the old name and start the new one with the same id and path.
-    txn.Execute("UPDATE ducklake_table SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
-                {draft.id, table_id});
-    txn.Execute("INSERT INTO ducklake_table VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
-                {table_id, row->uuid, draft.id, schema.id, *change.new_name, row->path, int64_t{1}});
-    previous_name = row->name;
-    row->name = *change.new_name;
-    draft.schema_changed = true;
-    // As the official extension records a rename: the table under its new name.
-    draft.changes.push_back("created_table:" + QuoteIdentifier(schema.name) + "." + QuoteIdentifier(row->name));
-  }
-  if (change.columns) {
-    ApplyColumns(txn, table_id, draft.id, catalog.Columns(table_id), *change.columns);
-    draft.schema_changed = true;
-    draft.changes.push_back("altered_table:" + id_text);
-  }
-
-  auto table = catalog.Shape(schema, *row);
-  const std::string table_prefix = Catalog::kDataKeyPrefix + schema.path + row->path;
+  const std::string &table_prefix = table.key_prefix;
   auto relative_path = [&](const std::string &key) {
     if (key.rfind(table_prefix, 0) != 0) {
       throw MakeError(ErrorKind::kInternal, "file '{}' is outside the table's folder", key);
@@ -695,13 +636,9 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
   draft.result.rows_deleted += change.rows_deleted;
   int64_t bytes_added = 0;
   for (const auto &file : change.added_files) bytes_added += file.file_size_bytes;
-  std::string lifecycle = created                  ? "CREATE"
-                          : change.columns         ? "ALTER"
-                          : !previous_name.empty() ? "RENAME"
-                          : change.replace_contents ? "OVERWRITE"
-                                                    : "";
-  draft.result.tables.push_back({schema.name, row->name, previous_name, table.columns, table.key_prefix, lifecycle,
-                                 change.compacted ? 0 : rows_added, change.rows_deleted, bytes_added});
+  if (lifecycle.empty() && change.replace_contents) lifecycle = "OVERWRITE";
+  draft.result.tables.push_back({table.namespace_name, table.name, previous_name, table.columns, table.key_prefix,
+                                 lifecycle, change.compacted ? 0 : rows_added, change.rows_deleted, bytes_added});
   if (change.flush) {
     ApplyFlush(txn, draft, table_id, relative_path, *change.flush, quoted_name);
     draft.changes.push_back("flushed_inlined:" + id_text);
@@ -721,6 +658,86 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
   if (change.updated) draft.updated_tables.push_back(table_id);
 }
 
+// Applies one table's changes. `schema_unchanged`: no schema version began since the transaction's
+// base, so no table changed shape since.
+void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft &draft, const TableChange &change,
+                      int64_t base_snapshot, bool schema_unchanged) {
+  auto quoted_name = fmt::format("{}.{}", change.namespace_name, change.table_name);
+  if (schema_unchanged && change.table_id && change.base_shape && !change.columns && !change.new_name &&
+      !change.dropped) {
+    ApplyRowChanges(txn, draft, change, *change.base_shape, base_snapshot, quoted_name, "", "");
+    return;
+  }
+  auto schema = catalog.GetSchema(change.namespace_name);
+  std::optional<TableRow> row;
+  bool created = false;
+  std::string previous_name;
+  if (change.table_id) {
+    row = catalog.FindTableById(*change.table_id);
+    if (!row) throw MakeError(ErrorKind::kConflict, "table '{}' was dropped or replaced concurrently", quoted_name);
+  } else {
+    row = catalog.FindTable(schema.id, change.table_name);
+    if (row && change.create_columns) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was created concurrently; retry the write", quoted_name);
+    }
+    if (!row && !change.create_columns) throw MakeError(ErrorKind::kNotFound, "table '{}' not found", quoted_name);
+    if (!row) {
+      auto columns = *change.create_columns;
+      row = CreateTableRows(txn, draft, schema, change.table_name, columns, change.create_folder);
+      created = true;
+    }
+  }
+  const int64_t table_id = row->id;
+  const auto id_text = std::to_string(table_id);
+  if (change.table_id) {
+    bool schema_changed =
+        !schema_unchanged && ChangedSince(txn, {"ducklake_table", "ducklake_column"}, table_id, base_snapshot);
+    // Files written against the old columns would need their field ids mapped forever after.
+    if ((change.columns || change.new_name || change.dropped || !change.added_files.empty() ||
+         !change.inlined_inserts.empty()) &&
+        schema_changed) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently; retry", quoted_name);
+    }
+    if (change.dropped && ChangedSince(txn, {"ducklake_data_file", "ducklake_delete_file"}, table_id, base_snapshot)) {
+      throw MakeError(ErrorKind::kConflict, "table '{}' was written to concurrently; the drop was not applied",
+                      quoted_name);
+    }
+  }
+  if (change.dropped) {
+    EndTableRows(txn, table_id, draft.id);
+    draft.schema_changed = true;
+    draft.changes.push_back("dropped_table:" + id_text);
+    draft.result.tables.push_back(
+        {schema.name, row->name, "", {}, Catalog::kDataKeyPrefix + schema.path + row->path, "DROP"});
+    return;
+  }
+  if (change.new_name && *change.new_name != row->name) {
+    ValidateObjectName("table", *change.new_name);
+    if (LowerName(*change.new_name) != LowerName(row->name) && catalog.FindTable(schema.id, *change.new_name)) {
+      throw MakeError(ErrorKind::kConflict, "table '{}.{}' already exists", schema.name, *change.new_name);
+    }
+    // The format versions a table row: end the old name and start the new one with the same id and path.
+    txn.Execute("UPDATE ducklake_table SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
+                {draft.id, table_id});
+    txn.Execute("INSERT INTO ducklake_table VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
+                {table_id, row->uuid, draft.id, schema.id, *change.new_name, row->path, int64_t{1}});
+    previous_name = row->name;
+    row->name = *change.new_name;
+    draft.schema_changed = true;
+    // As the official extension records a rename: the table under its new name.
+    draft.changes.push_back("created_table:" + QuoteIdentifier(schema.name) + "." + QuoteIdentifier(row->name));
+  }
+  if (change.columns) {
+    ApplyColumns(txn, table_id, draft.id, catalog.Columns(table_id), *change.columns);
+    draft.schema_changed = true;
+    draft.changes.push_back("altered_table:" + id_text);
+  }
+
+  std::string lifecycle = created ? "CREATE" : change.columns ? "ALTER" : !previous_name.empty() ? "RENAME" : "";
+  ApplyRowChanges(txn, draft, change, catalog.Shape(schema, *row), base_snapshot, quoted_name, lifecycle,
+                  previous_name);
+}
+
 }  // namespace
 
 CommitResult Commits::CommitTransaction(const LakeTransaction &transaction, const CommitInfo &commit) {
@@ -731,10 +748,13 @@ CommitResult Commits::CommitTransaction(const LakeTransaction &transaction, cons
   return Commit(
       meta_, commit,
       [&](MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft &draft) {
+    bool schema_unchanged = transaction.base_schema_version == draft.schema_version;
     // Drops first: a transaction may drop a table and give its name to another one.
     for (bool drops : {true, false}) {
       for (const auto &change : transaction.tables) {
-        if (change.dropped == drops) ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot);
+        if (change.dropped == drops) {
+          ApplyTableChange(txn, catalog, draft, change, transaction.base_snapshot, schema_unchanged);
+        }
       }
     }
       },

@@ -16,18 +16,17 @@ namespace ducklake {
 using namespace catalog_rows;
 
 int64_t History::OldestSnapshot() {
-  auto rows = meta_.Begin(TransactionMode::kRead)->Query("SELECT min(snapshot_id) FROM ducklake_snapshot");
+  auto rows = meta_.ReadOnce("SELECT min(snapshot_id) FROM ducklake_snapshot");
   return rows.at(0).Int(0);
 }
 
 int64_t History::LatestSnapshot() {
-  auto rows = meta_.Begin(TransactionMode::kRead)->Query("SELECT max(snapshot_id) FROM ducklake_snapshot");
+  auto rows = meta_.ReadOnce("SELECT max(snapshot_id) FROM ducklake_snapshot");
   return rows.at(0).Int(0);
 }
 
 History::Head History::LatestHead() {
-  auto rows = meta_.Begin(TransactionMode::kRead)
-                  ->Query("SELECT snapshot_id, schema_version FROM ducklake_snapshot ORDER BY snapshot_id DESC LIMIT 1");
+  auto rows = meta_.ReadOnce("SELECT snapshot_id, schema_version FROM ducklake_snapshot ORDER BY snapshot_id DESC LIMIT 1");
   return {rows.at(0).Int(0), rows.at(0).Int(1)};
 }
 
@@ -57,16 +56,14 @@ SnapshotInfo SnapshotFromRow(const SqlRow &row) {
 }  // namespace
 
 SnapshotInfo History::GetSnapshot(int64_t snapshot_id) {
-  auto rows = meta_.Begin(TransactionMode::kRead)
-                  ->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id = ?", {snapshot_id});
+  auto rows = meta_.ReadOnce(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id = ?", {snapshot_id});
   if (rows.empty()) throw MakeError(ErrorKind::kNotFound, "snapshot {} not found", snapshot_id);
   return SnapshotFromRow(rows[0]);
 }
 
 std::vector<SnapshotInfo> History::ListSnapshots(size_t limit, std::optional<int64_t> before) {
-  auto rows = meta_.Begin(TransactionMode::kRead)
-                  ->Query(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id < ? ORDER BY s.snapshot_id DESC LIMIT ?",
-                          {before.value_or(std::numeric_limits<int64_t>::max()), static_cast<int64_t>(limit)});
+  auto rows = meta_.ReadOnce(SnapshotSelect(meta_.Dialect()) + "WHERE s.snapshot_id < ? ORDER BY s.snapshot_id DESC LIMIT ?",
+                             {before.value_or(std::numeric_limits<int64_t>::max()), static_cast<int64_t>(limit)});
   std::vector<SnapshotInfo> snapshots;
   for (const auto &row : rows) snapshots.push_back(SnapshotFromRow(row));
   return snapshots;
@@ -75,10 +72,9 @@ std::vector<SnapshotInfo> History::ListSnapshots(size_t limit, std::optional<int
 int64_t History::SnapshotAt(int64_t unix_ms) {
   if (unix_ms > NowUnixMs()) throw Error(ErrorKind::kInvalidInput, "as_of is in the future");
   bool postgres = meta_.Dialect() == "postgresql";
-  auto rows = meta_.Begin(TransactionMode::kRead)
-                  ->Query(std::string("SELECT max(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time <= ") +
-                              (postgres ? "CAST(? AS TIMESTAMPTZ)" : "?"),
-                          {FormatCatalogTime(unix_ms * 1000)});
+  auto rows = meta_.ReadOnce(std::string("SELECT max(snapshot_id) FROM ducklake_snapshot WHERE snapshot_time <= ") +
+                                 (postgres ? "CAST(? AS TIMESTAMPTZ)" : "?"),
+                             {FormatCatalogTime(unix_ms * 1000)});
   if (rows.empty() || rows[0].IsNull(0)) throw Error(ErrorKind::kInvalidInput, "as_of is before the first snapshot");
   return rows[0].Int(0);
 }

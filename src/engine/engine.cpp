@@ -62,6 +62,7 @@
 #include "engine/input_file_system.hpp"
 #include "engine/json_result.hpp"
 #include "engine/output_file_system.hpp"
+#include "engine/query_watchdog.hpp"
 #include "engine/store_file_system.hpp"
 #include "engine/type_mapping.hpp"
 
@@ -392,59 +393,11 @@ std::string StoredValue(const std::string &value_sql, const ColumnDef &column) {
 }
 
 // Interrupts a query at its timeout, or once `abandoned` says nobody waits for it any more.
-class Deadline {
+class Deadline : public QueryWatchdog::Deadline {
  public:
-  Deadline(duckdb::ClientContext &context, int64_t timeout_ms, std::function<bool()> abandoned = {}) {
-    if (timeout_ms <= 0 && !abandoned) return;
-    thread_ = std::thread([this, &context, timeout_ms, abandoned = std::move(abandoned)] {
-      auto end = timeout_ms > 0 ? std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms)
-                                : std::chrono::steady_clock::time_point::max();
-      std::unique_lock<std::mutex> lock(mutex_);
-      for (;;) {
-        auto wake = abandoned ? std::min(end, std::chrono::steady_clock::now() +
-                                                  std::chrono::milliseconds(QueryOptions::kAbandonPollMs))
-                              : end;
-        if (cv_.wait_until(lock, wake, [this] { return done_; })) return;
-        if (std::chrono::steady_clock::now() >= end) {
-          expired_ = true;
-          break;
-        }
-        lock.unlock();
-        bool gone = abandoned();
-        lock.lock();
-        if (done_) return;
-        if (gone) {
-          abandoned_ = true;
-          break;
-        }
-      }
-      context.Interrupt();
-    });
-  }
-  ~Deadline() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  bool Expired() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return expired_;
-  }
-  bool Abandoned() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return abandoned_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  bool expired_ = false;
-  bool abandoned_ = false;
-  std::thread thread_;
+  Deadline(QueryWatchdog &watchdog, duckdb::ClientContext &context, int64_t timeout_ms,
+           std::function<bool()> abandoned = {})
+      : QueryWatchdog::Deadline(watchdog, timeout_ms, std::move(abandoned), [&context] { context.Interrupt(); }) {}
 };
 
 }  // namespace
@@ -1389,6 +1342,12 @@ class Engine::Impl {
   // Runs `final_sql` (already checked) and streams its rows to `sink` in `options.format`.
   // Returns how many rows the result had.
   int64_t StreamResult(Session &session, std::string final_sql, const QueryOptions &options, const ByteSink &sink);
+  // Writes a result as JSON or Arrow: `first`, then what `fetch` gives until null or an empty chunk.
+  // `context` (interrupted when the sink refuses bytes) may be null for JSON, not for Arrow.
+  using ChunkSource = std::function<duckdb::unique_ptr<duckdb::DataChunk>()>;
+  int64_t WriteChunks(ResultFormat format, const duckdb::vector<std::string> &names,
+                      const duckdb::vector<duckdb::LogicalType> &types, duckdb::ClientContext *context,
+                      duckdb::unique_ptr<duckdb::DataChunk> first, const ChunkSource &fetch, const ByteSink &sink);
 
   WrittenFile DescribeWrittenFile(duckdb::MaterializedQueryResult &copy_result, const std::string &key,
                                   const std::vector<ColumnDef> &target);
@@ -1433,6 +1392,7 @@ class Engine::Impl {
   std::mutex states_mutex_;
   std::unordered_map<duckdb::ClientContext *, RequestState *> states_;
   std::atomic<int64_t> running_{0};
+  QueryWatchdog watchdog_;
 };
 
 Engine::Engine(ObjectStore &store, EngineOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {}
@@ -1671,7 +1631,7 @@ std::vector<std::vector<std::optional<std::string>>> Engine::QueryRows(const Sql
                                                                      int64_t timeout_ms, size_t max_rows) {
   Impl::Session session(*impl_, &resolver);
   auto [final_sql, column_count] = impl_->Prepare(session, query);
-  Deadline deadline(session.context(), timeout_ms);
+  Deadline deadline(impl_->watchdog_, session.context(), timeout_ms);
   auto result = impl_->Run(session.connection(), final_sql, &deadline);
   if (result->RowCount() > max_rows) throw Error(ErrorKind::kInternal, "a bookkeeping query returned too many rows");
   std::vector<std::vector<std::optional<std::string>>> rows;
@@ -1777,7 +1737,7 @@ std::string FileReader::BucketPath(const std::string &bucket, const std::string 
 
 int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, const QueryOptions &options,
                                    const ByteSink &sink) {
-  Deadline deadline(session.context(), options.timeout_ms, options.abandoned);
+  Deadline deadline(watchdog_, session.context(), options.timeout_ms, options.abandoned);
   auto &con = session.connection();
 
   if (options.format == ResultFormat::kCsv || options.format == ResultFormat::kParquet ||
@@ -1812,26 +1772,33 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
     }
     return chunk;
   };
+  auto first = fetch();  // errors at the start of execution surface before any byte is sent
+  return WriteChunks(options.format, result->names, result->types, &session.context(), std::move(first), fetch, sink);
+}
+
+int64_t Engine::Impl::WriteChunks(ResultFormat format, const duckdb::vector<std::string> &names,
+                                  const duckdb::vector<duckdb::LogicalType> &types, duckdb::ClientContext *context,
+                                  duckdb::unique_ptr<duckdb::DataChunk> first, const ChunkSource &fetch,
+                                  const ByteSink &sink) {
   auto send = [&](const char *data, size_t size) {
     if (!sink(data, size)) {
-      session.context().Interrupt();
+      if (context) context->Interrupt();
       throw Error(ErrorKind::kInvalidInput, "the client stopped reading the result");
     }
     return true;
   };
-  auto first = fetch();  // errors at the start of execution surface before any byte is sent
 
-  if (options.format == ResultFormat::kArrow) {
+  if (format == ResultFormat::kArrow) {
     // Chunks are gathered into record batches of kArrowBatchRows: fewer, larger IPC messages.
-    auto properties = session.context().GetClientProperties();
+    auto properties = context->GetClientProperties();
     duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> no_extensions;
     ArrowIpcWriter writer(send);
     ArrowSchema schema;
-    duckdb::ArrowConverter::ToArrowSchema(&schema, result->types, result->names, properties);
+    duckdb::ArrowConverter::ToArrowSchema(&schema, types, names, properties);
     writer.WriteSchema(schema);
     schema.release(&schema);
     auto new_batch = [&] {
-      return duckdb::make_uniq<duckdb::ArrowAppender>(result->types, kArrowBatchRows, properties, no_extensions);
+      return duckdb::make_uniq<duckdb::ArrowAppender>(types, kArrowBatchRows, properties, no_extensions);
     };
     auto flush = [&writer](duckdb::ArrowAppender &appender) {
       auto array = appender.Finalize();
@@ -1853,7 +1820,7 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
     return rows;
   }
 
-  std::string buffer = JsonResultHeader(result->names, result->types);
+  std::string buffer = JsonResultHeader(names, types);
   bool first_row = true;
   int64_t rows = 0;
   for (auto chunk = std::move(first); chunk && chunk->size() > 0; chunk = fetch()) {
@@ -1867,6 +1834,39 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
   buffer += kJsonResultFooter;
   send(buffer.data(), buffer.size());
   return rows;
+}
+
+void Engine::SendCounts(const std::vector<std::pair<std::string, int64_t>> &row, const QueryOptions &options,
+                        const ByteSink &sink) {
+  if (options.format != ResultFormat::kJson && options.format != ResultFormat::kArrow) {
+    // DuckDB's own writers make the other formats, from the query.
+    std::string select;
+    for (const auto &[name, count] : row) {
+      select += fmt::format("{}CAST({} AS BIGINT) AS {}", select.empty() ? "SELECT " : ", ", count, QuoteIdentifier(name));
+    }
+    QueryOptions unlimited = options;
+    unlimited.limit.reset();
+    Impl::Session session(*impl_, nullptr);
+    impl_->StreamResult(session, select, unlimited, sink);
+    return;
+  }
+  duckdb::vector<std::string> names;
+  duckdb::vector<duckdb::LogicalType> types;
+  for (const auto &column : row) {
+    names.push_back(column.first);
+    types.push_back(duckdb::LogicalType::BIGINT);
+  }
+  auto chunk = duckdb::make_uniq<duckdb::DataChunk>();
+  chunk->Initialize(duckdb::Allocator::DefaultAllocator(), types);
+  for (size_t i = 0; i < row.size(); i++) chunk->SetValue(i, 0, duckdb::Value::BIGINT(row[i].second));
+  chunk->SetCardinality(1);
+  auto none = [] { return duckdb::unique_ptr<duckdb::DataChunk>(); };
+  if (options.format == ResultFormat::kJson) {
+    impl_->WriteChunks(options.format, names, types, nullptr, std::move(chunk), none, sink);
+    return;
+  }
+  Impl::Session session(*impl_, nullptr);  // Arrow takes its options from a connection's settings
+  impl_->WriteChunks(options.format, names, types, &session.context(), std::move(chunk), none, sink);
 }
 
 namespace {
@@ -1928,7 +1928,7 @@ WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, c
   auto projection = TargetProjection(target, source_columns, column_count, StoredValue);
   auto positional = PositionalNames(column_count);
   auto field_ids = FieldIds(target);
-  Deadline deadline(session.context(), timeout_ms);
+  Deadline deadline(impl_->watchdog_, session.context(), timeout_ms);
   try {
     auto result = impl_->Run(session.connection(),
                              fmt::format("COPY (SELECT {} FROM ({}) AS q({})) TO {} (FORMAT parquet, PRESERVE_ORDER {}, RETURN_STATS true, FIELD_IDS {{{}}})",
@@ -1953,7 +1953,7 @@ std::optional<InlinedRows> Engine::CollectRows(const SqlQuery &query, TableResol
                                      [](const std::string &value, const ColumnDef &column) {
                                        return fmt::format("CAST({} AS {})", value, SqlType(column));
                                      });
-  Deadline deadline(session.context(), timeout_ms);
+  Deadline deadline(impl_->watchdog_, session.context(), timeout_ms);
   auto result = impl_->Run(session.connection(),
                            fmt::format("SELECT {} FROM ({}) AS q({}) LIMIT {}", projection, query_sql,
                                        PositionalNames(column_count), max_rows + 1),
@@ -2154,7 +2154,7 @@ WrittenFile Engine::WriteUpload(const std::string &path, UploadFormat format, co
     fix("skip", options.skip.has_value(), std::to_string(dialect.skip));
   }
   if (path.rfind(InputFileSystem::kPrefix, 0) == 0) impl_->input_fs_->Seal(path);
-  Deadline deadline(session.context(), 0, abandoned);
+  Deadline deadline(impl_->watchdog_, session.context(), 0, abandoned);
   try {
     auto result = impl_->Run(con, fmt::format("COPY (SELECT {} FROM {}) TO {} (FORMAT parquet, PRESERVE_ORDER false, RETURN_STATS true, FIELD_IDS {{{}}})",
                                               projection, UploadReader(path, format, options, extra_options),

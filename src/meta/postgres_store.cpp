@@ -62,9 +62,14 @@ namespace {
 
 class PostgresTransaction : public MetaTransaction {
  public:
+  // Without `mode`, no transaction: each statement commits on its own (ReadOnce).
   PostgresTransaction(PostgresStore &store, std::unique_ptr<PostgresStore::Connection> connection,
-                      TransactionMode mode)
+                      std::optional<TransactionMode> mode)
       : store_(store), connection_(std::move(connection)) {
+    if (!mode) {
+      finished_ = true;  // nothing to roll back
+      return;
+    }
     // One round trip: BEGIN and the lock go together.
     std::string begin = mode == TransactionMode::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                                                        : "BEGIN ISOLATION LEVEL READ COMMITTED";
@@ -221,7 +226,13 @@ void PostgresStore::Release(std::unique_ptr<Connection> connection, bool healthy
   if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
 }
 
-std::unique_ptr<MetaTransaction> PostgresStore::Begin(TransactionMode mode) {
+std::unique_ptr<MetaTransaction> PostgresStore::Begin(TransactionMode mode) { return Open(mode); }
+
+std::vector<SqlRow> PostgresStore::ReadOnce(const std::string &sql, const std::vector<SqlValue> &params) {
+  return Open(std::nullopt)->Query(sql, params);
+}
+
+std::unique_ptr<MetaTransaction> PostgresStore::Open(std::optional<TransactionMode> mode) {
   bool pooled = false;
   auto connection = Acquire(&pooled);
   try {
@@ -237,6 +248,6 @@ std::unique_ptr<MetaTransaction> PostgresStore::Begin(TransactionMode mode) {
   }
 }
 
-void PostgresStore::Ping() { Begin(TransactionMode::kRead)->Query("SELECT 1"); }
+void PostgresStore::Ping() { ReadOnce("SELECT 1"); }
 
 }  // namespace ducklake

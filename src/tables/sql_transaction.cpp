@@ -211,6 +211,7 @@ SqlTransaction::PendingTable &SqlTransaction::Pending(const std::string &schema,
   pending->change.namespace_name = info.namespace_name;
   pending->change.table_name = info.name;
   pending->change.table_id = info.id;
+  pending->change.base_shape = info;
   pending->schema = info.namespace_name;
   pending->name = info.name;
   pending->columns = info.columns;
@@ -736,6 +737,7 @@ std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> SqlTransact
 CommitResult SqlTransaction::Commit(const CommitInfo &commit) {
   LakeTransaction transaction;
   transaction.base_snapshot = base_snapshot_;
+  transaction.base_schema_version = base_schema_version_;
   for (const auto &table : tables_) {
     auto &change = transaction.tables.emplace_back(table->change);
     for (const auto &[key, alterations] : table->written_after) {

@@ -204,16 +204,6 @@ std::vector<ColumnDef> TableService::ParseColumns(const std::vector<std::pair<st
   return parsed;
 }
 
-void TableService::SendWriteResult(const StatementOutcome &outcome, const CommitResult &result,
-                                   const QueryOptions &options, const ByteSink &sink) {
-  SnapshotResolver no_tables(format_, scans_, result.snapshot_id);
-  QueryOptions result_options = options;
-  result_options.limit.reset();
-  engine_.Query(fmt::format("SELECT CAST({} AS BIGINT) AS {}, CAST({} AS BIGINT) AS snapshot_id", outcome.count,
-                            outcome.count_name, result.snapshot_id),
-                no_tables, result_options, sink);
-}
-
 Statement TableService::Parse(const std::string &sql) { return engine_.Parse(sql); }
 
 int64_t TableService::PinSnapshot(SqlRequest &request) {
@@ -251,7 +241,7 @@ std::optional<int64_t> TableService::RunSql(const SqlRequest &request, const Byt
     return transaction.Commit(commit);
   });
   ReportKeptRows(transaction);
-  SendWriteResult(outcome, result, request.options, sink);
+  engine_.SendCounts({{outcome.count_name, outcome.count}, {"snapshot_id", result.snapshot_id}}, request.options, sink);
   return std::nullopt;
 }
 

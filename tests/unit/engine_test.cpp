@@ -316,6 +316,27 @@ TEST_F(EngineTest, AConsumerThatGoesAwayStopsTheQuery) {
   EXPECT_EQ(engine_.RunningQueries(), 0);
 }
 
+TEST_F(EngineTest, CountsAreSentAsTheirQueryWouldBe) {
+  std::vector<std::pair<std::string, int64_t>> counts = {{"rows_written", 3}, {"snapshot_id", 9007199254740993}};
+  for (auto format : {ResultFormat::kJson, ResultFormat::kArrow, ResultFormat::kCsv, ResultFormat::kNdjson,
+                      ResultFormat::kParquet}) {
+    QueryOptions options;
+    options.format = format;
+    options.limit = 0;  // a write's answer is never cut
+    std::string sent;
+    engine_.SendCounts(counts, options, [&sent](const char *data, size_t size) {
+      sent.append(data, size);
+      return true;
+    });
+    EXPECT_EQ(sent, Run("SELECT CAST(3 AS BIGINT) AS rows_written, CAST(9007199254740993 AS BIGINT) AS snapshot_id",
+                        format))
+        << static_cast<int>(format);
+  }
+  // A client gone before the answer: an error, as for a query.
+  EXPECT_ERROR_KIND(engine_.SendCounts(counts, QueryOptions{}, [](const char *, size_t) { return false; }),
+                    ErrorKind::kInvalidInput);
+}
+
 TEST_F(EngineTest, TypesMapBothWays) {
   struct Case {
     const char *sql;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "common/schema.hpp"
 #include "meta/meta_store.hpp"
@@ -70,6 +71,9 @@ struct TableChange {
   std::string namespace_name;
   std::string table_name;           // as the transaction found it (or the new table's name)
   std::optional<int64_t> table_id;  // the table the changes were made against; none: created here
+  // The table as the transaction read it at its base (Catalog::GetTable's shape): the commit takes
+  // it instead of reading it again when no schema version began since.
+  std::optional<TableInfo> base_shape;
   std::optional<std::vector<ColumnDef>> create_columns;  // create the table with these columns
   std::string create_folder;  // ... with its files under this folder of the namespace (default "<name>/")
   std::optional<std::vector<ColumnDef>> columns;  // the columns after ALTERs (ids kept; new ones above all old)
@@ -99,6 +103,10 @@ struct TableChange {
 // table someone else wrote to do.
 struct LakeTransaction {
   int64_t base_snapshot = 0;
+  // The schema version of base_snapshot, when the changes' base_shape were read there. Every change
+  // of a namespace, table or column begins a schema version: while the latest is still this one,
+  // no table changed shape since.
+  std::optional<int64_t> base_schema_version;
   std::vector<TableChange> tables;
 };
 

@@ -47,6 +47,8 @@ class Engine final : public SqlParser, public QueryRunner, public FileReader {
 
   int64_t Query(const SqlQuery &query, TableResolver &resolver, const QueryOptions &options,
                 const ByteSink &sink) override;
+  void SendCounts(const std::vector<std::pair<std::string, int64_t>> &row, const QueryOptions &options,
+                  const ByteSink &sink) override;
   std::vector<std::vector<std::optional<std::string>>> QueryRows(const SqlQuery &query, TableResolver &resolver,
                                                                  int64_t timeout_ms, size_t max_rows) override;
   QueryLineage Lineage(const SqlQuery &query, TableResolver &resolver) override;

@@ -213,6 +213,11 @@ class QueryRunner {
   virtual int64_t Query(const SqlQuery &query, TableResolver &resolver, const QueryOptions &options,
                         const ByteSink &sink) = 0;
 
+  // Sends, as Query would send `SELECT CAST(count AS BIGINT) AS name, ...`, one row of counts (what
+  // a write answers) without running a query for it.
+  virtual void SendCounts(const std::vector<std::pair<std::string, int64_t>> &row, const QueryOptions &options,
+                          const ByteSink &sink) = 0;
+
   // Runs a query with a small result and returns its rows as text (NULL as nullopt); more than
   // `max_rows` rows is kInternal. For the lake's own bookkeeping queries.
   virtual std::vector<std::vector<std::optional<std::string>>> QueryRows(const SqlQuery &query,

@@ -50,6 +50,12 @@ class MetaStore {
  public:
   virtual ~MetaStore() = default;
   virtual std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) = 0;
+  // Runs one read statement on its own: as Begin(kRead)->Query(sql, params), a statement alone
+  // seeing one consistent state, but where the database is a server without the round trips of
+  // BEGIN and ROLLBACK around it. For the reads every request makes (the latest snapshot).
+  virtual std::vector<SqlRow> ReadOnce(const std::string &sql, const std::vector<SqlValue> &params = {}) {
+    return Begin(TransactionMode::kRead)->Query(sql, params);
+  }
   // Cheap round trip for readiness checks; throws kUnavailable when the database is unreachable.
   virtual void Ping() = 0;
   // "sqlite" or "postgresql": the one place dialect differences are decided.
@@ -73,6 +79,9 @@ class MetaStoreWrapper : public MetaStore {
  public:
   explicit MetaStoreWrapper(MetaStore &target) : target_(target) {}
   std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) override { return target_.Begin(mode); }
+  std::vector<SqlRow> ReadOnce(const std::string &sql, const std::vector<SqlValue> &params = {}) override {
+    return target_.ReadOnce(sql, params);
+  }
   void Ping() override { target_.Ping(); }
   std::string Dialect() const override { return target_.Dialect(); }
 

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,6 +26,7 @@ class PostgresStore : public MetaStore {
   ~PostgresStore() override;
 
   std::unique_ptr<MetaTransaction> Begin(TransactionMode mode) override;
+  std::vector<SqlRow> ReadOnce(const std::string &sql, const std::vector<SqlValue> &params = {}) override;
   void Ping() override;
   std::string Dialect() const override { return "postgresql"; }
 
@@ -34,6 +36,9 @@ class PostgresStore : public MetaStore {
  private:
   // A pooled connection if there is one (*pooled = true), else a new one.
   std::unique_ptr<Connection> Acquire(bool *pooled);
+  // A transaction in `mode`, or none around the statements (autocommit) without one; on a pooled
+  // connection, reconnecting when the server restarted since.
+  std::unique_ptr<MetaTransaction> Open(std::optional<TransactionMode> mode);
 
   std::string url_;
   std::string password_;

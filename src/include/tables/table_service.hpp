@@ -183,8 +183,6 @@ class TableService {
  private:
   // The snapshot a query reads: `requested` once it is known to exist, or else the latest.
   int64_t ReadSnapshot(const std::optional<int64_t> &requested);
-  void SendWriteResult(const StatementOutcome &outcome, const CommitResult &result, const QueryOptions &options,
-                       const ByteSink &sink);
   CommitResult CommitOrDiscard(const TableWrite &write, const CommitInfo &commit);
 
   TableFormat &format_;
