@@ -68,6 +68,40 @@ std::optional<ScanFile> InsertedAt(const DataFileVersions &file, int64_t snapsho
   return ScanFileAt(file, snapshot_id, current);
 }
 
+// What one snapshot did to a table's data files and rows kept in the catalog: what both change feeds
+// read, each in its own words.
+struct SnapshotChanges {
+  std::vector<ScanFile> inserted;  // the rows it inserted into files (whole files, or a flush's rows of it)
+  std::vector<ScanFile> gone;      // files that stopped counting whole, as before it (their rows left)
+  // Files whose delete file it replaced, as before it and after it: their rows deleted are the
+  // difference.
+  std::vector<std::pair<ScanFile, ScanFile>> redeleted;
+  std::vector<ScanRow> kept_in, kept_out;  // rows kept in the catalog it inserted, and ended
+};
+
+SnapshotChanges ChangesAt(int64_t snapshot_id, const std::vector<DataFileVersions> &files,
+                          const std::vector<StoredRow> &rows, const std::set<std::string> &current) {
+  SnapshotChanges changes;
+  for (const auto &file : files) {
+    bool before = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id - 1);
+    bool after = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id);
+    if (auto added = InsertedAt(file, snapshot_id, current)) changes.inserted.push_back(std::move(*added));
+    if (!before) continue;
+    auto old_file = ScanFileAt(file, snapshot_id - 1, current);
+    if (!after) {
+      changes.gone.push_back(std::move(old_file));
+      continue;
+    }
+    auto new_file = ScanFileAt(file, snapshot_id, current);
+    if (new_file.delete_key != old_file.delete_key) changes.redeleted.emplace_back(std::move(old_file), std::move(new_file));
+  }
+  for (const auto &row : rows) {
+    if (row.begin_snapshot == snapshot_id) changes.kept_in.push_back(ToScanRow(row));
+    if (row.end_snapshot == snapshot_id) changes.kept_out.push_back(ToScanRow(row));
+  }
+  return changes;
+}
+
 // ducklake_table_changes() of `table` (as of `end`) over snapshots start..end: see
 // TableResolver::TableChanges. Its scans are added to `scans`.
 std::string ExtensionChangesSql(TableFormat &format, FixedResolver &scans, const TableInfo &table, int64_t start,
@@ -95,29 +129,19 @@ std::string ExtensionChangesSql(TableFormat &format, FixedResolver &scans, const
                       TableService::kMaxChangeSnapshots);
     }
     auto snapshot_id = it->snapshot.id;
+    auto changes = ChangesAt(snapshot_id, files, rows, {});
     TableScan inserted = scan(false), gone = scan(false), deleted_now = scan(true), deleted_before = scan(true);
     TableScan inlined_in = scan(false), inlined_out = scan(false);
-    for (const auto &row : rows) {
-      if (row.begin_snapshot == snapshot_id) inlined_in.rows.push_back(ToScanRow(row));
-      if (row.end_snapshot == snapshot_id) inlined_out.rows.push_back(ToScanRow(row));
-    }
-    if (!inlined_in.rows.empty()) parts.push_back(part(snapshot_id, "insert", scans.Add(inlined_in) + " AS t"));
-    if (!inlined_out.rows.empty()) parts.push_back(part(snapshot_id, "delete", scans.Add(inlined_out) + " AS t"));
-    for (const auto &version : files) {
-      bool before = Visible(version.begin_snapshot, version.end_snapshot, snapshot_id - 1);
-      bool after = Visible(version.begin_snapshot, version.end_snapshot, snapshot_id);
-      if (auto added = InsertedAt(version, snapshot_id, {})) inserted.files.push_back(std::move(*added));
-      if (!before) continue;
-      auto old_file = ScanFileAt(version, snapshot_id - 1, {});
-      if (!after) {
-        gone.files.push_back(std::move(old_file));
-        continue;
-      }
-      auto new_file = ScanFileAt(version, snapshot_id, {});
-      if (new_file.delete_key == old_file.delete_key) continue;
+    inlined_in.rows = std::move(changes.kept_in);
+    inlined_out.rows = std::move(changes.kept_out);
+    inserted.files = std::move(changes.inserted);
+    gone.files = std::move(changes.gone);
+    for (auto &[old_file, new_file] : changes.redeleted) {
       deleted_before.files.push_back(std::move(old_file));
       deleted_now.files.push_back(std::move(new_file));
     }
+    if (!inlined_in.rows.empty()) parts.push_back(part(snapshot_id, "insert", scans.Add(inlined_in) + " AS t"));
+    if (!inlined_out.rows.empty()) parts.push_back(part(snapshot_id, "delete", scans.Add(inlined_out) + " AS t"));
     if (!inserted.files.empty()) parts.push_back(part(snapshot_id, "insert", scans.Add(inserted) + " AS t"));
     if (!gone.files.empty()) parts.push_back(part(snapshot_id, "delete", scans.Add(gone) + " AS t"));
     if (!deleted_now.files.empty()) {
@@ -404,30 +428,21 @@ void TableService::Changes(const ChangesRequest &request, const ByteSink &sink) 
       deleted_now[kind] = deleted_before[kind] = {table.columns, {}, true, true};
       old_side[kind] = new_side[kind] = {table.columns, {}, true};
     }
-    for (const auto &file : files) {
-      bool before = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id - 1);
-      bool after = Visible(file.begin_snapshot, file.end_snapshot, snapshot_id);
-      if (auto added = InsertedAt(file, snapshot_id, current)) {
-        inserted[IsUpdateFile(file.key, false)].files.push_back(std::move(*added));
-      }
-      if (!before) continue;
-      auto old_file = ScanFileAt(file, snapshot_id - 1, current);
-      if (!after) {
-        gone.files.push_back(std::move(old_file));  // the whole file went (overwrite, drop): its rows left
-        continue;
-      }
-      auto new_file = ScanFileAt(file, snapshot_id, current);
-      if (new_file.delete_key == old_file.delete_key) continue;
+    auto changes = ChangesAt(snapshot_id, files, rows, current);
+    for (auto &file : changes.inserted) {
+      int kind = IsUpdateFile(file.key, false);
+      inserted[kind].files.push_back(std::move(file));
+    }
+    gone.files = std::move(changes.gone);  // whole files went (overwrite, drop): their rows left
+    for (auto &[old_file, new_file] : changes.redeleted) {
       int kind = IsUpdateFile(new_file.delete_key, true);
       bool by_name = new_file.has_current_columns;
       (by_name ? deleted_before : old_side)[kind].files.push_back(std::move(old_file));
       (by_name ? deleted_now : new_side)[kind].files.push_back(std::move(new_file));
     }
     TableScan kept_in{table.columns, {}, false}, kept_out{table.columns, {}, false};  // rows kept in the catalog
-    for (const auto &row : rows) {
-      if (row.begin_snapshot == snapshot_id) kept_in.rows.push_back(ToScanRow(row));
-      if (row.end_snapshot == snapshot_id) kept_out.rows.push_back(ToScanRow(row));
-    }
+    kept_in.rows = std::move(changes.kept_in);
+    kept_out.rows = std::move(changes.kept_out);
     // Rows on the first side and not on the second, by file and position.
     auto difference = [&](TableScan first, TableScan second, bool with_row_ids) {
       first.with_row_ids = second.with_row_ids = with_row_ids;
