@@ -1,5 +1,9 @@
 #include "lineage/recorder.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
@@ -61,29 +65,45 @@ void LineageRecorder::RecordStartOnce(MetaTransaction &txn, const std::string &r
 }
 
 int64_t LineageRecorder::Record(MetaTransaction &txn, const nlohmann::json &event, const std::string &origin) {
+  return RecordAll(txn, {&event}, origin);
+}
+
+int64_t LineageRecorder::RecordAll(MetaTransaction &txn, const std::vector<const nlohmann::json *> &events,
+                                   const std::string &origin) {
   int64_t received_ms = NowUnixMs();
-  int64_t event_ms = received_ms;
-  if (event.contains("eventTime") && event["eventTime"].is_string()) {
-    event_ms = ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime", MissingOffset::kUtc);
+  // Writers are serialised (MetaStore kWrite), so ids grow in commit order. One statement: the next
+  // ids and the rows (every SELECT of it sees the log as it was before the statement).
+  std::string sql =
+      "INSERT INTO dl_lineage_event (event_id, kind, event_type, run_id, job_namespace, job_name, event_ms, "
+      "received_ms, origin, payload) ";
+  std::vector<SqlValue> params;
+  for (size_t i = 0; i < events.size(); i++) {
+    const auto &event = *events[i];
+    int64_t event_ms = received_ms;
+    if (event.contains("eventTime") && event["eventTime"].is_string()) {
+      event_ms = ParseRfc3339Ms(event["eventTime"].get<std::string>(), "eventTime", MissingOffset::kUtc);
+    }
+    std::string kind = event.contains("dataset") ? "dataset" : event.contains("run") ? "run" : "job";
+    auto text = [&](const char *object, const char *field) -> SqlValue {
+      if (!event.contains(object) || !event[object].contains(field) || !event[object][field].is_string()) return {};
+      return event[object][field].get<std::string>();
+    };
+    SqlValue event_type = event.contains("eventType") && event["eventType"].is_string()
+                              ? SqlValue(event["eventType"].get<std::string>())
+                              : SqlValue();
+    // The casts type the parameters where UNION ALL would leave PostgreSQL guessing text.
+    sql += fmt::format("{}SELECT COALESCE(MAX(event_id), 0) + {}, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                       "?, ? FROM dl_lineage_event",
+                       i == 0 ? "" : " UNION ALL ", i + 1);
+    for (auto &value : {SqlValue(kind), event_type, text("run", "runId"), text("job", "namespace"),
+                        text("job", "name"), SqlValue(event_ms), SqlValue(received_ms), SqlValue(origin),
+                        SqlValue(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))}) {
+      params.push_back(value);
+    }
   }
-  std::string kind = event.contains("dataset") ? "dataset" : event.contains("run") ? "run" : "job";
-  auto text = [&](const char *object, const char *field) -> SqlValue {
-    if (!event.contains(object) || !event[object].contains(field) || !event[object][field].is_string()) return {};
-    return event[object][field].get<std::string>();
-  };
-  SqlValue event_type = event.contains("eventType") && event["eventType"].is_string()
-                            ? SqlValue(event["eventType"].get<std::string>())
-                            : SqlValue();
-  // Writers are serialised (MetaStore kWrite), so ids grow in commit order.
-  // One statement: the next id and the row.
-  return txn
-      .Query("INSERT INTO dl_lineage_event (event_id, kind, event_type, run_id, job_namespace, job_name, event_ms, "
-             "received_ms, origin, payload) SELECT COALESCE(MAX(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM "
-             "dl_lineage_event RETURNING event_id",
-             {kind, event_type, text("run", "runId"), text("job", "namespace"), text("job", "name"), event_ms,
-              received_ms, origin, event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)})
-      .at(0)
-      .Int(0);
+  int64_t last = 0;
+  for (const auto &row : txn.Query(sql + " RETURNING event_id", params)) last = std::max(last, row.Int(0));
+  return last;
 }
 
 void LineageRecorder::Start(JobRun &run) {
@@ -110,12 +130,14 @@ void LineageRecorder::RecordEnd(MetaTransaction &txn, const JobRun &run, const n
       }
     }
   }
-  // A START still waiting to be announced was never recorded: no need to look.
+  // A START still waiting to be announced was never recorded: no need to look, and it goes in with
+  // the end in one statement.
   if (start_waiting) {
-    Record(txn, nlohmann::json::parse(run.start_event), kOwnEvent);
-  } else {
-    RecordStartOnce(txn, run.run_id, run.start_event);
+    auto start = nlohmann::json::parse(run.start_event);
+    RecordAll(txn, {&start, &event}, kOwnEvent);
+    return;
   }
+  RecordStartOnce(txn, run.run_id, run.start_event);
   Record(txn, event, kOwnEvent);
 }
 

@@ -60,6 +60,8 @@ class LineageRecorder {
   int64_t RecordExternal(nlohmann::json event);
 
  private:
+  // Keeps `events` in `txn` in one statement, ids in their order; returns the last id.
+  int64_t RecordAll(MetaTransaction &txn, const std::vector<const nlohmann::json *> &events, const std::string &origin);
   // Keeps START (as Start made it, unless it is kept already) and `event` in `txn`.
   void RecordEnd(MetaTransaction &txn, const JobRun &run, const nlohmann::json &event);
   // Keeps the START of `run_id` in `txn` unless it is there already; the log is ordered by commit,
