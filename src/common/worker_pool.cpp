@@ -17,14 +17,14 @@ std::future<void> WorkerPool::Run(std::function<void()> task) {
   std::packaged_task<void()> packaged(std::move(task));
   auto done = packaged.get_future();
   std::lock_guard<std::mutex> lock(mutex_);
-  tasks_.push_back(std::move(packaged));
   // Every idle thread takes one queued task: a new thread only when they are fewer than the tasks.
-  if (tasks_.size() > idle_) {
+  if (tasks_.size() + 1 > idle_) {
+    std::thread([this] { Work(); }).detach();  // if it cannot start, it throws and nothing changed
     threads_++;
-    std::thread([this] { Work(); }).detach();
   } else {
     queued_.notify_one();
   }
+  tasks_.push_back(std::move(packaged));
   return done;
 }
 

@@ -226,17 +226,26 @@ void PostgresStore::Release(std::unique_ptr<Connection> connection, bool healthy
   if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
 }
 
-std::unique_ptr<MetaTransaction> PostgresStore::Begin(TransactionMode mode) { return Open(mode); }
-
-std::vector<SqlRow> PostgresStore::ReadOnce(const std::string &sql, const std::vector<SqlValue> &params) {
-  return Open(std::nullopt)->Query(sql, params);
+std::unique_ptr<MetaTransaction> PostgresStore::Begin(TransactionMode mode) {
+  // BEGIN is the first statement: it finds out whether a pooled connection still works.
+  return OnLiveConnection([&](std::unique_ptr<Connection> connection) {
+    return std::unique_ptr<MetaTransaction>(std::make_unique<PostgresTransaction>(*this, std::move(connection), mode));
+  });
 }
 
-std::unique_ptr<MetaTransaction> PostgresStore::Open(std::optional<TransactionMode> mode) {
+std::vector<SqlRow> PostgresStore::ReadOnce(const std::string &sql, const std::vector<SqlValue> &params) {
+  // No BEGIN: the read itself finds out, and is safe to run again.
+  return OnLiveConnection([&](std::unique_ptr<Connection> connection) {
+    return PostgresTransaction(*this, std::move(connection), std::nullopt).Query(sql, params);
+  });
+}
+
+template <typename Use>
+auto PostgresStore::OnLiveConnection(Use &&use) -> decltype(use(nullptr)) {
   bool pooled = false;
   auto connection = Acquire(&pooled);
   try {
-    return std::make_unique<PostgresTransaction>(*this, std::move(connection), mode);
+    return use(std::move(connection));
   } catch (const Error &error) {
     if (error.kind() != ErrorKind::kUnavailable || !pooled) throw;
     // A server restart kills every pooled connection at once: drop them all and dial anew.
@@ -244,7 +253,7 @@ std::unique_ptr<MetaTransaction> PostgresStore::Open(std::optional<TransactionMo
       std::lock_guard<std::mutex> lock(mutex_);
       idle_.clear();
     }
-    return std::make_unique<PostgresTransaction>(*this, Acquire(nullptr), mode);
+    return use(Acquire(nullptr));
   }
 }
 

@@ -1,7 +1,10 @@
+#include <chrono>
+#include <cstdlib>
 #include <future>
 #include <thread>
 
 #include "backends.hpp"
+#include "meta/postgres_store.hpp"
 #include "test_support.hpp"
 
 namespace ducklake {
@@ -34,6 +37,34 @@ TEST_P(MetaStoreTest, ParametersRoundTripEveryType) {
   EXPECT_DOUBLE_EQ(rows[0].Double(2), 2.5);
   EXPECT_TRUE(rows[1].IsNull(1));
   EXPECT_EQ(rows[1].OptionalString(1), std::nullopt);
+}
+
+TEST_P(MetaStoreTest, ReadOnceSeesWhatIsCommittedAndNothingElse) {
+  auto txn = store_->Begin(TransactionMode::kWrite);
+  txn->Execute("INSERT INTO t VALUES (?, ?, ?)", {int64_t{1}, std::string("a"), 1.0});
+  EXPECT_EQ(store_->ReadOnce("SELECT count(*) FROM t")[0].Int(0), 0);
+  txn->Commit();
+  EXPECT_EQ(store_->ReadOnce("SELECT count(*) FROM t WHERE name = ?", {std::string("a")})[0].Int(0), 1);
+  EXPECT_ERROR_KIND(store_->ReadOnce("SELEC 1"), ErrorKind::kInternal);
+  EXPECT_EQ(store_->ReadOnce("SELECT 2")[0].Int(0), 2);  // the failed statement left nothing open
+}
+
+TEST_P(MetaStoreTest, EveryCallWorksAgainAfterTheDatabaseDroppedItsConnections) {
+  if (store_->Dialect() != "postgresql") GTEST_SKIP() << "an embedded database has no connections to lose";
+  {
+    // Three connections in the pool.
+    auto a = store_->Begin(TransactionMode::kRead), b = store_->Begin(TransactionMode::kRead),
+         c = store_->Begin(TransactionMode::kRead);
+  }
+  auto database = store_->ReadOnce("SELECT current_database()")[0].String(0);
+  std::string url = std::getenv("DUCKLAKE_TEST_POSTGRES");
+  PostgresStore other(url.substr(0, url.rfind('/') + 1) + database);
+  other.ReadOnce("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND pid <> pg_backend_pid()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the backends end as they get the signal
+  EXPECT_EQ(store_->ReadOnce("SELECT 1")[0].Int(0), 1);
+  EXPECT_EQ(store_->Begin(TransactionMode::kRead)->Query("SELECT 2")[0].Int(0), 2);
+  store_->Ping();
 }
 
 TEST_P(MetaStoreTest, UncommittedTransactionsRollBack) {

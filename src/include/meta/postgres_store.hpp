@@ -7,7 +7,6 @@
 
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -36,9 +35,11 @@ class PostgresStore : public MetaStore {
  private:
   // A pooled connection if there is one (*pooled = true), else a new one.
   std::unique_ptr<Connection> Acquire(bool *pooled);
-  // A transaction in `mode`, or none around the statements (autocommit) without one; on a pooled
-  // connection, reconnecting when the server restarted since.
-  std::unique_ptr<MetaTransaction> Open(std::optional<TransactionMode> mode);
+  // Runs `use` (whose first statement fails with kUnavailable on a dead connection) on a pooled
+  // connection; when that one died (the server restarted since), drops the pool and runs it again
+  // on a new connection.
+  template <typename Use>
+  auto OnLiveConnection(Use &&use) -> decltype(use(nullptr));
 
   std::string url_;
   std::string password_;
