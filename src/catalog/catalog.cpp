@@ -1,5 +1,7 @@
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
+
 #include <limits>
 #include <map>
 
@@ -148,6 +150,21 @@ TableContents Catalog::Contents(int64_t table_id, int64_t snapshot_id, const std
   contents.files = FilesAt(*txn, table_id, snapshot_id);
   contents.rows = inlined_data::Rows(*txn, table_id, snapshot_id, columns);
   return contents;
+}
+
+std::pair<std::vector<ColumnDef>, std::vector<StoredRow>> Catalog::LiveKeptRows(int64_t table_id, int64_t snapshot_id,
+                                                                                std::vector<ColumnDef> columns) {
+  auto txn = meta_.Begin(TransactionMode::kRead);
+  for (auto &kept : inlined_data::KeptColumns(*txn, table_id)) {
+    bool current = std::any_of(columns.begin(), columns.end(), [&](const ColumnDef &c) { return c.id == kept.id; });
+    // A nested column's children are not kept with it (ColumnsAt): its values cannot be written back.
+    bool nested = kept.type == "struct" || kept.type == "list" || kept.type == "map";
+    if (current || nested) continue;
+    kept.name = kDroppedColumnPrefix + std::to_string(kept.id);
+    columns.push_back(std::move(kept));
+  }
+  auto rows = inlined_data::Rows(*txn, table_id, snapshot_id, columns);
+  return {std::move(columns), std::move(rows)};
 }
 
 std::vector<DataFile> Catalog::TableFiles(int64_t table_id, int64_t snapshot_id) {

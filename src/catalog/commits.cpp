@@ -142,6 +142,7 @@ void EndTableRows(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id) {
     txn.Execute(fmt::format("UPDATE {} SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL", catalog_table),
                 {snapshot_id, table_id});
   }
+  inlined_data::EndAll(txn, table_id, snapshot_id);  // so that expiry purges them with the rest
 }
 
 SqlValue OptionalFlag(const std::optional<bool> &flag) { return flag ? SqlValue(int64_t{*flag}) : SqlValue(); }
@@ -530,6 +531,11 @@ void ApplyFlush(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id,
                  *std::min_element(rows.begin(), rows.end()));
   txn.Execute("UPDATE ducklake_data_file SET partial_file_info = ? WHERE data_file_id = ?",
               {fmt::format("partial_max:{}", last), file_id});
+  // Rows kept before a schema change are in a file of today's columns: read by name, a snapshot
+  // before the change would look for its own names there. Read by column id at every snapshot.
+  if (ChangedSince(txn, {"ducklake_column"}, table_id, first)) {
+    txn.Execute("INSERT INTO dl_data_file_old_columns VALUES (?)", {file_id});
+  }
   std::map<int64_t, int64_t> per_snapshot = {{draft.id, 0}};  // the flush's own snapshot: no rows
   for (auto snapshot : flush.begin_snapshots) per_snapshot[snapshot]++;
   for (const auto &[snapshot, count] : per_snapshot) {
@@ -698,7 +704,8 @@ void ApplyTableChange(MetaTransaction &txn, SnapshotView &catalog, SnapshotDraft
         schema_changed) {
       throw MakeError(ErrorKind::kConflict, "table '{}' was altered concurrently; retry", quoted_name);
     }
-    if (change.dropped && ChangedSince(txn, {"ducklake_data_file", "ducklake_delete_file"}, table_id, base_snapshot)) {
+    if (change.dropped && (ChangedSince(txn, {"ducklake_data_file", "ducklake_delete_file"}, table_id, base_snapshot) ||
+                           inlined_data::ChangedAfter(txn, table_id, base_snapshot))) {
       throw MakeError(ErrorKind::kConflict, "table '{}' was written to concurrently; the drop was not applied",
                       quoted_name);
     }

@@ -323,6 +323,32 @@ std::vector<RowSpan> Spans(MetaTransaction &txn, int64_t table_id) {
   return spans;
 }
 
+std::vector<ColumnDef> KeptColumns(MetaTransaction &txn, int64_t table_id) {
+  std::vector<ColumnDef> columns;
+  for (const auto &table : TablesOf(txn, table_id)) {  // oldest schema version first
+    for (auto &column : ColumnsAt(txn, table_id, table.schema_version)) {
+      auto same = std::find_if(columns.begin(), columns.end(), [&](const ColumnDef &c) { return c.id == column.id; });
+      if (same == columns.end()) {
+        columns.push_back(std::move(column));
+      } else {
+        *same = std::move(column);
+      }
+    }
+  }
+  return columns;
+}
+
+bool ChangedAfter(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id) {
+  for (const auto &table : TablesOf(txn, table_id)) {
+    if (!txn.Query(fmt::format("SELECT 1 FROM {} WHERE begin_snapshot > ? OR end_snapshot > ? LIMIT 1", table.name),
+                   {snapshot_id, snapshot_id})
+             .empty()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int64_t CountAt(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id) {
   int64_t count = 0;
   for (const auto &table : TablesOf(txn, table_id)) {

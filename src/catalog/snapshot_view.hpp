@@ -93,14 +93,16 @@ class SnapshotView {
     return TableRow{row.Int(0), row.String(1), row.Int(2), row.String(3), row.String(4), row.Int(5)};
   }
 
-  // Rows visible at this snapshot: data file rows minus the positions their delete files list, and
-  // the rows kept in the catalog.
+  // Rows visible at this snapshot: data file rows minus the positions their delete files list (and,
+  // of a flush's file, minus the rows later snapshots inserted), and the rows kept in the catalog.
   int64_t LiveRows(int64_t table_id) {
     auto rows = txn_.Query(
         fmt::format("SELECT (SELECT coalesce(sum(record_count), 0) FROM ducklake_data_file WHERE table_id = ? AND {0}) "
-                    "- (SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0})",
-                    kVisible),
-        {table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_});
+                    "- (SELECT coalesce(sum(delete_count), 0) FROM ducklake_delete_file WHERE table_id = ? AND {0}) "
+                    "- (SELECT coalesce(sum(r.row_count), 0) FROM dl_flushed_rows r JOIN ducklake_data_file f ON "
+                    "f.data_file_id = r.data_file_id WHERE f.table_id = ? AND {1} AND r.snapshot_id > ?)",
+                    kVisible, VisibleAs("f")),
+        {table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_, snapshot_});
     return rows[0].Int(0) + inlined_data::CountAt(txn_, table_id, snapshot_);
   }
 

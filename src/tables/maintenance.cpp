@@ -172,7 +172,7 @@ std::optional<FlushedTable> Maintenance::FlushTable(const TableInfo &table, cons
                                                     const CommitInfo &commit) {
   auto &format = tables_.format();
   // The rows live now; deleted ones stay in the catalog for the snapshots that still see them.
-  auto rows = format.catalog.Contents(table.id, table.snapshot_id, table.columns).rows;
+  auto [file_columns, rows] = format.catalog.LiveKeptRows(table.id, table.snapshot_id, table.columns);
   if (rows.empty()) return std::nullopt;
   FlushedTable report{table.namespace_name, table.name, static_cast<int64_t>(rows.size()), 0};
   if (options.dry_run) return report;
@@ -181,7 +181,7 @@ std::optional<FlushedTable> Maintenance::FlushTable(const TableInfo &table, cons
   auto &change = transaction.tables.back();
   auto &flush = change.flush.emplace();
   TableScan scan;
-  scan.columns = table.columns;
+  scan.columns = file_columns;
   scan.with_positions = scan.with_row_ids = true;
   for (auto &row : rows) {
     flush.row_ids.push_back(row.row_id);
@@ -191,7 +191,7 @@ std::optional<FlushedTable> Maintenance::FlushTable(const TableInfo &table, cons
   report.snapshot_id = RewriteTable(
       table, "flush", "FLUSH", commit, [&](const CommitInfo &with_lineage, std::vector<std::string> &written) {
         // The rows in row id order, with their row ids and the snapshots that inserted them.
-        auto columns = table.columns;
+        auto columns = file_columns;
         std::string select_list;
         for (const auto &column : columns) select_list += QuoteIdentifier(column.name) + ", ";
         select_list += QuoteIdentifier(QueryRunner::kRowIdColumn) + ", " + QuoteIdentifier(QueryRunner::kSnapshotColumn);
@@ -299,6 +299,10 @@ void KeptRowsFlusher::Run() {
     } catch (const Error &error) {
       // A conflict or a table gone: its next rows try again.
       Log(LogLevel::kInfo, "flush of kept rows did not happen",
+          {{"table", namespace_name + "." + table_name}, {"error", error.what()}});
+    } catch (const std::exception &error) {
+      // Out of memory, or a bug: the server goes on, the rows stay in the catalog.
+      Log(LogLevel::kError, "flush of kept rows failed",
           {{"table", namespace_name + "." + table_name}, {"error", error.what()}});
     }
     lock.lock();

@@ -1,8 +1,9 @@
 """Data inlining: writes of a few rows are kept in the catalog, read like any, and flushed to Parquet."""
 
 import json
+import sqlite3
 
-from httpsupport import assert_problem, run_ducklake, table_files
+from httpsupport import ServerProcess, assert_problem, run_ducklake, table_files
 
 
 def snapshot_answers(api, ns, table, first, last):
@@ -105,3 +106,54 @@ def test_cli_flush_works_on_the_lake_directly(start_server, tmp_path):
     assert api.rows("SELECT count(*) FROM c.t") == [[3]]
     result = run_ducklake([*base, "flush", "--table", "t"], cwd=tmp_path, env=server.env)
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_flush_after_schema_changes_keeps_every_snapshot(start_server, tmp_path):
+    server = start_server()
+    api = server.api
+    api.create_namespace("m")
+    api.create_table("m", "s", [("id", "BIGINT"), ("a", "VARCHAR"), ("c", "INTEGER")])
+    first = api.write("INSERT INTO m.s VALUES (1, 'x', 10), (2, 'y', 20)")["snapshot_id"]
+    api.write("INSERT INTO m.s VALUES (3, 'z', 30)")
+    api.write("DELETE FROM m.s WHERE id = 3", count="rows_deleted")  # ended: stays in the catalog
+    api.write("ALTER TABLE m.s RENAME COLUMN a TO b")
+    api.write("ALTER TABLE m.s DROP COLUMN c")
+    last = api.write("ALTER TABLE m.s ADD COLUMN d INTEGER DEFAULT 7")["snapshot_id"]
+
+    def answers(api):
+        sizes = {s: api.rows("SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'm' AND "
+                             "table_name = 's'", snapshot=s) for s in range(first, last + 1)}
+        return snapshot_answers(api, "m", "s", first, last), sizes
+    before = answers(api)
+    assert before[0][0][first] == [[1, "x", 10], [2, "y", 20]]
+    assert api.maintain("flush", namespace="m", table="s")["flushed_rows"] == 2
+    assert len(table_files(server, "m", "s")) == 1
+    # Read by a server that never saw the rows in the catalog (nothing cached): the renamed column
+    # under its old name, the dropped one's values and the row counts, at every snapshot.
+    server.stop_cleanly()
+    reader = ServerProcess(tmp_path / "reader", server.args[1:], server.env, server.port, server.data_dir,
+                           "reader", server.s3_prefix, server.backend_flags)
+    try:
+        reader.wait_healthy()
+        assert answers(reader.api) == before
+        assert reader.api.rows("SELECT * FROM m.s ORDER BY id") == [[1, "x", 7], [2, "y", 7]]
+    finally:
+        reader.stop_cleanly()
+
+
+def test_a_dropped_table_ends_its_kept_rows(api, server, ns):
+    api.create_table(ns, "gone", [("id", "BIGINT")])
+    created = api.write(f"INSERT INTO {ns}.gone VALUES (1), (2)")["snapshot_id"]
+    api.write(f"DROP TABLE {ns}.gone")
+    assert api.rows(f"SELECT count(*) FROM {ns}.gone", snapshot=created) == [[2]]
+    catalog = server.data_dir / "metadata.sqlite"
+    if catalog.exists():  # the embedded lake: its catalog can be read directly
+        database = sqlite3.connect(catalog)
+        try:
+            live = 0
+            for (name,) in database.execute("SELECT table_name FROM ducklake_inlined_data_tables WHERE table_id = "
+                                            "(SELECT max(table_id) FROM ducklake_table WHERE table_name = 'gone')"):
+                live += database.execute(f"SELECT count(*) FROM {name} WHERE end_snapshot IS NULL").fetchone()[0]
+            assert live == 0, "a dropped table's rows end with it, so expiry purges them"
+        finally:
+            database.close()

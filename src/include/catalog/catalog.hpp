@@ -110,6 +110,13 @@ class Catalog {
   // TableFiles, and the table's rows kept in the catalog (data inlining) at the same snapshot, by row
   // id, with values by `columns` (the table's as of that snapshot), read together.
   TableContents Contents(int64_t table_id, int64_t snapshot_id, const std::vector<ColumnDef> &columns);
+  // The table's rows kept in the catalog and live at `snapshot_id` (what a flush writes out), with
+  // values by `columns` (the table's as of that snapshot) followed by every scalar column dropped
+  // since some of them were kept, named kDroppedColumnPrefix + id: its values stay readable, by
+  // column id, at the snapshots before the drop. Returns those columns and the rows.
+  std::pair<std::vector<ColumnDef>, std::vector<StoredRow>> LiveKeptRows(int64_t table_id, int64_t snapshot_id,
+                                                                        std::vector<ColumnDef> columns);
+  static inline const std::string kDroppedColumnPrefix = "__ducklake_dropped_";
   // The highest column id a table has ever used (ids are never reused).
   int64_t MaxColumnId(int64_t table_id);
 

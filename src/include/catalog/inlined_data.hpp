@@ -83,6 +83,13 @@ struct RowSpan {
 };
 std::vector<RowSpan> Spans(MetaTransaction &txn, int64_t table_id);
 
+// Every top-level column (by id, as its newest schema version names it) that the table's inlined-data
+// tables have: today's and those dropped since rows were kept with them.
+std::vector<ColumnDef> KeptColumns(MetaTransaction &txn, int64_t table_id);
+
+// Whether a snapshot after `snapshot_id` inserted or ended any of the table's rows kept in the catalog.
+bool ChangedAfter(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id);
+
 // How many of the table's rows are visible at `snapshot_id`.
 int64_t CountAt(MetaTransaction &txn, int64_t table_id, int64_t snapshot_id);
 
