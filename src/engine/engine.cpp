@@ -130,6 +130,7 @@ struct RequestState {
   // store path -> its roles (one file can belong to several versions of a table in one request)
   std::unordered_map<std::string, std::vector<FileRole>> files;
   std::map<std::string, std::set<size_t>> kept_files;      // after pruning; absent = all
+  duckdb::idx_t estimated_rows = 0;  // the optimiser's estimate of the planned query's result rows
   // Floating-point columns a filter compares with zero for equality, by table key: DuckDB's Parquet
   // reader skips row groups whose maximum is -0.0 for `= 0` (its writer records -0.0 as a maximum,
   // which the Parquet format forbids), so such columns are read through an expression it cannot
@@ -1102,6 +1103,7 @@ class Engine::Impl {
           plan = optimizer.Optimize(std::move(plan));
         }
         plan->ResolveOperatorTypes();
+        session.state().estimated_rows = plan->EstimateCardinality(context);
       });
       return 0;
     });
@@ -1943,12 +1945,19 @@ WrittenFile Engine::WriteQuery(const SqlQuery &query, TableResolver &resolver, c
 }
 
 
+// CollectRows gives up before running a query whose estimated rows pass this many times its limit
+// (estimates can be off by this much: a filter the optimiser cannot judge).
+constexpr duckdb::idx_t kCollectEstimateFactor = 100;
+
 std::optional<InlinedRows> Engine::CollectRows(const SqlQuery &query, TableResolver &resolver,
                                                const std::vector<ColumnDef> &target,
                                                const std::vector<std::string> &source_columns, size_t max_rows,
                                                int64_t timeout_ms) {
   Impl::Session session(*impl_, &resolver);
   auto [query_sql, column_count] = impl_->Prepare(session, query);
+  // Far more rows expected: a file is written at once. Tried and found too many, the query would run
+  // twice, and a sort or an aggregate over a big table does all its work before its first row.
+  if (session.state().estimated_rows > kCollectEstimateFactor * max_rows) return std::nullopt;
   auto projection = TargetProjection(target, source_columns, column_count,
                                      [](const std::string &value, const ColumnDef &column) {
                                        return fmt::format("CAST({} AS {})", value, SqlType(column));

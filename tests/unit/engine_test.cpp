@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -335,6 +336,19 @@ TEST_F(EngineTest, CountsAreSentAsTheirQueryWouldBe) {
   // A client gone before the answer: an error, as for a query.
   EXPECT_ERROR_KIND(engine_.SendCounts(counts, QueryOptions{}, [](const char *, size_t) { return false; }),
                     ErrorKind::kInvalidInput);
+}
+
+TEST_F(EngineTest, RowsAreCollectedOnlyWhenFewAreExpectedAndFewCome) {
+  std::vector<ColumnDef> target = {{1, "n", "int64", true, {}, {}}};
+  auto collect = [&](const std::string &sql) { return engine_.CollectRows(sql, resolver_, target, {}, 10, 10000); };
+  auto few = collect("SELECT * FROM (VALUES (1), (2), (NULL))");
+  ASSERT_TRUE(few.has_value());
+  EXPECT_EQ(few->rows.size(), 3u);
+  EXPECT_EQ(few->stats.at(0).null_count, 1);
+  EXPECT_FALSE(collect("SELECT range FROM range(11)").has_value());  // one more than the limit
+  EXPECT_TRUE(collect("SELECT range FROM range(1000) WHERE range % 100 = 0").has_value());
+  // Far more rows expected: not run at all (run, this query fails at its first row).
+  EXPECT_FALSE(collect("SELECT range FROM range(1000000) WHERE error('it ran') IS NULL").has_value());
 }
 
 TEST_F(EngineTest, TypesMapBothWays) {

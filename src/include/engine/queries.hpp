@@ -240,7 +240,8 @@ class QueryRunner {
 
   // Runs a query as WriteQuery would and, when it produces at most `max_rows` rows, returns them as
   // text with their statistics instead of writing a file (data inlining); nullopt when there are
-  // more. The query runs only as far as max_rows + 1 rows.
+  // more. The query runs only as far as max_rows + 1 rows, and not at all when the optimiser expects
+  // far more rows than max_rows (nullopt).
   virtual std::optional<InlinedRows> CollectRows(const SqlQuery &query, TableResolver &resolver,
                                                  const std::vector<ColumnDef> &target,
                                                  const std::vector<std::string> &source_columns, size_t max_rows,
