@@ -179,6 +179,13 @@ void RunLakeReaderSuite(ApiClient &api, const LakeReaderOptions &options, Report
   session.Write("CREATE TABLE lr.empty (a INTEGER, b VARCHAR)");
   session.Write("CREATE TABLE lr.dropped AS SELECT 1 AS x");
   session.Write("DROP TABLE lr.dropped");
+  // Rows kept in the catalog, then a rename and a drop of columns, then a flush: the file holds the
+  // dropped column's values under its column id, for the snapshots before the drop.
+  session.Write("CREATE TABLE lr.shapes (id INTEGER, a VARCHAR, c DOUBLE)");
+  session.Write("INSERT INTO lr.shapes VALUES (1, 'x', 0.5), (2, NULL, -1)");
+  session.Write("ALTER TABLE lr.shapes RENAME COLUMN a TO b");
+  session.Write("ALTER TABLE lr.shapes DROP COLUMN c");
+  session.Post("/api/v1/maintenance/flush", {{"namespace", kNamespace}, {"table", "shapes"}});
   session.Ingest("orders", OrdersCsv());
   session.Write("INSERT INTO lr.orders VALUES (21, 'c1', 10.5, DATE '2026-03-01'), (22, NULL, 0.0, NULL)");
   session.Write("DELETE FROM lr.orders WHERE id IN (2, 5)");
@@ -198,7 +205,7 @@ void RunLakeReaderSuite(ApiClient &api, const LakeReaderOptions &options, Report
   auto snapshots = session.Snapshots();
   session.Post("/api/v1/maintenance/expire", {{"keep_last", static_cast<int64_t>(snapshots.size()) - 3}});
 
-  const std::vector<std::string> tables = {"orders", "kinds", "empty"};
+  const std::vector<std::string> tables = {"orders", "kinds", "empty", "shapes"};
   // The extension keeps its small writes in the catalog too.
   session.Attach(", DATA_INLINING_ROW_LIMIT 10");
   session.CompareAll(tables, "DuckLake wrote");
