@@ -1,6 +1,7 @@
 #include "catalog/catalog.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <limits>
 #include <map>
@@ -133,14 +134,45 @@ TableInfo Catalog::GetTable(const std::string &namespace_name, const std::string
   return shape_only ? catalog.Shape(schema, *table) : catalog.Describe(schema, *table);
 }
 
+std::vector<std::pair<int64_t, int64_t>> MergedSnapshotRows(const std::optional<std::string> &partial_file_info) {
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  if (!partial_file_info || partial_file_info->empty() || partial_file_info->rfind("partial_max:", 0) == 0) return rows;
+  const auto &info = *partial_file_info;
+  auto malformed = [&] { return MakeError(ErrorKind::kInternal, "the catalog has a file with partial_file_info '{}'", info); };
+  int64_t before = 0;
+  for (size_t start = 0; start <= info.size();) {
+    auto end = info.find('|', start);
+    if (end == std::string::npos) end = info.size();
+    auto entry = info.substr(start, end - start);
+    auto colon = entry.find(':');
+    if (colon == std::string::npos) throw malformed();
+    int64_t snapshot = 0, up_to = 0;
+    auto parse = [&](const std::string &text, int64_t &value) {
+      auto [ptr, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || ptr != text.data() + text.size() || text.empty()) throw malformed();
+    };
+    parse(entry.substr(0, colon), snapshot);
+    parse(entry.substr(colon + 1), up_to);
+    if ((!rows.empty() && snapshot <= rows.back().first) || up_to < before) throw malformed();
+    rows.emplace_back(snapshot, up_to - before);  // the list counts rows up to each snapshot
+    before = up_to;
+    start = end + 1;
+  }
+  return rows;
+}
+
 std::optional<int64_t> PartialMax(const std::optional<std::string> &partial_file_info) {
   static const std::string kPrefix = "partial_max:";
-  if (!partial_file_info || partial_file_info->rfind(kPrefix, 0) != 0) return std::nullopt;
-  try {
-    return std::stoll(partial_file_info->substr(kPrefix.size()));
-  } catch (const std::exception &) {
-    throw MakeError(ErrorKind::kInternal, "the catalog has a file with partial_file_info '{}'", *partial_file_info);
+  if (partial_file_info && partial_file_info->rfind(kPrefix, 0) == 0) {
+    try {
+      return std::stoll(partial_file_info->substr(kPrefix.size()));
+    } catch (const std::exception &) {
+      throw MakeError(ErrorKind::kInternal, "the catalog has a file with partial_file_info '{}'", *partial_file_info);
+    }
   }
+  auto merged = MergedSnapshotRows(partial_file_info);
+  if (merged.empty()) return std::nullopt;
+  return merged.back().first;
 }
 
 TableContents Catalog::Contents(int64_t table_id, int64_t snapshot_id, const std::vector<ColumnDef> &columns) {
@@ -200,16 +232,18 @@ std::vector<DataFile> Catalog::FilesAt(MetaTransaction &read, int64_t table_id, 
     file.record_count = row.Int(3);
     file.file_size_bytes = row.Int(4);
     file.footer_size = row.Int(5);
-    file.row_id_start = row.Int(6);
+    file.row_id_start = row.OptionalInt(6);
     file.begin_snapshot = row.Int(7);
+    file.partial_max = PartialMax(row.OptionalString(11));
     // Commits that add files conflict with concurrent schema changes, so a file committed with or
-    // after the last change was written against the columns it made, unless marked otherwise.
-    file.has_current_columns = file.begin_snapshot >= schema_changed_at && row.IsNull(10);
+    // after the last change was written against the columns it made, unless marked otherwise. Not
+    // so a file of rows of several snapshots (a flush, a merge): written later, with the columns of
+    // then, and dated from its first rows.
+    file.has_current_columns = file.begin_snapshot >= schema_changed_at && row.IsNull(10) && !file.partial_max;
     if (!row.IsNull(8)) {
       file.delete_key = prefix + row.String(8);
       file.delete_count = row.Int(9);
     }
-    file.partial_max = PartialMax(row.OptionalString(11));
     if (file.partial_max && *file.partial_max > snapshot_id) file.max_row_snapshot = snapshot_id;
     files.push_back(std::move(file));
   }

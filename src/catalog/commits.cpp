@@ -531,11 +531,6 @@ void ApplyFlush(MetaTransaction &txn, SnapshotDraft &draft, int64_t table_id,
                  *std::min_element(rows.begin(), rows.end()));
   txn.Execute("UPDATE ducklake_data_file SET partial_file_info = ? WHERE data_file_id = ?",
               {fmt::format("partial_max:{}", last), file_id});
-  // Rows kept before a schema change are in a file of today's columns: read by name, a snapshot
-  // before the change would look for its own names there. Read by column id at every snapshot.
-  if (ChangedSince(txn, {"ducklake_column"}, table_id, first)) {
-    txn.Execute("INSERT INTO dl_data_file_old_columns VALUES (?)", {file_id});
-  }
   std::map<int64_t, int64_t> per_snapshot = {{draft.id, 0}};  // the flush's own snapshot: no rows
   for (auto snapshot : flush.begin_snapshots) per_snapshot[snapshot]++;
   for (const auto &[snapshot, count] : per_snapshot) {

@@ -101,6 +101,15 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
   // The snapshots whose rows a flush's file holds, and the flush's own (its file begins earlier).
   touched += " UNION SELECT r.snapshot_id FROM dl_flushed_rows r JOIN ducklake_data_file f ON f.data_file_id = "
              "r.data_file_id WHERE f.table_id = ?";
+  // Likewise for a file the extension merged from several snapshots' files (it drops theirs).
+  std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> merged;  // file -> (snapshot, rows)
+  for (const auto &row : txn->Query("SELECT data_file_id, partial_file_info FROM ducklake_data_file WHERE table_id = ? "
+                                    "AND partial_file_info IS NOT NULL",
+                                    {table_id})) {
+    auto rows = MergedSnapshotRows(row.OptionalString(1));
+    for (const auto &entry : rows) touched += " UNION SELECT " + std::to_string(entry.first);
+    if (!rows.empty()) merged[row.Int(0)] = std::move(rows);
+  }
   for (const auto &name : inlined_data::TableNames(*txn, table_id)) {
     touched += fmt::format(" UNION SELECT begin_snapshot FROM {0} UNION SELECT end_snapshot FROM {0}", name);
   }
@@ -124,7 +133,7 @@ std::vector<TableSnapshot> History::TableHistory(int64_t table_id, int64_t after
   // begins and takes them back when it ends; a delete file the other way round.
   std::map<int64_t, int64_t> live_delta, added_at;
   // A flush's file adds its rows where the snapshots that inserted them did.
-  std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> flushed;  // file -> (snapshot, rows)
+  auto flushed = std::move(merged);  // file -> (snapshot, rows)
   for (const auto &row : txn->Query("SELECT r.data_file_id, r.snapshot_id, r.row_count FROM dl_flushed_rows r JOIN "
                                     "ducklake_data_file f ON f.data_file_id = r.data_file_id WHERE f.table_id = ?",
                                     {table_id})) {

@@ -103,7 +103,17 @@ class SnapshotView {
                     "f.data_file_id = r.data_file_id WHERE f.table_id = ? AND {1} AND r.snapshot_id > ?)",
                     kVisible, VisibleAs("f")),
         {table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_, table_id, snapshot_, snapshot_, snapshot_});
-    return rows[0].Int(0) + inlined_data::CountAt(txn_, table_id, snapshot_);
+    // Likewise for a file the extension merged from several snapshots' files.
+    int64_t later = 0;
+    for (const auto &row : txn_.Query(fmt::format("SELECT partial_file_info FROM ducklake_data_file WHERE table_id = ? "
+                                                  "AND partial_file_info IS NOT NULL AND {}",
+                                                  kVisible),
+                                      {table_id, snapshot_, snapshot_})) {
+      for (const auto &[snapshot, count] : MergedSnapshotRows(row.OptionalString(0))) {
+        if (snapshot > snapshot_) later += count;
+      }
+    }
+    return rows[0].Int(0) - later + inlined_data::CountAt(txn_, table_id, snapshot_);
   }
 
   std::optional<TableRow> FindTable(int64_t schema_id, const std::string &name) {

@@ -188,7 +188,7 @@ TEST_P(LakeTest, ConcurrentCommitsAllLand) {
   EXPECT_EQ(format_->catalog.GetTable("sales", "orders", latest).record_count, 80);
   auto files = format_->catalog.TableFiles(table_id, latest);
   std::set<int64_t> row_starts;
-  for (const auto &file : files) row_starts.insert(file.row_id_start);
+  for (const auto &file : files) row_starts.insert(file.row_id_start.value());
   EXPECT_EQ(row_starts.size(), 80u) << "row ids must never be handed out twice";
 }
 
@@ -269,7 +269,7 @@ std::string Reads(TableFormat &format, int64_t table_id) {
     text += fmt::format("{} {} {} {} {}\n", snapshot.id, snapshot.time, snapshot.schema_version, snapshot.changes,
                         snapshot.author.value_or("-"));
     for (const auto &file : format.catalog.TableFiles(table_id, snapshot.id)) {
-      text += fmt::format("  {} {} {} {} {}\n", file.key, file.record_count, file.row_id_start, file.delete_key,
+      text += fmt::format("  {} {} {} {} {}\n", file.key, file.record_count, file.row_id_start.value_or(-1), file.delete_key,
                           file.delete_count);
     }
   }

@@ -64,7 +64,9 @@ struct DataFile {
   int64_t record_count = 0;
   int64_t file_size_bytes = 0;
   int64_t footer_size = 0;
-  int64_t row_id_start = 0;
+  // The row id of its first row, rows numbered on from it; none when its rows carry their own
+  // (_ducklake_internal_row_id, as a merge by the extension writes them).
+  std::optional<int64_t> row_id_start;
   int64_t begin_snapshot = 0;
   std::vector<ColumnStats> stats;
   std::string delete_key;  // the positional delete file in force, empty when none
@@ -79,8 +81,15 @@ struct DataFile {
   std::optional<int64_t> max_row_snapshot;
 };
 
-// The partial_max of a data file's partial_file_info ("partial_max:<snapshot>"), if it has one.
+// The last snapshot whose rows a data file holds, when its rows carry their snapshots
+// (_ducklake_internal_snapshot_id) and a reader of an earlier snapshot must filter them: from its
+// partial_file_info, "partial_max:<snapshot>" (a flush of rows kept in the catalog) or
+// "<snapshot>:<rows>|...|<snapshot>:<rows>" (the extension's merge of files of several snapshots).
 std::optional<int64_t> PartialMax(const std::optional<std::string> &partial_file_info);
+// The rows each snapshot inserted into a file the extension merged from several snapshots' files,
+// from its partial_file_info ("<snapshot>:<rows up to it>|...", snapshots ascending); empty for
+// any other file. (A flush's file keeps the same in dl_flushed_rows.)
+std::vector<std::pair<int64_t, int64_t>> MergedSnapshotRows(const std::optional<std::string> &partial_file_info);
 
 // A table's data at one snapshot: its files and the rows kept in the catalog.
 struct TableContents {
