@@ -60,6 +60,11 @@ namespace {
   throw MakeError(ErrorKind::kInternal, "metadata {} failed: {}", what, message);
 }
 
+// Statements kept prepared per connection (in the server's memory too); past this the cache starts
+// over: some SQL is built with its values inlined (IN lists, an inlined-data table's name) and would
+// otherwise grow it without end over a server's life.
+constexpr size_t kMaxPreparedStatements = 256;
+
 class PostgresTransaction : public MetaTransaction {
  public:
   // Without `mode`, no transaction: each statement commits on its own (ReadOnce).
@@ -145,6 +150,10 @@ class PostgresTransaction : public MetaTransaction {
     auto &prepared = connection_->prepared;
     auto it = prepared.find(sql);
     if (it == prepared.end()) {
+      if (prepared.size() >= kMaxPreparedStatements) {
+        Simple("DEALLOCATE ALL");
+        prepared.clear();
+      }
       std::string name = "s" + std::to_string(prepared.size());
       PGresult *result = PQprepare(connection_->conn, name.c_str(), ToDollarParams(sql).c_str(), 0, nullptr);
       if (PQresultStatus(result) != PGRES_COMMAND_OK) ThrowResult(connection_->conn, result, "prepare");

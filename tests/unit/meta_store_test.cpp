@@ -67,6 +67,17 @@ TEST_P(MetaStoreTest, EveryCallWorksAgainAfterTheDatabaseDroppedItsConnections) 
   store_->Ping();
 }
 
+TEST_P(MetaStoreTest, StatementsKeptPreparedStayBounded) {
+  auto txn = store_->Begin(TransactionMode::kRead);
+  for (int i = 0; i < 600; i++) {
+    ASSERT_EQ(txn->Query("SELECT " + std::to_string(i) + " + ?", {int64_t{1}})[0].Int(0), i + 1);
+  }
+  if (store_->Dialect() == "postgresql") {
+    EXPECT_LE(txn->Query("SELECT count(*) FROM pg_prepared_statements")[0].Int(0), 257);
+  }
+  EXPECT_EQ(txn->Query("SELECT 0 + ?", {int64_t{1}})[0].Int(0), 1);  // one dropped long ago, prepared again
+}
+
 TEST_P(MetaStoreTest, UncommittedTransactionsRollBack) {
   {
     auto txn = store_->Begin(TransactionMode::kWrite);
