@@ -52,7 +52,12 @@
 #include "duckdb/planner/filter/optional_filter.hpp"
 #include "duckdb/planner/expression/bound_columnref_expression.hpp"
 #include "duckdb/planner/expression_iterator.hpp"
+#include "duckdb/planner/operator/logical_aggregate.hpp"
+#include "duckdb/planner/operator/logical_expression_get.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
+#include "duckdb/planner/operator/logical_join.hpp"
+#include "duckdb/planner/operator/logical_limit.hpp"
+#include "duckdb/planner/operator/logical_top_n.hpp"
 #include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 #include "duckdb/optimizer/optimizer.hpp"
 #include "duckdb/planner/planner.hpp"
@@ -131,6 +136,8 @@ struct RequestState {
   std::unordered_map<std::string, std::vector<FileRole>> files;
   std::map<std::string, std::set<size_t>> kept_files;      // after pruning; absent = all
   duckdb::idx_t estimated_rows = 0;  // the optimiser's estimate of the planned query's result rows
+  // The most rows the planned query can give, from the catalog's row counts; none when not known.
+  std::optional<uint64_t> max_rows;
   // Floating-point columns a filter compares with zero for equality, by table key: DuckDB's Parquet
   // reader skips row groups whose maximum is -0.0 for `= 0` (its writer records -0.0 as a maximum,
   // which the Parquet format forbids), so such columns are read through an expression it cannot
@@ -974,17 +981,22 @@ class Engine::Impl {
     return nullptr;
   }
 
+  // The files a Parquet scan reads. They are in its bind data, which the optimiser keeps when it
+  // copies a scan (late materialisation does, and leaves the copy's parameters empty).
+  static std::vector<std::string> ScanLocations(const duckdb::LogicalGet &get) {
+    std::vector<std::string> locations;
+    if (auto *bound = dynamic_cast<duckdb::MultiFileBindData *>(get.bind_data.get()); bound && bound->file_list) {
+      for (const auto &file : bound->file_list->GetAllFiles()) locations.push_back(file.path);
+    }
+    return locations;
+  }
+
   void CheckGet(duckdb::LogicalGet &get, RequestState &state, std::map<std::string, std::set<size_t>> &kept) {
     const auto &name = get.function.name;
     if (name == "read_parquet" || name == "parquet_scan") {
       // Only file lists of one table this request resolved may be read: all its data files or all
       // its delete files.
-      // The files the scan will read are in its bind data, which the optimiser keeps when it copies a
-      // scan (late materialisation does, and leaves the copy's parameters empty).
-      std::vector<std::string> locations;
-      if (auto *bound = dynamic_cast<duckdb::MultiFileBindData *>(get.bind_data.get()); bound && bound->file_list) {
-        for (const auto &file : bound->file_list->GetAllFiles()) locations.push_back(file.path);
-      }
+      auto locations = ScanLocations(get);
       // A list can belong to several resolved tables (a file shared by two versions of a table): it
       // is allowed if one table holds all of it, and kept for each such table (pruning only ever
       // keeps more files than needed, never fewer).
@@ -1084,6 +1096,90 @@ class Engine::Impl {
                         duckdb::LogicalOperatorToString(op.type));
     }
     for (auto &child : op.children) CheckPlan(*child, state, kept);
+  }
+
+  // The most rows a checked plan can give, from what the catalog says each lake scan holds; none when
+  // a part of it cannot say (a table function, a recursive CTE, UNNEST, ...). Pruning keeps only
+  // fewer files, so the bound also holds for the plan that runs.
+  static std::optional<uint64_t> MaxRows(const duckdb::LogicalOperator &op, const RequestState &state) {
+    using Type = duckdb::LogicalOperatorType;
+    auto child = [&](size_t i) { return i < op.children.size() ? MaxRows(*op.children[i], state) : std::nullopt; };
+    auto times = [](uint64_t a, uint64_t b) {
+      uint64_t product;
+      return __builtin_mul_overflow(a, b, &product) ? UINT64_MAX : product;
+    };
+    switch (op.type) {
+      case Type::LOGICAL_GET: {
+        auto &get = op.Cast<duckdb::LogicalGet>();
+        if (get.function.name == kRowsScan) return get.bind_data->Cast<RowsScanData>().scan->rows.size();
+        if (get.function.name != "read_parquet" && get.function.name != "parquet_scan") return std::nullopt;
+        uint64_t rows = 0;
+        for (const auto &location : ScanLocations(get)) {
+          auto roles = state.files.find(location);
+          if (roles == state.files.end() || roles->second.empty() || roles->second[0].is_delete_file) return std::nullopt;
+          const auto &role = roles->second[0];
+          rows += static_cast<uint64_t>(state.tables.at(role.table_key)->files[role.file_index].record_count);
+        }
+        return rows;
+      }
+      case Type::LOGICAL_DUMMY_SCAN:
+        return 1;
+      case Type::LOGICAL_EMPTY_RESULT:
+        return 0;
+      case Type::LOGICAL_EXPRESSION_GET:
+        return op.Cast<duckdb::LogicalExpressionGet>().expressions.size();
+      case Type::LOGICAL_PROJECTION:
+      case Type::LOGICAL_FILTER:
+      case Type::LOGICAL_ORDER_BY:
+      case Type::LOGICAL_WINDOW:
+      case Type::LOGICAL_DISTINCT:
+      case Type::LOGICAL_SAMPLE:
+      case Type::LOGICAL_EXCEPT:
+      case Type::LOGICAL_INTERSECT:
+        return child(0);
+      case Type::LOGICAL_LIMIT: {
+        auto rows = child(0);
+        auto &limit = op.Cast<duckdb::LogicalLimit>().limit_val;
+        if (limit.Type() != duckdb::LimitNodeType::CONSTANT_VALUE) return rows;
+        return rows ? std::min<uint64_t>(*rows, limit.GetConstantValue()) : limit.GetConstantValue();
+      }
+      case Type::LOGICAL_TOP_N: {
+        auto rows = child(0);
+        auto limit = op.Cast<duckdb::LogicalTopN>().limit;
+        return rows ? std::min<uint64_t>(*rows, limit) : limit;
+      }
+      case Type::LOGICAL_AGGREGATE_AND_GROUP_BY: {
+        auto &aggregate = op.Cast<duckdb::LogicalAggregate>();
+        if (aggregate.groups.empty()) return 1;
+        auto rows = child(0);  // each grouping set gives at most one row per input row
+        return rows ? std::optional<uint64_t>(times(*rows, std::max<uint64_t>(1, aggregate.grouping_sets.size())))
+                    : std::nullopt;
+      }
+      case Type::LOGICAL_UNION: {
+        auto left = child(0), right = child(1);
+        if (!left || !right) return std::nullopt;
+        return *left + *right < *left ? UINT64_MAX : *left + *right;
+      }
+      case Type::LOGICAL_COMPARISON_JOIN:
+      case Type::LOGICAL_ANY_JOIN:
+      case Type::LOGICAL_ASOF_JOIN:
+      case Type::LOGICAL_CROSS_PRODUCT:
+      case Type::LOGICAL_POSITIONAL_JOIN: {
+        auto left = child(0), right = child(1);
+        if (!left || !right) return std::nullopt;
+        if (op.type != Type::LOGICAL_CROSS_PRODUCT && op.type != Type::LOGICAL_POSITIONAL_JOIN) {
+          auto join_type = op.Cast<duckdb::LogicalJoin>().join_type;
+          if (join_type == duckdb::JoinType::SEMI || join_type == duckdb::JoinType::ANTI ||
+              join_type == duckdb::JoinType::MARK) {
+            return left;
+          }
+        }
+        // An outer join keeps a row without a match: at most one row per pair, or per row of a side.
+        return times(std::max<uint64_t>(1, *left), std::max<uint64_t>(1, *right));
+      }
+      default:
+        return std::nullopt;
+    }
   }
 
   // The bound and optimised plan of a statement, as DuckDB plans it before running it. (Not
@@ -1326,6 +1422,7 @@ class Engine::Impl {
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
     session.state().kept_files = std::move(kept);
+    session.state().max_rows = MaxRows(*plan, session.state());
     return {final_sql, plan->types.size()};
   }
 
@@ -1744,8 +1841,13 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
 
   if (options.format == ResultFormat::kCsv || options.format == ResultFormat::kParquet ||
       options.format == ResultFormat::kNdjson) {
-    // DuckDB's COPY names duplicate columns a, a_1 itself, so the cap can wrap the query.
-    if (options.limit) final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
+    // DuckDB's COPY names duplicate columns a, a_1 itself, so the cap can wrap the query. Only when
+    // the result may exceed it: DuckDB runs a LIMIT over an ordered result by gathering its rows
+    // first, on one thread (half the streaming speed, and memory for the whole result).
+    const auto &max_rows = session.state().max_rows;
+    if (options.limit && !(max_rows && *max_rows <= static_cast<uint64_t>(*options.limit))) {
+      final_sql = fmt::format("SELECT * FROM ({}) LIMIT {}", final_sql, *options.limit);
+    }
     // DuckDB's own writers produce these; the output file system hands their bytes to the sink.
     auto path = output_fs_->Register(sink);
     struct Unregister {
