@@ -22,6 +22,7 @@
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_states.hpp"
 #include "duckdb/function/replacement_scan.hpp"
+#include "duckdb/optimizer/optimizer_extension.hpp"
 #include "duckdb/parser/parsed_data/create_table_info.hpp"
 #include "duckdb/parser/expression/cast_expression.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
@@ -138,6 +139,11 @@ struct RequestState {
   duckdb::idx_t estimated_rows = 0;  // the optimiser's estimate of the planned query's result rows
   // The most rows the planned query can give, from the catalog's row counts; none when not known.
   std::optional<uint64_t> max_rows;
+  // A query bound once (Impl::QueryOnce): the plan DuckDB is about to run is checked in the
+  // optimizer, which records here that it did and which files a second binding could leave out.
+  bool check_in_optimizer = false;
+  bool plan_checked = false;
+  std::map<std::string, std::set<size_t>> checked_kept_files;
   // Floating-point columns a filter compares with zero for equality, by table key: DuckDB's Parquet
   // reader skips row groups whose maximum is -0.0 for `= 0` (its writer records -0.0 as a maximum,
   // which the Parquet format forbids), so such columns are read through an expression it cannot
@@ -421,6 +427,12 @@ class Engine::Impl {
     config.options.disable_database_invalidation = true;
     config.replacement_scans.emplace_back(ReplacementScan, duckdb::make_uniq<ScanData>(this));
     db_ = std::make_unique<duckdb::DuckDB>(nullptr, &config);
+    // Registered on the database itself: DuckDB 1.4 does not take optimizer extensions from the
+    // configuration it is opened with.
+    duckdb::OptimizerExtension check;
+    check.optimize_function = CheckInOptimizer;
+    check.optimizer_info = duckdb::make_shared_ptr<CheckInfo>(this);
+    duckdb::DBConfig::GetConfig(*db_->instance).optimizer_extensions.push_back(std::move(check));
     auto &fs = db_->instance->GetFileSystem();
     fs.RegisterSubSystem(duckdb::make_uniq<StoreFileSystem>(store_, options_.buckets));
     auto output = duckdb::make_uniq<OutputFileSystem>();
@@ -1098,6 +1110,29 @@ class Engine::Impl {
     for (auto &child : op.children) CheckPlan(*child, state, kept);
   }
 
+  struct CheckInfo : public duckdb::OptimizerExtensionInfo {
+    explicit CheckInfo(Impl *impl) : impl(impl) {}
+    Impl *impl;
+  };
+
+  // Runs after DuckDB's own optimisers on every plan; checks the plans of queries bound once
+  // (RequestState::check_in_optimizer): what it refuses never starts.
+  static void CheckInOptimizer(duckdb::OptimizerExtensionInput &input, duckdb::unique_ptr<duckdb::LogicalOperator> &plan) {
+    auto &impl = *static_cast<CheckInfo &>(*input.info).impl;
+    RequestState *state = impl.StateOf(input.context);
+    if (!state || !state->check_in_optimizer) return;
+    std::map<std::string, std::set<size_t>> kept;
+    try {
+      impl.CheckPlan(*plan, *state, kept);
+    } catch (const Error &error) {
+      // DuckDB would make it an optimizer error; the caller rethrows the original.
+      state->resolver_error = std::current_exception();
+      throw duckdb::PermissionException(error.what());
+    }
+    state->checked_kept_files = std::move(kept);
+    state->plan_checked = true;
+  }
+
   // The most rows a checked plan can give, from what the catalog says each lake scan holds; none when
   // a part of it cannot say (a table function, a recursive CTE, UNNEST, ...). Pruning keeps only
   // fewer files, so the bound also holds for the plan that runs.
@@ -1402,15 +1437,14 @@ class Engine::Impl {
     return statements[0]->ToString();
   }
 
-  // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
-  // Returns the SQL to run (versioned references rewritten) and the number of result columns.
-  std::pair<std::string, size_t> Prepare(Session &session, const SqlQuery &query) {
+  // The statement of a query (one SELECT) as it is to be bound, and in `final_sql` its text: PIVOT
+  // values read and lake references rewritten (see ExpandPivotEnums and RewriteLakeReferences).
+  duckdb::unique_ptr<duckdb::SQLStatement> Rewrite(Session &session, const SqlQuery &query, std::string &final_sql) {
     auto statements = StatementsOf(query);
     bool rewritten = ExpandPivotEnums(session, statements[0]);
     if (statements[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
       throw Error(ErrorKind::kForbidden, "only queries (SELECT) are allowed here");
     }
-    std::string final_sql;
     if (RewriteLakeReferences(session, *statements[0]) || rewritten) {
       // What runs is this text: the plan checked must be the plan of this text.
       final_sql = statements[0]->ToString();
@@ -1418,7 +1452,15 @@ class Engine::Impl {
     } else {
       final_sql = WrappableText(query.sql());
     }
-    auto plan = Bind(session, [&] { return PlanOf(session, std::move(statements[0])); });
+    return std::move(statements[0]);
+  }
+
+  // Binds `sql` (one SELECT), refuses what the sandbox forbids, and prunes lake files by statistics.
+  // Returns the SQL to run (versioned references rewritten) and the number of result columns.
+  std::pair<std::string, size_t> Prepare(Session &session, const SqlQuery &query) {
+    std::string final_sql;
+    auto statement = Rewrite(session, query, final_sql);
+    auto plan = Bind(session, [&] { return PlanOf(session, std::move(statement)); });
     std::map<std::string, std::set<size_t>> kept;
     CheckPlan(*plan, session.state(), kept);
     session.state().kept_files = std::move(kept);
@@ -1441,6 +1483,12 @@ class Engine::Impl {
   // Runs `final_sql` (already checked) and streams its rows to `sink` in `options.format`.
   // Returns how many rows the result had.
   int64_t StreamResult(Session &session, std::string final_sql, const QueryOptions &options, const ByteSink &sink);
+  // Sends the rows of a started query in a format that is written here (json, arrow), up to the cap.
+  int64_t SendRows(Session &session, duckdb::QueryResult &result, const QueryOptions &options, Deadline &deadline,
+                   const ByteSink &sink);
+  // A query in a format written here, bound once: checked in the optimizer on the plan that runs,
+  // and bound a second time only when statistics rule out files (as Prepare would prune them).
+  int64_t QueryOnce(Session &session, const SqlQuery &query, const QueryOptions &options, const ByteSink &sink);
   // Writes a result as JSON or Arrow: `first`, then what `fetch` gives until null or an empty chunk.
   // `context` (interrupted when the sink refuses bytes) may be null for JSON, not for Arrow.
   using ChunkSource = std::function<duckdb::unique_ptr<duckdb::DataChunk>()>;
@@ -1818,6 +1866,9 @@ std::string UploadReader(const std::string &path, UploadFormat format, const Rea
 int64_t Engine::Query(const SqlQuery &query, TableResolver &resolver, const QueryOptions &options,
                       const ByteSink &sink) {
   Impl::Session session(*impl_, &resolver);
+  if (options.format == ResultFormat::kJson || options.format == ResultFormat::kArrow) {
+    return impl_->QueryOnce(session, query, options, sink);
+  }
   auto final_sql = impl_->Prepare(session, query).first;
   return impl_->StreamResult(session, final_sql, options, sink);
 }
@@ -1863,13 +1914,18 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
   }
 
   auto result = Guard(&deadline, [&] { return con.SendQuery(final_sql); });
-  if (result->HasError()) ThrowDuckDb(result->GetErrorObject(), &deadline);
+  return SendRows(session, *result, options, deadline, sink);
+}
+
+int64_t Engine::Impl::SendRows(Session &session, duckdb::QueryResult &result, const QueryOptions &options,
+                               Deadline &deadline, const ByteSink &sink) {
+  if (result.HasError()) ThrowDuckDb(result.GetErrorObject(), &deadline);
   // The row cap is kept here rather than by wrapping the query, which would rename duplicate columns.
   int64_t rows_left = options.limit.value_or(-1);
   auto fetch = [&]() -> duckdb::unique_ptr<duckdb::DataChunk> {
     if (rows_left == 0) return nullptr;
-    auto chunk = Guard(&deadline, [&] { return result->Fetch(); });
-    if (!chunk && result->HasError()) ThrowDuckDb(result->GetErrorObject(), &deadline);
+    auto chunk = Guard(&deadline, [&] { return result.Fetch(); });
+    if (!chunk && result.HasError()) ThrowDuckDb(result.GetErrorObject(), &deadline);
     if (chunk && rows_left > 0) {
       if (static_cast<int64_t>(chunk->size()) > rows_left) chunk->SetCardinality(static_cast<duckdb::idx_t>(rows_left));
       rows_left -= static_cast<int64_t>(chunk->size());
@@ -1877,7 +1933,41 @@ int64_t Engine::Impl::StreamResult(Session &session, std::string final_sql, cons
     return chunk;
   };
   auto first = fetch();  // errors at the start of execution surface before any byte is sent
-  return WriteChunks(options.format, result->names, result->types, &session.context(), std::move(first), fetch, sink);
+  return WriteChunks(options.format, result.names, result.types, &session.context(), std::move(first), fetch, sink);
+}
+
+int64_t Engine::Impl::QueryOnce(Session &session, const SqlQuery &query, const QueryOptions &options,
+                                const ByteSink &sink) {
+  std::string final_sql;
+  auto statement = Rewrite(session, query, final_sql);
+  Deadline deadline(watchdog_, session.context(), options.timeout_ms, options.abandoned);
+  auto &state = session.state();
+  state.check_in_optimizer = true;
+  auto pend = [&](auto &&statement_or_sql) {
+    return Bind(session, [&] {
+      auto pending = Guard(&deadline, [&] { return session.connection().PendingQuery(std::move(statement_or_sql), true); });
+      if (pending->HasError()) ThrowDuckDb(pending->GetErrorObject(), &deadline);
+      return pending;
+    });
+  };
+  auto pending = pend(std::move(statement));
+  // Fail closed: a plan that did not pass the optimizer (which checks it) does not run.
+  if (!state.plan_checked) throw Error(ErrorKind::kInternal, "the query's plan was not checked");
+  // Files the statistics rule out, and float columns compared with zero, change the scans: bound
+  // again with them, as Prepare does (and checked again).
+  bool prunes = !state.shielded_columns.empty();
+  for (const auto &[key, kept] : state.checked_kept_files) {
+    prunes = prunes || kept.size() < state.tables.at(key)->files.size();
+  }
+  if (prunes) {
+    state.kept_files = state.checked_kept_files;
+    state.plan_checked = false;
+    pending.reset();
+    pending = pend(final_sql);
+    if (!state.plan_checked) throw Error(ErrorKind::kInternal, "the query's plan was not checked");
+  }
+  auto result = Guard(&deadline, [&] { return pending->Execute(); });
+  return SendRows(session, *result, options, deadline, sink);
 }
 
 int64_t Engine::Impl::WriteChunks(ResultFormat format, const duckdb::vector<std::string> &names,
