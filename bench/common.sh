@@ -14,6 +14,19 @@ start_server() {
   echo "server did not start" >&2; exit 1
 }
 
+# Makes PostgreSQL and S3 (scripts/test-services.sh) reachable and loads their settings from
+# $BUILD_DIR/test-services.env: started only when they are not already up, so a run inside `make test`
+# uses (and does not wipe) the suites' services.
+ensure_services() {
+  local settings="$BUILD_DIR/test-services.env"
+  if ! { [ -f "$settings" ] && ( . "$settings"
+           psql -X -q -tA "$DUCKLAKE_TEST_POSTGRES" -c 'SELECT 1' >/dev/null 2>&1 &&
+             curl -sf -m 5 "$DUCKLAKE_TEST_S3_ENDPOINT/healthcheck" >/dev/null ); }; then
+    SERVICES_ENV="$settings" scripts/test-services.sh start >/dev/null
+  fi
+  . "$settings"
+}
+
 # Fails unless $BUILD_DIR/ducklake exists: the driver scripts run it as it is, they do not build.
 require_binary() {
   if [ ! -x "$BUILD_DIR/ducklake" ]; then

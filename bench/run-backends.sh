@@ -8,14 +8,13 @@ BUILD_DIR=${BUILD_DIR:-build}
 cmake --build "$BUILD_DIR" --target ducklake ducklake_bench -j 2 >/dev/null
 ROWS=${1:-10000000}
 INGEST_ROWS=${2:-11000000}
-scripts/test-services.sh start >/dev/null
-. "$BUILD_DIR/test-services.env"
-export AWS_ACCESS_KEY_ID=$DUCKLAKE_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$DUCKLAKE_TEST_S3_SECRET_KEY
-export DUCKLAKE_S3_ENDPOINT=$DUCKLAKE_TEST_S3_ENDPOINT
 scratch=$(mktemp -d /tmp/ducklake-bench.XXXXXX)
 trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
 . bench/common.sh
+ensure_services
+export AWS_ACCESS_KEY_ID=$DUCKLAKE_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$DUCKLAKE_TEST_S3_SECRET_KEY
+export DUCKLAKE_S3_ENDPOINT=$DUCKLAKE_TEST_S3_ENDPOINT
 
 start_lake_server() { # port, S3 prefix: a server on a fresh PostgreSQL database and that prefix
   local db="bench_$(date +%s%N | tail -c 9)"
@@ -26,9 +25,9 @@ start_lake_server() { # port, S3 prefix: a server on a fresh PostgreSQL database
 echo "# DuckLake on PostgreSQL + S3, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 prefix="s3://ducklake-bench/$(date +%s)"
 start_lake_server 18941 "$prefix-scan"
-BENCH_S3_PREFIX="$prefix-scan" "$BUILD_DIR"/bench/ducklake_bench backends http://127.0.0.1:18941 "$scratch" $server "$scratch" "$ROWS"
+BENCH_S3_PREFIX="$prefix-scan" DUCKLAKE_BENCH_LABEL="PostgreSQL + S3" "$BUILD_DIR"/bench/ducklake_bench backends http://127.0.0.1:18941 "$scratch" $server "$scratch" "$ROWS"
 kill $server; wait $server || true
 
 start_lake_server 18942 "$prefix-ingest"
-"$BUILD_DIR"/bench/ducklake_bench ingest http://127.0.0.1:18942 "$scratch" $server "$scratch" "$INGEST_ROWS"
+DUCKLAKE_BENCH_LABEL="PostgreSQL + S3" "$BUILD_DIR"/bench/ducklake_bench ingest http://127.0.0.1:18942 "$scratch" $server "$scratch" "$INGEST_ROWS"
 kill $server; wait $server || true

@@ -29,13 +29,6 @@ command -v nginx >/dev/null || {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
 }
 
-services_up() {
-  [ -f "$BUILD_DIR/test-services.env" ] || return 1
-  ( . "$BUILD_DIR/test-services.env"
-    psql -X -q -tA "$DUCKLAKE_TEST_POSTGRES" -c 'SELECT 1' >/dev/null 2>&1 &&
-      curl -sf -m 5 "$DUCKLAKE_TEST_S3_ENDPOINT/healthcheck" >/dev/null )
-}
-services_up || scripts/test-services.sh start >/dev/null
-. "$BUILD_DIR/test-services.env"
+ensure_services
 
 run_driver bench/files_bench.py "${ARGS[@]}"

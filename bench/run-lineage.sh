@@ -25,8 +25,6 @@ require_binary
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-psycopg2 >/dev/null
 }
 
-[ -f "$BUILD_DIR/test-services.env" ] && ( . "$BUILD_DIR/test-services.env"
-  psql -X -q -tA "$DUCKLAKE_TEST_POSTGRES" -c 'SELECT 1' >/dev/null 2>&1 ) || scripts/test-services.sh start >/dev/null
-. "$BUILD_DIR/test-services.env"
+ensure_services
 
 run_driver bench/lineage_bench.py "${ARGS[@]}"

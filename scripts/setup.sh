@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(cmake g++ make pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev
   libfmt-dev libcli11-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libssl-dev
   libflatbuffers-dev flatbuffers-compiler libvalijson-dev libedit-dev libtomlplusplus-dev tmux clang libclang-rt-14-dev libgtest-dev libgmock-dev libpng-dev libjpeg-dev nodejs npm chromium
-  python3 python3-pytest python3-pyflakes python3-requests python3-boto3 python3-jsonschema postgresql-client curl openssl
+  python3 python3-pytest python3-pyflakes python3-requests python3-boto3 python3-jsonschema postgresql-client curl openssl wrk
   python3-pandas python3-fsspec python3-matplotlib python3-venv python3-pip python3-setuptools)
 
 # DUCKLAKE_SETUP_APT=0 skips the packages (deploy/Containerfile installs only what it builds with).
