@@ -24,7 +24,7 @@ CONFORMANCE_ARGS = --corpus tests/conformance/corpus --seed $(SEED) --queries $(
 
 .PHONY: all setup build run test lint layering unit-test http-test http-test-postgres-s3 cli-test cli-test-postgres-s3 \
   python-test python-test-postgres-s3 chart-test image image-test conformance conformance-run lake-reader-run \
-  conformance-test fuzz fuzz-smoke bench clean web web-test web-e2e
+  conformance-test fuzz fuzz-smoke bench bench-build bench-smoke bench-smoke-run bench-test clean web web-test web-e2e
 
 all: build
 
@@ -66,17 +66,19 @@ $(TEST_BUILD_DIR)/CMakeCache.txt: CMakeLists.txt
 
 # Builds once (ASan + UBSan), starts PostgreSQL and S3 (Swift s3api) on 127.0.0.1, then runs the
 # unit tests (every backend), the HTTP, CLI and Python suites twice (on the embedded default and on
-# PostgreSQL + S3), the chart checks, conformance and the web tests; then a smoke run of every fuzz
-# target, and the container image built from deploy/Containerfile and run. The static checks run
-# first: they take seconds.
-test: setup lint $(TEST_BUILD_DIR)/CMakeCache.txt
+# PostgreSQL + S3), the chart checks, conformance, the web tests and a smoke run of every benchmark;
+# then a smoke run of every fuzz target, and the container image built from deploy/Containerfile and
+# run. The static checks and the benchmark suite's own tests run first: they take seconds.
+test: setup lint bench-test $(TEST_BUILD_DIR)/CMakeCache.txt
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
+	cmake --build $(TEST_BUILD_DIR) --target ducklake_bench -j $(JOBS)
 	cd tests/arrow_reader && npm ci --silent --no-audit --no-fund
 	$(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) web
 	SERVICES_ENV=$(TEST_BUILD_DIR)/test-services.env scripts/test-services.sh start
 	. $(TEST_BUILD_DIR)/test-services.env && DUCKLAKE_TEST_REQUIRE_BACKENDS=1 $(SANITIZER_ENV) \
 	  $(MAKE) --no-print-directory BUILD_DIR=$(TEST_BUILD_DIR) unit-test http-test http-test-postgres-s3 \
-	  cli-test cli-test-postgres-s3 python-test python-test-postgres-s3 chart-test conformance-test web-test web-e2e
+	  cli-test cli-test-postgres-s3 python-test python-test-postgres-s3 chart-test conformance-test web-test web-e2e \
+	  bench-smoke-run
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory image-test
 
@@ -171,8 +173,29 @@ fuzz: setup $(FUZZ_BUILD_DIR)/CMakeCache.txt
 fuzz-smoke: fuzz
 	scripts/fuzz-smoke.sh $(FUZZ_BUILD_DIR)/tests/fuzz $(FUZZ_SECONDS)
 
-bench: build
-	bench/run.sh
+# The benchmarks (bench/suite.py runs every script in bench/): `make bench` at sizes that take about
+# 30 minutes on 2 cores; it prints the ratio tables and every ratio that fell by more than 15 % since
+# its last recorded run, writes bench/results/<UTC time>.json and regenerates the generated section
+# of docs/BENCHMARKS.md with its plots. BENCH_ARGS passes more: --only files,cli, --no-docs.
+# `make bench-smoke` runs every script at tiny sizes (a minute or two): it checks that each runs and
+# records its figures, not their speed; make test runs it on the sanitizer build.
+bench: bench-build
+	$(PYTHON) bench/suite.py --build-dir $(BUILD_DIR) $(BENCH_ARGS)
+
+bench-smoke: bench-build
+	$(MAKE) --no-print-directory bench-smoke-run
+
+bench-smoke-run:
+	$(PYTHON) bench/suite.py --smoke --build-dir $(BUILD_DIR) $(BENCH_ARGS)
+
+# The benchmark programs beside the server: the build's ducklake (and web app) and ducklake_bench,
+# which the default target leaves out.
+bench-build: build
+	cmake --build $(BUILD_DIR) --target ducklake_bench -j $(JOBS)
+
+# bench/suite.py's comparison, record contract and docs regeneration, on synthetic records.
+bench-test:
+	$(PYTHON) -m pytest tests/bench -q -p no:cacheprovider
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR)

@@ -1,8 +1,10 @@
 """Helpers shared by the benchmark drivers (bench/*_bench.py): result tables, percentiles, the
-servers, PostgreSQL databases and S3 prefixes a run creates (and cleans up), watching for compilers
-that would skew a measurement, and sampling a process's memory and CPU."""
+figures they record for bench/suite.py, the servers, PostgreSQL databases and S3 prefixes a run
+creates (and cleans up), watching for compilers that would skew a measurement, and sampling a
+process's memory and CPU."""
 
 import concurrent.futures
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +17,7 @@ from pathlib import Path
 import requests
 
 QUIET_S = 10  # a compiler must have been absent this long before a measured phase
+RECORD_ENV = "DUCKLAKE_BENCH_RECORD"  # the file figures are recorded to (the contract: bench/suite.py)
 RSS_INTERVAL_S = 0.02
 S3_POOL = 32  # connections of the benchmarks' S3 client
 
@@ -42,6 +45,41 @@ def table(header, rows):
              "|" + "|".join("-" if i == 0 else "-:" for i in range(len(header))) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+# --- figures recorded for bench/suite.py -------------------------------------------------------
+
+def record_figure(bench, name, value, unit, **detail):
+    """Records one figure where DUCKLAKE_BENCH_RECORD says (nothing when it is unset). A ratio (unit
+    "ratio") is oriented so that higher is better: baseline time / DuckLake time, or DuckLake rate /
+    baseline rate. `detail` holds what explains the figure (the two sides' times, sizes)."""
+    fields = {"kind": "figure", "bench": bench, "name": name, "value": float(value), "unit": unit}
+    if detail:
+        fields["detail"] = detail
+    _record(fields)
+
+
+def record_series(bench, name, unit, x, y, plot, xlabel, ylabel):
+    """Records a series of points for the plot `plot` (docs/images/bench/<plot>.png, with every other
+    series of that plot): lines when x are numbers, grouped bars when x are category labels."""
+    _record({"kind": "series", "bench": bench, "name": name, "unit": unit, "x": list(x), "y": list(y),
+             "plot": plot, "xlabel": xlabel, "ylabel": ylabel})
+
+
+def cdf(values, points=101):
+    """A CDF of `values` for record_series: x the values at percentiles 0..100 (nearest rank), y the
+    fraction of values at or below each."""
+    fractions = [i / (points - 1) for i in range(points)]
+    return [pct(values, fraction * 100) for fraction in fractions], fractions
+
+
+def _record(fields):
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        # allow_nan=False: a NaN or infinite figure fails here, in the driver that made it.
+        line = json.dumps(fields, allow_nan=False) + "\n"
+        with open(path, "a") as out:
+            out.write(line)
 
 
 # --- resources to clean up ---------------------------------------------------------------------
@@ -149,9 +187,11 @@ def delete_s3_prefix(prefix):
 
 class CompilerWatch:
     """Polls `pgrep -x cc1plus` every second, so that measured phases start only after a quiet
-    stretch and the output says when a build got in the way."""
+    stretch of `quiet_s` seconds and the output says when a build got in the way. A smoke run, whose
+    figures mean nothing, passes 0: it then never waits."""
 
-    def __init__(self):
+    def __init__(self, quiet_s=QUIET_S):
+        self.quiet_s = quiet_s
         self.started = time.monotonic()
         self.last_seen = None
         self.notes = []
@@ -167,15 +207,15 @@ class CompilerWatch:
             self._stop.wait(1)
 
     def wait(self, phase):
-        """Blocks until no compiler has run for QUIET_S seconds; returns the time to pass to `clean`."""
+        """Blocks until no compiler has run for quiet_s seconds; returns the time to pass to `clean`."""
         begun = time.monotonic()
         while True:
             now = time.monotonic()
             since = now - max(self.started, self.last_seen or 0)
-            if since >= QUIET_S:
+            if since >= self.quiet_s:
                 break
             time.sleep(0.5)
-        if self.last_seen is not None and self.last_seen >= begun - QUIET_S:
+        if self.last_seen is not None and self.last_seen >= begun - self.quiet_s:
             note = f"waited {time.monotonic() - begun:.0f} s for a compiler (cc1plus) to finish before {phase}"
             self.notes.append(note)
             log(note)

@@ -27,9 +27,19 @@ import time
 from pathlib import Path
 
 from benchlib import (QUIET_S, RSS_INTERVAL_S, CompilerWatch, Resources, RssPeak, Server, cpu_seconds, log, mb,
-                      table)
+                      record_figure, record_series, table)
 
 FOLDERS = 100
+# The plot of transfer rates: the run of each section that stands for each way of moving the files
+# (up, down): ducklake cp with its default -j 4, curl with the same parallelism, cp on local disk.
+PLOTTED = {
+    "big file": {"ducklake cp -j 4": ("ducklake cp", "ducklake cp"),
+                 "curl (one process, --parallel-max 4)": ("curl -T, one PUT", "curl -o, one GET"),
+                 "cp on local disk": ("cp on local disk", "cp of the stored object")},
+    "small files": {"ducklake cp -j 4": ("ducklake cp -r -j 4",) * 2,
+                    "curl (one process, --parallel-max 4)": ("curl --parallel-max 4",) * 2,
+                    "cp on local disk": ("cp -r on local disk",) * 2},
+}
 ATTEMPTS = 3  # a transfer a compiler overlapped is done again, at most this many times in all
 # Processes of a build that load the machine (names as in /proc/PID/comm): compilers and linkers.
 BUILD_PROCESSES = {"cc1plus", "cc1", "ld", "ld.gold", "ld.lld", "lld", "mold"}
@@ -41,11 +51,11 @@ class BuildWatch(CompilerWatch):
     """benchlib's CompilerWatch, also watching linkers, and waiting at most `budget_s` seconds in
     all for a build to go quiet: past that, transfers start anyway and the notes say so."""
 
-    def __init__(self, budget_s):
+    def __init__(self, budget_s, quiet_s=QUIET_S):
         self.budget_s = budget_s
         self.waited_s = 0.0
         self.gave_up = False
-        super().__init__()
+        super().__init__(quiet_s)
 
     def _run(self):
         while not self._stop.is_set():
@@ -56,13 +66,13 @@ class BuildWatch(CompilerWatch):
     def wait(self, phase):
         begun = time.monotonic()
         gave_up = False
-        while time.monotonic() - max(self.started, self.last_seen or 0) < QUIET_S:
+        while time.monotonic() - max(self.started, self.last_seen or 0) < self.quiet_s:
             if self.last_seen is not None and self.waited_s + time.monotonic() - begun >= self.budget_s:
                 gave_up = True
                 break
             time.sleep(0.5)
         waited = time.monotonic() - begun
-        if self.last_seen is not None and self.last_seen >= begun - QUIET_S:
+        if self.last_seen is not None and self.last_seen >= begun - self.quiet_s:
             self.waited_s += waited
             if gave_up and not self.gave_up:
                 self.gave_up = True
@@ -461,10 +471,11 @@ class Context:
         self.build_binary = Path(args.binary)
         self.smoke = args.smoke
         self.only = set(args.only.split(",")) if args.only else {"big", "small"}
-        self.runs = 3
-        self.big_bytes = (64 << 20) if args.smoke else (1 << 30)
-        self.small_count = 500 if args.smoke else 10_000
-        self.watch = BuildWatch(30 if args.smoke else 600)
+        # A smoke run checks that every transfer works and is recorded; its figures mean nothing.
+        self.runs = 1 if args.smoke else 3
+        self.big_bytes = (16 << 20) if args.smoke else (1 << 30)
+        self.small_count = 200 if args.smoke else 10_000
+        self.watch = BuildWatch(600, quiet_s=0 if args.smoke else QUIET_S)
         self.resources = Resources(self.scratch)
         self.big = self.scratch / "big.bin"
         self.small_src = self.scratch / "small-src"
@@ -614,6 +625,43 @@ def report(ctx, big, small, notes):
             print(f"- {note}")
 
 
+def record(ctx, big, small):
+    """The figures for bench/suite.py: each ducklake transfer's ratio to curl (with the same
+    parallelism for small files) and its rate, the CLI's peak RSS, and the plot of transfer rates."""
+    sections = []  # (name, results, bytes moved per transfer)
+    if big:
+        size = ctx.big_bytes
+        sections.append(("big file", big, size))
+        for direction, curl_label in (("up", "curl -T, one PUT"), ("down", "curl -o, one GET")):
+            curl_s = best(big[(direction, curl_label)])[0]["s"]
+            for (d, label), runs in big.items():
+                if d == direction and label.startswith("ducklake"):
+                    seconds = best(runs)[0]["s"]
+                    name = f"big file {direction}, {label}"
+                    record_figure("cli", name, curl_s / seconds, "ratio", ducklake_s=seconds, curl_s=curl_s, bytes=size)
+                    record_figure("cli", f"{name}: rate", mb(size) / seconds, "MB/s")
+        record_figure("cli", "big file: CLI peak RSS", max(
+            x["rss_mb"] for (_, label), runs in big.items() if label.startswith("ducklake") for x in runs), "MB")
+    if small:
+        count, total = ctx.small_count, sum(size for size, _ in ctx.manifest.values())
+        sections.append(("small files", small, total))
+        for direction in ("up", "down"):
+            for label, *_, curl_label in ctx.commands["small"]:
+                if curl_label:
+                    seconds = best(small[(direction, label)])[0]["s"]
+                    curl_s = best(small[(direction, curl_label)])[0]["s"]
+                    name = f"small files {direction}, {label}"
+                    record_figure("cli", name, curl_s / seconds, "ratio", ducklake_s=seconds, curl_s=curl_s, files=count)
+                    record_figure("cli", f"{name}: rate", count / seconds, "files/s")
+    for way in PLOTTED["big file"]:
+        x, y = [], []
+        for section, results, moved in sections:
+            for direction, label in zip(("up", "down"), PLOTTED[section][way]):
+                x.append(f"{section} {direction}")
+                y.append(mb(moved) / best(results[(direction, label)])[0]["s"])
+        record_series("cli", way, "MB/s", x, y, "cli-transfer-rates", "transfer", "MB/s")
+
+
 def run(ctx):
     notes = []
     big, small = {}, {}
@@ -646,13 +694,14 @@ def run(ctx):
     finally:
         ctx.server.stop()
     report(ctx, big, small, notes + ctx.watch.notes)
+    record(ctx, big, small)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary")
     parser.add_argument("--scratch", required=True)
-    parser.add_argument("--smoke", action="store_true", help="64 MiB and 500 files, about a minute")
+    parser.add_argument("--smoke", action="store_true", help="16 MiB and 200 files, one run each: seconds")
     parser.add_argument("--only", help="comma-separated sections to run: big, small (default: both)")
     parser.add_argument("--cleanup", action="store_true", help="only remove what an interrupted run left")
     args = parser.parse_args()
@@ -661,7 +710,7 @@ def main():
         return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ctx = Context(args)
-    mode = " (smoke: 64 MiB, 500 files)" if ctx.smoke else ""
+    mode = " (smoke: 16 MiB, 200 files, one run)" if ctx.smoke else ""
     print(f"# DuckLake CLI transfers (ducklake cp), {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, "
           f"{os.cpu_count()} cores{mode}")
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()

@@ -24,8 +24,8 @@ import time
 import uuid
 from pathlib import Path
 
-from benchlib import (CompilerWatch, Resources, RssPeak, Server, cpu_seconds, curl, fresh_database, log, mb, ms, pct,
-                      s3_client, session, swift_pids, table)
+from benchlib import (QUIET_S, CompilerWatch, Resources, RssPeak, Server, cpu_seconds, curl, fresh_database, log, mb,
+                      ms, pct, record_figure, record_series, s3_client, session, swift_pids, table)
 
 BUCKET = "ducklake-bench"
 PAGE = 1000
@@ -516,15 +516,16 @@ class Context:
         self.binary = args.binary
         self.smoke = args.smoke
         self.only = set(args.only.split(",")) if args.only else {"transfer", "listing", "small"}
-        self.runs = 3
-        self.big_bytes = (16 << 20) if args.smoke else (1 << 30)
-        self.list_count = 3000 if args.smoke else 100_000
-        self.per_folder = 500 if args.smoke else 1000
-        self.s3_probe = 100 if args.smoke else 2000
-        self.s3_small_list = 500 if args.smoke else 10_000
+        # A smoke run checks that every measurement works and is recorded; its figures mean nothing.
+        self.runs = 1 if args.smoke else 3
+        self.big_bytes = (4 << 20) if args.smoke else (1 << 30)
+        self.list_count = 1000 if args.smoke else 100_000
+        self.per_folder = 100 if args.smoke else 1000
+        self.s3_probe = 50 if args.smoke else 2000
+        self.s3_small_list = 200 if args.smoke else 10_000
         self.full_s3_listing = args.full_s3_listing
-        self.small_count = 200 if args.smoke else 10_000
-        self.watch = CompilerWatch()
+        self.small_count = 100 if args.smoke else 10_000
+        self.watch = CompilerWatch(0 if args.smoke else QUIET_S)
         self.resources = Resources(self.scratch)
         self.extra = {}
         self.s3_fill_s = None
@@ -608,6 +609,42 @@ def report(ctx, transfers, listings, smalls, notes):
         print("\n## Notes\n")
         for note in notes:
             print(f"- {note}")
+
+
+def record(transfers, listings, smalls):
+    """The figures for bench/suite.py: every measurement's ratio to its baseline with DuckLake's own
+    rate beside it, the server's peak RSS during the transfers, and the plot of transfer rates."""
+    def transfer(r):
+        return f"{r['backend']} {r['direction'].replace(', ', ' ')}"
+
+    for r in transfers:
+        name = f"transfer {transfer(r)}"
+        record_figure("files", name, r["ratio"], "ratio", api_mbs=r["api_mbs"], baseline_mbs=r["base_mbs"],
+                      baseline=r["baseline"])
+        record_figure("files", f"{name}: API rate", r["api_mbs"], "MB/s")
+        record_figure("files", f"{name}: server peak RSS", r["peak"], "MB")
+    if transfers:
+        categories = [transfer(r) for r in transfers]
+        record_series("files", "DuckLake API", "MB/s", categories, [r["api_mbs"] for r in transfers],
+                      "files-transfer-rates", "transfer", "MB/s")
+        record_series("files", "the same straight to the store", "MB/s", categories, [r["base_mbs"] for r in transfers],
+                      "files-transfer-rates", "transfer", "MB/s")
+    for r in listings:
+        name = f"listing {r['backend']}"
+        record_figure("files", name, statistics.mean(r["base"]) / statistics.mean(r["api"]), "ratio", objects=r["count"],
+                      api_mean_s=statistics.mean(r["api"]), baseline_mean_s=statistics.mean(r["base"]),
+                      baseline=r["baseline"])
+        record_figure("files", f"{name}: page p50", pct(r["api"], 50) * 1000, "ms")
+        record_figure("files", f"{name}: reconcile", r["count"] / r["reconcile_s"], "objects/s")
+    for r in smalls:
+        (api_wall, _), (base_wall, _) = r["api"], r["base"]
+        name = f"small uploads {r['backend']}"
+        record_figure("files", name, base_wall / api_wall, "ratio", objects=r["count"], api_s=api_wall,
+                      baseline_s=base_wall, baseline=r["baseline"])
+        record_figure("files", f"{name}: API rate", r["count"] / api_wall, "objects/s")
+        if "synced" in r:
+            record_figure("files", f"{name} vs fsync + rename", r["synced"][0] / api_wall, "ratio",
+                          api_s=api_wall, baseline_s=r["synced"][0])
 
 
 def run(ctx):
@@ -702,6 +739,7 @@ def run(ctx):
         finally:
             server.stop()
     report(ctx, transfers, listings, smalls, notes + ctx.watch.notes)
+    record(transfers, listings, smalls)
 
 
 def main():

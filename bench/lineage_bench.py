@@ -20,7 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
-from benchlib import CompilerWatch, Resources, Server, fresh_database, log, pct, session, table
+from benchlib import (QUIET_S, CompilerWatch, Resources, Server, cdf, fresh_database, log, pct, record_figure,
+                      record_series, session, table)
 
 SENDERS = 16
 LAYERS = 10  # the graph: LAYERS x WIDTH datasets, two jobs from each to the next layer
@@ -245,7 +246,7 @@ def main():
     queries = 20 if args.smoke else 200
     commits = 50 if args.smoke else 1000
     scratch = Path(args.scratch)
-    watch = CompilerWatch()
+    watch = CompilerWatch(0 if args.smoke else QUIET_S)  # a smoke run's figures mean nothing: no waiting
     notes = []
     out = []
     port = 18971
@@ -293,6 +294,37 @@ def main():
         watch.stop()
         resources.cleanup()
     report(out, notes + watch.notes)
+    record(out)
+
+
+def record(out):
+    """The figures for bench/suite.py: each measurement's ratio to its baseline (for commits: the
+    commit rate with lineage on / off) with DuckLake's own figure beside it, and the CDFs of the
+    small commits' latencies."""
+    for section, label, *result in out:
+        if section == "ingest":
+            count, api_s, _, base_s, _ = result
+            name = f"event ingest {label}"
+            record_figure("lineage", name, base_s / api_s, "ratio", events=count, api_s=api_s, baseline_s=base_s)
+            record_figure("lineage", f"{name}: API rate", count / api_s, "events/s")
+        elif section == "graph":
+            r = result[0]
+            name = f"graph depth {DEPTH} {label}"
+            record_figure("lineage", name, pct(r["sql"], 50) / pct(r["api"], 50), "ratio", datasets=LAYERS * WIDTH,
+                          api_p50_s=pct(r["api"], 50), baseline_p50_s=pct(r["sql"], 50))
+            record_figure("lineage", f"{name}: API p50", pct(r["api"], 50) * 1000, "ms")
+        else:
+            count, results = result
+            (on_rate, on), (off_rate, off) = results["on"], results["off"]
+            name = f"small commit {label}"
+            record_figure("lineage", name, on_rate / off_rate, "ratio", commits=count, on_per_s=on_rate,
+                          off_per_s=off_rate)
+            record_figure("lineage", f"{name}: rate with lineage", on_rate, "commits/s")
+            record_figure("lineage", f"{name}: p50 with lineage", pct(on, 50) * 1000, "ms")
+            for mode, latencies in (("on", on), ("off", off)):
+                x, y = cdf([seconds * 1000 for seconds in latencies])
+                record_series("lineage", f"{label}, lineage {mode}", "ms", x, y, "lineage-commit-latency-cdf",
+                              "commit latency (ms)", "fraction of commits")
 
 
 def report(out, notes):

@@ -21,15 +21,13 @@ import textwrap
 import time
 from pathlib import Path
 
-from benchlib import CompilerWatch, Resources, Server, curl, log, mb, table
+from benchlib import QUIET_S, CompilerWatch, Resources, Server, curl, log, mb, record_figure, table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
 import ducklake  # noqa: E402
 import pandas as pd  # noqa: E402
-
-REPEATS = 3
 
 # Builds the frame, then writes it one way or the other; prints JSON with seconds and memory.
 WRITE_CHILD = textwrap.dedent("""
@@ -73,7 +71,7 @@ WRITE_CHILD = textwrap.dedent("""
 """)
 
 
-def sql_bench(server, rows, scratch, watch, notes):
+def sql_bench(server, rows, repeats, scratch, watch):
     client = ducklake.Client(url=server.url)
     client.create_namespace("bench")
     client.sql(f"""CREATE TABLE bench.sales AS SELECT range AS id, random() * 1000 AS amount,
@@ -86,7 +84,7 @@ def sql_bench(server, rows, scratch, watch, notes):
     body = json.dumps({"sql": sql, "format": "csv"})
     timings = {"client": [], "curl": [], "curl_fetch": []}
     since = watch.wait("the query benchmark")
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         frame = client.sql(sql).df()
         timings["client"].append(time.perf_counter() - started)
@@ -135,23 +133,27 @@ def main():
         resources.cleanup()
         return
     sections = set(args.only.split(","))
-    sql_rows = 50_000 if args.smoke else 1_000_000
-    write_rows = 200_000 if args.smoke else 12_000_000  # ~1 GB in pandas
+    # A smoke run checks that both measurements work and are recorded; its figures mean nothing.
+    sql_rows = 20_000 if args.smoke else 1_000_000
+    repeats = 1 if args.smoke else 3
+    write_rows = 50_000 if args.smoke else 12_000_000  # ~1 GB in pandas
     scratch = Path(args.scratch)
-    watch = CompilerWatch()
-    notes = []
+    watch = CompilerWatch(0 if args.smoke else QUIET_S)
     server = Server(args.binary, 18991, ["--data-dir", str(scratch / "lake")], {}, scratch / "server.log",
                     resources, "embedded")
     try:
         if "sql" in sections:
             log(f"query: {sql_rows} rows, client .df() vs curl CSV + pandas.read_csv")
-            timings, csv_bytes = sql_bench(server, sql_rows, scratch, watch, notes)
-            print(f"\n### `client.sql(...).df()` of {sql_rows:,} rows (CSV result {mb(csv_bytes):.0f} MB), best of {REPEATS}\n")
+            timings, csv_bytes = sql_bench(server, sql_rows, repeats, scratch, watch)
+            print(f"\n### `client.sql(...).df()` of {sql_rows:,} rows (CSV result {mb(csv_bytes):.0f} MB), best of {repeats}\n")
             print(table(["", "seconds", "ratio to baseline"], [
                 ["curl (CSV to a file) + pandas.read_csv (baseline)", f"{timings['curl']:.2f}", "1.00"],
                 ["  of which curl", f"{timings['curl_fetch']:.2f}", ""],
                 ["client.sql(...).df()", f"{timings['client']:.2f}", f"{timings['curl'] / timings['client']:.2f}"],
             ]))
+            record_figure("python", "client.sql().df()", timings["curl"] / timings["client"], "ratio", rows=sql_rows,
+                          client_s=timings["client"], baseline_s=timings["curl"])
+            record_figure("python", "client.sql().df(): time", timings["client"], "s")
         if "write" in sections:
             if "sql" not in sections:
                 ducklake.Client(url=server.url).create_namespace("bench")
@@ -166,11 +168,16 @@ def main():
                  f"{results['curl']['seconds'] / results['client']['seconds']:.2f}",
                  f"{results['client']['added_kb'] / 1024:.0f}"],
             ]))
+            client, baseline = results["client"], results["curl"]
+            record_figure("python", "client.write_table", baseline["seconds"] / client["seconds"], "ratio",
+                          rows=write_rows, frame_mb=frame_mb, client_s=client["seconds"], baseline_s=baseline["seconds"])
+            record_figure("python", "client.write_table: time", client["seconds"], "s")
+            record_figure("python", "client.write_table: peak RSS added", client["added_kb"] / 1024, "MiB")
     finally:
         server.stop()
         watch.stop()
         resources.cleanup()
-    for note in notes + watch.notes:
+    for note in watch.notes:
         print(f"\nNote: {note}")
 
 

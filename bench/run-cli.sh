@@ -5,7 +5,7 @@
 # PUT / GET; one curl process with --parallel for the small files) and by cp on local disk, in the
 # same run; with the CLI's peak RSS.
 # Usage: bench/run-cli.sh [--smoke] [--only big,small]
-#   --smoke: 64 MiB and 500 files, about a minute, for CI; --only: run just those sections
+#   --smoke: 16 MiB and 200 files, one run each, seconds, for CI; --only: run just those sections
 # Does not build: it runs a copy of $BUILD_DIR/ducklake (default build/ducklake), taken as it is
 # when the run starts, so a rebuild meanwhile does not change the run. bench/cli_bench.py does the
 # work; progress goes to stderr, the result tables to stdout. What an interrupted run leaves (its

@@ -3,7 +3,7 @@
 # the same result as CSV, and client.write_table of a ~1 GB frame against frame.to_csv + a curl
 # ingest, with the peak RSS the client adds; on the embedded lake, in the same run.
 # Usage: bench/run-python.sh [--smoke] [--only sql,write]
-#   --smoke: 50,000 rows and a ~20 MB frame, under a minute, for CI
+#   --smoke: 20,000 rows (one run) and a ~5 MB frame, seconds, for CI
 # Does not build: it runs $BUILD_DIR/ducklake (default build/ducklake). bench/python_bench.py does
 # the work; progress goes to stderr, the result tables to stdout. What an interrupted run leaves
 # (its server) is removed on exit, or by: bench/python_bench.py --cleanup --scratch SCRATCH

@@ -1,10 +1,11 @@
 // The web app's benchmarks, in Debian's Chromium against a real `ducklake serve` (bench/run-web.sh
 // starts it): the JavaScript a first visit downloads, the time to the first rows of a large
 // SELECT * in the SQL page against the same query's first byte over curl, and the Files page on
-// a volume of 100,000 objects against the API's first listing page. Prints Markdown tables.
+// a volume of 100,000 objects against the API's first listing page. Prints Markdown tables, and
+// records its figures for bench/suite.py where DUCKLAKE_BENCH_RECORD says.
 // Usage: node bench/web_bench.mjs URL [--rows N] [--objects N] [--runs N]
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +28,18 @@ const JS_BUDGET = 350 * 1024
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const ms = (value) => `${value.toFixed(0)} ms`
 const log = (...parts) => console.error(...parts)
+
+/**
+ * Records a figure for bench/suite.py (its contract is at the top of bench/suite.py): one JSON line
+ * appended to the file DUCKLAKE_BENCH_RECORD names, nothing when it is unset. A ratio (unit
+ * 'ratio') is oriented so that higher is better: the baseline's time / the app's time.
+ */
+function figure(name, value, unit, detail) {
+  const path = process.env.DUCKLAKE_BENCH_RECORD
+  if (!path) return
+  if (!Number.isFinite(value)) throw new Error(`figure ${name} is ${value}, not a number`)
+  appendFileSync(path, JSON.stringify({ kind: 'figure', bench: 'web', name, value, unit, ...(detail && { detail }) }) + '\n')
+}
 
 async function api(method, path, body) {
   const response = await fetch(url + path, {
@@ -184,6 +197,7 @@ try {
   console.log('|---|---|---|---|---|')
   for (const row of js) {
     console.log(`| \`${row.path}\` | ${row.files} | ${(row.raw / 1024).toFixed(1)} KB | ${(row.gzipped / 1024).toFixed(1)} KB | ${row.gzipped < JS_BUDGET ? 'within' : '**over**'} |`)
+    figure(`first-visit JavaScript ${row.path}: gzipped`, row.gzipped / 1024, 'KB', { scripts: row.files, raw_kb: row.raw / 1024 })
   }
 
   log(`making a table of ${ROWS} rows`)
@@ -211,6 +225,11 @@ try {
   console.log(`| SQL page: navigation → whole result counted | ${ms(end)} | ${(end / curlFirst).toFixed(1)} |`)
   console.log(`\nJavaScript heap of the SQL page after the whole result (the grid keeps the first 200,000 rows): ` +
     `${median(browsers.map((b) => b.heap)).toFixed(0)} MiB.`)
+  figure('SQL page first rows', curlFirst / nav, 'ratio', { rows: ROWS, page_ms: nav, curl_first_byte_ms: curlFirst })
+  figure('SQL page first rows: time', nav, 'ms')
+  figure('SQL page whole result', curlTotal / end, 'ratio', { rows: ROWS, page_ms: end, curl_ms: curlTotal })
+  figure('SQL page whole result: time', end, 'ms')
+  figure('SQL page heap', median(browsers.map((b) => b.heap)), 'MiB')
 
   log(`filling a volume with ${OBJECTS} objects`)
   const volume = 'webbench'
@@ -232,6 +251,10 @@ try {
   console.log(`| Files page: scrolled to the last object | ${ms(all)} | ${(all / listFirst).toFixed(1)} |`)
   console.log(`\nJavaScript heap of the Files page scrolled to the last of ${OBJECTS.toLocaleString('en-US')} objects: ` +
     `${median(pages.map((p) => p.heap)).toFixed(0)} MiB.`)
+  figure('Files page first screen', listFirst / screen, 'ratio', { objects: OBJECTS, page_ms: screen, curl_ms: listFirst })
+  figure('Files page first screen: time', screen, 'ms')
+  figure('Files page scrolled to the end', all, 'ms', { objects: OBJECTS })
+  figure('Files page heap', median(pages.map((p) => p.heap)), 'MiB')
 } finally {
   await close()
 }
