@@ -140,10 +140,13 @@ struct RequestState {
   // The most rows the planned query can give, from the catalog's row counts; none when not known.
   std::optional<uint64_t> max_rows;
   // A query bound once (Impl::QueryOnce): the plan DuckDB is about to run is checked in the
-  // optimizer, which records here that it did and which files a second binding could leave out.
+  // optimizer, which records here that it did. When the check finds files to leave out (or columns
+  // to shield), it stops the statement before its scans open any file and asks for a second binding
+  // with kept_files; `pruned_binding` marks that one.
   bool check_in_optimizer = false;
   bool plan_checked = false;
-  std::map<std::string, std::set<size_t>> checked_kept_files;
+  bool bind_again = false;
+  bool pruned_binding = false;
   // Floating-point columns a filter compares with zero for equality, by table key: DuckDB's Parquet
   // reader skips row groups whose maximum is -0.0 for `= 0` (its writer records -0.0 as a maximum,
   // which the Parquet format forbids), so such columns are read through an expression it cannot
@@ -1129,8 +1132,15 @@ class Engine::Impl {
       state->resolver_error = std::current_exception();
       throw duckdb::PermissionException(error.what());
     }
-    state->checked_kept_files = std::move(kept);
     state->plan_checked = true;
+    if (state->pruned_binding) return;
+    bool prunes = !state->shielded_columns.empty();
+    for (const auto &[key, files] : kept) prunes = prunes || files.size() < state->tables.at(key)->files.size();
+    if (prunes) {
+      state->kept_files = std::move(kept);
+      state->bind_again = true;
+      throw duckdb::InvalidInputException("the query is bound again without the files statistics rule out");
+    }
   }
 
   // The most rows a checked plan can give, from what the catalog says each lake scan holds; none when
@@ -1943,29 +1953,26 @@ int64_t Engine::Impl::QueryOnce(Session &session, const SqlQuery &query, const Q
   Deadline deadline(watchdog_, session.context(), options.timeout_ms, options.abandoned);
   auto &state = session.state();
   state.check_in_optimizer = true;
+  // Null when the optimizer stopped the statement to have it bound again with fewer files.
   auto pend = [&](auto &&statement_or_sql) {
     return Bind(session, [&] {
       auto pending = Guard(&deadline, [&] { return session.connection().PendingQuery(std::move(statement_or_sql), true); });
-      if (pending->HasError()) ThrowDuckDb(pending->GetErrorObject(), &deadline);
-      return pending;
+      if (!pending->HasError()) return pending;
+      if (state.bind_again) return duckdb::unique_ptr<duckdb::PendingQueryResult>();
+      ThrowDuckDb(pending->GetErrorObject(), &deadline);
     });
   };
   auto pending = pend(std::move(statement));
-  // Fail closed: a plan that did not pass the optimizer (which checks it) does not run.
-  if (!state.plan_checked) throw Error(ErrorKind::kInternal, "the query's plan was not checked");
-  // Files the statistics rule out, and float columns compared with zero, change the scans: bound
-  // again with them, as Prepare does (and checked again).
-  bool prunes = !state.shielded_columns.empty();
-  for (const auto &[key, kept] : state.checked_kept_files) {
-    prunes = prunes || kept.size() < state.tables.at(key)->files.size();
-  }
-  if (prunes) {
-    state.kept_files = state.checked_kept_files;
+  if (!pending) {
+    // Files the statistics rule out, and float columns compared with zero, change the scans: bound
+    // again with them, as Prepare does (and checked again).
+    state.bind_again = false;
+    state.pruned_binding = true;
     state.plan_checked = false;
-    pending.reset();
     pending = pend(final_sql);
-    if (!state.plan_checked) throw Error(ErrorKind::kInternal, "the query's plan was not checked");
   }
+  // Fail closed: a plan that did not pass the optimizer (which checks it) does not run.
+  if (!pending || !state.plan_checked) throw Error(ErrorKind::kInternal, "the query's plan was not checked");
   auto result = Guard(&deadline, [&] { return pending->Execute(); });
   return SendRows(session, *result, options, deadline, sink);
 }

@@ -390,6 +390,27 @@ def test_filters_are_correct_when_files_are_pruned(api, four_file_table, where):
     assert rows == [[i, f"v{i}"] for i in PRUNED_IDS if FILTERS[where](i)]
 
 
+@pytest.mark.parametrize("fmt", ["json", "arrow", "csv", "parquet"])
+def test_files_that_statistics_rule_out_are_not_read(api, ns, fmt):
+    # Two tables of four small files each, never read before: a point query opens only the file
+    # whose statistics admit the id; a full scan opens all four. (json and arrow are bound once and
+    # bound again with the pruned files; the others are planned first.)
+    for table in ("point", "full"):
+        api.write(f"CREATE TABLE {ns}.{table} (id BIGINT, v VARCHAR)")
+        for start in (200, 0, 300, 100):
+            api.write(f"INSERT INTO {ns}.{table} SELECT range, 'v' || range FROM range({start}, {start + 100})")
+
+    def reads(sql):
+        before = metric_value(parse_metrics(expect_status(api.get("/metrics"), 200).text),
+                              "ducklake_object_store_get_requests_total")
+        expect_status(api.sql(sql, format=fmt), 200)
+        return metric_value(parse_metrics(expect_status(api.get("/metrics"), 200).text),
+                            "ducklake_object_store_get_requests_total") - before
+
+    point, full = reads(f"SELECT * FROM {ns}.point WHERE id = 150"), reads(f"SELECT * FROM {ns}.full")
+    assert 0 < point < full and full >= 4, (point, full)
+
+
 def test_new_tables_in_a_mixed_case_namespace_are_written_where_the_catalog_expects(api):
     # Names match case-insensitively; the files must still land under the namespace's stored path.
     ns = unique_name("Mixed")
