@@ -87,8 +87,8 @@ class Recorder {
 
   void Append(const nlohmann::json &line) {
     if (path_.empty()) return;
-    for (const auto &number : {line.value("value", 1.0)}) {
-      if (!std::isfinite(number)) Fail("figure '" + line["name"].get<std::string>() + "' is not a finite number");
+    if (line.contains("value") && !std::isfinite(line["value"].get<double>())) {
+      Fail("figure '" + line["name"].get<std::string>() + "' is not a finite number");
     }
     std::ofstream out(path_, std::ios::app);
     out << line.dump() << "\n";

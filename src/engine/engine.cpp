@@ -140,13 +140,12 @@ struct RequestState {
   // The most rows the planned query can give, from the catalog's row counts; none when not known.
   std::optional<uint64_t> max_rows;
   // A query bound once (Impl::QueryOnce): the plan DuckDB is about to run is checked in the
-  // optimizer, which records here that it did. When the check finds files to leave out (or columns
-  // to shield), it stops the statement before its scans open any file and asks for a second binding
-  // with kept_files; `pruned_binding` marks that one.
-  bool check_in_optimizer = false;
+  // optimizer, which records here that it did. When the check of the first binding finds files to
+  // leave out (or columns to shield), it stops the statement before its scans open any file and asks
+  // for a second binding with kept_files.
+  enum class OptimizerCheck { kOff, kFirstBinding, kPrunedBinding } optimizer_check = OptimizerCheck::kOff;
   bool plan_checked = false;
   bool bind_again = false;
-  bool pruned_binding = false;
   // Floating-point columns a filter compares with zero for equality, by table key: DuckDB's Parquet
   // reader skips row groups whose maximum is -0.0 for `= 0` (its writer records -0.0 as a maximum,
   // which the Parquet format forbids), so such columns are read through an expression it cannot
@@ -1119,11 +1118,11 @@ class Engine::Impl {
   };
 
   // Runs after DuckDB's own optimisers on every plan; checks the plans of queries bound once
-  // (RequestState::check_in_optimizer): what it refuses never starts.
+  // (RequestState::optimizer_check): what it refuses never starts.
   static void CheckInOptimizer(duckdb::OptimizerExtensionInput &input, duckdb::unique_ptr<duckdb::LogicalOperator> &plan) {
     auto &impl = *static_cast<CheckInfo &>(*input.info).impl;
     RequestState *state = impl.StateOf(input.context);
-    if (!state || !state->check_in_optimizer) return;
+    if (!state || state->optimizer_check == RequestState::OptimizerCheck::kOff) return;
     std::map<std::string, std::set<size_t>> kept;
     try {
       impl.CheckPlan(*plan, *state, kept);
@@ -1133,7 +1132,7 @@ class Engine::Impl {
       throw duckdb::PermissionException(error.what());
     }
     state->plan_checked = true;
-    if (state->pruned_binding) return;
+    if (state->optimizer_check == RequestState::OptimizerCheck::kPrunedBinding) return;
     bool prunes = !state->shielded_columns.empty();
     for (const auto &[key, files] : kept) prunes = prunes || files.size() < state->tables.at(key)->files.size();
     if (prunes) {
@@ -1952,7 +1951,7 @@ int64_t Engine::Impl::QueryOnce(Session &session, const SqlQuery &query, const Q
   auto statement = Rewrite(session, query, final_sql);
   Deadline deadline(watchdog_, session.context(), options.timeout_ms, options.abandoned);
   auto &state = session.state();
-  state.check_in_optimizer = true;
+  state.optimizer_check = RequestState::OptimizerCheck::kFirstBinding;
   // Null when the optimizer stopped the statement to have it bound again with fewer files.
   auto pend = [&](auto &&statement_or_sql) {
     return Bind(session, [&] {
@@ -1967,12 +1966,16 @@ int64_t Engine::Impl::QueryOnce(Session &session, const SqlQuery &query, const Q
     // Files the statistics rule out, and float columns compared with zero, change the scans: bound
     // again with them, as Prepare does (and checked again).
     state.bind_again = false;
-    state.pruned_binding = true;
+    state.optimizer_check = RequestState::OptimizerCheck::kPrunedBinding;
     state.plan_checked = false;
     pending = pend(final_sql);
   }
-  // Fail closed: a plan that did not pass the optimizer (which checks it) does not run.
-  if (!pending || !state.plan_checked) throw Error(ErrorKind::kInternal, "the query's plan was not checked");
+  // Fail closed: a plan that did not pass the optimizer (which checks it) does not run. A pending
+  // statement is closed before it goes: its connection still points at it.
+  if (!pending || !state.plan_checked) {
+    if (pending) pending->Close();
+    throw Error(ErrorKind::kInternal, "the query's plan was not checked");
+  }
   auto result = Guard(&deadline, [&] { return pending->Execute(); });
   return SendRows(session, *result, options, deadline, sink);
 }
